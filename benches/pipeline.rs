@@ -1,0 +1,86 @@
+//! Per-stage and whole-pipeline timings on a 1244x1600 JPEG (a compliant FRLL-derived fixture),
+//! one thread, plus a batch of 16 on one and two threads and the models' load time.
+//!     cargo bench --bench pipeline
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use passbild::imaging::Pyramid;
+use passbild::models::{FaceMesh, IrisModel, Models, face_mesh::index, iris::Eye};
+use passbild::{Checker, Profile, checks, decode, pipeline};
+
+fn photo() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/frll_034_de.jpg")).unwrap()
+}
+
+fn checker(threads: usize) -> Checker {
+    Checker::builder().profile_name("de-live").unwrap().threads(threads).build().unwrap()
+}
+
+fn stages(c: &mut Criterion) {
+    let bytes = photo();
+    let models = Models::embedded().unwrap();
+    let decoded = decode::decode(&bytes, &Default::default()).unwrap();
+    let pyramid = Pyramid::new(decoded.image.clone());
+    let face = models.detector.detect(&pyramid).unwrap().remove(0);
+    let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(&face)).unwrap();
+    let analysis = pipeline::analyse(&models, decoded.image.clone(), decoded.facts.clone()).unwrap();
+    let profile = Profile::built_in("de-live").unwrap();
+
+    let mut group = c.benchmark_group("stage");
+    group.throughput(Throughput::Elements(1));
+    group
+        .bench_function("decode_jpeg_1244x1600", |b| b.iter(|| decode::decode(black_box(&bytes), &Default::default())));
+    group.bench_function("pyramid", |b| b.iter(|| Pyramid::new(black_box(decoded.image.clone()))));
+    group.bench_function("detection", |b| b.iter(|| models.detector.detect(black_box(&pyramid))));
+    group.bench_function("mesh_and_iris", |b| {
+        b.iter(|| {
+            let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face))).unwrap();
+            let right = IrisModel::crop_for(mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER));
+            let left = IrisModel::crop_for(mesh.point(index::LEFT_EYE_INNER), mesh.point(index::LEFT_EYE_OUTER));
+            (models.iris.run(&pyramid, right, Eye::SubjectRight), models.iris.run(&pyramid, left, Eye::SubjectLeft))
+        })
+    });
+    group.bench_function("mesh", |b| b.iter(|| models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face)))));
+    group.bench_function("iris_one_eye", |b| {
+        let crop = IrisModel::crop_for(mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER));
+        b.iter(|| models.iris.run(&pyramid, black_box(crop), Eye::SubjectRight))
+    });
+    group.bench_function("segmentation", |b| b.iter(|| models.segmenter.run(black_box(&pyramid))));
+    group.bench_function("checks", |b| {
+        b.iter(|| checks::run_all(black_box(&analysis), &profile, passbild::Language::En))
+    });
+    group.finish();
+}
+
+fn whole(c: &mut Criterion) {
+    let bytes = photo();
+    let one = checker(1);
+    let two = checker(2);
+    let mut group = c.benchmark_group("pipeline");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("check_bytes_1244x1600", |b| b.iter(|| one.check_bytes(black_box(&bytes)).unwrap()));
+    group.sample_size(10);
+    let batch: Vec<Vec<u8>> = (0..16).map(|_| bytes.clone()).collect();
+    group.throughput(Throughput::Elements(16));
+    group.bench_function("batch16_threads1", |b| b.iter(|| one.check_batch(black_box(&batch))));
+    group.bench_function("batch16_threads2", |b| b.iter(|| two.check_batch(black_box(&batch))));
+    group.finish();
+
+    let mut group = c.benchmark_group("startup");
+    group.sample_size(10);
+    group.bench_function("load_models", |b| {
+        b.iter_custom(|iterations| {
+            let started = Instant::now();
+            for _ in 0..iterations {
+                black_box(Models::embedded().unwrap());
+            }
+            started.elapsed()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages, whole);
+criterion_main!(benches);

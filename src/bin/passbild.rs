@@ -1,0 +1,237 @@
+//! `passbild check FILE|DIR...`: a verdict per requirement for each photo.
+//! Exit code 0 when every photo passes, 1 when any fails or cannot be assessed, 2 on an error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use passbild::{Checker, Language, ModelSource, Profile, Report, Status};
+
+#[derive(Parser)]
+#[command(
+    name = "passbild",
+    version,
+    about = "Checks passport and ID photos against ICAO 9303, ISO/IEC 19794-5 and BSI TR-03121"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check photos (JPEG, PNG, JPEG 2000); directories are searched for photos.
+    Check {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        inputs: Vec<PathBuf>,
+        /// Built-in profile (icao, de-live, de-scan) or a TOML profile file.
+        #[arg(long, short, default_value = "icao")]
+        profile: String,
+        /// One JSON report per photo, one per line (JSON Lines).
+        #[arg(long)]
+        json: bool,
+        /// Language of the messages.
+        #[arg(long, default_value = "en", value_parser = parse_language)]
+        lang: Language,
+        /// Draw the measurements on the photo: a PNG file for one photo, a directory for several.
+        #[arg(long, value_name = "OUT.png")]
+        overlay: Option<PathBuf>,
+        /// Threads for several photos (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Load the ONNX models from this directory instead of the embedded ones.
+        #[arg(long, value_name = "DIR")]
+        models: Option<PathBuf>,
+    },
+    /// List the built-in profiles, or print one as TOML.
+    Profiles { name: Option<String> },
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    s.parse()
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Check { inputs, profile, json, lang, overlay, threads, models } => {
+            let options = CheckOptions { json, overlay };
+            match run_check(&inputs, &profile, lang, threads, models, &options) {
+                Ok(code) => code,
+                Err(message) => {
+                    eprintln!("passbild: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Profiles { name } => print_profiles(name.as_deref()),
+    }
+}
+
+fn print_profiles(name: Option<&str>) -> ExitCode {
+    match name {
+        None => {
+            for name in Profile::built_in_names() {
+                let profile = Profile::built_in(name).expect("built-in profiles parse");
+                println!("{name:10} {}", profile.description);
+            }
+            ExitCode::SUCCESS
+        }
+        Some(name) => match Profile::by_name_or_path(name) {
+            Ok(profile) => {
+                print!("{}", toml::to_string(&profile).expect("profiles serialise"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("passbild: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+struct CheckOptions {
+    json: bool,
+    overlay: Option<PathBuf>,
+}
+
+fn run_check(
+    inputs: &[PathBuf],
+    profile: &str,
+    language: Language,
+    threads: usize,
+    models: Option<PathBuf>,
+    options: &CheckOptions,
+) -> Result<ExitCode, String> {
+    let files = collect_photos(inputs)?;
+    if files.is_empty() {
+        return Err("no photos found (looked for .jpg, .jpeg, .png, .jp2, .j2k, .j2c, .jpf)".into());
+    }
+    let checker = Checker::builder()
+        .profile_name(profile)
+        .map_err(|e| e.to_string())?
+        .threads(threads)
+        .language(language)
+        .models(models.map_or(ModelSource::Embedded, ModelSource::Directory))
+        .build()
+        .map_err(|e| e.to_string())?;
+    if let Some(out) = &options.overlay
+        && files.len() > 1
+    {
+        std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    }
+
+    let progress = if files.len() > 1 && !options.json {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reports = checker.check_files(&files, || progress.inc(1));
+    progress.finish_and_clear();
+
+    let mut stdout = std::io::stdout().lock();
+    let (mut any_error, mut all_pass) = (false, true);
+    for (path, result) in files.iter().zip(reports) {
+        match result {
+            Ok(report) => {
+                all_pass &= report.verdict == Status::Pass;
+                if options.json {
+                    writeln!(stdout, "{}", report.to_json()).map_err(|e| e.to_string())?;
+                } else {
+                    print_table(&mut stdout, &report, language).map_err(|e| e.to_string())?;
+                }
+                if let Some(out) = &options.overlay {
+                    let target = if files.len() > 1 { overlay_name(out, path) } else { out.clone() };
+                    if let Err(message) = write_overlay(&checker, path, &report, &target) {
+                        eprintln!("passbild: {message}");
+                        any_error = true;
+                    }
+                }
+            }
+            Err(error) => {
+                any_error = true;
+                if options.json {
+                    let line = serde_json::json!({"file": path.display().to_string(), "error": error.to_string()});
+                    writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
+                } else {
+                    eprintln!("passbild: {}: {error}", path.display());
+                }
+            }
+        }
+    }
+    Ok(if any_error {
+        ExitCode::from(2)
+    } else if all_pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn is_photo(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(e.to_ascii_lowercase().as_str(), "jpg" | "jpeg" | "png" | "jp2" | "j2k" | "j2c" | "jpf")
+    })
+}
+
+/// Files as given, directories searched recursively for photos, in a stable order.
+fn collect_photos(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut stack = vec![input.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if is_photo(&path) {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn overlay_name(dir: &Path, photo: &Path) -> PathBuf {
+    let stem = photo.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
+    dir.join(format!("{stem}.overlay.png"))
+}
+
+fn write_overlay(checker: &Checker, photo: &Path, report: &Report, target: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(photo).map_err(|e| format!("{}: {e}", photo.display()))?;
+    let decoded = passbild::decode::decode(&bytes, checker.limits()).map_err(|e| e.to_string())?;
+    let drawn = passbild::overlay::draw(&decoded.image, report, checker.profile());
+    drawn.save(target).map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
+
+fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std::io::Result<()> {
+    let verdict = |status: Status| match (status, language) {
+        (Status::Pass, Language::En) => "PASS",
+        (Status::Pass, Language::De) => "ERFÜLLT",
+        (Status::Fail, Language::En) => "FAIL",
+        (Status::Fail, Language::De) => "NICHT ERFÜLLT",
+        (Status::NotAssessed, Language::En) => "NOT ASSESSED",
+        (Status::NotAssessed, Language::De) => "NICHT BEWERTET",
+    };
+    let file = report.file.as_deref().unwrap_or("-");
+    writeln!(out, "{file}  [{}]  {}", report.profile, verdict(report.verdict))?;
+    for check in &report.checks {
+        let mark = match check.status {
+            Status::Pass => "ok  ",
+            Status::Fail => "FAIL",
+            Status::NotAssessed => "n/a ",
+        };
+        let value = check.value.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+        writeln!(out, "  {mark}  {:32} {:>9}  {}", check.id, value, check.message_in(language))?;
+    }
+    writeln!(out)
+}

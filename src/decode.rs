@@ -1,0 +1,441 @@
+//! Bytes to an upright RGB image, within limits checked before any pixel is decoded, plus the format
+//! facts a report states (format, size, colour type, an estimate of the JPEG quality).
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage, metadata::Orientation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Bounds on what a caller may hand us. Checked from the file header, before the pixels are
+/// decoded, so a decompression bomb costs a few microseconds and no memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    pub max_input_bytes: usize,
+    pub max_width: u32,
+    pub max_height: u32,
+    pub max_pixels: u64,
+    /// Upper bound on the decoder's own allocations (the `image` crate enforces it while decoding).
+    pub max_alloc_bytes: u64,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        DecodeLimits {
+            max_input_bytes: 64 << 20,
+            max_width: 16_384,
+            max_height: 16_384,
+            max_pixels: 50_000_000,
+            max_alloc_bytes: 512 << 20,
+        }
+    }
+}
+
+impl DecodeLimits {
+    fn check_dimensions(&self, width: u32, height: u32) -> Result<()> {
+        let too_large = |limit: String| Error::ImageTooLarge { width: width.into(), height: height.into(), limit };
+        if width > self.max_width || height > self.max_height {
+            return Err(too_large(format!("{}x{} px", self.max_width, self.max_height)));
+        }
+        if u64::from(width) * u64::from(height) > self.max_pixels {
+            return Err(too_large(format!("{} pixels", self.max_pixels)));
+        }
+        if width == 0 || height == 0 {
+            return Err(Error::Decode { format: "image", detail: "zero width or height".into() });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+    Jpeg2000,
+    /// Pixels handed over by the caller, not an encoded file.
+    Raw,
+}
+
+impl ImageFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "JPEG",
+            ImageFormat::Png => "PNG",
+            ImageFormat::Jpeg2000 => "JPEG 2000",
+            ImageFormat::Raw => "raw pixels",
+        }
+    }
+
+    /// Recognises the format by its signature, not by a file name.
+    pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
+        const JP2: &[u8] = b"\x00\x00\x00\x0cjP  ";
+        const J2K: &[u8] = b"\xff\x4f\xff\x51";
+        if bytes.starts_with(b"\xff\xd8\xff") {
+            Some(ImageFormat::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(ImageFormat::Png)
+        } else if bytes.starts_with(JP2) || bytes.starts_with(J2K) {
+            Some(ImageFormat::Jpeg2000)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColourType {
+    Grey,
+    GreyAlpha,
+    Rgb,
+    Rgba,
+    Cmyk,
+}
+
+/// What the file says about itself. Dimensions are those of the upright image, after EXIF orientation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageFacts {
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    pub colour_type: ColourType,
+    pub bits_per_sample: u8,
+    pub bytes: usize,
+    /// EXIF orientation tag (1..8) when the file has one; already applied to the pixels.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exif_orientation: Option<u8>,
+    /// Quality 1..100 on the libjpeg scale, estimated from the luminance quantisation table.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub jpeg_quality: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub jpeg_progressive: Option<bool>,
+}
+
+/// A decoded, upright photo and its facts.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub image: RgbImage,
+    pub facts: ImageFacts,
+}
+
+/// Decodes JPEG, PNG or JPEG 2000 bytes into an upright 8-bit RGB image.
+pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
+    if bytes.is_empty() {
+        return Err(Error::EmptyInput);
+    }
+    if bytes.len() > limits.max_input_bytes {
+        return Err(Error::InputTooLarge { len: bytes.len(), limit: limits.max_input_bytes });
+    }
+    match ImageFormat::sniff(bytes).ok_or(Error::UnknownFormat)? {
+        ImageFormat::Jpeg => decode_jpeg(bytes, limits),
+        ImageFormat::Png => decode_with_image_crate(bytes, image::ImageFormat::Png, limits, None),
+        ImageFormat::Jpeg2000 => decode_jpeg2000(bytes, limits),
+        ImageFormat::Raw => unreachable!("sniff never answers Raw"),
+    }
+}
+
+fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
+    let markers = jpeg_markers::scan(bytes)?;
+    if !markers.has_end_of_image {
+        // zune-jpeg fills a cut-off scan with grey and reports success; a truncated upload must not
+        // be judged as if it were the photo.
+        return Err(Error::Truncated { format: "JPEG" });
+    }
+    decode_with_image_crate(bytes, image::ImageFormat::Jpeg, limits, Some(markers))
+}
+
+fn image_error(format: &'static str, err: image::ImageError) -> Error {
+    match err {
+        image::ImageError::Limits(e) => Error::ImageTooLarge { width: 0, height: 0, limit: e.to_string() },
+        image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Error::Truncated { format },
+        other => Error::Decode { format, detail: other.to_string() },
+    }
+}
+
+fn decode_with_image_crate(
+    bytes: &[u8],
+    format: image::ImageFormat,
+    limits: &DecodeLimits,
+    jpeg: Option<jpeg_markers::JpegMarkers>,
+) -> Result<Decoded> {
+    let ours = if format == image::ImageFormat::Jpeg { ImageFormat::Jpeg } else { ImageFormat::Png };
+    let name = ours.name();
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_width);
+    image_limits.max_image_height = Some(limits.max_height);
+    image_limits.max_alloc = Some(limits.max_alloc_bytes);
+    reader.limits(image_limits);
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(name, e))?;
+    let (width, height) = decoder.dimensions();
+    limits.check_dimensions(width, height)?;
+    let colour = decoder.color_type();
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let exif_orientation = (orientation != Orientation::NoTransforms).then(|| orientation.to_exif());
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(name, e))?;
+    image.apply_orientation(orientation);
+
+    let (mut colour_type, bits_per_sample, _) = describe_colour(colour);
+    if jpeg.as_ref().is_some_and(|m| m.components == 4) {
+        colour_type = ColourType::Cmyk;
+    }
+    let facts = ImageFacts {
+        format: ours,
+        width: image.width(),
+        height: image.height(),
+        colour_type,
+        bits_per_sample,
+        bytes: bytes.len(),
+        exif_orientation,
+        jpeg_quality: jpeg.as_ref().and_then(|m| m.estimated_quality()),
+        jpeg_progressive: jpeg.as_ref().map(|m| m.progressive),
+    };
+    Ok(Decoded { image: image.into_rgb8(), facts })
+}
+
+/// Facts of pixels handed over in memory rather than as a file.
+pub fn facts_of_pixels(image: &DynamicImage) -> ImageFacts {
+    let (colour_type, bits_per_sample, _) = describe_colour(image.color());
+    ImageFacts {
+        format: ImageFormat::Raw,
+        width: image.width(),
+        height: image.height(),
+        colour_type,
+        bits_per_sample,
+        bytes: image.as_bytes().len(),
+        exif_orientation: None,
+        jpeg_quality: None,
+        jpeg_progressive: None,
+    }
+}
+
+fn describe_colour(colour: image::ColorType) -> (ColourType, u8, bool) {
+    use image::ColorType as C;
+    match colour {
+        C::L8 => (ColourType::Grey, 8, false),
+        C::La8 => (ColourType::GreyAlpha, 8, true),
+        C::Rgb8 => (ColourType::Rgb, 8, false),
+        C::Rgba8 => (ColourType::Rgba, 8, true),
+        C::L16 => (ColourType::Grey, 16, false),
+        C::La16 => (ColourType::GreyAlpha, 16, true),
+        C::Rgb16 => (ColourType::Rgb, 16, false),
+        C::Rgba16 => (ColourType::Rgba, 16, true),
+        C::Rgb32F => (ColourType::Rgb, 32, false),
+        C::Rgba32F => (ColourType::Rgba, 32, true),
+        _ => (ColourType::Rgb, 8, false),
+    }
+}
+
+fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
+    use hayro_jpeg2000::{ColorSpace, DecodeSettings, DecoderContext, Image};
+    const NAME: &str = "JPEG 2000";
+    let decode_error = |e: hayro_jpeg2000::DecodeError| Error::Decode { format: NAME, detail: e.to_string() };
+    let image = Image::new(bytes, &DecodeSettings::default()).map_err(decode_error)?;
+    let (width, height) = (image.width(), image.height());
+    limits.check_dimensions(width, height)?;
+    let channels = u64::from(image.color_space().num_channels()) + u64::from(image.has_alpha());
+    // The decoder keeps every component as f32 and interleaves into a u8 copy.
+    let estimated_alloc = u64::from(width) * u64::from(height) * channels * 5;
+    if estimated_alloc > limits.max_alloc_bytes {
+        return Err(Error::ImageTooLarge {
+            width: width.into(),
+            height: height.into(),
+            limit: format!("{} bytes of decoder memory", limits.max_alloc_bytes),
+        });
+    }
+    let colour_type = match (image.color_space(), image.has_alpha()) {
+        (ColorSpace::Gray, false) => ColourType::Grey,
+        (ColorSpace::Gray, true) => ColourType::GreyAlpha,
+        (ColorSpace::CMYK, _) => ColourType::Cmyk,
+        (_, true) => ColourType::Rgba,
+        (_, false) => ColourType::Rgb,
+    };
+    let bits_per_sample = image.original_bit_depth();
+    let colour_channels = image.color_space().num_channels();
+    let has_alpha = image.has_alpha();
+    let mut context = DecoderContext::default();
+    let decoded = image.decode(&mut context).map_err(decode_error)?;
+    let samples = decoded.data_u8();
+    let stride = usize::from(colour_channels) + usize::from(has_alpha);
+    let pixel_count = width as usize * height as usize;
+    if samples.len() != pixel_count * stride {
+        return Err(Error::Decode { format: NAME, detail: "unexpected number of samples".into() });
+    }
+    let rgb: Vec<u8> = match colour_channels {
+        1 => samples.chunks_exact(stride).flat_map(|p| [p[0]; 3]).collect(),
+        3 => samples.chunks_exact(stride).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+        4 => samples.chunks_exact(stride).flat_map(cmyk_to_rgb).collect(),
+        n => {
+            return Err(Error::Decode { format: NAME, detail: format!("{n} colour channels are not supported") });
+        }
+    };
+    let image = RgbImage::from_raw(width, height, rgb)
+        .ok_or_else(|| Error::Decode { format: NAME, detail: "sample buffer size".into() })?;
+    let facts = ImageFacts {
+        format: ImageFormat::Jpeg2000,
+        width,
+        height,
+        colour_type,
+        bits_per_sample,
+        bytes: bytes.len(),
+        exif_orientation: None,
+        jpeg_quality: None,
+        jpeg_progressive: None,
+    };
+    Ok(Decoded { image, facts })
+}
+
+fn cmyk_to_rgb(p: &[u8]) -> [u8; 3] {
+    let k = 255 - u16::from(p[3]);
+    let channel = |c: u8| ((255 - u16::from(c)) * k / 255) as u8;
+    [channel(p[0]), channel(p[1]), channel(p[2])]
+}
+
+/// A tiny reader of JPEG marker segments: enough to know the component count, whether the stream
+/// ends, and the quantisation tables, without decoding anything.
+mod jpeg_markers {
+    use crate::error::{Error, Result};
+
+    #[derive(Debug, Clone)]
+    pub struct JpegMarkers {
+        pub components: u8,
+        pub progressive: bool,
+        pub has_end_of_image: bool,
+        /// Quantisation tables 0..3 in zig-zag order, as stored.
+        pub tables: [Option<[u16; 64]>; 4],
+        pub luma_table: usize,
+    }
+
+    /// The IJG example luminance table (ITU T.81 Annex K.1), in zig-zag order: libjpeg scales it by
+    /// the quality setting, so comparing against it recovers the quality.
+    const ANNEX_K_LUMA_ZIGZAG: [u16; 64] = [
+        16, 11, 12, 14, 12, 10, 16, 14, 13, 14, 18, 17, 16, 19, 24, 40, 26, 24, 22, 22, 24, 49, 35, 37, 29, 40, 58, 51,
+        61, 60, 57, 51, 56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56, 80, 109, 81, 87, 95, 98, 103, 104, 103, 62, 77,
+        113, 121, 112, 100, 120, 92, 101, 103, 99,
+    ];
+
+    impl JpegMarkers {
+        pub fn estimated_quality(&self) -> Option<u8> {
+            let table = self.tables.get(self.luma_table)?.as_ref()?;
+            let sum: f64 = table.iter().map(|&q| f64::from(q)).sum();
+            let reference: f64 = ANNEX_K_LUMA_ZIGZAG.iter().map(|&q| f64::from(q)).sum();
+            let scale = 100.0 * sum / reference;
+            let quality = if scale <= 100.0 { (200.0 - scale) / 2.0 } else { 5000.0 / scale };
+            Some(quality.round().clamp(1.0, 100.0) as u8)
+        }
+    }
+
+    pub fn scan(data: &[u8]) -> Result<JpegMarkers> {
+        let truncated = || Error::Truncated { format: "JPEG" };
+        let mut markers = JpegMarkers {
+            components: 0,
+            progressive: false,
+            has_end_of_image: false,
+            tables: [None; 4],
+            luma_table: 0,
+        };
+        let mut pos = 2;
+        loop {
+            // Markers may be preceded by any number of 0xFF fill bytes.
+            while data.get(pos) == Some(&0xFF) && data.get(pos + 1) == Some(&0xFF) {
+                pos += 1;
+            }
+            let (&ff, &marker) = (data.get(pos).ok_or_else(truncated)?, data.get(pos + 1).ok_or_else(truncated)?);
+            if ff != 0xFF {
+                return Err(Error::Decode { format: "JPEG", detail: format!("no marker at byte {pos}") });
+            }
+            pos += 2;
+            if marker == 0xD9 {
+                markers.has_end_of_image = true;
+                return Ok(markers);
+            }
+            if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+                continue;
+            }
+            let length_bytes = data.get(pos..pos + 2).ok_or_else(truncated)?;
+            let length = usize::from(u16::from_be_bytes([length_bytes[0], length_bytes[1]]));
+            if length < 2 {
+                return Err(Error::Decode { format: "JPEG", detail: "segment length below 2".into() });
+            }
+            let segment = data.get(pos + 2..pos + length).ok_or_else(truncated)?;
+            pos += length;
+            match marker {
+                0xDB => read_quantisation_tables(segment, &mut markers)?,
+                0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                    markers.progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
+                    markers.components = *segment.get(5).ok_or_else(truncated)?;
+                    markers.luma_table = usize::from(*segment.get(8).ok_or_else(truncated)? & 0x0F);
+                }
+                0xDA => {
+                    // Entropy-coded data stuffs every 0xFF with 0x00 or a restart marker, so the first
+                    // FF D9 after the scan header is the end of the image (or of this progressive scan).
+                    markers.has_end_of_image = data[pos..].windows(2).any(|w| w == [0xFF, 0xD9]);
+                    return Ok(markers);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read_quantisation_tables(mut segment: &[u8], markers: &mut JpegMarkers) -> Result<()> {
+        let bad = || Error::Decode { format: "JPEG", detail: "malformed quantisation table".into() };
+        while let Some((&precision_and_id, rest)) = segment.split_first() {
+            let sixteen_bit = precision_and_id >> 4 == 1;
+            let id = usize::from(precision_and_id & 0x0F);
+            let size = if sixteen_bit { 128 } else { 64 };
+            let values = rest.get(..size).ok_or_else(bad)?;
+            let mut table = [0u16; 64];
+            for (i, slot) in table.iter_mut().enumerate() {
+                *slot = if sixteen_bit {
+                    u16::from_be_bytes([values[2 * i], values[2 * i + 1]])
+                } else {
+                    u16::from(values[i])
+                };
+            }
+            *markers.tables.get_mut(id).ok_or_else(bad)? = Some(table);
+            segment = &rest[size..];
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode_jpeg(quality: u8) -> Vec<u8> {
+        let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]));
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&image).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn jpeg_quality_is_recovered_from_the_quantisation_table() {
+        for quality in [30u8, 50, 75, 90, 95] {
+            let decoded = decode(&encode_jpeg(quality), &DecodeLimits::default()).unwrap();
+            let estimate = i32::from(decoded.facts.jpeg_quality.unwrap());
+            assert!((estimate - i32::from(quality)).abs() <= 2, "quality {quality} estimated {estimate}");
+            assert_eq!((decoded.facts.width, decoded.facts.height), (64, 48));
+        }
+    }
+
+    #[test]
+    fn a_jpeg_cut_anywhere_in_its_scan_is_truncated() {
+        let bytes = encode_jpeg(90);
+        for cut in [bytes.len() - 2, bytes.len() / 2, 40] {
+            let err = decode(&bytes[..cut], &DecodeLimits::default()).unwrap_err();
+            assert!(matches!(err, Error::Truncated { .. } | Error::Decode { .. }), "{cut}: {err}");
+        }
+    }
+
+    #[test]
+    fn signatures_decide_the_format() {
+        assert_eq!(ImageFormat::sniff(b"\xff\xd8\xff\xe0"), Some(ImageFormat::Jpeg));
+        assert_eq!(ImageFormat::sniff(b"GIF89a"), None);
+        assert!(matches!(decode(b"GIF89a....", &DecodeLimits::default()), Err(Error::UnknownFormat)));
+        assert!(matches!(decode(b"", &DecodeLimits::default()), Err(Error::EmptyInput)));
+    }
+}

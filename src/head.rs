@@ -1,0 +1,92 @@
+//! Where the head is: eye centres, chin, face sides and the crown (top of the skull, ignoring
+//! hair, as ISO/IEC 19794-5 measures head height). The mesh stops at the upper forehead, so the
+//! crown is placed by the fitted 3D face's proportions and then cross-checked with the person mask:
+//! the skull cannot end above the top of the hair.
+
+use crate::imaging::Point;
+use crate::models::face_mesh::index;
+use crate::models::{EyeLandmarks, MeshLandmarks, PersonMask};
+use crate::pose::HeadPose;
+use crate::report::CrownSource;
+
+/// The skull's vertex in canonical-face centimetres (x to the subject's left, y up, z out of the
+/// face). The canonical chin (landmark 152) is at y = -9.40; an adult head measures about 22 cm
+/// from chin to vertex, and the vertex lies above the ears, behind the forehead.
+pub const CANONICAL_VERTEX_CM: [f64; 3] = [0.0, 12.8, -2.0];
+
+/// Without a pose, the crown lies this many chin-to-forehead distances above the chin
+/// (canonical face: (12.8 + 9.40) / (8.26 + 9.40)).
+const CROWN_OVER_FOREHEAD: f32 = 1.257;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadOutline {
+    pub right_eye_centre: Point,
+    pub left_eye_centre: Point,
+    pub nose_tip: Point,
+    pub chin: Point,
+    pub forehead: Point,
+    pub face_right_side: Point,
+    pub face_left_side: Point,
+    pub crown: Point,
+    pub crown_source: CrownSource,
+    /// Top of the person mask above the face (hair included), when the mask shows one.
+    pub hair_top_y: Option<f32>,
+}
+
+impl HeadOutline {
+    pub fn eye_midpoint(&self) -> Point {
+        self.right_eye_centre.midpoint(self.left_eye_centre)
+    }
+
+    pub fn inter_eye_distance_px(&self) -> f32 {
+        self.right_eye_centre.distance(self.left_eye_centre)
+    }
+
+    pub fn chin_to_crown_px(&self) -> f32 {
+        self.chin.distance(self.crown)
+    }
+
+    pub fn head_width_px(&self) -> f32 {
+        self.face_right_side.distance(self.face_left_side)
+    }
+}
+
+pub fn outline(
+    mesh: &MeshLandmarks,
+    right_eye: &EyeLandmarks,
+    left_eye: &EyeLandmarks,
+    pose: Option<&HeadPose>,
+    mask: &PersonMask,
+) -> HeadOutline {
+    let chin = mesh.point(index::CHIN);
+    let forehead = mesh.point(index::FOREHEAD_TOP);
+    let from_proportions = match pose {
+        Some(pose) => pose.project(CANONICAL_VERTEX_CM),
+        None => Point::new(
+            chin.x + (forehead.x - chin.x) * CROWN_OVER_FOREHEAD,
+            chin.y + (forehead.y - chin.y) * CROWN_OVER_FOREHEAD,
+        ),
+    };
+    // The hair above the face: the mask's top across the span between the eyes.
+    let (right_eye_centre, left_eye_centre) = (right_eye.iris_centre, left_eye.iris_centre);
+    let hair_top_y = mask.top_of_person(right_eye_centre.x, left_eye_centre.x).filter(|&y| y < forehead.y);
+    let (crown, crown_source) = match hair_top_y {
+        // A mask top touching the frame says nothing: the hair may go on above it.
+        Some(hair_top) if hair_top > mask.row_height() && hair_top > from_proportions.y => {
+            (Point::new(from_proportions.x, hair_top), CrownSource::PersonMask)
+        }
+        _ => (from_proportions, CrownSource::FaceProportions),
+    };
+    HeadOutline {
+        right_eye_centre,
+        left_eye_centre,
+        nose_tip: mesh.point(index::NOSE_TIP),
+        chin,
+        forehead,
+        face_right_side: mesh.point(index::FACE_RIGHT_SIDE),
+        face_left_side: mesh.point(index::FACE_LEFT_SIDE),
+        crown,
+        crown_source,
+        hair_top_y,
+    }
+}

@@ -1,0 +1,242 @@
+//! Geometry primitives and the one sampler every model input is cut with: a rotated rectangle of
+//! the photo, resampled to the model's input size from an image pyramid so that strong
+//! downscaling (1600 px to 128 px for detection) averages pixels instead of aliasing them.
+
+use image::RgbImage;
+use serde::{Deserialize, Serialize};
+
+/// A position in image pixels; (0, 0) is the top-left corner of the top-left pixel, y grows down.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Point {
+    pub const fn new(x: f32, y: f32) -> Self {
+        Point { x, y }
+    }
+
+    pub fn distance(self, other: Point) -> f32 {
+        (self.x - other.x).hypot(self.y - other.y)
+    }
+
+    pub fn midpoint(self, other: Point) -> Point {
+        Point::new((self.x + other.x) / 2.0, (self.y + other.y) / 2.0)
+    }
+
+    /// Angle of the line from `self` to `other`, in radians, clockwise in the y-down image.
+    pub fn angle_to(self, other: Point) -> f32 {
+        (other.y - self.y).atan2(other.x - self.x)
+    }
+}
+
+/// A rectangle of the photo turned by `angle` radians (clockwise in the y-down image) about its centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RotatedRect {
+    pub centre: Point,
+    pub width: f32,
+    pub height: f32,
+    pub angle: f32,
+}
+
+impl RotatedRect {
+    /// The image position of rectangle coordinates (u, v), each 0..1 from its top-left corner.
+    pub fn to_image(&self, u: f32, v: f32) -> Point {
+        let (dx, dy) = ((u - 0.5) * self.width, (v - 0.5) * self.height);
+        let (sin, cos) = self.angle.sin_cos();
+        Point::new(self.centre.x + dx * cos - dy * sin, self.centre.y + dx * sin + dy * cos)
+    }
+}
+
+/// How pixel values 0..255 are scaled for a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputRange {
+    ZeroToOne,
+    MinusOneToOne,
+}
+
+impl InputRange {
+    fn map(self, value: f32) -> f32 {
+        match self {
+            InputRange::ZeroToOne => value / 255.0,
+            InputRange::MinusOneToOne => value / 127.5 - 1.0,
+        }
+    }
+}
+
+/// The photo and its successive halvings. Level 0 is the photo itself.
+#[derive(Debug, Clone)]
+pub struct Pyramid {
+    levels: Vec<RgbImage>,
+}
+
+impl Pyramid {
+    /// Smallest side a level may have; below it the models never need more reduction.
+    const MIN_SIDE: u32 = 48;
+
+    pub fn new(image: RgbImage) -> Self {
+        let mut levels = vec![image];
+        while let Some(last) = levels.last() {
+            if last.width() / 2 < Self::MIN_SIDE || last.height() / 2 < Self::MIN_SIDE {
+                break;
+            }
+            let next = halve(last);
+            levels.push(next);
+        }
+        Pyramid { levels }
+    }
+
+    pub fn base(&self) -> &RgbImage {
+        &self.levels[0]
+    }
+
+    pub fn into_base(mut self) -> RgbImage {
+        self.levels.swap_remove(0)
+    }
+
+    /// Resamples `rect` to `out_width` x `out_height` RGB values in row-major HWC order, mapped to
+    /// `range`. Pixels outside the photo are black. `mirror` flips the result left to right.
+    pub fn sample(
+        &self,
+        rect: &RotatedRect,
+        out_width: usize,
+        out_height: usize,
+        mirror: bool,
+        range: InputRange,
+    ) -> Vec<f32> {
+        let mut out = vec![0f32; out_width * out_height * 3];
+        if out_width == 0 || out_height == 0 {
+            return out;
+        }
+        // Source pixels per output pixel along each axis of the rectangle.
+        let scale_x = (rect.width / out_width as f32).abs().max(f32::EPSILON);
+        let scale_y = (rect.height / out_height as f32).abs().max(f32::EPSILON);
+        let level = (scale_x.min(scale_y).log2().floor().max(0.0) as usize).min(self.levels.len() - 1);
+        let image = &self.levels[level];
+        let level_scale = (1u32 << level) as f32;
+        let photo_width = self.levels[0].width() as f32 / level_scale;
+        let photo_height = self.levels[0].height() as f32 / level_scale;
+        let taps_x = ((scale_x / level_scale).ceil() as usize).clamp(1, 4);
+        let taps_y = ((scale_y / level_scale).ceil() as usize).clamp(1, 4);
+        let weight = 1.0 / (taps_x * taps_y) as f32;
+
+        // Affine map from output (column, row) to level coordinates.
+        let (sin, cos) = rect.angle.sin_cos();
+        let step_u = rect.width / out_width as f32 / level_scale;
+        let step_v = rect.height / out_height as f32 / level_scale;
+        let origin = rect.to_image(0.0, 0.0);
+        let (ox, oy) = (origin.x / level_scale, origin.y / level_scale);
+        let (ux, uy) = (cos * step_u, sin * step_u);
+        let (vx, vy) = (-sin * step_v, cos * step_v);
+
+        for row in 0..out_height {
+            for column in 0..out_width {
+                let mut sum = [0f32; 3];
+                for ty in 0..taps_y {
+                    let v = row as f32 + (ty as f32 + 0.5) / taps_y as f32;
+                    for tx in 0..taps_x {
+                        let u = column as f32 + (tx as f32 + 0.5) / taps_x as f32;
+                        let x = ox + u * ux + v * vx;
+                        let y = oy + u * uy + v * vy;
+                        // Black outside the photo; inside, edge pixels repeat, as halving may
+                        // have dropped a fraction of the last row or column.
+                        if x < 0.0 || y < 0.0 || x >= photo_width || y >= photo_height {
+                            continue;
+                        }
+                        let rgb = bilinear(image, x - 0.5, y - 0.5);
+                        for c in 0..3 {
+                            sum[c] += rgb[c];
+                        }
+                    }
+                }
+                let out_column = if mirror { out_width - 1 - column } else { column };
+                let at = (row * out_width + out_column) * 3;
+                for c in 0..3 {
+                    out[at + c] = range.map(sum[c] * weight);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Bilinear interpolation at pixel-centre coordinates; taps beyond the edge repeat the edge.
+fn bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
+    let (width, height) = (image.width() as i64, image.height() as i64);
+    let (x0, y0) = (x.floor(), y.floor());
+    let (fx, fy) = (x - x0, y - y0);
+    let (x0, y0) = (x0 as i64, y0 as i64);
+    let raw = image.as_raw();
+    let tap = |xi: i64, yi: i64| -> [f32; 3] {
+        let (xi, yi) = (xi.clamp(0, width - 1), yi.clamp(0, height - 1));
+        let at = ((yi * width + xi) * 3) as usize;
+        [raw[at] as f32, raw[at + 1] as f32, raw[at + 2] as f32]
+    };
+    let (a, b, c, d) = (tap(x0, y0), tap(x0 + 1, y0), tap(x0, y0 + 1), tap(x0 + 1, y0 + 1));
+    let mut out = [0f32; 3];
+    for i in 0..3 {
+        let top = a[i] + (b[i] - a[i]) * fx;
+        let bottom = c[i] + (d[i] - c[i]) * fx;
+        out[i] = top + (bottom - top) * fy;
+    }
+    out
+}
+
+/// Averages 2x2 blocks; an odd last row or column is dropped, as the continuous coordinates of the
+/// levels stay aligned at the top-left corner.
+fn halve(image: &RgbImage) -> RgbImage {
+    let (width, height) = (image.width() / 2, image.height() / 2);
+    let src = image.as_raw();
+    let src_stride = image.width() as usize * 3;
+    let mut out = vec![0u8; width as usize * height as usize * 3];
+    for (row, out_row) in out.chunks_exact_mut(width as usize * 3).enumerate() {
+        let top = &src[2 * row * src_stride..][..src_stride];
+        let bottom = &src[(2 * row + 1) * src_stride..][..src_stride];
+        for (column, pixel) in out_row.chunks_exact_mut(3).enumerate() {
+            let at = column * 6;
+            for c in 0..3 {
+                let sum = u16::from(top[at + c])
+                    + u16::from(top[at + 3 + c])
+                    + u16::from(bottom[at + c])
+                    + u16::from(bottom[at + 3 + c]);
+                pixel[c] = ((sum + 2) / 4) as u8;
+            }
+        }
+    }
+    RgbImage::from_raw(width, height, out).expect("buffer sized for the halved image")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unrotated_full_rect_reproduces_a_flat_image() {
+        let image = RgbImage::from_pixel(400, 300, image::Rgb([200, 100, 50]));
+        let pyramid = Pyramid::new(image);
+        let rect = RotatedRect { centre: Point::new(200.0, 150.0), width: 400.0, height: 300.0, angle: 0.0 };
+        let out = pyramid.sample(&rect, 40, 30, false, InputRange::ZeroToOne);
+        assert!(out.chunks(3).all(|p| (p[0] - 200.0 / 255.0).abs() < 1e-3 && (p[2] - 50.0 / 255.0).abs() < 1e-3));
+    }
+
+    #[test]
+    fn rect_corners_map_through_the_rotation() {
+        let rect =
+            RotatedRect { centre: Point::new(10.0, 10.0), width: 4.0, height: 2.0, angle: std::f32::consts::FRAC_PI_2 };
+        let right_middle = rect.to_image(1.0, 0.5);
+        assert!((right_middle.x - 10.0).abs() < 1e-5 && (right_middle.y - 12.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn mirroring_flips_columns_and_outside_is_black() {
+        let image = RgbImage::from_fn(64, 64, |x, _| image::Rgb([if x < 32 { 255 } else { 0 }; 3]));
+        let pyramid = Pyramid::new(image);
+        let rect = RotatedRect { centre: Point::new(32.0, 32.0), width: 64.0, height: 64.0, angle: 0.0 };
+        let plain = pyramid.sample(&rect, 8, 8, false, InputRange::ZeroToOne);
+        let mirrored = pyramid.sample(&rect, 8, 8, true, InputRange::ZeroToOne);
+        assert!(plain[0] > 0.99 && mirrored[0] < 0.01);
+        let outside = RotatedRect { centre: Point::new(-100.0, -100.0), ..rect };
+        assert!(pyramid.sample(&outside, 4, 4, false, InputRange::MinusOneToOne).iter().all(|&v| v == -1.0));
+    }
+}

@@ -1,0 +1,266 @@
+//! passbild decides whether a passport or ID photo meets the biometric rules of ICAO Doc 9303,
+//! ISO/IEC 19794-5 / 39794-5 and the German BSI TR-03121.
+//!
+//! ```no_run
+//! let checker = passbild::Checker::new("de-live")?;
+//! let report = checker.check_file(std::path::Path::new("photo.jpg"))?;
+//! for check in &report.checks {
+//!     println!("{} {:?} {}", check.id, check.status, check.message);
+//! }
+//! # Ok::<(), passbild::Error>(())
+//! ```
+//!
+//! A [`Checker`] loads the models once; it is `Send + Sync`, so one checker serves any number of
+//! threads. Batches run on the checker's own thread pool, never on rayon's global one.
+
+pub mod checks;
+pub mod decode;
+pub mod error;
+pub mod head;
+pub mod imaging;
+pub mod models;
+pub mod overlay;
+pub mod pipeline;
+pub mod pose;
+pub mod profile;
+pub mod report;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+pub use decode::{DecodeLimits, ImageFacts};
+pub use error::{Error, Result};
+pub use models::{ModelSource, Models};
+pub use pipeline::Analysis;
+pub use profile::Profile;
+pub use report::{CheckResult, Language, Report, Status};
+
+/// Configures a [`Checker`].
+#[derive(Debug, Clone, Default)]
+pub struct CheckerBuilder {
+    profile: Option<Profile>,
+    threads: Option<usize>,
+    models: ModelSource,
+    limits: DecodeLimits,
+    language: Language,
+}
+
+impl CheckerBuilder {
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// A built-in profile name (`icao`, `de-live`, `de-scan`) or a path to a TOML profile.
+    pub fn profile_name(self, name_or_path: &str) -> Result<Self> {
+        Ok(self.profile(Profile::by_name_or_path(name_or_path)?))
+    }
+
+    /// Threads for batches; 0 or unset means one per core.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    /// Where the models come from; embedded by default.
+    pub fn models(mut self, source: ModelSource) -> Self {
+        self.models = source;
+        self
+    }
+
+    pub fn limits(mut self, limits: DecodeLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Language of the reports' messages.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
+    }
+
+    pub fn build(self) -> Result<Checker> {
+        let profile = match self.profile {
+            Some(profile) => profile,
+            None => Profile::built_in("icao")?,
+        };
+        let threads = self
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("passbild-{i}"))
+            .build()
+            .map_err(|e| Error::ThreadPool(e.to_string()))?;
+        let models = Models::load(&self.models)?;
+        Ok(Checker { models, profile, pool, limits: self.limits, language: self.language })
+    }
+}
+
+/// Checks photos against one profile. Build once, share freely.
+pub struct Checker {
+    models: Models,
+    profile: Profile,
+    pool: rayon::ThreadPool,
+    limits: DecodeLimits,
+    language: Language,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("profile", &self.profile.name)
+            .field("threads", &self.pool.current_num_threads())
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Checker {
+    /// A checker for a built-in profile (or a TOML profile path) with the embedded models.
+    pub fn new(profile: &str) -> Result<Checker> {
+        Checker::builder().profile_name(profile)?.build()
+    }
+
+    pub fn builder() -> CheckerBuilder {
+        CheckerBuilder::default()
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    pub fn limits(&self) -> &DecodeLimits {
+        &self.limits
+    }
+
+    /// Decodes and measures a photo without judging it (for overlays and tools).
+    pub fn analyse_bytes(&self, bytes: &[u8]) -> Result<Analysis> {
+        let started = Instant::now();
+        let decoded = decode::decode(bytes, &self.limits)?;
+        let decode_ms = started.elapsed().as_secs_f64() * 1e3;
+        let mut analysis = pipeline::analyse(&self.models, decoded.image, decoded.facts)?;
+        analysis.timings.insert(0, ("decode", decode_ms));
+        Ok(analysis)
+    }
+
+    /// Checks an encoded photo (JPEG, PNG or JPEG 2000).
+    pub fn check_bytes(&self, bytes: &[u8]) -> Result<Report> {
+        let started = Instant::now();
+        let analysis = self.analyse_bytes(bytes)?;
+        Ok(self.judge(&analysis, None, started))
+    }
+
+    /// Checks a photo read from a file; the report names the file.
+    pub fn check_file(&self, path: &Path) -> Result<Report> {
+        let started = Instant::now();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let analysis = self.analyse_bytes(&bytes)?;
+        Ok(self.judge(&analysis, Some(path.display().to_string()), started))
+    }
+
+    /// Checks pixels already in memory (a camera frame, an image the caller decoded).
+    pub fn check_image(&self, image: &image::DynamicImage) -> Result<Report> {
+        let started = Instant::now();
+        let analysis = self.analyse_image(image)?;
+        Ok(self.judge(&analysis, None, started))
+    }
+
+    pub fn analyse_image(&self, image: &image::DynamicImage) -> Result<Analysis> {
+        let (width, height) = (image.width(), image.height());
+        if width == 0 || height == 0 {
+            return Err(Error::InvalidPixels("zero width or height".into()));
+        }
+        if width > self.limits.max_width
+            || height > self.limits.max_height
+            || u64::from(width) * u64::from(height) > self.limits.max_pixels
+        {
+            return Err(Error::ImageTooLarge {
+                width: width.into(),
+                height: height.into(),
+                limit: format!("{} pixels", self.limits.max_pixels),
+            });
+        }
+        let facts = decode::facts_of_pixels(image);
+        pipeline::analyse(&self.models, image.to_rgb8(), facts)
+    }
+
+    /// Checks many encoded photos in parallel on the checker's own pool; results keep the order.
+    pub fn check_batch<B: AsRef<[u8]> + Sync>(&self, inputs: &[B]) -> Vec<Result<Report>> {
+        self.pool.install(|| inputs.par_iter().map(|bytes| self.check_bytes(bytes.as_ref())).collect())
+    }
+
+    /// Checks files in parallel on the checker's pool, calling `on_done` after each (for progress).
+    pub fn check_files<P: AsRef<Path> + Sync>(&self, paths: &[P], on_done: impl Fn() + Sync) -> Vec<Result<Report>> {
+        self.pool.install(|| {
+            paths
+                .par_iter()
+                .map(|path| {
+                    let report = self.check_file(path.as_ref());
+                    on_done();
+                    report
+                })
+                .collect()
+        })
+    }
+
+    /// Runs the profile's checks on an analysis and assembles the report.
+    pub fn judge(&self, analysis: &Analysis, file: Option<String>, started: Instant) -> Report {
+        let checks_started = Instant::now();
+        let checks = checks::run_all(analysis, &self.profile, self.language);
+        let mut timings: BTreeMap<String, f64> =
+            analysis.timings.iter().map(|(stage, ms)| (stage.to_string(), *ms)).collect();
+        timings.insert("checks".into(), checks_started.elapsed().as_secs_f64() * 1e3);
+        timings.insert("total".into(), started.elapsed().as_secs_f64() * 1e3);
+        Report {
+            format_version: report::FORMAT_VERSION,
+            passbild_version: env!("CARGO_PKG_VERSION").to_string(),
+            file,
+            profile: self.profile.name.clone(),
+            language: self.language,
+            verdict: Report::verdict_of(&checks),
+            image: analysis.facts.clone(),
+            faces: analysis.faces.iter().map(|f| report::DetectedFace { score: f.score, bbox: f.bbox }).collect(),
+            face: analysis.face.as_ref().ok().map(|face| report::FaceReport {
+                bbox: face.detection.bbox,
+                landmarks: report::KeyLandmarks {
+                    right_eye_centre: face.head.right_eye_centre,
+                    left_eye_centre: face.head.left_eye_centre,
+                    nose_tip: face.head.nose_tip,
+                    chin: face.head.chin,
+                    forehead: face.head.forehead,
+                    crown: face.head.crown,
+                    face_right_side: face.head.face_right_side,
+                    face_left_side: face.head.face_left_side,
+                },
+                crown_source: face.head.crown_source,
+                hair_top_y: face.head.hair_top_y,
+                pose: face.pose.as_ref().map(|p| p.angles()),
+            }),
+            checks,
+            timings_ms: timings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_checker_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Checker>();
+        assert_send_sync::<super::Report>();
+    }
+}

@@ -1,0 +1,72 @@
+//! MediaPipe Iris: the iris centre and radius and a 71-point eye contour, per eye.
+
+use super::{ModelFile, ModelSource, OnnxModel};
+use crate::error::Result;
+use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+
+const FILE: ModelFile =
+    ModelFile { name: "iris", file: "iris_landmark.onnx", embedded: include_bytes!("../../models/iris_landmark.onnx") };
+const INPUT_SIZE: usize = 64;
+/// MediaPipe's eye crop: 2.3 times the corner-to-corner width, square.
+const CROP_SCALE: f32 = 2.3;
+const CONTOUR_POINTS: usize = 71;
+
+#[derive(Debug, Clone)]
+pub struct EyeLandmarks {
+    pub iris_centre: Point,
+    /// Mean distance from the centre to the four iris boundary points.
+    pub iris_radius: f32,
+    pub contour: Vec<Point>,
+    pub crop: RotatedRect,
+}
+
+#[derive(Clone)]
+pub struct IrisModel {
+    model: OnnxModel,
+}
+
+/// Which eye a crop holds. The model was trained on the eye at the left of the picture (the
+/// subject's right); the other is mirrored in and out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eye {
+    SubjectRight,
+    SubjectLeft,
+}
+
+impl IrisModel {
+    pub fn load(source: &ModelSource) -> Result<Self> {
+        Ok(IrisModel { model: OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3])? })
+    }
+
+    /// `left_corner` and `right_corner` are the eye corners as they appear left and right in the picture.
+    pub fn crop_for(left_corner: Point, right_corner: Point) -> RotatedRect {
+        let side = left_corner.distance(right_corner) * CROP_SCALE;
+        RotatedRect {
+            centre: left_corner.midpoint(right_corner),
+            width: side,
+            height: side,
+            angle: left_corner.angle_to(right_corner),
+        }
+    }
+
+    pub fn run(&self, pyramid: &Pyramid, crop: RotatedRect, eye: Eye) -> Result<EyeLandmarks> {
+        let mirror = eye == Eye::SubjectLeft;
+        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, mirror, InputRange::ZeroToOne);
+        let outputs = self.model.run(input)?;
+        let (contour, iris) = {
+            let first = self.model.output(&outputs, 0)?;
+            let second = self.model.output(&outputs, 1)?;
+            if first.len() == 15 { (second, first) } else { (first, second) }
+        };
+        let unit = INPUT_SIZE as f32;
+        let to_image = |x: f32, y: f32| {
+            let u = x / unit;
+            crop.to_image(if mirror { 1.0 - u } else { u }, y / unit)
+        };
+        let iris_points: Vec<Point> = iris.chunks_exact(3).map(|p| to_image(p[0], p[1])).collect();
+        let iris_centre = iris_points[0];
+        let iris_radius = iris_points[1..].iter().map(|p| p.distance(iris_centre)).sum::<f32>() / 4.0;
+        let contour = contour.chunks_exact(3).take(CONTOUR_POINTS).map(|p| to_image(p[0], p[1])).collect();
+        Ok(EyeLandmarks { iris_centre, iris_radius, contour, crop })
+    }
+}

@@ -1,0 +1,215 @@
+//! The report: serde types with a `format_version`, stable check IDs, and messages in English and
+//! German. Consumers may rely on the shape documented in README.md; fields are only ever added.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::ImageFacts;
+use crate::imaging::Point;
+use crate::models::face_detector::FaceBox;
+use crate::pose::PoseAngles;
+
+/// Bumped whenever a field changes meaning or disappears (adding fields does not bump it).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Stable check identifiers (requirements section 10). Reports, profiles and the C ABI use these.
+pub mod ids {
+    pub const IMAGE_DIMENSIONS: &str = "image.dimensions";
+    pub const FACE_COUNT: &str = "face.count";
+    pub const INTER_EYE_DISTANCE: &str = "geometry.inter_eye_distance";
+    pub const HORIZONTAL_CENTRING: &str = "geometry.horizontal_centring";
+    pub const EYE_LINE_HEIGHT: &str = "geometry.eye_line_height";
+    pub const HEAD_WIDTH: &str = "geometry.head_width";
+    pub const HEAD_HEIGHT: &str = "geometry.head_height";
+    pub const CHIN_TO_CROWN_DE: &str = "geometry.chin_to_crown_de";
+    pub const YAW: &str = "pose.yaw";
+    pub const PITCH: &str = "pose.pitch";
+    pub const ROLL: &str = "pose.roll";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    De,
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" | "english" => Ok(Language::En),
+            "de" | "german" | "deutsch" => Ok(Language::De),
+            other => Err(format!("unknown language {other:?} (en or de)")),
+        }
+    }
+}
+
+/// The same text in each supported language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Texts {
+    pub en: String,
+    pub de: String,
+}
+
+impl Texts {
+    pub fn new(en: impl Into<String>, de: impl Into<String>) -> Self {
+        Texts { en: en.into(), de: de.into() }
+    }
+
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::En => &self.en,
+            Language::De => &self.de,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    NotAssessed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotAssessed => "not_assessed",
+        }
+    }
+}
+
+/// One requirement's finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub status: Status,
+    /// The measured value; absent when it could not be measured.
+    pub value: Option<f64>,
+    pub unit: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub max: Option<f64>,
+    /// 0..100, higher is better, where a quality mapping fits (OFIQ's where OFIQ defines one).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub quality: Option<u8>,
+    /// The message in the report's language.
+    pub message: String,
+    /// The message in every language; the JSON carries only `message`.
+    #[serde(skip)]
+    pub texts: Texts,
+}
+
+impl CheckResult {
+    pub fn message_in(&self, language: Language) -> &str {
+        if self.texts.en.is_empty() { &self.message } else { self.texts.get(language) }
+    }
+}
+
+/// Key points of the checked face, in image pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyLandmarks {
+    pub right_eye_centre: Point,
+    pub left_eye_centre: Point,
+    pub nose_tip: Point,
+    pub chin: Point,
+    /// Top of the forehead (mesh point 10), below the hairline.
+    pub forehead: Point,
+    /// Top of the skull, ignoring hair (ISO 19794-5 crown), as estimated.
+    pub crown: Point,
+    pub face_right_side: Point,
+    pub face_left_side: Point,
+}
+
+/// How the crown was placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrownSource {
+    /// From the fitted 3D face's proportions.
+    FaceProportions,
+    /// Lowered to the top of the person mask, which the skull cannot rise above.
+    PersonMask,
+}
+
+/// The face the geometry and pose checks were computed on (the largest one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaceReport {
+    #[serde(rename = "box")]
+    pub bbox: FaceBox,
+    pub landmarks: KeyLandmarks,
+    pub crown_source: CrownSource,
+    /// Top of the person (hair included) above the face, from the segmentation mask.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hair_top_y: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pose: Option<PoseAngles>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetectedFace {
+    pub score: f32,
+    #[serde(rename = "box")]
+    pub bbox: FaceBox,
+}
+
+/// The whole verdict on one photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub format_version: u32,
+    pub passbild_version: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub file: Option<String>,
+    pub profile: String,
+    pub language: Language,
+    pub verdict: Status,
+    pub image: ImageFacts,
+    /// Every face found, strongest first.
+    pub faces: Vec<DetectedFace>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub face: Option<FaceReport>,
+    pub checks: Vec<CheckResult>,
+    /// Milliseconds per pipeline stage.
+    pub timings_ms: BTreeMap<String, f64>,
+}
+
+impl Report {
+    /// Fail if any check fails; otherwise not assessed if any check could not be computed; else pass.
+    pub fn verdict_of(checks: &[CheckResult]) -> Status {
+        if checks.iter().any(|c| c.status == Status::Fail) {
+            Status::Fail
+        } else if checks.iter().any(|c| c.status == Status::NotAssessed) {
+            Status::NotAssessed
+        } else {
+            Status::Pass
+        }
+    }
+
+    pub fn check(&self, id: &str) -> Option<&CheckResult> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// Re-renders every message in `language`.
+    pub fn set_language(&mut self, language: Language) {
+        self.language = language;
+        for check in &mut self.checks {
+            if !check.texts.en.is_empty() {
+                check.message = check.texts.get(language).to_string();
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a report always serialises")
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+}

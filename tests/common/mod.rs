@@ -1,0 +1,75 @@
+//! Shared test helpers: fixture paths, the shared datasets, one checker per profile per test binary.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use image::{DynamicImage, RgbImage};
+use passbild::{Checker, Report, Status};
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+pub fn fixture_image(name: &str) -> RgbImage {
+    image::load_from_memory(&fixture_bytes(name)).unwrap().to_rgb8()
+}
+
+/// ../shared/datasets beside the checkout. CI always has it; a run without it fails loudly rather
+/// than passing without looking at the data.
+pub fn datasets() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    assert!(
+        path.is_dir(),
+        "{} is missing: the dataset tests need ../shared/datasets beside the checkout",
+        path.display()
+    );
+    path
+}
+
+/// One checker per profile per test binary: the models load once.
+pub fn checker(profile: &str) -> &'static Checker {
+    static ICAO: OnceLock<Checker> = OnceLock::new();
+    static DE_LIVE: OnceLock<Checker> = OnceLock::new();
+    static DE_SCAN: OnceLock<Checker> = OnceLock::new();
+    let cell = match profile {
+        "icao" => &ICAO,
+        "de-live" => &DE_LIVE,
+        "de-scan" => &DE_SCAN,
+        other => panic!("no shared checker for {other}"),
+    };
+    cell.get_or_init(|| Checker::builder().profile_name(profile).unwrap().threads(2).build().unwrap())
+}
+
+pub fn check(profile: &str, image: &RgbImage) -> Report {
+    checker(profile).check_image(&DynamicImage::ImageRgb8(image.clone())).unwrap()
+}
+
+pub fn status(report: &Report, id: &str) -> Status {
+    report.check(id).unwrap_or_else(|| panic!("{id} missing from the report")).status
+}
+
+pub fn value(report: &Report, id: &str) -> f64 {
+    report.check(id).and_then(|c| c.value).unwrap_or_else(|| panic!("{id} has no value"))
+}
+
+/// Every check that did not pass, for assertion messages.
+pub fn failures(report: &Report) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .map(|c| format!("{} {:?} {:?}: {}", c.id, c.status, c.value, c.message))
+        .collect()
+}
+
+/// The report without its timings, for comparing runs.
+pub fn without_timings(report: &Report) -> Report {
+    let mut report = report.clone();
+    report.timings_ms.clear();
+    report
+}

@@ -1,0 +1,216 @@
+//! What a caller can hand us: every supported encoding gives the same verdict, and bad input gives
+//! a typed error (never a panic), with memory bounded before any pixel is decoded.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+use image::{DynamicImage, ImageEncoder, RgbImage};
+use passbild::decode::{ColourType, DecodeLimits, ImageFormat, decode};
+use passbild::{Error, Status};
+
+fn limits() -> DecodeLimits {
+    DecodeLimits::default()
+}
+
+fn encode_png(image: &DynamicImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(image.as_bytes(), image.width(), image.height(), image.color().into())
+        .unwrap();
+    bytes
+}
+
+/// A compliant photo, re-encoded, must keep passing de-live.
+fn assert_passes_de_live(bytes: &[u8], what: &str) -> passbild::Report {
+    let report = checker("de-live").check_bytes(bytes).unwrap();
+    assert_eq!(report.verdict, Status::Pass, "{what}: {:#?}", failures(&report));
+    report
+}
+
+#[test]
+fn sixteen_bit_grey_and_rgba_pngs_decode_and_pass() {
+    let photo = DynamicImage::ImageRgb8(fixture_image("frll_034_de.jpg"));
+    let rgb16 = assert_passes_de_live(&encode_png(&DynamicImage::ImageRgb16(photo.to_rgb16())), "16-bit PNG");
+    assert_eq!(
+        (rgb16.image.format, rgb16.image.colour_type, rgb16.image.bits_per_sample),
+        (ImageFormat::Png, ColourType::Rgb, 16)
+    );
+    let grey = assert_passes_de_live(&encode_png(&DynamicImage::ImageLuma8(photo.to_luma8())), "grey PNG");
+    assert_eq!(grey.image.colour_type, ColourType::Grey);
+    let rgba = assert_passes_de_live(&encode_png(&DynamicImage::ImageRgba8(photo.to_rgba8())), "RGBA PNG");
+    assert_eq!(rgba.image.colour_type, ColourType::Rgba);
+}
+
+#[test]
+fn cmyk_jpeg_decodes_to_the_same_colours() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let cmyk: Vec<u8> = photo.pixels().flat_map(|p| [255 - p[0], 255 - p[1], 255 - p[2], 0]).collect();
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 92)
+        .encode(&cmyk, photo.width() as u16, photo.height() as u16, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let decoded = decode(&bytes, &limits()).unwrap();
+    assert_eq!(decoded.facts.colour_type, ColourType::Cmyk);
+    let mean = |image: &RgbImage| {
+        image.pixels().map(|p| f64::from(p[0]) + f64::from(p[1]) + f64::from(p[2])).sum::<f64>() / image.len() as f64
+    };
+    assert!((mean(&decoded.image) - mean(&photo)).abs() < 6.0, "CMYK colours drifted");
+    assert_passes_de_live(&bytes, "CMYK JPEG");
+}
+
+/// Inserts an EXIF APP1 segment holding only the orientation tag right after SOI.
+fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
+    tiff.extend_from_slice(&1u16.to_be_bytes()); // one IFD entry
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]); // value padding, no next IFD
+    let mut segment = b"Exif\x00\x00".to_vec();
+    segment.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&segment);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn exif_orientation_is_applied_before_checking() {
+    // Stored lying on its side; orientation 6 says "turn 90 degrees clockwise to display".
+    let stored = image::imageops::rotate270(&fixture_image("frll_034_de.jpg"));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92).encode_image(&stored).unwrap();
+    let report = assert_passes_de_live(&with_exif_orientation(&jpeg, 6), "EXIF-rotated JPEG");
+    assert_eq!((report.image.width, report.image.height), (1244, 1600));
+    assert_eq!(report.image.exif_orientation, Some(6));
+}
+
+#[test]
+fn jpeg_2000_decodes() {
+    let decoded = decode(&fixture_bytes("C001088_lossless.jp2"), &limits()).unwrap();
+    assert_eq!(decoded.facts.format, ImageFormat::Jpeg2000);
+    assert_eq!((decoded.image.width(), decoded.image.height()), (225, 275));
+    let report = checker("icao").check_bytes(&fixture_bytes("C001088_lossless.jp2")).unwrap();
+    assert_eq!(report.faces.len(), 1);
+}
+
+#[test]
+fn jpeg_facts_include_the_estimated_quality() {
+    let report = checker("de-live").check_bytes(&fixture_bytes("frll_034_de.jpg")).unwrap();
+    assert_eq!(report.image.format, ImageFormat::Jpeg);
+    assert_eq!(report.image.jpeg_quality, Some(90), "the fixture was written at quality 90");
+}
+
+#[test]
+fn bad_bytes_give_typed_errors() {
+    let jpeg = fixture_bytes("frll_034_de.jpg");
+    assert!(matches!(decode(&[], &limits()), Err(Error::EmptyInput)));
+    assert!(matches!(decode(&jpeg[..jpeg.len() / 2], &limits()), Err(Error::Truncated { .. })));
+    let mut state = 0x2545F491u32;
+    let random: Vec<u8> = (0..5000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect();
+    assert!(matches!(decode(&random, &limits()), Err(Error::UnknownFormat)));
+    let mut fake_jpeg = vec![0xFF, 0xD8, 0xFF];
+    fake_jpeg.extend_from_slice(&random);
+    assert!(decode(&fake_jpeg, &limits()).is_err());
+    let mut fake_png = b"\x89PNG\r\n\x1a\n".to_vec();
+    fake_png.extend_from_slice(&random);
+    assert!(decode(&fake_png, &limits()).is_err());
+    // Through the checker, the same errors.
+    assert!(checker("icao").check_bytes(&random).is_err());
+}
+
+/// A JPEG whose frame header claims 60000x60000 pixels.
+fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+    let mut jpeg = fixture_bytes("lisa3.jpg");
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC2]).expect("frame header");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    jpeg
+}
+
+fn png_header_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    let writer = encoder.write_header().unwrap();
+    drop(writer);
+    bytes
+}
+
+/// A real PNG of 15000x15000 black pixels: 225 MB of pixels in a few hundred kB.
+fn png_bomb() -> Vec<u8> {
+    let side = 15_000u32;
+    // The stream writer needs to own its sink, so encode into a temporary file.
+    let path = std::env::temp_dir().join(format!(
+        "passbild-bomb-src-{}-{:?}.png",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_compression(png::Compression::Fastest);
+    let mut stream = encoder.write_header().unwrap().into_stream_writer().unwrap();
+    let row = vec![0u8; side as usize];
+    for _ in 0..side {
+        stream.write_all(&row).unwrap();
+    }
+    stream.finish().unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    bytes
+}
+
+#[test]
+fn oversized_headers_and_bombs_are_refused_before_decoding() {
+    for bytes in [jpeg_claiming(60_000, 60_000), png_header_claiming(60_000, 60_000), png_bomb()] {
+        let started = std::time::Instant::now();
+        let err = decode(&bytes, &limits()).unwrap_err();
+        assert!(matches!(err, Error::ImageTooLarge { .. }), "{err}");
+        assert!(started.elapsed().as_secs_f64() < 1.0, "the refusal decoded pixels first");
+    }
+}
+
+#[test]
+fn the_cli_refuses_a_bomb_with_bounded_memory() {
+    let bomb = png_bomb();
+    assert!(bomb.len() < 2 << 20, "the bomb is {} bytes", bomb.len());
+    let path = std::env::temp_dir().join(format!("passbild-bomb-{}.png", std::process::id()));
+    std::fs::write(&path, &bomb).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_passbild"))
+        .args(["check", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(line["error"].as_str().unwrap().contains("above the limit"), "{line}");
+    // Peak resident memory of the finished children of this test process (Linux: kB).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) }, 0);
+    let peak_mb = usage.ru_maxrss as f64 / 1024.0;
+    assert!(peak_mb < 200.0, "the CLI peaked at {peak_mb:.0} MB on a 225-megapixel bomb");
+}
+
+#[test]
+fn oversized_pixels_in_memory_are_refused() {
+    let checker = passbild::Checker::builder()
+        .limits(DecodeLimits { max_pixels: 1_000_000, ..DecodeLimits::default() })
+        .build()
+        .unwrap();
+    let large = DynamicImage::ImageRgb8(RgbImage::new(1500, 1000));
+    assert!(matches!(checker.check_image(&large), Err(Error::ImageTooLarge { .. })));
+    assert!(matches!(checker.check_image(&DynamicImage::ImageRgb8(RgbImage::new(0, 0))), Err(Error::InvalidPixels(_))));
+}

@@ -1,0 +1,163 @@
+//! The report as tools see it: its JSON shape, its determinism across threads, batches, languages.
+
+mod common;
+
+use common::*;
+use passbild::report::{FORMAT_VERSION, ids};
+use passbild::{Checker, Language, Status};
+use serde_json::Value;
+
+const KNOWN_IDS: &[&str] = &[
+    ids::IMAGE_DIMENSIONS,
+    ids::FACE_COUNT,
+    ids::INTER_EYE_DISTANCE,
+    ids::HORIZONTAL_CENTRING,
+    ids::EYE_LINE_HEIGHT,
+    ids::HEAD_WIDTH,
+    ids::HEAD_HEIGHT,
+    ids::CHIN_TO_CROWN_DE,
+    ids::YAW,
+    ids::PITCH,
+    ids::ROLL,
+];
+
+/// The documented shape (README, "The report"): required fields and their types.
+fn validate_shape(report: &Value) -> Result<(), String> {
+    let object = report.as_object().ok_or("the report is not an object")?;
+    let need = |key: &str| object.get(key).ok_or(format!("missing {key}"));
+    if need("format_version")?.as_u64() != Some(u64::from(FORMAT_VERSION)) {
+        return Err("format_version".into());
+    }
+    need("profile")?.as_str().ok_or("profile is not a string")?;
+    let status_ok = |v: &Value| matches!(v.as_str(), Some("pass" | "fail" | "not_assessed"));
+    if !status_ok(need("verdict")?) {
+        return Err("verdict".into());
+    }
+    let image = need("image")?;
+    for key in ["format", "width", "height", "colour_type", "bits_per_sample", "bytes"] {
+        image.get(key).ok_or(format!("image.{key} missing"))?;
+    }
+    need("faces")?.as_array().ok_or("faces is not an array")?;
+    need("timings_ms")?.as_object().ok_or("timings_ms is not an object")?;
+    let checks = need("checks")?.as_array().ok_or("checks is not an array")?;
+    if checks.is_empty() {
+        return Err("no checks".into());
+    }
+    for check in checks {
+        let id = check["id"].as_str().ok_or("check id")?;
+        if !KNOWN_IDS.contains(&id) {
+            return Err(format!("unknown check id {id}"));
+        }
+        if !status_ok(&check["status"]) {
+            return Err(format!("{id}: status"));
+        }
+        if !(check["value"].is_number() || check["value"].is_null()) {
+            return Err(format!("{id}: value must be a number or null"));
+        }
+        if check["status"] != "not_assessed" && !check["value"].is_number() {
+            return Err(format!("{id}: an assessed check needs a value"));
+        }
+        check["unit"].as_str().ok_or(format!("{id}: unit"))?;
+        for bound in ["min", "max"] {
+            if let Some(b) = check.get(bound) {
+                b.as_f64().ok_or(format!("{id}: {bound}"))?;
+            }
+        }
+        if let Some(q) = check.get("quality")
+            && q.as_u64().is_none_or(|q| q > 100)
+        {
+            return Err(format!("{id}: quality must be 0..100"));
+        }
+        if check["message"].as_str().is_none_or(str::is_empty) {
+            return Err(format!("{id}: message"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn reports_have_the_documented_shape() {
+    for (profile, name) in
+        [("de-live", "frll_034_de.jpg"), ("icao", "two_people.jpg"), ("de-live", "obama_partial_face.jpg")]
+    {
+        let report = checker(profile).check_bytes(&fixture_bytes(name)).unwrap();
+        let json: Value = serde_json::from_str(&report.to_json()).unwrap();
+        validate_shape(&json).unwrap_or_else(|e| panic!("{name}: {e}\n{json:#}"));
+    }
+    // The validator rejects what it should.
+    let report = checker("icao").check_bytes(&fixture_bytes("lisa3.jpg")).unwrap();
+    let mut json: Value = serde_json::from_str(&report.to_json()).unwrap();
+    json["checks"][0]["status"] = "ok".into();
+    assert!(validate_shape(&json).is_err());
+}
+
+#[test]
+fn reports_round_trip_through_json() {
+    let report = checker("de-live").check_bytes(&fixture_bytes("frll_119_de.jpg")).unwrap();
+    let back: passbild::Report = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(back.checks.len(), report.checks.len());
+    assert_eq!(back.verdict, report.verdict);
+    assert_eq!(back.face.as_ref().unwrap().landmarks, report.face.as_ref().unwrap().landmarks);
+}
+
+#[test]
+fn eight_threads_at_once_give_the_sequential_report() {
+    let bytes = fixture_bytes("frll_034_de.jpg");
+    let checker = checker("de-live");
+    let sequential = without_timings(&checker.check_bytes(&bytes).unwrap());
+    let parallel: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8).map(|_| scope.spawn(|| checker.check_bytes(&bytes).unwrap())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for report in parallel {
+        assert_eq!(without_timings(&report), sequential);
+    }
+}
+
+#[test]
+fn batches_keep_their_order_and_report_errors_in_place() {
+    let inputs = vec![fixture_bytes("frll_034_de.jpg"), b"not a photo".to_vec(), fixture_bytes("two_people.jpg")];
+    let results = checker("icao").check_batch(&inputs);
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].as_ref().unwrap().faces.len(), 1);
+    assert!(results[1].is_err());
+    assert_eq!(results[2].as_ref().unwrap().faces.len(), 2);
+}
+
+#[test]
+fn messages_come_in_english_and_german() {
+    let german = Checker::builder().profile_name("icao").unwrap().language(Language::De).build().unwrap();
+    let mut report = german.check_bytes(&fixture_bytes("lisa3.jpg")).unwrap();
+    let roll = report.check(ids::ROLL).unwrap();
+    assert_eq!(roll.status, Status::Fail);
+    assert!(roll.message.contains("Kopf"), "{}", roll.message);
+    assert!(roll.message_in(Language::En).contains("head"));
+    report.set_language(Language::En);
+    assert!(report.check(ids::ROLL).unwrap().message.contains("head"));
+}
+
+#[test]
+fn a_user_profile_overrides_a_threshold() {
+    let strict = passbild::Profile::from_toml(
+        "base = \"de-live\"\nname = \"strict-roll\"\n[pose.roll]\nmin = -0.1\nmax = 0.1\n",
+    )
+    .unwrap();
+    let checker = Checker::builder().profile(strict).build().unwrap();
+    let report = checker.check_bytes(&fixture_bytes("frll_034_de.jpg")).unwrap();
+    assert_eq!(report.profile, "strict-roll");
+    assert_eq!(status(&report, ids::ROLL), Status::Fail);
+    assert_eq!(status(&report, ids::YAW), Status::Pass);
+}
+
+#[test]
+fn a_check_the_profile_does_not_use_is_absent() {
+    let report = checker("icao").check_bytes(&fixture_bytes("frll_034_de.jpg")).unwrap();
+    assert!(report.check(ids::CHIN_TO_CROWN_DE).is_none());
+    assert!(
+        checker("de-live")
+            .check_bytes(&fixture_bytes("frll_034_de.jpg"))
+            .unwrap()
+            .check(ids::CHIN_TO_CROWN_DE)
+            .is_some()
+    );
+}
