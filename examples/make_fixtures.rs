@@ -34,9 +34,13 @@ fn main() {
     std::fs::copy(samples.join("derived/C001088_lossless.jp2"), fixtures.join("C001088_lossless.jp2")).unwrap();
 }
 
-/// Reads a WebMorph/Psychomorph `.tem` file: a point count, then "x y" lines.
 fn read_tem(path: &Path) -> Vec<(f32, f32)> {
-    let text = std::fs::read_to_string(path).unwrap();
+    parse_tem(&std::fs::read_to_string(path).unwrap())
+}
+
+/// A WebMorph/Psychomorph `.tem` file: a point count, then one "x y" line per point, then the
+/// template's line definitions (ignored here).
+fn parse_tem(text: &str) -> Vec<(f32, f32)> {
     let mut lines = text.lines();
     let count: usize = lines.next().unwrap().trim().parse().unwrap();
     lines
@@ -81,4 +85,13 @@ fn reencode(from: &Path, to: &Path, scale: f32) {
 fn save_jpeg(image: &DynamicImage, path: &Path, quality: u8) {
     let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     image::codecs::jpeg::JpegEncoder::new_with_quality(file, quality).encode_image(&image.to_rgb8()).unwrap();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tem_points_are_read_and_line_definitions_ignored() {
+        let points = super::parse_tem("3\n565.0\t632.0\n778.0\t624.0\n1 2\n7\n126 127\n");
+        assert_eq!(points, vec![(565.0, 632.0), (778.0, 624.0), (1.0, 2.0)]);
+    }
 }
