@@ -5,8 +5,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${1:-$(mktemp -d)}
+mkdir -p "$work"
 cd "$work"
-python3.11 -m venv venv
+"${PYTHON:-python3.11}" -m venv venv
 # shellcheck disable=SC1091
 . venv/bin/activate
 pip install --quiet "tensorflow-cpu==2.19.0" "tf2onnx==1.17.0" "onnx==1.22.0" "onnxsim==0.8.1" "numpy<2.2"

@@ -228,6 +228,29 @@ mod tests {
         assert!((right_middle.x - 10.0).abs() < 1e-5 && (right_middle.y - 12.0).abs() < 1e-5);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn rect_coordinates_rotate_rigidly(
+            cx in -100.0f32..2000.0, cy in -100.0f32..2000.0, width in 1.0f32..800.0, height in 1.0f32..800.0,
+            angle in -3.2f32..3.2, u in 0.0f32..1.0, v in 0.0f32..1.0,
+        ) {
+            let rect = RotatedRect { centre: Point::new(cx, cy), width, height, angle };
+            let centre = rect.to_image(0.5, 0.5);
+            proptest::prop_assert!(centre.distance(rect.centre) < 1e-3);
+            // Distances from the centre are those of the unrotated rectangle.
+            let p = rect.to_image(u, v);
+            let expected = ((u - 0.5) * width).hypot((v - 0.5) * height);
+            proptest::prop_assert!((p.distance(rect.centre) - expected).abs() < 1e-2 * (1.0 + expected));
+            // The rectangle's x axis points along `angle`.
+            let right = rect.to_image(1.0, 0.5);
+            if width > 1.0 {
+                let along = rect.centre.angle_to(right);
+                let difference = (along - angle).rem_euclid(std::f32::consts::TAU);
+                proptest::prop_assert!(!(1e-3..=std::f32::consts::TAU - 1e-3).contains(&difference));
+            }
+        }
+    }
+
     #[test]
     fn mirroring_flips_columns_and_outside_is_black() {
         let image = RgbImage::from_fn(64, 64, |x, _| image::Rgb([if x < 32 { 255 } else { 0 }; 3]));

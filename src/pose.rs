@@ -182,6 +182,35 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_pose_scale_and_shift_is_recovered(
+            yaw in -45.0f64..45.0, pitch in -35.0f64..35.0, roll in -60.0f64..60.0,
+            scale in 2.0f64..80.0, dx in -500.0f64..2000.0, dy in -500.0f64..2000.0,
+        ) {
+            let mesh: Vec<[f32; 3]> = posed_mesh(yaw, pitch, roll)
+                .iter()
+                .map(|p| {
+                    let (x, y, z) = ((p[0] - 600.0) / 30.0, (p[1] - 700.0) / 30.0, p[2] / 30.0);
+                    [(x as f64 * scale + dx) as f32, (y as f64 * scale + dy) as f32, (z as f64 * scale) as f32]
+                })
+                .collect();
+            let pose = HeadPose::fit(&mesh).unwrap();
+            // f32 landmarks limit the precision, more so for small faces.
+            let tolerance = 0.05 + 2.0 / scale;
+            proptest::prop_assert!((pose.yaw - yaw).abs() < tolerance, "{pose:?}");
+            proptest::prop_assert!((pose.pitch - pitch).abs() < tolerance, "{pose:?}");
+            proptest::prop_assert!((pose.roll - roll).abs() < tolerance, "{pose:?}");
+            proptest::prop_assert!((pose.scale / scale - 1.0).abs() < 1e-3);
+            // The canonical chin projects onto the observed chin.
+            let chin_index = crate::models::face_mesh::index::CHIN;
+            let canonical_chin = CANONICAL.vertices[chin_index];
+            let chin = pose.project([canonical_chin.x, canonical_chin.y, canonical_chin.z]);
+            let observed = mesh[chin_index];
+            proptest::prop_assert!((chin.x - observed[0]).abs() < 0.5 && (chin.y - observed[1]).abs() < 0.5);
+        }
+    }
+
     #[test]
     fn signs_follow_the_documented_convention() {
         let nose = crate::models::face_mesh::index::NOSE_TIP;

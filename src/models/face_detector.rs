@@ -75,7 +75,12 @@ pub struct FaceDetector {
 
 impl FaceDetector {
     pub fn load(source: &ModelSource) -> Result<Self> {
-        let model = OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3])?;
+        let model = OnnxModel::load(
+            &FILE,
+            source,
+            &[1, INPUT_SIZE, INPUT_SIZE, 3],
+            &[ANCHOR_COUNT * VALUES_PER_ANCHOR, ANCHOR_COUNT],
+        )?;
         Ok(FaceDetector { model, anchors: anchors() })
     }
 
@@ -88,11 +93,8 @@ impl FaceDetector {
             RotatedRect { centre: Point::new(width / 2.0, height / 2.0), width: side, height: side, angle: 0.0 };
         let input = pyramid.sample(&letterbox, INPUT_SIZE, INPUT_SIZE, false, InputRange::MinusOneToOne);
         let outputs = self.model.run(input)?;
-        let (regressors, logits) = {
-            let first = self.model.output(&outputs, 0)?;
-            let second = self.model.output(&outputs, 1)?;
-            if first.len() == ANCHOR_COUNT { (second, first) } else { (first, second) }
-        };
+        let regressors = self.model.output(&outputs, ANCHOR_COUNT * VALUES_PER_ANCHOR)?;
+        let logits = self.model.output(&outputs, ANCHOR_COUNT)?;
         let to_image = |p: Point| letterbox.to_image(p.x, p.y);
         let mut candidates = Vec::new();
         for (i, anchor) in self.anchors.iter().enumerate() {

@@ -55,7 +55,8 @@ pub struct FaceMesh {
 
 impl FaceMesh {
     pub fn load(source: &ModelSource) -> Result<Self> {
-        Ok(FaceMesh { model: OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3])? })
+        let model = OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3], &[LANDMARK_COUNT * 3, 1])?;
+        Ok(FaceMesh { model })
     }
 
     /// The crop MediaPipe derives from a detection: the box enlarged to a square, turned so that
@@ -73,16 +74,12 @@ impl FaceMesh {
     pub fn run(&self, pyramid: &Pyramid, crop: RotatedRect) -> Result<MeshLandmarks> {
         let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, false, InputRange::ZeroToOne);
         let outputs = self.model.run(input)?;
-        let (coordinates, presence) = {
-            let first = self.model.output(&outputs, 0)?;
-            let second = self.model.output(&outputs, 1)?;
-            if first.len() == 1 { (second, first[0]) } else { (first, second[0]) }
-        };
+        let coordinates = self.model.output(&outputs, LANDMARK_COUNT * 3)?;
+        let presence = self.model.output(&outputs, 1)?[0];
         let unit = INPUT_SIZE as f32;
         let depth_scale = crop.width / unit;
         let points = coordinates
             .chunks_exact(3)
-            .take(LANDMARK_COUNT)
             .map(|p| {
                 let at = crop.to_image(p[0] / unit, p[1] / unit);
                 [at.x, at.y, p[2] * depth_scale]

@@ -10,6 +10,8 @@ const INPUT_SIZE: usize = 64;
 /// MediaPipe's eye crop: 2.3 times the corner-to-corner width, square.
 const CROP_SCALE: f32 = 2.3;
 const CONTOUR_POINTS: usize = 71;
+/// Iris centre, then four points on its boundary.
+const IRIS_POINTS: usize = 5;
 
 #[derive(Debug, Clone)]
 pub struct EyeLandmarks {
@@ -35,7 +37,9 @@ pub enum Eye {
 
 impl IrisModel {
     pub fn load(source: &ModelSource) -> Result<Self> {
-        Ok(IrisModel { model: OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3])? })
+        let model =
+            OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3], &[CONTOUR_POINTS * 3, IRIS_POINTS * 3])?;
+        Ok(IrisModel { model })
     }
 
     /// `left_corner` and `right_corner` are the eye corners as they appear left and right in the picture.
@@ -53,11 +57,8 @@ impl IrisModel {
         let mirror = eye == Eye::SubjectLeft;
         let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, mirror, InputRange::ZeroToOne);
         let outputs = self.model.run(input)?;
-        let (contour, iris) = {
-            let first = self.model.output(&outputs, 0)?;
-            let second = self.model.output(&outputs, 1)?;
-            if first.len() == 15 { (second, first) } else { (first, second) }
-        };
+        let contour = self.model.output(&outputs, CONTOUR_POINTS * 3)?;
+        let iris = self.model.output(&outputs, IRIS_POINTS * 3)?;
         let unit = INPUT_SIZE as f32;
         let to_image = |x: f32, y: f32| {
             let u = x / unit;
@@ -66,7 +67,7 @@ impl IrisModel {
         let iris_points: Vec<Point> = iris.chunks_exact(3).map(|p| to_image(p[0], p[1])).collect();
         let iris_centre = iris_points[0];
         let iris_radius = iris_points[1..].iter().map(|p| p.distance(iris_centre)).sum::<f32>() / 4.0;
-        let contour = contour.chunks_exact(3).take(CONTOUR_POINTS).map(|p| to_image(p[0], p[1])).collect();
+        let contour = contour.chunks_exact(3).map(|p| to_image(p[0], p[1])).collect();
         Ok(EyeLandmarks { iris_centre, iris_radius, contour, crop })
     }
 }

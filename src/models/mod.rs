@@ -55,18 +55,41 @@ pub(crate) struct OnnxModel {
 }
 
 impl OnnxModel {
-    pub fn load(file: &ModelFile, source: &ModelSource, input_shape: &[usize]) -> Result<Self> {
+    /// Loads and optimises a graph, and verifies that its float outputs have exactly the element
+    /// counts the caller will read (in any order), so a swapped or wrong model fails here, typed,
+    /// rather than later.
+    pub fn load(
+        file: &ModelFile,
+        source: &ModelSource,
+        input_shape: &[usize],
+        output_lengths: &[usize],
+    ) -> Result<Self> {
         let bytes = file.bytes(source)?;
         let err = |e: TractError| Error::model(file.name, e);
-        let plan = tract_onnx::onnx()
+        let model = tract_onnx::onnx()
             .model_for_read(&mut &*bytes)
             .map_err(err)?
             .with_input_fact(0, f32::fact(input_shape).into())
             .map_err(err)?
             .into_optimized()
-            .map_err(err)?
-            .into_runnable()
             .map_err(err)?;
+        let mut lengths = Vec::new();
+        for outlet in model.output_outlets().map_err(err)? {
+            let fact = model.outlet_fact(*outlet).map_err(err)?;
+            let shape =
+                fact.shape.as_concrete().ok_or_else(|| Error::model(file.name, "an output has no fixed shape"))?;
+            if fact.datum_type != f32::datum_type() {
+                return Err(Error::model(file.name, "an output is not float32"));
+            }
+            lengths.push(shape.iter().product::<usize>());
+        }
+        let mut expected = output_lengths.to_vec();
+        expected.sort_unstable();
+        lengths.sort_unstable();
+        if lengths != expected {
+            return Err(Error::model(file.name, format!("outputs of {lengths:?} values, expected {expected:?}")));
+        }
+        let plan = model.into_runnable().map_err(err)?;
         Ok(OnnxModel { name: file.name, plan, input_shape: input_shape.to_vec() })
     }
 
@@ -77,13 +100,18 @@ impl OnnxModel {
         self.plan.run(tvec!(Tensor::from(tensor).into())).map_err(|e| Error::model(self.name, e))
     }
 
-    pub fn output<'a>(&self, outputs: &'a TVec<TValue>, index: usize) -> Result<&'a [f32]> {
-        outputs
-            .get(index)
-            .ok_or_else(|| Error::model(self.name, format!("missing output {index}")))?
-            .try_as_plain_ram()
-            .and_then(|view| view.as_slice::<f32>())
-            .map_err(|e| Error::model(self.name, e))
+    /// The output with `length` values (output lengths are distinct and checked at load).
+    pub fn output<'a>(&self, outputs: &'a TVec<TValue>, length: usize) -> Result<&'a [f32]> {
+        for output in outputs {
+            let values = output
+                .try_as_plain_ram()
+                .and_then(|view| view.as_slice::<f32>())
+                .map_err(|e| Error::model(self.name, e))?;
+            if values.len() == length {
+                return Ok(values);
+            }
+        }
+        Err(Error::model(self.name, format!("no output of {length} values")))
     }
 }
 

@@ -22,7 +22,7 @@ pub struct PersonMask {
 impl PersonMask {
     pub const SIZE: usize = SIZE;
 
-    pub fn from_probabilities(probabilities: Vec<f32>, image_width: u32, image_height: u32) -> Self {
+    pub(crate) fn from_probabilities(probabilities: Vec<f32>, image_width: u32, image_height: u32) -> Self {
         assert_eq!(probabilities.len(), SIZE * SIZE, "mask must be {SIZE}x{SIZE}");
         PersonMask { probabilities, image_width: image_width as f32, image_height: image_height as f32 }
     }
@@ -64,7 +64,7 @@ pub struct Segmenter {
 
 impl Segmenter {
     pub fn load(source: &ModelSource) -> Result<Self> {
-        Ok(Segmenter { model: OnnxModel::load(&FILE, source, &[1, SIZE, SIZE, 3])? })
+        Ok(Segmenter { model: OnnxModel::load(&FILE, source, &[1, SIZE, SIZE, 3], &[SIZE * SIZE])? })
     }
 
     pub fn run(&self, pyramid: &Pyramid) -> Result<PersonMask> {
@@ -77,7 +77,7 @@ impl Segmenter {
         };
         let input = pyramid.sample(&whole, SIZE, SIZE, false, InputRange::ZeroToOne);
         let outputs = self.model.run(input)?;
-        let probabilities = self.model.output(&outputs, 0)?.to_vec();
+        let probabilities = self.model.output(&outputs, SIZE * SIZE)?.to_vec();
         Ok(PersonMask::from_probabilities(probabilities, width, height))
     }
 }

@@ -1,0 +1,58 @@
+//! Models from a directory instead of the embedded ones, and what happens when one is wrong.
+
+mod common;
+
+use std::path::PathBuf;
+
+use passbild::{Checker, Error, ModelSource, Status};
+
+const FILES: [&str; 4] =
+    ["face_detection_short_range.onnx", "face_landmark.onnx", "iris_landmark.onnx", "selfie_segmentation.onnx"];
+
+fn models_copy(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("passbild-models-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in FILES {
+        std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(file), dir.join(file)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_models_directory_gives_the_embedded_results() {
+    let dir = models_copy("same");
+    let from_dir = Checker::builder()
+        .profile_name("de-live")
+        .unwrap()
+        .models(ModelSource::Directory(dir.clone()))
+        .build()
+        .unwrap();
+    let bytes = common::fixture_bytes("frll_034_de.jpg");
+    let report = from_dir.check_bytes(&bytes).unwrap();
+    assert_eq!(report.verdict, Status::Pass);
+    let embedded = common::checker("de-live").check_bytes(&bytes).unwrap();
+    assert_eq!(common::without_timings(&report), common::without_timings(&embedded));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_missing_or_broken_model_is_a_typed_error() {
+    let missing = Checker::builder().models(ModelSource::Directory("/nonexistent/passbild-models".into())).build();
+    assert!(matches!(missing, Err(Error::Io { .. })), "{missing:?}");
+
+    let dir = models_copy("broken");
+    std::fs::write(dir.join("face_landmark.onnx"), b"this is not an ONNX graph").unwrap();
+    let broken = Checker::builder().models(ModelSource::Directory(dir.clone())).build();
+    assert!(matches!(broken, Err(Error::Model { model: "face mesh", .. })), "{broken:?}");
+
+    // A real graph with the wrong input shape for its slot.
+    std::fs::copy(dir.join("iris_landmark.onnx"), dir.join("face_detection_short_range.onnx")).unwrap();
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/face_landmark.onnx"),
+        dir.join("face_landmark.onnx"),
+    )
+    .unwrap();
+    let swapped = Checker::builder().models(ModelSource::Directory(dir.clone())).build();
+    assert!(matches!(swapped, Err(Error::Model { model: "face detector", .. })), "{swapped:?}");
+    std::fs::remove_dir_all(dir).ok();
+}
