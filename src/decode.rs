@@ -133,15 +133,18 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     // caller still gets a typed error (20,000 mutated files in testing found no such panic).
     std::panic::catch_unwind(|| match format {
         ImageFormat::Jpeg => decode_jpeg(bytes, limits),
-        ImageFormat::Png => decode_with_image_crate(bytes, image::ImageFormat::Png, limits, None),
+        ImageFormat::Png => decode_png(bytes, limits),
         ImageFormat::Jpeg2000 => decode_jpeg2000(bytes, limits),
         ImageFormat::Raw => Err(Error::UnknownFormat),
     })
-    .unwrap_or_else(|_| Err(Error::Decode { format: format.name(), detail: "the decoder failed on malformed data".into() }))
+    .unwrap_or_else(|_| {
+        Err(Error::Decode { format: format.name(), detail: "the decoder failed on malformed data".into() })
+    })
 }
 
 fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     let markers = jpeg_markers::scan(bytes)?;
+    limits.check_dimensions(u32::from(markers.width), u32::from(markers.height))?;
     if !markers.has_end_of_image {
         // zune-jpeg fills a cut-off scan with grey and reports success; a truncated upload must not
         // be judged as if it were the photo.
@@ -150,9 +153,26 @@ fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     decode_with_image_crate(bytes, image::ImageFormat::Jpeg, limits, Some(markers))
 }
 
-fn image_error(format: &'static str, err: image::ImageError) -> Error {
+/// PNG puts the size in its first chunk (IHDR, bytes 16..24): check it before any decoder runs.
+fn decode_png(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
+    let header = bytes.get(12..24).ok_or(Error::Truncated { format: "PNG" })?;
+    if &header[..4] != b"IHDR" {
+        return Err(Error::Decode { format: "PNG", detail: "the first chunk is not IHDR".into() });
+    }
+    let width = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+    let height = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
+    limits.check_dimensions(width, height)?;
+    decode_with_image_crate(bytes, image::ImageFormat::Png, limits, None)
+}
+
+fn image_error(format: &'static str, err: image::ImageError, limits: &DecodeLimits) -> Error {
     match err {
-        image::ImageError::Limits(e) => Error::ImageTooLarge { width: 0, height: 0, limit: e.to_string() },
+        image::ImageError::Limits(e) => match e.kind() {
+            image::error::LimitErrorKind::DimensionError => {
+                Error::Decode { format, detail: "the image dimensions exceed the limits".into() }
+            }
+            _ => Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes },
+        },
         image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Error::Truncated { format },
         other => Error::Decode { format, detail: other.to_string() },
     }
@@ -167,18 +187,19 @@ fn decode_with_image_crate(
     let ours = if format == image::ImageFormat::Jpeg { ImageFormat::Jpeg } else { ImageFormat::Png };
     let name = ours.name();
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // Our own header check has run already; these limits are a second line of defence.
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_width);
     image_limits.max_image_height = Some(limits.max_height);
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
     reader.limits(image_limits);
-    let mut decoder = reader.into_decoder().map_err(|e| image_error(name, e))?;
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(name, e, limits))?;
     let (width, height) = decoder.dimensions();
     limits.check_dimensions(width, height)?;
     let colour = decoder.color_type();
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let exif_orientation = (orientation != Orientation::NoTransforms).then(|| orientation.to_exif());
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(name, e))?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(name, e, limits))?;
     image.apply_orientation(orientation);
 
     let (mut colour_type, bits_per_sample, _) = describe_colour(colour);
@@ -243,11 +264,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     // The decoder keeps every component as f32 and interleaves into a u8 copy.
     let estimated_alloc = u64::from(width) * u64::from(height) * channels * 5;
     if estimated_alloc > limits.max_alloc_bytes {
-        return Err(Error::ImageTooLarge {
-            width: width.into(),
-            height: height.into(),
-            limit: format!("{} bytes of decoder memory", limits.max_alloc_bytes),
-        });
+        return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
     }
     let colour_type = match (image.color_space(), image.has_alpha()) {
         (ColorSpace::Gray, false) => ColourType::Grey,
@@ -304,6 +321,8 @@ mod jpeg_markers {
 
     #[derive(Debug, Clone)]
     pub struct JpegMarkers {
+        pub width: u16,
+        pub height: u16,
         pub components: u8,
         pub progressive: bool,
         pub has_end_of_image: bool,
@@ -334,6 +353,8 @@ mod jpeg_markers {
     pub fn scan(data: &[u8]) -> Result<JpegMarkers> {
         let truncated = || Error::Truncated { format: "JPEG" };
         let mut markers = JpegMarkers {
+            width: 0,
+            height: 0,
             components: 0,
             progressive: false,
             has_end_of_image: false,
@@ -369,6 +390,9 @@ mod jpeg_markers {
                 0xDB => read_quantisation_tables(segment, &mut markers)?,
                 0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                     markers.progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
+                    let size = segment.get(1..5).ok_or_else(truncated)?;
+                    markers.height = u16::from_be_bytes([size[0], size[1]]);
+                    markers.width = u16::from_be_bytes([size[2], size[3]]);
                     markers.components = *segment.get(5).ok_or_else(truncated)?;
                     markers.luma_table = usize::from(*segment.get(8).ok_or_else(truncated)? & 0x0F);
                 }

@@ -20,6 +20,8 @@ pub enum Error {
     Decode { format: &'static str, detail: String },
     #[error("the image is {width}x{height} px, above the limit of {limit}")]
     ImageTooLarge { width: u64, height: u64, limit: String },
+    #[error("decoding the image would need more than {limit_bytes} bytes of memory")]
+    DecoderMemory { limit_bytes: u64 },
     #[error("invalid pixel buffer: {0}")]
     InvalidPixels(String),
     #[error("model {model}: {detail}")]

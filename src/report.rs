@@ -26,6 +26,21 @@ pub mod ids {
     pub const YAW: &str = "pose.yaw";
     pub const PITCH: &str = "pose.pitch";
     pub const ROLL: &str = "pose.roll";
+
+    /// Every check this version can report, in report order.
+    pub const ALL: &[&str] = &[
+        IMAGE_DIMENSIONS,
+        FACE_COUNT,
+        INTER_EYE_DISTANCE,
+        HORIZONTAL_CENTRING,
+        EYE_LINE_HEIGHT,
+        HEAD_WIDTH,
+        HEAD_HEIGHT,
+        CHIN_TO_CROWN_DE,
+        YAW,
+        PITCH,
+        ROLL,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

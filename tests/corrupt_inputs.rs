@@ -11,7 +11,9 @@ fn originals() -> &'static [Vec<u8>] {
     ORIGINALS.get_or_init(|| {
         let mut small_png = Vec::new();
         let photo = common::fixture_image("lisa3.jpg");
-        image::imageops::thumbnail(&photo, 60, 80).write_to(&mut std::io::Cursor::new(&mut small_png), image::ImageFormat::Png).unwrap();
+        image::imageops::thumbnail(&photo, 60, 80)
+            .write_to(&mut std::io::Cursor::new(&mut small_png), image::ImageFormat::Png)
+            .unwrap();
         vec![common::fixture_bytes("lisa3.jpg"), small_png, common::fixture_bytes("C001088_lossless.jp2")]
     })
 }

@@ -7,20 +7,6 @@ use passbild::report::{FORMAT_VERSION, ids};
 use passbild::{Checker, Language, Status};
 use serde_json::Value;
 
-const KNOWN_IDS: &[&str] = &[
-    ids::IMAGE_DIMENSIONS,
-    ids::FACE_COUNT,
-    ids::INTER_EYE_DISTANCE,
-    ids::HORIZONTAL_CENTRING,
-    ids::EYE_LINE_HEIGHT,
-    ids::HEAD_WIDTH,
-    ids::HEAD_HEIGHT,
-    ids::CHIN_TO_CROWN_DE,
-    ids::YAW,
-    ids::PITCH,
-    ids::ROLL,
-];
-
 /// The documented shape (README, "The report"): required fields and their types.
 fn validate_shape(report: &Value) -> Result<(), String> {
     let object = report.as_object().ok_or("the report is not an object")?;
@@ -45,7 +31,7 @@ fn validate_shape(report: &Value) -> Result<(), String> {
     }
     for check in checks {
         let id = check["id"].as_str().ok_or("check id")?;
-        if !KNOWN_IDS.contains(&id) {
+        if !ids::ALL.contains(&id) {
             return Err(format!("unknown check id {id}"));
         }
         if !status_ok(&check["status"]) {
