@@ -220,6 +220,79 @@ fn decode_with_image_crate(
     Ok(Decoded { image: image.into_rgb8(), facts })
 }
 
+/// Layouts of raw pixel buffers a caller may hand over (8 bits per sample, rows `stride` bytes apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PixelFormat {
+    Rgb8,
+    Rgba8,
+    Bgr8,
+    Bgra8,
+    Grey8,
+}
+
+impl PixelFormat {
+    pub fn bytes_per_pixel(self) -> usize {
+        match self {
+            PixelFormat::Rgb8 | PixelFormat::Bgr8 => 3,
+            PixelFormat::Rgba8 | PixelFormat::Bgra8 => 4,
+            PixelFormat::Grey8 => 1,
+        }
+    }
+}
+
+/// Copies a caller's pixel buffer into an RGB image, after checking that the buffer really holds
+/// `height` rows of `width` pixels `stride` bytes apart.
+pub fn from_pixels(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: PixelFormat,
+    limits: &DecodeLimits,
+) -> Result<Decoded> {
+    if width == 0 || height == 0 {
+        return Err(Error::InvalidPixels("zero width or height".into()));
+    }
+    limits.check_dimensions(width, height)?;
+    let row_bytes = width as usize * format.bytes_per_pixel();
+    if stride < row_bytes {
+        return Err(Error::InvalidPixels(format!("stride {stride} is below the {row_bytes} bytes of a row")));
+    }
+    let needed = stride * (height as usize - 1) + row_bytes;
+    if pixels.len() < needed {
+        return Err(Error::InvalidPixels(format!("{} bytes given, {needed} needed", pixels.len())));
+    }
+    let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
+    for row in pixels.chunks(stride).take(height as usize) {
+        let row = &row[..row_bytes];
+        match format {
+            PixelFormat::Rgb8 => rgb.extend_from_slice(row),
+            PixelFormat::Rgba8 => row.chunks_exact(4).for_each(|p| rgb.extend_from_slice(&p[..3])),
+            PixelFormat::Bgr8 => row.chunks_exact(3).for_each(|p| rgb.extend_from_slice(&[p[2], p[1], p[0]])),
+            PixelFormat::Bgra8 => row.chunks_exact(4).for_each(|p| rgb.extend_from_slice(&[p[2], p[1], p[0]])),
+            PixelFormat::Grey8 => row.iter().for_each(|&g| rgb.extend_from_slice(&[g, g, g])),
+        }
+    }
+    let image = RgbImage::from_raw(width, height, rgb).expect("buffer sized for the image");
+    let colour_type = match format {
+        PixelFormat::Rgb8 | PixelFormat::Bgr8 => ColourType::Rgb,
+        PixelFormat::Rgba8 | PixelFormat::Bgra8 => ColourType::Rgba,
+        PixelFormat::Grey8 => ColourType::Grey,
+    };
+    let facts = ImageFacts {
+        format: ImageFormat::Raw,
+        width,
+        height,
+        colour_type,
+        bits_per_sample: 8,
+        bytes: needed,
+        exif_orientation: None,
+        jpeg_quality: None,
+        jpeg_progressive: None,
+    };
+    Ok(Decoded { image, facts })
+}
+
 /// Facts of pixels handed over in memory rather than as a file.
 pub fn facts_of_pixels(image: &DynamicImage) -> ImageFacts {
     let (colour_type, bits_per_sample, _) = describe_colour(image.color());

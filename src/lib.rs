@@ -16,6 +16,7 @@
 pub mod checks;
 pub mod decode;
 pub mod error;
+pub mod ffi;
 pub mod head;
 pub mod imaging;
 pub mod models;
@@ -31,7 +32,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use decode::{DecodeLimits, ImageFacts};
+pub use decode::{DecodeLimits, ImageFacts, PixelFormat};
 pub use error::{Error, Result};
 pub use models::{ModelSource, Models};
 pub use pipeline::Analysis;
@@ -189,6 +190,20 @@ impl Checker {
         }
         let facts = decode::facts_of_pixels(image);
         pipeline::analyse(&self.models, image.to_rgb8(), facts)
+    }
+
+    /// Checks a raw pixel buffer: `height` rows of `width` pixels, `stride` bytes apart (camera
+    /// frames, images from another toolkit, the C ABI).
+    pub fn check_pixels(
+        &self,
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+        stride: usize,
+        format: decode::PixelFormat,
+    ) -> Result<Report> {
+        let decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
+        Ok(self.judge(&pipeline::analyse(&self.models, decoded.image, decoded.facts)?, None))
     }
 
     /// Checks many encoded photos in parallel on the checker's own pool; results keep the order.

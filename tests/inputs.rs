@@ -214,3 +214,42 @@ fn oversized_pixels_in_memory_are_refused() {
     assert!(matches!(checker.check_image(&large), Err(Error::ImageTooLarge { .. })));
     assert!(matches!(checker.check_image(&DynamicImage::ImageRgb8(RgbImage::new(0, 0))), Err(Error::InvalidPixels(_))));
 }
+
+#[test]
+fn raw_pixels_in_every_layout_give_the_same_report() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let (width, height) = photo.dimensions();
+    let reference = without_timings(&checker("de-live").check_image(&DynamicImage::ImageRgb8(photo.clone())).unwrap());
+    type Pack = fn(&image::Rgb<u8>) -> Vec<u8>;
+    let layouts: [(passbild::PixelFormat, Pack); 4] = [
+        (passbild::PixelFormat::Rgb8, |p| vec![p[0], p[1], p[2]]),
+        (passbild::PixelFormat::Bgr8, |p| vec![p[2], p[1], p[0]]),
+        (passbild::PixelFormat::Rgba8, |p| vec![p[0], p[1], p[2], 255]),
+        (passbild::PixelFormat::Bgra8, |p| vec![p[2], p[1], p[0], 255]),
+    ];
+    for (format, pack) in layouts {
+        // Rows padded to a stride with 16 spare bytes, as camera buffers often are.
+        let stride = width as usize * format.bytes_per_pixel() + 16;
+        let mut buffer = vec![0u8; stride * height as usize];
+        for (y, row) in photo.rows().enumerate() {
+            let packed: Vec<u8> = row.flat_map(pack).collect();
+            buffer[y * stride..][..packed.len()].copy_from_slice(&packed);
+        }
+        let report = checker("de-live").check_pixels(&buffer, width, height, stride, format).unwrap();
+        assert_eq!(report.checks, reference.checks, "{format:?}");
+        let short = &buffer[..buffer.len() - stride];
+        assert!(matches!(
+            checker("de-live").check_pixels(short, width, height, stride, format),
+            Err(Error::InvalidPixels(_))
+        ));
+        assert!(matches!(
+            checker("de-live").check_pixels(&buffer, width, height, 3, format),
+            Err(Error::InvalidPixels(_))
+        ));
+    }
+    let grey: Vec<u8> = photo.pixels().map(|p| p[1]).collect();
+    let report =
+        checker("de-live").check_pixels(&grey, width, height, width as usize, passbild::PixelFormat::Grey8).unwrap();
+    assert_eq!(report.image.colour_type, ColourType::Grey);
+    assert_eq!(report.faces.len(), 1);
+}

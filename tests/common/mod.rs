@@ -73,3 +73,47 @@ pub fn without_timings(report: &Report) -> Report {
     report.timings_ms.clear();
     report
 }
+
+/// The directory holding libpassbild.so and libpassbild.a of this build (tests run from deps/).
+pub fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
+    assert!(dir.join("libpassbild.so").exists(), "{} has no libpassbild.so", dir.display());
+    dir
+}
+
+/// Compiles C or C++ sources against include/passbild.h and the shared library, with strict
+/// warnings, into an executable under the target's temporary directory.
+pub fn compile_against_library(sources: &[PathBuf], output_name: &str, cpp: bool) -> PathBuf {
+    let target = env!("PASSBILD_TARGET");
+    let compiler = cc::Build::new()
+        .cargo_metadata(false)
+        .cpp(cpp)
+        .target(target)
+        .host(target)
+        .opt_level(0)
+        .debug(true)
+        .get_compiler();
+    let output = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(output_name);
+    let library = library_dir();
+    let mut command = compiler.to_command();
+    command
+        .args(["-Wall", "-Wextra", "-Werror", if cpp { "-std=c++17" } else { "-std=c11" }])
+        .arg("-I")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("include"))
+        .args(sources)
+        .arg("-o")
+        .arg(&output)
+        .arg(format!("-L{}", library.display()))
+        .arg("-lpassbild")
+        .arg(format!("-Wl,-rpath,{}", library.display()))
+        .args(["-lpthread", "-lm", "-ldl"]);
+    let result = command.output().unwrap_or_else(|e| panic!("cannot run the C compiler: {e}"));
+    assert!(
+        result.status.success(),
+        "compiling {output_name} failed:\n{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    output
+}

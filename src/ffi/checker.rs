@@ -1,0 +1,156 @@
+//! `passbild_checker`: build once, check from any number of threads, free once.
+
+use std::ffi::c_char;
+
+use super::{Failure, borrow, guard, passbild_error, passbild_report, passbild_status, string_argument, write_out};
+use crate::{Checker, PixelFormat, Profile};
+
+/// Raw pixels: 3 bytes per pixel, R G B.
+pub const PASSBILD_PIXEL_FORMAT_RGB8: u32 = 0;
+/// Raw pixels: 4 bytes per pixel, R G B A (alpha ignored).
+pub const PASSBILD_PIXEL_FORMAT_RGBA8: u32 = 1;
+/// Raw pixels: 3 bytes per pixel, B G R (Windows bitmaps, OpenCV).
+pub const PASSBILD_PIXEL_FORMAT_BGR8: u32 = 2;
+/// Raw pixels: 4 bytes per pixel, B G R A (alpha ignored).
+pub const PASSBILD_PIXEL_FORMAT_BGRA8: u32 = 3;
+/// Raw pixels: 1 byte per pixel, grey.
+pub const PASSBILD_PIXEL_FORMAT_GREY8: u32 = 4;
+
+/// A checker: the models and a profile, loaded once. Immutable after creation: any number of
+/// threads may call `passbild_checker_check_*` on the same checker at once.
+pub struct passbild_checker {
+    inner: Checker,
+}
+
+fn new_checker(profile: Profile, threads: u32, checker_out: *mut *mut passbild_checker) -> Result<(), Failure> {
+    if checker_out.is_null() {
+        return Err(Failure::null("checker_out"));
+    }
+    let inner = Checker::builder().profile(profile).threads(threads as usize).build()?;
+    write_out(checker_out, "checker_out", Box::into_raw(Box::new(passbild_checker { inner })))
+}
+
+/// Creates a checker for a built-in profile ("icao", "de-live", "de-scan") or the path of a TOML
+/// profile file. `threads` is the pool size for batches (0: one per core). Loading takes about
+/// 0.3 s: create one checker and share it.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_new(
+    profile: *const c_char,
+    threads: u32,
+    checker_out: *mut *mut passbild_checker,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let profile = Profile::by_name_or_path(string_argument(profile, "profile")?)?;
+        new_checker(profile, threads, checker_out)
+    })
+}
+
+/// Creates a checker from a TOML profile text (NUL-terminated UTF-8): either complete, or with
+/// `base = "<built-in>"` and the thresholds it overrides. Unknown keys are an error.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_new_from_toml(
+    toml: *const c_char,
+    threads: u32,
+    checker_out: *mut *mut passbild_checker,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let profile = Profile::from_toml(string_argument(toml, "toml")?)?;
+        new_checker(profile, threads, checker_out)
+    })
+}
+
+/// Frees a checker; NULL is ignored. No check may be running on it.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_free(checker: *mut passbild_checker) {
+    if !checker.is_null() {
+        // SAFETY: non-NULL checkers come from Box::into_raw in `new_checker` and are freed once.
+        drop(unsafe { Box::from_raw(checker) });
+    }
+}
+
+fn deliver(report: crate::Report, report_out: *mut *mut passbild_report) -> Result<(), Failure> {
+    write_out(report_out, "report_out", Box::into_raw(Box::new(passbild_report::new(report))))
+}
+
+/// Checks an encoded photo (JPEG, PNG or JPEG 2000) of `len` bytes. On success `*report_out`
+/// receives a report to free with `passbild_report_free`.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_check_bytes(
+    checker: *const passbild_checker,
+    data: *const u8,
+    len: usize,
+    report_out: *mut *mut passbild_report,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        if data.is_null() {
+            return Err(Failure::null("data"));
+        }
+        if report_out.is_null() {
+            return Err(Failure::null("report_out"));
+        }
+        // SAFETY: `data` points to `len` readable bytes by the header contract.
+        let bytes = unsafe { std::slice::from_raw_parts(data, len) };
+        deliver(checker.inner.check_bytes(bytes)?, report_out)
+    })
+}
+
+/// Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
+/// `PASSBILD_PIXEL_FORMAT_*` layouts. The buffer must hold `stride * (height - 1) + width * bytes
+/// per pixel` bytes.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_check_pixels(
+    checker: *const passbild_checker,
+    pixels: *const u8,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: u32,
+    report_out: *mut *mut passbild_report,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        if pixels.is_null() {
+            return Err(Failure::null("pixels"));
+        }
+        if report_out.is_null() {
+            return Err(Failure::null("report_out"));
+        }
+        let format = match format {
+            PASSBILD_PIXEL_FORMAT_RGB8 => PixelFormat::Rgb8,
+            PASSBILD_PIXEL_FORMAT_RGBA8 => PixelFormat::Rgba8,
+            PASSBILD_PIXEL_FORMAT_BGR8 => PixelFormat::Bgr8,
+            PASSBILD_PIXEL_FORMAT_BGRA8 => PixelFormat::Bgra8,
+            PASSBILD_PIXEL_FORMAT_GREY8 => PixelFormat::Grey8,
+            other => return Err(Failure::new(passbild_status::InvalidArgument, format!("no pixel format {other}"))),
+        };
+        if width == 0 || height == 0 {
+            return Err(Failure::new(passbild_status::InvalidPixels, "zero width or height"));
+        }
+        let needed = (stride as u128) * (u128::from(height) - 1) + u128::from(width) * format.bytes_per_pixel() as u128;
+        let needed = usize::try_from(needed)
+            .ok()
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| Failure::new(passbild_status::InvalidPixels, "the buffer size overflows"))?;
+        // SAFETY: the caller promises `needed` readable bytes (the documented buffer size).
+        let buffer = unsafe { std::slice::from_raw_parts(pixels, needed) };
+        deliver(checker.inner.check_pixels(buffer, width, height, stride, format)?, report_out)
+    })
+}
+
+// Room for the morphing work: `passbild_checker_check_with_reference(checker, document, len,
+// live, live_len, report_out, error_out)` will compare a document photo with a trusted live capture.

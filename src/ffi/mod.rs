@@ -1,0 +1,317 @@
+//! The C ABI: opaque handles, status codes, and a panic boundary at every entry point. It only
+//! wraps the Rust API; `include/passbild.h` is generated from this module by cbindgen.
+//!
+//! Conventions (the header repeats them): every fallible function returns a `passbild_status`;
+//! out-params are written only on success (except `*needed_out`, which always receives the size a
+//! buffer needs); `_free(NULL)` does nothing; an optional `passbild_error **error_out` receives an
+//! owned error with a detailed message on failure.
+
+#![allow(non_camel_case_types)]
+
+mod checker;
+mod report;
+
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+pub use checker::*;
+pub use report::*;
+
+use crate::Error;
+
+/// Major version of the library; compare with `passbild_version()` at run time.
+pub const PASSBILD_VERSION_MAJOR: u32 = 0;
+/// Minor version of the library.
+pub const PASSBILD_VERSION_MINOR: u32 = 1;
+/// Patch version of the library.
+pub const PASSBILD_VERSION_PATCH: u32 = 0;
+
+/// The outcome of a call. Values are fixed and never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum passbild_status {
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// An argument is out of its domain (not UTF-8, unknown pixel format or language).
+    InvalidArgument = 2,
+    /// The photo has zero bytes.
+    EmptyInput = 3,
+    /// The photo has more bytes than the limit.
+    InputTooLarge = 4,
+    /// Not JPEG, PNG or JPEG 2000.
+    UnknownFormat = 5,
+    /// The file ends early.
+    Truncated = 6,
+    /// The file is damaged.
+    DecodeFailed = 7,
+    /// Width, height or pixel count above the limits (checked before decoding).
+    ImageTooLarge = 8,
+    /// Decoding would need more memory than allowed.
+    DecoderMemory = 9,
+    /// A raw pixel buffer does not match its width, height and stride.
+    InvalidPixels = 10,
+    /// A model failed to load or run.
+    ModelFailed = 11,
+    /// No built-in profile has that name.
+    UnknownProfile = 12,
+    /// A profile text is not valid TOML or names an unknown key.
+    InvalidProfile = 13,
+    /// A file could not be read.
+    IoFailed = 14,
+    /// The thread pool could not be started.
+    ThreadPoolFailed = 15,
+    /// A check index is not below the number of checks.
+    IndexOutOfRange = 16,
+    /// The caller's buffer is too small; `*needed_out` says how large it must be.
+    BufferTooSmall = 17,
+    /// passbild failed internally (a bug); the process is unharmed.
+    InternalError = 18,
+}
+
+impl passbild_status {
+    const ALL: [passbild_status; 19] = [
+        passbild_status::Ok,
+        passbild_status::NullArgument,
+        passbild_status::InvalidArgument,
+        passbild_status::EmptyInput,
+        passbild_status::InputTooLarge,
+        passbild_status::UnknownFormat,
+        passbild_status::Truncated,
+        passbild_status::DecodeFailed,
+        passbild_status::ImageTooLarge,
+        passbild_status::DecoderMemory,
+        passbild_status::InvalidPixels,
+        passbild_status::ModelFailed,
+        passbild_status::UnknownProfile,
+        passbild_status::InvalidProfile,
+        passbild_status::IoFailed,
+        passbild_status::ThreadPoolFailed,
+        passbild_status::IndexOutOfRange,
+        passbild_status::BufferTooSmall,
+        passbild_status::InternalError,
+    ];
+
+    fn description(self) -> &'static str {
+        match self {
+            passbild_status::Ok => "success",
+            passbild_status::NullArgument => "a required pointer argument is NULL",
+            passbild_status::InvalidArgument => "an argument is out of its domain",
+            passbild_status::EmptyInput => "the input is empty",
+            passbild_status::InputTooLarge => "the input is above the size limit",
+            passbild_status::UnknownFormat => "unrecognised image format (passbild reads JPEG, PNG and JPEG 2000)",
+            passbild_status::Truncated => "the image data is truncated",
+            passbild_status::DecodeFailed => "the image data cannot be decoded",
+            passbild_status::ImageTooLarge => "the image dimensions are above the limits",
+            passbild_status::DecoderMemory => "decoding would need more memory than allowed",
+            passbild_status::InvalidPixels => "the pixel buffer does not match its width, height and stride",
+            passbild_status::ModelFailed => "a face model failed to load or run",
+            passbild_status::UnknownProfile => "unknown profile",
+            passbild_status::InvalidProfile => "invalid profile",
+            passbild_status::IoFailed => "a file could not be read",
+            passbild_status::ThreadPoolFailed => "the thread pool could not be started",
+            passbild_status::IndexOutOfRange => "the index is out of range",
+            passbild_status::BufferTooSmall => "the buffer is too small",
+            passbild_status::InternalError => "internal error in passbild",
+        }
+    }
+}
+
+/// An error's status and detailed message. Owned by the caller; free with `passbild_error_free`.
+pub struct passbild_error {
+    status: passbild_status,
+    message: CString,
+}
+
+/// A failure inside an entry point, before it becomes a status and an optional error object.
+pub(crate) struct Failure {
+    status: passbild_status,
+    message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(status: passbild_status, message: impl Into<String>) -> Self {
+        Failure { status, message: message.into() }
+    }
+
+    pub(crate) fn null(argument: &str) -> Self {
+        Failure::new(passbild_status::NullArgument, format!("{argument} is NULL"))
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let status = match &error {
+            Error::EmptyInput => passbild_status::EmptyInput,
+            Error::InputTooLarge { .. } => passbild_status::InputTooLarge,
+            Error::UnknownFormat => passbild_status::UnknownFormat,
+            Error::Truncated { .. } => passbild_status::Truncated,
+            Error::Decode { .. } => passbild_status::DecodeFailed,
+            Error::ImageTooLarge { .. } => passbild_status::ImageTooLarge,
+            Error::DecoderMemory { .. } => passbild_status::DecoderMemory,
+            Error::InvalidPixels(_) => passbild_status::InvalidPixels,
+            Error::Model { .. } => passbild_status::ModelFailed,
+            Error::UnknownProfile { .. } => passbild_status::UnknownProfile,
+            Error::InvalidProfile(_) => passbild_status::InvalidProfile,
+            Error::Io { .. } => passbild_status::IoFailed,
+            Error::ThreadPool(_) => passbild_status::ThreadPoolFailed,
+        };
+        Failure::new(status, error.to_string())
+    }
+}
+
+/// Runs an entry point's body behind the panic boundary and turns its outcome into a status,
+/// handing a detailed error to `error_out` when the caller asked for one.
+pub(crate) fn guard(
+    error_out: *mut *mut passbild_error,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> passbild_status {
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Failure::new(passbild_status::InternalError, format!("internal error: {detail}")))
+    });
+    match outcome {
+        Ok(()) => passbild_status::Ok,
+        Err(failure) => {
+            if !error_out.is_null() {
+                let message = CString::new(failure.message.replace('\0', " ")).unwrap_or_default();
+                let error = Box::new(passbild_error { status: failure.status, message });
+                // SAFETY: the caller passed a writable `passbild_error **` (checked non-NULL).
+                unsafe { *error_out = Box::into_raw(error) };
+            }
+            failure.status
+        }
+    }
+}
+
+/// A borrowed reference from a pointer the caller promised is valid, or NULL.
+pub(crate) fn borrow<'a, T>(pointer: *const T, argument: &str) -> Result<&'a T, Failure> {
+    // SAFETY: non-NULL pointers handed to us point to live objects of this type (header contract).
+    unsafe { pointer.as_ref() }.ok_or_else(|| Failure::null(argument))
+}
+
+/// A NUL-terminated UTF-8 string argument.
+pub(crate) fn string_argument<'a>(pointer: *const c_char, argument: &str) -> Result<&'a str, Failure> {
+    if pointer.is_null() {
+        return Err(Failure::null(argument));
+    }
+    // SAFETY: non-NULL and NUL-terminated by the header contract.
+    unsafe { CStr::from_ptr(pointer) }
+        .to_str()
+        .map_err(|_| Failure::new(passbild_status::InvalidArgument, format!("{argument} is not UTF-8")))
+}
+
+/// Writes an out-param after checking it; the value is only produced once the pointer is known good.
+pub(crate) fn write_out<T>(out: *mut T, argument: &str, value: T) -> Result<(), Failure> {
+    if out.is_null() {
+        return Err(Failure::null(argument));
+    }
+    // SAFETY: non-NULL and writable by the header contract.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+/// Copies `text` and a NUL into the caller's buffer, snprintf-style: `*needed_out` (if not NULL)
+/// always receives the size needed; the buffer is written only when it is large enough.
+pub(crate) fn copy_to_buffer(
+    text: &str,
+    buffer: *mut c_char,
+    buffer_len: usize,
+    needed_out: *mut usize,
+) -> Result<(), Failure> {
+    let needed = text.len() + 1;
+    if !needed_out.is_null() {
+        // SAFETY: non-NULL and writable by the header contract.
+        unsafe { needed_out.write(needed) };
+    }
+    if buffer.is_null() || buffer_len < needed {
+        return Err(Failure::new(
+            passbild_status::BufferTooSmall,
+            format!("the text needs {needed} bytes, the buffer has {buffer_len}"),
+        ));
+    }
+    // SAFETY: the buffer holds at least `needed` writable bytes (checked above against its length).
+    unsafe {
+        std::ptr::copy_nonoverlapping(text.as_ptr(), buffer.cast::<u8>(), text.len());
+        buffer.add(text.len()).write(0);
+    }
+    Ok(())
+}
+
+/// The library version, "MAJOR.MINOR.PATCH", as a static NUL-terminated string (never free it).
+#[unsafe(no_mangle)]
+pub extern "C" fn passbild_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Copies a short English description of `status` into `buffer` (see `passbild_status`).
+/// `*needed_out` (may be NULL) receives the size needed, NUL included.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_status_message(
+    status: u32,
+    buffer: *mut c_char,
+    buffer_len: usize,
+    needed_out: *mut usize,
+) -> passbild_status {
+    guard(std::ptr::null_mut(), || {
+        let status = passbild_status::ALL
+            .iter()
+            .find(|s| **s as u32 == status)
+            .ok_or_else(|| Failure::new(passbild_status::InvalidArgument, format!("no status {status}")))?;
+        copy_to_buffer(status.description(), buffer, buffer_len, needed_out)
+    })
+}
+
+/// The status of an error object (`PASSBILD_STATUS_NULL_ARGUMENT` for NULL).
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_error_status(error: *const passbild_error) -> passbild_status {
+    // SAFETY: non-NULL error pointers come from this library.
+    unsafe { error.as_ref() }.map_or(passbild_status::NullArgument, |e| e.status)
+}
+
+/// Copies an error's detailed message into `buffer`; `*needed_out` (may be NULL) receives the size
+/// needed, NUL included.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_error_message(
+    error: *const passbild_error,
+    buffer: *mut c_char,
+    buffer_len: usize,
+    needed_out: *mut usize,
+) -> passbild_status {
+    guard(std::ptr::null_mut(), || {
+        let error = borrow(error, "error")?;
+        copy_to_buffer(error.message.to_str().unwrap_or_default(), buffer, buffer_len, needed_out)
+    })
+}
+
+/// Frees an error object; NULL is ignored.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_error_free(error: *mut passbild_error) {
+    if !error.is_null() {
+        // SAFETY: non-NULL error pointers come from Box::into_raw in `guard` and are freed once.
+        drop(unsafe { Box::from_raw(error) });
+    }
+}
+
+/// Frees a string returned by passbild (such as `passbild_report_to_json`); NULL is ignored.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_string_free(string: *mut c_char) {
+    if !string.is_null() {
+        // SAFETY: strings handed out by passbild come from CString::into_raw and are freed once.
+        drop(unsafe { CString::from_raw(string) });
+    }
+}

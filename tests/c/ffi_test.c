@@ -1,0 +1,328 @@
+/* The C ABI from C: values, misuse, threads. Built with -Wall -Wextra -Werror by tests/c_api.rs.
+ * usage: ffi_test values|misuse|threads|short FIXTURE_DIR */
+#include "passbild.h"
+#include "passbild.h" /* twice: the include guard must hold */
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXPECT(cond, ...)                                                  \
+    do {                                                                   \
+        if (!(cond)) {                                                     \
+            fprintf(stderr, "FAILED %s:%d: ", __FILE__, __LINE__);         \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+            exit(1);                                                       \
+        }                                                                  \
+    } while (0)
+
+static const char *fixtures;
+
+static unsigned char *read_fixture(const char *name, size_t *len) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", fixtures, name);
+    FILE *file = fopen(path, "rb");
+    EXPECT(file != NULL, "cannot open %s", path);
+    fseek(file, 0, SEEK_END);
+    long size = ftell(file);
+    fseek(file, 0, SEEK_SET);
+    unsigned char *data = malloc((size_t)size);
+    EXPECT(data != NULL && fread(data, 1, (size_t)size, file) == (size_t)size, "cannot read %s", path);
+    fclose(file);
+    *len = (size_t)size;
+    return data;
+}
+
+static passbild_checker *new_checker(const char *profile) {
+    passbild_checker *checker = NULL;
+    passbild_error *error = NULL;
+    passbild_status status = passbild_checker_new(profile, 2, &checker, &error);
+    EXPECT(status == PASSBILD_STATUS_OK && checker != NULL && error == NULL, "checker_new(%s): %u", profile, status);
+    return checker;
+}
+
+static passbild_report *check_fixture(const passbild_checker *checker, const char *name) {
+    size_t len = 0;
+    unsigned char *data = read_fixture(name, &len);
+    passbild_report *report = NULL;
+    passbild_status status = passbild_checker_check_bytes(checker, data, len, &report, NULL);
+    free(data);
+    EXPECT(status == PASSBILD_STATUS_OK && report != NULL, "check %s: %u", name, status);
+    return report;
+}
+
+/* Prints "file id status value min max quality" per check, values with full precision. */
+static void print_values(const passbild_checker *checker, const char *name) {
+    passbild_report *report = check_fixture(checker, name);
+    passbild_check_status verdict;
+    EXPECT(passbild_report_verdict(report, &verdict) == PASSBILD_STATUS_OK, "verdict");
+    printf("%s verdict %u\n", name, verdict);
+    size_t count = 0;
+    EXPECT(passbild_report_check_count(report, &count) == PASSBILD_STATUS_OK && count > 0, "count");
+    for (size_t i = 0; i < count; i++) {
+        passbild_check check;
+        EXPECT(passbild_report_check(report, i, &check) == PASSBILD_STATUS_OK, "check %zu", i);
+        printf("%s %s %u %.17g %.17g %.17g %d\n", name, check.id, check.status, check.value, check.min, check.max,
+               check.quality);
+    }
+    char *json = NULL;
+    EXPECT(passbild_report_to_json(report, PASSBILD_LANGUAGE_EN, &json) == PASSBILD_STATUS_OK, "json");
+    printf("%s json %s\n", name, json);
+    passbild_string_free(json);
+    passbild_report_free(report);
+}
+
+static void expect_error(passbild_status got, passbild_status want, passbild_error *error, const char *fragment) {
+    EXPECT(got == want, "status %u, expected %u", got, want);
+    EXPECT(error != NULL, "no error object for status %u", got);
+    EXPECT(passbild_error_status(error) == want, "error status");
+    char message[512];
+    size_t needed = 0;
+    EXPECT(passbild_error_message(error, message, sizeof message, &needed) == PASSBILD_STATUS_OK, "message");
+    EXPECT(strstr(message, fragment) != NULL, "message \"%s\" lacks \"%s\"", message, fragment);
+    passbild_error_free(error);
+}
+
+/* The call runs before `error` is read (argument evaluation order is unspecified in C). */
+#define expect_error_after(call, want, error_variable, fragment)            \
+    do {                                                                    \
+        passbild_status status_ = (call);                                   \
+        expect_error(status_, (want), (error_variable), (fragment));         \
+    } while (0)
+
+static void misuse(void) {
+    passbild_report *const untouched = (passbild_report *)0x1;
+    passbild_report *report = untouched;
+    passbild_error *error = NULL;
+    const unsigned char garbage[] = "definitely not a photo";
+
+    passbild_checker *checker = new_checker("icao");
+
+    expect_error_after(passbild_checker_check_bytes(NULL, garbage, sizeof garbage, &report, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "checker");
+    EXPECT(report == untouched, "report_out written on failure");
+    error = NULL;
+    expect_error_after(passbild_checker_check_bytes(checker, NULL, 10, &report, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "data");
+    error = NULL;
+    expect_error_after(passbild_checker_check_bytes(checker, garbage, 0, &report, &error), PASSBILD_STATUS_EMPTY_INPUT, error, "empty");
+    error = NULL;
+    expect_error_after(passbild_checker_check_bytes(checker, garbage, sizeof garbage, &report, &error), PASSBILD_STATUS_UNKNOWN_FORMAT, error, "format");
+    EXPECT(report == untouched, "report_out written on failure");
+    EXPECT(passbild_checker_check_bytes(checker, garbage, sizeof garbage, NULL, NULL) == PASSBILD_STATUS_NULL_ARGUMENT,
+           "NULL report_out");
+
+    size_t len = 0;
+    unsigned char *jpeg = read_fixture("lisa3.jpg", &len);
+    error = NULL;
+    expect_error_after(passbild_checker_check_bytes(checker, jpeg, len / 2, &report, &error), PASSBILD_STATUS_TRUNCATED, error, "truncated");
+    free(jpeg);
+
+    passbild_checker *no_checker = NULL;
+    error = NULL;
+    expect_error_after(passbild_checker_new("nope", 1, &no_checker, &error), PASSBILD_STATUS_UNKNOWN_PROFILE, error, "unknown profile");
+    EXPECT(no_checker == NULL, "checker_out written on failure");
+    error = NULL;
+    expect_error_after(passbild_checker_new(NULL, 1, &no_checker, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "profile");
+    error = NULL;
+    expect_error_after(passbild_checker_new_from_toml("base = \"de-live\"\n[pose.yaw]\nmaximum = 3\n", 1, &no_checker, &error), PASSBILD_STATUS_INVALID_PROFILE, error, "maximum");
+    error = NULL;
+    expect_error_after(passbild_checker_new_from_toml("[pose.yaw", 1, &no_checker, &error), PASSBILD_STATUS_INVALID_PROFILE, error, "invalid profile");
+    EXPECT(no_checker == NULL, "checker_out written on failure");
+    const char bad_utf8[] = {'i', 'c', (char)0xff, 'o', 0};
+    EXPECT(passbild_checker_new(bad_utf8, 1, &no_checker, NULL) == PASSBILD_STATUS_INVALID_ARGUMENT, "bad UTF-8");
+
+    const unsigned char pixels[4 * 4 * 3] = {0};
+    error = NULL;
+    expect_error_after(passbild_checker_check_pixels(checker, pixels, 4, 4, 12, 99, &report, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "pixel format");
+    error = NULL;
+    expect_error_after(passbild_checker_check_pixels(checker, pixels, 4, 4, 2, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "stride");
+    error = NULL;
+    expect_error_after(passbild_checker_check_pixels(checker, pixels, 0, 4, 12, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "zero");
+
+    /* A real report, then its accessors misused. */
+    report = check_fixture(checker, "lisa3.jpg");
+    size_t count = 0;
+    EXPECT(passbild_report_check_count(report, &count) == PASSBILD_STATUS_OK && count > 0, "count");
+    passbild_check check;
+    EXPECT(passbild_report_check(report, count, &check) == PASSBILD_STATUS_INDEX_OUT_OF_RANGE, "index out of range");
+    EXPECT(passbild_report_check(report, (size_t)-1, &check) == PASSBILD_STATUS_INDEX_OUT_OF_RANGE, "huge index");
+    EXPECT(passbild_report_check(NULL, 0, &check) == PASSBILD_STATUS_NULL_ARGUMENT, "NULL report");
+    EXPECT(passbild_report_check(report, 0, NULL) == PASSBILD_STATUS_NULL_ARGUMENT, "NULL check_out");
+    EXPECT(passbild_report_verdict(NULL, NULL) == PASSBILD_STATUS_NULL_ARGUMENT, "NULL verdict");
+    EXPECT(passbild_report_check_count(report, NULL) == PASSBILD_STATUS_NULL_ARGUMENT, "NULL count_out");
+
+    char small[4] = {'x', 'x', 'x', 'x'};
+    size_t needed = 0;
+    EXPECT(passbild_report_check_message(report, 0, PASSBILD_LANGUAGE_DE, small, sizeof small, &needed) ==
+               PASSBILD_STATUS_BUFFER_TOO_SMALL,
+           "too-small buffer");
+    EXPECT(needed > sizeof small && small[0] == 'x', "needed %zu, buffer touched", needed);
+    char *message = malloc(needed);
+    EXPECT(passbild_report_check_message(report, 0, PASSBILD_LANGUAGE_DE, message, needed, NULL) == PASSBILD_STATUS_OK,
+           "exact buffer");
+    EXPECT(strlen(message) + 1 == needed, "length");
+    EXPECT(strstr(message, "Bildgröße") != NULL, "German message: %s", message);
+    free(message);
+    EXPECT(passbild_report_check_message(report, 0, 7, small, sizeof small, NULL) == PASSBILD_STATUS_INVALID_ARGUMENT,
+           "language");
+    EXPECT(passbild_report_check_message(report, 99, PASSBILD_LANGUAGE_EN, small, sizeof small, NULL) ==
+               PASSBILD_STATUS_INDEX_OUT_OF_RANGE,
+           "message index");
+    char *json = NULL;
+    EXPECT(passbild_report_to_json(report, 5, &json) == PASSBILD_STATUS_INVALID_ARGUMENT && json == NULL, "json lang");
+    EXPECT(passbild_report_to_json(report, PASSBILD_LANGUAGE_EN, NULL) == PASSBILD_STATUS_NULL_ARGUMENT, "json NULL");
+    passbild_report_free(report);
+
+    char text[128];
+    EXPECT(passbild_status_message(PASSBILD_STATUS_TRUNCATED, text, sizeof text, NULL) == PASSBILD_STATUS_OK &&
+               strstr(text, "truncated") != NULL,
+           "status message");
+    EXPECT(passbild_status_message(999, text, sizeof text, NULL) == PASSBILD_STATUS_INVALID_ARGUMENT, "unknown status");
+    needed = 0;
+    EXPECT(passbild_status_message(PASSBILD_STATUS_OK, NULL, 0, &needed) == PASSBILD_STATUS_BUFFER_TOO_SMALL &&
+               needed == sizeof "success",
+           "size query");
+    EXPECT(passbild_error_status(NULL) == PASSBILD_STATUS_NULL_ARGUMENT, "NULL error");
+    EXPECT(passbild_error_message(NULL, text, sizeof text, NULL) == PASSBILD_STATUS_NULL_ARGUMENT, "NULL error msg");
+
+    passbild_checker_free(NULL);
+    passbild_report_free(NULL);
+    passbild_error_free(NULL);
+    passbild_string_free(NULL);
+    passbild_checker_free(checker);
+    printf("misuse ok\n");
+}
+
+/* 8 threads share one checker over 32 checks; every result must equal the sequential one. */
+#define THREADS 8
+#define CHECKS_PER_THREAD 4
+static const char *const THREAD_FIXTURES[2] = {"frll_034_de.jpg", "lisa3.jpg"};
+
+typedef struct {
+    size_t count;
+    passbild_check_status verdict;
+    passbild_check_status status[32];
+    double value[32];
+} summary;
+
+static unsigned char *fixture_data[2];
+static size_t fixture_len[2];
+static const passbild_checker *shared_checker;
+static summary sequential[2];
+static int mismatches;
+static pthread_mutex_t mismatch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static summary summarise(const passbild_checker *checker, int which) {
+    summary out;
+    memset(&out, 0, sizeof out);
+    passbild_report *report = NULL;
+    EXPECT(passbild_checker_check_bytes(checker, fixture_data[which], fixture_len[which], &report, NULL) ==
+               PASSBILD_STATUS_OK,
+           "threaded check");
+    passbild_report_verdict(report, &out.verdict);
+    passbild_report_check_count(report, &out.count);
+    for (size_t i = 0; i < out.count && i < 32; i++) {
+        passbild_check check;
+        passbild_report_check(report, i, &check);
+        out.status[i] = check.status;
+        out.value[i] = check.value;
+    }
+    passbild_report_free(report);
+    return out;
+}
+
+static int same(const summary *a, const summary *b) {
+    if (a->count != b->count || a->verdict != b->verdict) return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        int both_nan = isnan(a->value[i]) && isnan(b->value[i]);
+        if (a->status[i] != b->status[i] || (!both_nan && a->value[i] != b->value[i])) return 0;
+    }
+    return 1;
+}
+
+static void *worker(void *arg) {
+    long index = (long)arg;
+    for (int i = 0; i < CHECKS_PER_THREAD; i++) {
+        int which = (int)((index + i) % 2);
+        summary got = summarise(shared_checker, which);
+        if (!same(&got, &sequential[which])) {
+            pthread_mutex_lock(&mismatch_lock);
+            mismatches++;
+            pthread_mutex_unlock(&mismatch_lock);
+        }
+    }
+    return NULL;
+}
+
+static void threads(void) {
+    passbild_checker *checker = new_checker("de-live");
+    shared_checker = checker;
+    for (int i = 0; i < 2; i++) {
+        fixture_data[i] = read_fixture(THREAD_FIXTURES[i], &fixture_len[i]);
+        sequential[i] = summarise(checker, i);
+    }
+    pthread_t handles[THREADS];
+    for (long t = 0; t < THREADS; t++) {
+        EXPECT(pthread_create(&handles[t], NULL, worker, (void *)t) == 0, "pthread_create");
+    }
+    for (int t = 0; t < THREADS; t++) pthread_join(handles[t], NULL);
+    EXPECT(mismatches == 0, "%d of %d threaded checks differ from the sequential run", mismatches,
+           THREADS * CHECKS_PER_THREAD);
+    for (int i = 0; i < 2; i++) free(fixture_data[i]);
+    passbild_checker_free(checker);
+    printf("threads ok %d\n", THREADS * CHECKS_PER_THREAD);
+}
+
+/* A short tour of every entry point, for valgrind. */
+static void short_run(void) {
+    EXPECT(strcmp(passbild_version(), "") != 0, "version");
+    passbild_checker *checker = new_checker("icao");
+    passbild_report *report = check_fixture(checker, "lisa3.jpg");
+    size_t count = 0;
+    passbild_report_check_count(report, &count);
+    for (size_t i = 0; i < count; i++) {
+        passbild_check check;
+        char message[1024];
+        EXPECT(passbild_report_check(report, i, &check) == PASSBILD_STATUS_OK, "check");
+        EXPECT(passbild_report_check_message(report, i, PASSBILD_LANGUAGE_DE, message, sizeof message, NULL) ==
+                   PASSBILD_STATUS_OK,
+               "message");
+    }
+    char *json = NULL;
+    EXPECT(passbild_report_to_json(report, PASSBILD_LANGUAGE_DE, &json) == PASSBILD_STATUS_OK, "json");
+    passbild_string_free(json);
+    passbild_report_free(report);
+    passbild_error *error = NULL;
+    EXPECT(passbild_checker_check_bytes(checker, (const uint8_t *)"xx", 2, &report, &error) ==
+               PASSBILD_STATUS_UNKNOWN_FORMAT,
+           "garbage");
+    passbild_error_free(error);
+    passbild_checker_free(checker);
+    printf("short ok\n");
+}
+
+int main(int argc, char **argv) {
+    EXPECT(argc == 3, "usage: %s values|misuse|threads|short FIXTURE_DIR", argv[0]);
+    fixtures = argv[2];
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", PASSBILD_VERSION_MAJOR, PASSBILD_VERSION_MINOR,
+             PASSBILD_VERSION_PATCH);
+    EXPECT(strcmp(passbild_version(), expected) == 0, "version %s, macros say %s", passbild_version(), expected);
+    if (strcmp(argv[1], "values") == 0) {
+        passbild_checker *checker = new_checker("de-live");
+        print_values(checker, "frll_034_de.jpg");
+        print_values(checker, "two_people.jpg");
+        passbild_checker_free(checker);
+    } else if (strcmp(argv[1], "misuse") == 0) {
+        misuse();
+    } else if (strcmp(argv[1], "threads") == 0) {
+        threads();
+    } else if (strcmp(argv[1], "short") == 0) {
+        short_run();
+    } else {
+        EXPECT(0, "unknown mode %s", argv[1]);
+    }
+    return 0;
+}
