@@ -1,0 +1,102 @@
+// passbild from Java through JNA (Debian: libjna-java).
+// javac -cp /usr/share/java/jna.jar Check.java
+// java -cp /usr/share/java/jna.jar:. -Djna.library.path=DIR Check PROFILE PHOTO
+import com.sun.jna.IntegerType;
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+
+public class Check {
+    /** C's size_t, whatever its width on this platform. */
+    public static class SizeT extends IntegerType {
+        public SizeT() { this(0); }
+        public SizeT(long value) { super(Native.SIZE_T_SIZE, value, true); }
+    }
+
+    /** A size_t out-parameter. */
+    public static class SizeTByReference extends com.sun.jna.ptr.ByReference {
+        public SizeTByReference() { super(Native.SIZE_T_SIZE); }
+        public long getValue() {
+            return Native.SIZE_T_SIZE == 8 ? getPointer().getLong(0) : getPointer().getInt(0) & 0xffffffffL;
+        }
+    }
+
+    public interface Passbild extends Library {
+        Passbild INSTANCE = Native.load("passbild", Passbild.class);
+
+        String passbild_version();
+        int passbild_checker_new(String profile, int threads, PointerByReference checker, PointerByReference error);
+        void passbild_checker_free(Pointer checker);
+        int passbild_checker_check_bytes(Pointer checker, byte[] data, SizeT len, PointerByReference report,
+                                         PointerByReference error);
+        int passbild_report_verdict(Pointer report, IntByReference verdict);
+        int passbild_report_check_count(Pointer report, SizeTByReference count);
+        int passbild_report_check(Pointer report, SizeT index, CheckInfo check);
+        int passbild_report_check_message(Pointer report, SizeT index, int language, Pointer buffer, SizeT length,
+                                          SizeTByReference needed);
+        void passbild_report_free(Pointer report);
+        int passbild_error_message(Pointer error, Pointer buffer, SizeT length, SizeTByReference needed);
+        void passbild_error_free(Pointer error);
+    }
+
+    @Structure.FieldOrder({"id", "unit", "status", "quality", "value", "min", "max"})
+    public static class CheckInfo extends Structure {
+        public String id;
+        public String unit;
+        public int status;
+        public int quality;
+        public double value;
+        public double min;
+        public double max;
+    }
+
+    static final String[] VERDICTS = {"pass", "fail", "not_assessed"};
+
+    static void fail(Passbild lib, int status, PointerByReference error) {
+        Memory buffer = new Memory(1024);
+        lib.passbild_error_message(error.getValue(), buffer, new SizeT(buffer.size()), null);
+        lib.passbild_error_free(error.getValue());
+        throw new IllegalStateException("passbild status " + status + ": " + buffer.getString(0, "UTF-8"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Passbild lib = Passbild.INSTANCE;
+        byte[] photo = Files.readAllBytes(Paths.get(args[1]));
+        PointerByReference checker = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        int status = lib.passbild_checker_new(args[0], 0, checker, error);
+        if (status != 0) fail(lib, status, error);
+        try {
+            PointerByReference report = new PointerByReference();
+            status = lib.passbild_checker_check_bytes(checker.getValue(), photo, new SizeT(photo.length), report, error);
+            if (status != 0) fail(lib, status, error);
+            try {
+                IntByReference verdict = new IntByReference();
+                lib.passbild_report_verdict(report.getValue(), verdict);
+                SizeTByReference count = new SizeTByReference();
+                lib.passbild_report_check_count(report.getValue(), count);
+                System.out.println("verdict " + VERDICTS[verdict.getValue()]);
+                long checks = count.getValue();
+                for (long i = 0; i < checks; i++) {
+                    CheckInfo check = new CheckInfo();
+                    lib.passbild_report_check(report.getValue(), new SizeT(i), check);
+                    check.read();
+                    Memory message = new Memory(1024);
+                    lib.passbild_report_check_message(report.getValue(), new SizeT(i), 1, message, new SizeT(message.size()), null);
+                    System.out.println(check.id + " " + VERDICTS[check.status] + " " + message.getString(0, "UTF-8"));
+                }
+                System.exit(verdict.getValue() == 0 ? 0 : 1);
+            } finally {
+                lib.passbild_report_free(report.getValue());
+            }
+        } finally {
+            lib.passbild_checker_free(checker.getValue());
+        }
+    }
+}

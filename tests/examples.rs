@@ -1,0 +1,135 @@
+//! The examples in examples/{c,cpp,python,java,csharp} each check a fixture through the C ABI and
+//! print its verdict; each must agree with the Rust API. A missing toolchain fails the test with
+//! what to install (scripts/test installs everything).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::*;
+use passbild::Status;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn require(program: &str, install: &str) {
+    let found = Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().unwrap();
+    assert!(found.status.success(), "{program} is missing: install {install} (scripts/test does this)");
+}
+
+fn expected_verdict(profile: &str, name: &str) -> &'static str {
+    match checker(profile).check_bytes(&fixture_bytes(name)).unwrap().verdict {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::NotAssessed => "not_assessed",
+    }
+}
+
+fn succeeded(what: &str, output: Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.code().is_some_and(|c| c == 0 || c == 1),
+        "{what} failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn assert_verdict(what: &str, stdout: &str, profile: &str, name: &str) {
+    let expected = format!("verdict {}", expected_verdict(profile, name));
+    assert!(stdout.lines().any(|l| l == expected), "{what} printed:\n{stdout}\nexpected a line `{expected}`");
+}
+
+#[test]
+fn the_c_example_prints_json_for_two_fixtures() {
+    let program = compile_against_library(&[root().join("examples/c/check.c")], "example_c", false);
+    let output = Command::new(program)
+        .args(["de-live"])
+        .arg(fixture("frll_034_de.jpg"))
+        .arg(fixture("two_people.jpg"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "one of the two fixtures fails");
+    let reports: Vec<passbild::Report> =
+        String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].verdict, Status::Pass);
+    assert_eq!(reports[1].verdict, Status::Fail);
+}
+
+#[test]
+fn the_cpp_example_includes_the_header_twice_and_checks_a_fixture() {
+    let program = compile_against_library(&[root().join("examples/cpp/check.cpp")], "example_cpp", true);
+    let output = Command::new(program).arg("de-live").arg(fixture("frll_034_de.jpg")).output().unwrap();
+    assert_verdict("C++ example", &succeeded("C++ example", output), "de-live", "frll_034_de.jpg");
+}
+
+#[test]
+fn the_python_example_checks_a_fixture_through_ctypes() {
+    require("python3", "Python 3");
+    let output = Command::new("python3")
+        .arg(root().join("examples/python/check.py"))
+        .arg(library_dir().join("libpassbild.so"))
+        .arg("icao")
+        .arg(fixture("lisa3.jpg"))
+        .output()
+        .unwrap();
+    let stdout = succeeded("Python example", output);
+    assert_verdict("Python example", &stdout, "icao", "lisa3.jpg");
+    assert!(stdout.contains("pose.roll fail"), "{stdout}");
+}
+
+const JNA_JAR: &str = "/usr/share/java/jna.jar";
+
+#[test]
+fn the_java_example_checks_a_fixture_through_jna() {
+    require("javac", "a JDK (Debian: default-jdk-headless)");
+    assert!(Path::new(JNA_JAR).exists(), "{JNA_JAR} is missing: install libjna-java (scripts/test does this)");
+    let classes = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("java-example");
+    std::fs::create_dir_all(&classes).unwrap();
+    let compiled = Command::new("javac")
+        .args(["-cp", JNA_JAR, "-d"])
+        .arg(&classes)
+        .arg(root().join("examples/java/Check.java"))
+        .output()
+        .unwrap();
+    succeeded("javac", compiled);
+    let output = Command::new("java")
+        .arg("-cp")
+        .arg(format!("{JNA_JAR}:{}", classes.display()))
+        .arg(format!("-Djna.library.path={}", library_dir().display()))
+        .arg("Check")
+        .arg("de-live")
+        .arg(fixture("frll_034_de.jpg"))
+        .output()
+        .unwrap();
+    let stdout = succeeded("Java example", output);
+    assert_verdict("Java example", &stdout, "de-live", "frll_034_de.jpg");
+    assert!(stdout.contains("Augenabstand"), "the Java example asks for German messages:\n{stdout}");
+}
+
+#[test]
+fn the_csharp_example_checks_a_fixture_through_pinvoke() {
+    require("mcs", "mono-mcs");
+    require("mono", "mono-runtime");
+    let exe = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("Check.exe");
+    let compiled = Command::new("mcs")
+        .arg(format!("-out:{}", exe.display()))
+        .arg(root().join("examples/csharp/Check.cs"))
+        .output()
+        .unwrap();
+    succeeded("mcs", compiled);
+    let output = Command::new("mono")
+        .arg(&exe)
+        .arg("icao")
+        .arg(fixture("two_people.jpg"))
+        .env("LD_LIBRARY_PATH", library_dir())
+        .output()
+        .unwrap();
+    let stdout = succeeded("C# example", output);
+    assert_verdict("C# example", &stdout, "icao", "two_people.jpg");
+    assert!(stdout.contains("face.count fail 2"), "{stdout}");
+}
