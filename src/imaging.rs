@@ -57,10 +57,11 @@ pub enum InputRange {
 }
 
 impl InputRange {
-    fn map(self, value: f32) -> f32 {
+    /// `value * scale + offset` maps 0..255 onto the range.
+    fn scale_and_offset(self) -> (f32, f32) {
         match self {
-            InputRange::ZeroToOne => value / 255.0,
-            InputRange::MinusOneToOne => value / 127.5 - 1.0,
+            InputRange::ZeroToOne => (1.0 / 255.0, 0.0),
+            InputRange::MinusOneToOne => (1.0 / 127.5, -1.0),
         }
     }
 }
@@ -97,6 +98,10 @@ impl Pyramid {
 
     /// Resamples `rect` to `out_width` x `out_height` RGB values in row-major HWC order, mapped to
     /// `range`. Pixels outside the photo are black. `mirror` flips the result left to right.
+    ///
+    /// Reads from the pyramid level where one output pixel spans one to two level pixels, so a
+    /// single bilinear tap (a triangle filter two pixels wide) covers its footprint; more taps are
+    /// averaged only when the pyramid runs out of levels.
     pub fn sample(
         &self,
         rect: &RotatedRect,
@@ -113,13 +118,14 @@ impl Pyramid {
         let scale_x = (rect.width / out_width as f32).abs().max(f32::EPSILON);
         let scale_y = (rect.height / out_height as f32).abs().max(f32::EPSILON);
         let level = (scale_x.min(scale_y).log2().floor().max(0.0) as usize).min(self.levels.len() - 1);
-        let image = &self.levels[level];
+        let level_image = &self.levels[level];
         let level_scale = (1u32 << level) as f32;
+        let taps_x = ((scale_x / level_scale / 2.0).ceil() as usize).clamp(1, 4);
+        let taps_y = ((scale_y / level_scale / 2.0).ceil() as usize).clamp(1, 4);
+        let weight = 1.0 / (taps_x * taps_y) as f32;
         let photo_width = self.levels[0].width() as f32 / level_scale;
         let photo_height = self.levels[0].height() as f32 / level_scale;
-        let taps_x = ((scale_x / level_scale).ceil() as usize).clamp(1, 4);
-        let taps_y = ((scale_y / level_scale).ceil() as usize).clamp(1, 4);
-        let weight = 1.0 / (taps_x * taps_y) as f32;
+        let sampler = Bilinear::new(level_image);
 
         // Affine map from output (column, row) to level coordinates.
         let (sin, cos) = rect.angle.sin_cos();
@@ -129,8 +135,9 @@ impl Pyramid {
         let (ox, oy) = (origin.x / level_scale, origin.y / level_scale);
         let (ux, uy) = (cos * step_u, sin * step_u);
         let (vx, vy) = (-sin * step_v, cos * step_v);
+        let (scale, offset) = range.scale_and_offset();
 
-        for row in 0..out_height {
+        for (row, out_row) in out.chunks_exact_mut(out_width * 3).enumerate() {
             for column in 0..out_width {
                 let mut sum = [0f32; 3];
                 for ty in 0..taps_y {
@@ -144,16 +151,16 @@ impl Pyramid {
                         if x < 0.0 || y < 0.0 || x >= photo_width || y >= photo_height {
                             continue;
                         }
-                        let rgb = bilinear(image, x - 0.5, y - 0.5);
-                        for c in 0..3 {
-                            sum[c] += rgb[c];
-                        }
+                        let rgb = sampler.at(x - 0.5, y - 0.5);
+                        sum[0] += rgb[0];
+                        sum[1] += rgb[1];
+                        sum[2] += rgb[2];
                     }
                 }
                 let out_column = if mirror { out_width - 1 - column } else { column };
-                let at = (row * out_width + out_column) * 3;
+                let pixel = &mut out_row[out_column * 3..out_column * 3 + 3];
                 for c in 0..3 {
-                    out[at + c] = range.map(sum[c] * weight);
+                    pixel[c] = sum[c] * weight * scale + offset;
                 }
             }
         }
@@ -162,25 +169,42 @@ impl Pyramid {
 }
 
 /// Bilinear interpolation at pixel-centre coordinates; taps beyond the edge repeat the edge.
-fn bilinear(image: &RgbImage, x: f32, y: f32) -> [f32; 3] {
-    let (width, height) = (image.width() as i64, image.height() as i64);
-    let (x0, y0) = (x.floor(), y.floor());
-    let (fx, fy) = (x - x0, y - y0);
-    let (x0, y0) = (x0 as i64, y0 as i64);
-    let raw = image.as_raw();
-    let tap = |xi: i64, yi: i64| -> [f32; 3] {
-        let (xi, yi) = (xi.clamp(0, width - 1), yi.clamp(0, height - 1));
-        let at = ((yi * width + xi) * 3) as usize;
-        [raw[at] as f32, raw[at + 1] as f32, raw[at + 2] as f32]
-    };
-    let (a, b, c, d) = (tap(x0, y0), tap(x0 + 1, y0), tap(x0, y0 + 1), tap(x0 + 1, y0 + 1));
-    let mut out = [0f32; 3];
-    for i in 0..3 {
-        let top = a[i] + (b[i] - a[i]) * fx;
-        let bottom = c[i] + (d[i] - c[i]) * fx;
-        out[i] = top + (bottom - top) * fy;
+struct Bilinear<'a> {
+    raw: &'a [u8],
+    width: usize,
+    max_x: f32,
+    max_y: f32,
+}
+
+impl<'a> Bilinear<'a> {
+    fn new(image: &'a RgbImage) -> Self {
+        Bilinear {
+            raw: image.as_raw(),
+            width: image.width() as usize,
+            max_x: (image.width() - 1) as f32,
+            max_y: (image.height() - 1) as f32,
+        }
     }
-    out
+
+    #[inline]
+    fn at(&self, x: f32, y: f32) -> [f32; 3] {
+        let x = x.clamp(0.0, self.max_x);
+        let y = y.clamp(0.0, self.max_y);
+        let (x0, y0) = (x as usize, y as usize);
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let x1 = if x0 as f32 + 1.0 <= self.max_x { x0 + 1 } else { x0 };
+        let y1 = if y0 as f32 + 1.0 <= self.max_y { y0 + 1 } else { y0 };
+        let (top, bottom) = (y0 * self.width, y1 * self.width);
+        let (a, b, c, d) = ((top + x0) * 3, (top + x1) * 3, (bottom + x0) * 3, (bottom + x1) * 3);
+        let raw = self.raw;
+        let mut out = [0f32; 3];
+        for i in 0..3 {
+            let upper = f32::from(raw[a + i]) + (f32::from(raw[b + i]) - f32::from(raw[a + i])) * fx;
+            let lower = f32::from(raw[c + i]) + (f32::from(raw[d + i]) - f32::from(raw[c + i])) * fx;
+            out[i] = upper + (lower - upper) * fy;
+        }
+        out
+    }
 }
 
 /// Averages 2x2 blocks; an odd last row or column is dropped, as the continuous coordinates of the
