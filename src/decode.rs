@@ -33,7 +33,7 @@ impl Default for DecodeLimits {
 }
 
 impl DecodeLimits {
-    fn check_dimensions(&self, width: u32, height: u32) -> Result<()> {
+    pub(crate) fn check_dimensions(&self, width: u32, height: u32) -> Result<()> {
         let too_large = |limit: String| Error::ImageTooLarge { width: width.into(), height: height.into(), limit };
         if width > self.max_width || height > self.max_height {
             return Err(too_large(format!("{}x{} px", self.max_width, self.max_height)));

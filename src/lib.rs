@@ -178,16 +178,7 @@ impl Checker {
         if width == 0 || height == 0 {
             return Err(Error::InvalidPixels("zero width or height".into()));
         }
-        if width > self.limits.max_width
-            || height > self.limits.max_height
-            || u64::from(width) * u64::from(height) > self.limits.max_pixels
-        {
-            return Err(Error::ImageTooLarge {
-                width: width.into(),
-                height: height.into(),
-                limit: format!("{} pixels", self.limits.max_pixels),
-            });
-        }
+        self.limits.check_dimensions(width, height)?;
         let facts = decode::facts_of_pixels(image);
         pipeline::analyse(&self.models, image.to_rgb8(), facts)
     }
