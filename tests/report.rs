@@ -82,6 +82,10 @@ fn reports_round_trip_through_json() {
     let report = checker("de-live").check_bytes(&fixture_bytes("frll_119_de.jpg")).unwrap();
     let back: passbild::Report = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(back.checks.len(), report.checks.len());
+    for (parsed, original) in back.checks.iter().zip(&report.checks) {
+        // Bit-exact: the JSON keeps every float (serde_json's float_roundtrip).
+        assert_eq!(parsed.value.map(f64::to_bits), original.value.map(f64::to_bits), "{}", original.id);
+    }
     assert_eq!(back.verdict, report.verdict);
     assert_eq!(back.face.as_ref().unwrap().landmarks, report.face.as_ref().unwrap().landmarks);
 }

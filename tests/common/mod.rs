@@ -74,11 +74,15 @@ pub fn without_timings(report: &Report) -> Report {
     report
 }
 
-/// The directory holding libpassbild.so and libpassbild.a of this build (tests run from deps/).
+/// The directory holding the libpassbild.so and libpassbild.a built with this test binary: its
+/// own deps/ directory. (Cargo copies them up to target/<profile>/ only for `cargo build`, and that
+/// copy can be stale during `cargo test`.)
 pub fn library_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap().to_path_buf();
-    assert!(dir.join("libpassbild.so").exists(), "{} has no libpassbild.so", dir.display());
+    let dir = exe.parent().unwrap().to_path_buf();
+    for library in ["libpassbild.so", "libpassbild.a"] {
+        assert!(dir.join(library).exists(), "{} has no {library}", dir.display());
+    }
     dir
 }
 
