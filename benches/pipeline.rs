@@ -62,10 +62,12 @@ fn whole(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("check_bytes_1244x1600", |b| b.iter(|| one.check_bytes(black_box(&bytes)).unwrap()));
     group.sample_size(10);
-    let batch: Vec<Vec<u8>> = (0..16).map(|_| bytes.clone()).collect();
-    group.throughput(Throughput::Elements(16));
-    group.bench_function("batch16_threads1", |b| b.iter(|| one.check_batch(black_box(&batch))));
-    group.bench_function("batch16_threads2", |b| b.iter(|| two.check_batch(black_box(&batch))));
+    for size in [16usize, 64] {
+        let batch: Vec<Vec<u8>> = (0..size).map(|_| bytes.clone()).collect();
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_function(format!("batch{size}_threads1"), |b| b.iter(|| one.check_batch(black_box(&batch))));
+        group.bench_function(format!("batch{size}_threads2"), |b| b.iter(|| two.check_batch(black_box(&batch))));
+    }
     group.finish();
 
     let mut group = c.benchmark_group("startup");
