@@ -19,15 +19,12 @@ fn test_program() -> &'static PathBuf {
 }
 
 fn run(mode: &str) -> String {
-    let output = Command::new(test_program()).arg(mode).arg(fixture("")).output().unwrap();
-    assert!(
-        output.status.success(),
-        "ffi_test {mode} failed ({}):\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    run_ok(&format!("ffi_test {mode}"), Command::new(test_program()).arg(mode).arg(fixture("")))
+}
+
+/// A status as the C program prints it: the value of `passbild_check_status`.
+fn c_status(status: Status) -> String {
+    (passbild::ffi::passbild_check_status::from(status) as u32).to_string()
 }
 
 #[test]
@@ -37,22 +34,12 @@ fn c_gets_the_same_verdicts_and_values_as_rust() {
         let report = checker("de-live").check_bytes(&fixture_bytes(name)).unwrap();
         let lines: Vec<Vec<&str>> =
             output.lines().filter(|l| l.starts_with(&format!("{name} "))).map(|l| l.split(' ').collect()).collect();
-        let verdict = match report.verdict {
-            Status::Pass => "0",
-            Status::Fail => "1",
-            Status::NotAssessed => "2",
-        };
-        assert_eq!(lines[0], [name, "verdict", verdict]);
+        assert_eq!(lines[0], [name, "verdict", c_status(report.verdict).as_str()]);
         let checks: Vec<_> = lines.iter().filter(|l| l[1].contains('.')).collect();
         assert_eq!(checks.len(), report.checks.len(), "{name}");
         for (line, check) in checks.iter().zip(&report.checks) {
             assert_eq!(line[1], check.id);
-            let status = match check.status {
-                Status::Pass => "0",
-                Status::Fail => "1",
-                Status::NotAssessed => "2",
-            };
-            assert_eq!(line[2], status, "{name} {}", check.id);
+            assert_eq!(line[2], c_status(check.status), "{name} {}", check.id);
             let c_value: f64 = line[3].parse().unwrap();
             match check.value {
                 Some(value) => assert_eq!(c_value, value, "{name} {}", check.id),

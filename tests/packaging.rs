@@ -8,28 +8,13 @@ use std::sync::OnceLock;
 
 use common::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(what: &str, command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 /// Installs this build's libraries into a fresh prefix, once per test binary.
 fn prefix() -> &'static PathBuf {
     static PREFIX: OnceLock<PathBuf> = OnceLock::new();
     PREFIX.get_or_init(|| {
         let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("install-prefix");
         std::fs::remove_dir_all(&prefix).ok();
-        run(
+        run_ok(
             "scripts/install.sh",
             Command::new("bash")
                 .arg(root().join("scripts/install.sh"))
@@ -46,7 +31,7 @@ fn prefix() -> &'static PathBuf {
 fn pkg_config_builds_a_working_program() {
     let prefix = prefix();
     let pkg_config = |flag: &str| {
-        run(
+        run_ok(
             "pkg-config",
             Command::new("pkg-config").arg(flag).arg("passbild").env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")),
         )
@@ -54,7 +39,7 @@ fn pkg_config_builds_a_working_program() {
     assert_eq!(pkg_config("--modversion").trim(), env!("CARGO_PKG_VERSION"));
     let flags = pkg_config("--cflags") + " " + &pkg_config("--libs");
     let program = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pkg_config_check");
-    run(
+    run_ok(
         "cc with pkg-config flags",
         Command::new("cc")
             .args(["-Wall", "-Wextra", "-Werror", "-std=c11"])
@@ -87,7 +72,7 @@ fn cmake_find_package_links_shared_and_static() {
     )
     .unwrap();
     let build = project.join("build");
-    run(
+    run_ok(
         "cmake configure",
         Command::new("cmake")
             .arg("-S")
@@ -96,7 +81,7 @@ fn cmake_find_package_links_shared_and_static() {
             .arg(&build)
             .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix().display())),
     );
-    run("cmake build", Command::new("cmake").arg("--build").arg(&build));
+    run_ok("cmake build", Command::new("cmake").arg("--build").arg(&build));
     for program in ["check_shared", "check_static"] {
         let output = Command::new(build.join(program)).arg("icao").arg(fixture("lisa3.jpg")).output().unwrap();
         assert_eq!(output.status.code(), Some(1), "{program}: {}", String::from_utf8_lossy(&output.stderr));

@@ -7,8 +7,25 @@ use std::sync::OnceLock;
 use image::{DynamicImage, RgbImage};
 use passbild::{Checker, Report, Status};
 
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    root().join("fixtures").join(name)
+}
+
+/// Runs a command that must exit 0; returns its standard output.
+pub fn run_ok(what: &str, command: &mut std::process::Command) -> String {
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 pub fn fixture_bytes(name: &str) -> Vec<u8> {
@@ -104,7 +121,7 @@ pub fn compile_against_library(sources: &[PathBuf], output_name: &str, cpp: bool
     command
         .args(["-Wall", "-Wextra", "-Werror", if cpp { "-std=c++17" } else { "-std=c11" }])
         .arg("-I")
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("include"))
+        .arg(root().join("include"))
         .args(sources)
         .arg("-o")
         .arg(&output)
@@ -112,12 +129,6 @@ pub fn compile_against_library(sources: &[PathBuf], output_name: &str, cpp: bool
         .arg("-lpassbild")
         .arg(format!("-Wl,-rpath,{}", library.display()))
         .args(["-lpthread", "-lm", "-ldl"]);
-    let result = command.output().unwrap_or_else(|e| panic!("cannot run the C compiler: {e}"));
-    assert!(
-        result.status.success(),
-        "compiling {output_name} failed:\n{}{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
-    );
+    run_ok(&format!("compiling {output_name}"), &mut command);
     output
 }
