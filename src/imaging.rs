@@ -92,10 +92,6 @@ impl Pyramid {
         &self.levels[0]
     }
 
-    pub fn into_base(mut self) -> RgbImage {
-        self.levels.swap_remove(0)
-    }
-
     /// Resamples `rect` to `out_width` x `out_height` RGB values in row-major HWC order, mapped to
     /// `range`. Pixels outside the photo are black. `mirror` flips the result left to right.
     ///

@@ -110,13 +110,6 @@ impl HeadPose {
         let p = self.scale * self.rotation * c + self.translation;
         Point::new(p.x as f32, p.y as f32)
     }
-
-    /// The image direction of the face's "up" axis (from chin towards the crown), as a unit vector.
-    pub fn up_direction(&self) -> Point {
-        let up = self.rotation * Vector3::new(0.0, -1.0, 0.0);
-        let length = up.x.hypot(up.y).max(f64::EPSILON);
-        Point::new((up.x / length) as f32, (up.y / length) as f32)
-    }
 }
 
 /// Umeyama's least-squares similarity transform from `source` to `target` points, weighted.

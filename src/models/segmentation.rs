@@ -20,8 +20,6 @@ pub struct PersonMask {
 }
 
 impl PersonMask {
-    pub const SIZE: usize = SIZE;
-
     pub(crate) fn from_probabilities(probabilities: Vec<f32>, image_width: u32, image_height: u32) -> Self {
         assert_eq!(probabilities.len(), SIZE * SIZE, "mask must be {SIZE}x{SIZE}");
         PersonMask { probabilities, image_width: image_width as f32, image_height: image_height as f32 }
