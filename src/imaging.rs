@@ -54,6 +54,8 @@ impl RotatedRect {
 pub enum InputRange {
     ZeroToOne,
     MinusOneToOne,
+    /// 0..255 as it is, for measuring rather than for a model.
+    Unscaled,
 }
 
 impl InputRange {
@@ -62,6 +64,7 @@ impl InputRange {
         match self {
             InputRange::ZeroToOne => (1.0 / 255.0, 0.0),
             InputRange::MinusOneToOne => (1.0 / 127.5, -1.0),
+            InputRange::Unscaled => (1.0, 0.0),
         }
     }
 }

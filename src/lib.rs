@@ -14,8 +14,11 @@
 //! threads. Batches run on the checker's own thread pool, never on rayon's global one.
 
 pub mod checks;
+pub mod colour;
 pub mod decode;
+pub mod edits;
 pub mod error;
+pub mod face_image;
 pub mod ffi;
 pub mod head;
 pub mod imaging;
@@ -25,6 +28,7 @@ pub mod pipeline;
 pub mod pose;
 pub mod profile;
 pub mod report;
+pub mod scene;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,14 +3,21 @@
 
 use std::time::Instant;
 
+use crate::checks::Finding;
+use crate::checks::background::{self, BackgroundMeasures};
+use crate::checks::exposure::{self, ExposureMeasures};
+use crate::checks::eyes_mouth::{self, SubjectMeasures};
+use crate::checks::quality::{self, QualityMeasures};
 use crate::decode::ImageFacts;
 use crate::error::Result;
+use crate::face_image::FaceImage;
 use crate::head::{self, HeadOutline};
 use crate::imaging::Pyramid;
 use crate::models::face_mesh::index;
 use crate::models::iris::Eye;
 use crate::models::{EyeLandmarks, FaceDetection, FaceMesh, IrisModel, MeshLandmarks, Models, PersonMask};
 use crate::pose::HeadPose;
+use crate::scene::Scene;
 
 /// Below this Face Mesh presence the crop holds no usable face.
 const MIN_MESH_PRESENCE: f32 = 0.5;
@@ -26,6 +33,8 @@ pub struct Analysis {
     /// The largest face, measured; or why it could not be.
     pub face: Result<FaceAnalysis, FaceMissing>,
     pub mask: PersonMask,
+    /// 24 for colour, 8 for grey.
+    pub colour_depth: Finding,
     /// (stage, milliseconds), in pipeline order.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -44,6 +53,20 @@ pub struct FaceAnalysis {
     pub left_eye: EyeLandmarks,
     pub pose: Option<HeadPose>,
     pub head: HeadOutline,
+    /// Photographic, background and subject measurements; None when the face is too small.
+    pub appearance: Option<Appearance>,
+}
+
+/// What the photographic, background and subject checks judge, one family each. A family is
+/// None when its region is not visible.
+#[derive(Debug, Clone)]
+pub struct Appearance {
+    pub exposure: Option<ExposureMeasures>,
+    pub quality: Option<QualityMeasures>,
+    /// JPEG blocking over the face, at the photo's own resolution.
+    pub blockiness: Option<Finding>,
+    pub subject: Option<SubjectMeasures>,
+    pub background: Option<BackgroundMeasures>,
 }
 
 struct Stopwatch {
@@ -88,12 +111,43 @@ pub fn analyse(models: &Models, image: image::RgbImage, facts: ImageFacts) -> Re
         (Some(detection), Some(mesh), Some((right_eye, left_eye))) => {
             let pose = HeadPose::fit(&mesh.points);
             let head = head::outline(&mesh, &right_eye, &left_eye, pose.as_ref(), &mask);
-            Ok(FaceAnalysis { detection, mesh, right_eye, left_eye, pose, head })
+            Ok(FaceAnalysis { detection, mesh, right_eye, left_eye, pose, head, appearance: None })
         }
         (Some(_), ..) => Err(FaceMissing::LandmarksNotFound),
     };
     watch.lap("geometry");
-    Ok(Analysis { facts, width, height, faces, face, mask, timings: watch.timings })
+    let face_centre = match &face {
+        Ok(face) => face.head.eye_midpoint(),
+        Err(_) => crate::imaging::Point::new(width as f32 / 2.0, height as f32 / 2.0),
+    };
+    let scene = Scene::new(&pyramid, &mask, face_centre);
+    let colour_depth = quality::colour_depth(facts.colour_type, &scene);
+    let face = face.map(|mut face| {
+        face.appearance = measure_appearance(&pyramid, &scene, &face);
+        face
+    });
+    watch.lap("appearance");
+    Ok(Analysis { facts, width, height, faces, face, mask, colour_depth, timings: watch.timings })
+}
+
+fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> Option<Appearance> {
+    let image = FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
+    let face_box = &face.detection.bbox;
+    let clip = |v: f32| v.max(0.0) as u32;
+    let blockiness = quality::blockiness(
+        pyramid.base(),
+        clip(face_box.x),
+        clip(face_box.y),
+        clip(face_box.x + face_box.width),
+        clip(face_box.y + face_box.height),
+    );
+    Some(Appearance {
+        exposure: exposure::measure(&image),
+        quality: Some(quality::measure(&image)),
+        blockiness,
+        subject: Some(eyes_mouth::measure(&image)),
+        background: background::measure(scene, &face.head),
+    })
 }
 
 fn measure_eyes(models: &Models, pyramid: &Pyramid, mesh: &MeshLandmarks) -> Result<(EyeLandmarks, EyeLandmarks)> {

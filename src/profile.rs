@@ -70,6 +70,75 @@ pub struct DimensionsRule {
 pub struct ImageRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<DimensionsRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour_depth: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression_artefacts: Option<Range>,
+}
+
+/// A table of ranges, one per check of a family; a missing table or key means the check is off.
+macro_rules! range_rules {
+    ($(#[$doc:meta])* $name:ident { $($field:ident),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<Range>,
+            )*
+        }
+    };
+}
+
+range_rules!(ExposureRules {
+    luminance_mean,
+    luminance_variance,
+    under,
+    over,
+    dynamic_range,
+    illumination_uniformity,
+    face_shadows,
+    hot_spots,
+});
+range_rules!(FocusRules { sharpness });
+range_rules!(ColourRules { natural_skin, red_eye });
+range_rules!(EyesRules { open, gaze });
+range_rules!(MouthRules { closed });
+range_rules!(ExpressionRules { neutral });
+
+/// The background's mean level as a range, and how far its colour channels may drift apart
+/// (`max_cast`, sRGB levels) for a neutral grey.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundColourRule {
+    #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_cast: Option<f64>,
+}
+
+impl BackgroundColourRule {
+    pub fn range(&self) -> Range {
+        Range::new(self.min, self.max)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundRules {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uniformity: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<BackgroundColourRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shadow: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objects: Option<Range>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -123,6 +192,20 @@ pub struct Profile {
     pub geometry: GeometryRules,
     #[serde(default)]
     pub pose: PoseRules,
+    #[serde(default)]
+    pub exposure: ExposureRules,
+    #[serde(default)]
+    pub focus: FocusRules,
+    #[serde(default)]
+    pub colour: ColourRules,
+    #[serde(default)]
+    pub background: BackgroundRules,
+    #[serde(default)]
+    pub eyes: EyesRules,
+    #[serde(default)]
+    pub mouth: MouthRules,
+    #[serde(default)]
+    pub expression: ExpressionRules,
 }
 
 impl Profile {

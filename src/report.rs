@@ -26,10 +26,33 @@ pub mod ids {
     pub const YAW: &str = "pose.yaw";
     pub const PITCH: &str = "pose.pitch";
     pub const ROLL: &str = "pose.roll";
+    pub const COLOUR_DEPTH: &str = "image.colour_depth";
+    pub const COMPRESSION_ARTEFACTS: &str = "image.compression_artefacts";
+    pub const LUMINANCE_MEAN: &str = "exposure.luminance_mean";
+    pub const LUMINANCE_VARIANCE: &str = "exposure.luminance_variance";
+    pub const UNDER_EXPOSURE: &str = "exposure.under";
+    pub const OVER_EXPOSURE: &str = "exposure.over";
+    pub const DYNAMIC_RANGE: &str = "exposure.dynamic_range";
+    pub const ILLUMINATION_UNIFORMITY: &str = "exposure.illumination_uniformity";
+    pub const FACE_SHADOWS: &str = "exposure.face_shadows";
+    pub const HOT_SPOTS: &str = "exposure.hot_spots";
+    pub const SHARPNESS: &str = "focus.sharpness";
+    pub const NATURAL_SKIN: &str = "colour.natural_skin";
+    pub const RED_EYE: &str = "colour.red_eye";
+    pub const BACKGROUND_UNIFORMITY: &str = "background.uniformity";
+    pub const BACKGROUND_COLOUR: &str = "background.colour";
+    pub const BACKGROUND_SHADOW: &str = "background.shadow";
+    pub const BACKGROUND_OBJECTS: &str = "background.objects";
+    pub const EYES_OPEN: &str = "eyes.open";
+    pub const GAZE: &str = "eyes.gaze";
+    pub const MOUTH_CLOSED: &str = "mouth.closed";
+    pub const EXPRESSION_NEUTRAL: &str = "expression.neutral";
 
     /// Every check this version can report, in report order.
     pub const ALL: &[&str] = &[
         IMAGE_DIMENSIONS,
+        COLOUR_DEPTH,
+        COMPRESSION_ARTEFACTS,
         FACE_COUNT,
         INTER_EYE_DISTANCE,
         HORIZONTAL_CENTRING,
@@ -40,6 +63,25 @@ pub mod ids {
         YAW,
         PITCH,
         ROLL,
+        LUMINANCE_MEAN,
+        LUMINANCE_VARIANCE,
+        UNDER_EXPOSURE,
+        OVER_EXPOSURE,
+        DYNAMIC_RANGE,
+        ILLUMINATION_UNIFORMITY,
+        FACE_SHADOWS,
+        HOT_SPOTS,
+        SHARPNESS,
+        NATURAL_SKIN,
+        RED_EYE,
+        BACKGROUND_UNIFORMITY,
+        BACKGROUND_COLOUR,
+        BACKGROUND_SHADOW,
+        BACKGROUND_OBJECTS,
+        EYES_OPEN,
+        GAZE,
+        MOUTH_CLOSED,
+        EXPRESSION_NEUTRAL,
     ];
 }
 

@@ -37,8 +37,13 @@ fn sixteen_bit_grey_and_rgba_pngs_decode_and_pass() {
         (rgb16.image.format, rgb16.image.colour_type, rgb16.image.bits_per_sample),
         (ImageFormat::Png, ColourType::Rgb, 16)
     );
-    let grey = assert_passes_de_live(&encode_png(&DynamicImage::ImageLuma8(photo.to_luma8())), "grey PNG");
+    // A grey photo decodes and measures like the colour one; de-live wants colour, so only the
+    // colour depth fails.
+    let grey = checker("de-live").check_bytes(&encode_png(&DynamicImage::ImageLuma8(photo.to_luma8()))).unwrap();
     assert_eq!(grey.image.colour_type, ColourType::Grey);
+    assert_eq!(failures(&grey).len(), 1, "{:#?}", failures(&grey));
+    assert_eq!(status(&grey, passbild::report::ids::COLOUR_DEPTH), Status::Fail);
+    assert_eq!(value(&grey, passbild::report::ids::COLOUR_DEPTH), 8.0);
     let rgba = assert_passes_de_live(&encode_png(&DynamicImage::ImageRgba8(photo.to_rgba8())), "RGBA PNG");
     assert_eq!(rgba.image.colour_type, ColourType::Rgba);
 }

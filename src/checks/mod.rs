@@ -2,12 +2,18 @@
 //! measured value, the profile's range, a 0..100 quality where one fits, and a message in English
 //! and German. One file per family of checks.
 
+pub mod background;
+pub mod exposure;
+pub mod eyes_mouth;
 pub mod face;
 pub mod geometry;
 pub mod image;
 pub mod pose;
+pub mod quality;
 
-use crate::pipeline::{Analysis, FaceMissing};
+use serde::Serialize;
+
+use crate::pipeline::{Analysis, Appearance, FaceMissing};
 use crate::profile::{Profile, Range};
 use crate::report::{CheckResult, Language, Status, Texts};
 
@@ -15,9 +21,14 @@ use crate::report::{CheckResult, Language, Status, Texts};
 pub fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Vec<CheckResult> {
     let mut results = Vec::new();
     image::run(analysis, profile, &mut results);
+    quality::run_image(analysis, profile, &mut results);
     face::run(analysis, profile, &mut results);
     geometry::run(analysis, profile, &mut results);
     pose::run(analysis, profile, &mut results);
+    exposure::run(analysis, profile, &mut results);
+    quality::run(analysis, profile, &mut results);
+    background::run(analysis, profile, &mut results);
+    eyes_mouth::run(analysis, profile, &mut results);
     for result in &mut results {
         result.message = result.texts.get(language).to_string();
     }
@@ -42,6 +53,11 @@ pub(crate) enum Unit {
     /// A fraction of the image width or height.
     Ratio,
     Count,
+    /// A share 0..1, shown as a percentage.
+    Fraction,
+    Bits,
+    /// An sRGB level 0..255.
+    Level,
 }
 
 impl Unit {
@@ -51,6 +67,9 @@ impl Unit {
             Unit::Degrees => "deg",
             Unit::Ratio => "ratio",
             Unit::Count => "count",
+            Unit::Fraction => "fraction",
+            Unit::Bits => "bits",
+            Unit::Level => "level",
         }
     }
 
@@ -60,6 +79,9 @@ impl Unit {
             Unit::Degrees => format!("{value:.1}°"),
             Unit::Ratio => format!("{value:.3}"),
             Unit::Count => format!("{value:.0}"),
+            Unit::Fraction => format!("{:.1} %", value * 100.0),
+            Unit::Bits => format!("{value:.2} bits"),
+            Unit::Level => format!("{value:.0}"),
         };
         match language {
             Language::En => text,
@@ -77,6 +99,9 @@ pub(crate) enum Reason {
     FaceSideOutsideImage,
     ChinOutsideImage,
     NoPose,
+    FaceTooSmall,
+    RegionNotVisible,
+    BackgroundNotVisible,
 }
 
 impl Reason {
@@ -93,6 +118,15 @@ impl Reason {
             ),
             Reason::ChinOutsideImage => ("the chin lies outside the photo", "das Kinn liegt außerhalb des Bildes"),
             Reason::NoPose => ("the head pose could not be fitted", "die Kopfhaltung konnte nicht bestimmt werden"),
+            Reason::FaceTooSmall => {
+                ("the face is too small to measure", "das Gesicht ist zu klein, um es zu vermessen")
+            }
+            Reason::RegionNotVisible => {
+                ("the region to measure is not visible", "der zu messende Bereich ist nicht sichtbar")
+            }
+            Reason::BackgroundNotVisible => {
+                ("too little background is visible", "es ist zu wenig Hintergrund sichtbar")
+            }
         }
     }
 }
@@ -181,6 +215,38 @@ pub(crate) fn not_assessed(measure: &Measure, range: &Range, reason: Reason) -> 
 /// OFIQ's quality mapping with its common parameters: 100 * sigmoid((x - x0) / w), rounded.
 pub(crate) fn ofiq_sigmoid_quality(x: f64, x0: f64, w: f64) -> u8 {
     (100.0 / (1.0 + ((x0 - x) / w).exp())).round().clamp(0.0, 100.0) as u8
+}
+
+/// A measured value and its 0..100 quality, as the pipeline hands it to a check.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Finding {
+    pub value: f64,
+    pub quality: Option<u8>,
+}
+
+/// Judges a finding against the profile's rule, when the profile enables it; a finding that
+/// could not be made is reported as not assessed, with the reason.
+pub(crate) fn judge_finding(
+    out: &mut Vec<CheckResult>,
+    measure: &Measure,
+    rule: &Option<Range>,
+    finding: Result<Finding, Reason>,
+) {
+    if let Some(range) = enabled(rule) {
+        out.push(match finding {
+            Ok(finding) => judge(measure, finding.value, range, finding.quality),
+            Err(reason) => not_assessed(measure, range, reason),
+        });
+    }
+}
+
+impl Analysis {
+    /// One family's measurements of the face, or why there are none.
+    pub(crate) fn face_measures<T>(&self, pick: impl Fn(&Appearance) -> Option<&T>) -> Result<&T, Reason> {
+        let face = self.face.as_ref().map_err(|&missing| Reason::from(missing))?;
+        let appearance = face.appearance.as_ref().ok_or(Reason::FaceTooSmall)?;
+        pick(appearance).ok_or(Reason::RegionNotVisible)
+    }
 }
 
 /// A range the profile enables, if any.

@@ -28,6 +28,28 @@ pub mod index {
     pub const FACE_LEFT_SIDE: usize = 454;
     pub const UPPER_LIP_INNER: usize = 13;
     pub const LOWER_LIP_INNER: usize = 14;
+    pub const MOUTH_RIGHT_CORNER: usize = 61;
+    pub const MOUTH_LEFT_CORNER: usize = 291;
+
+    /// Outlines as closed polygons, in order (MediaPipe's face_mesh_connections).
+    pub const FACE_OVAL: &[usize] = &[
+        10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149,
+        150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+    ];
+    pub const RIGHT_EYE: &[usize] = &[33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7];
+    pub const LEFT_EYE: &[usize] = &[362, 398, 384, 385, 386, 387, 388, 466, 263, 249, 390, 373, 374, 380, 381, 382];
+    pub const RIGHT_BROW: &[usize] = &[70, 63, 105, 66, 107, 55, 65, 52, 53, 46];
+    pub const LEFT_BROW: &[usize] = &[336, 296, 334, 293, 300, 276, 283, 282, 295, 285];
+    pub const LIPS_OUTER: &[usize] =
+        &[61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
+    /// Upper and lower eyelid points facing each other, per eye.
+    pub const RIGHT_EYELID_PAIRS: &[(usize, usize)] = &[(160, 144), (159, 145), (158, 153)];
+    pub const LEFT_EYELID_PAIRS: &[(usize, usize)] = &[(385, 380), (386, 374), (387, 373)];
+    /// Upper and lower inner-lip points facing each other.
+    pub const INNER_LIP_PAIRS: &[(usize, usize)] = &[(81, 178), (82, 87), (13, 14), (312, 317), (311, 402)];
+    /// Upper edge of each eyebrow's middle and the eyelid below it.
+    pub const RIGHT_BROW_OVER_EYE: (usize, usize) = (105, 159);
+    pub const LEFT_BROW_OVER_EYE: (usize, usize) = (334, 386);
 }
 
 /// The mesh in image coordinates: x, y in pixels, z (depth, smaller is nearer the camera) in the

@@ -127,6 +127,9 @@ pub fn compile_against_library(sources: &[PathBuf], output_name: &str, cpp: bool
         .arg(&output)
         .arg(format!("-L{}", library.display()))
         .arg("-lpassbild")
+        // RPATH, not RUNPATH: cargo's LD_LIBRARY_PATH also lists target/<profile>/, where a stale
+        // copy of the library from an earlier `cargo build` would otherwise win.
+        .arg("-Wl,--disable-new-dtags")
         .arg(format!("-Wl,-rpath,{}", library.display()))
         .args(["-lpthread", "-lm", "-ldl"]);
     run_ok(&format!("compiling {output_name}"), &mut command);

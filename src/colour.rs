@@ -1,0 +1,74 @@
+//! Colour science shared by the checks: sRGB linearisation, ISO/IEC 29794-5 luminance and CIELAB.
+
+use std::sync::OnceLock;
+
+/// sRGB component 0..255 -> linear light 0..1 (IEC 61966-2-1).
+fn srgb_to_linear(value: f32) -> f32 {
+    let v = value / 255.0;
+    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+}
+
+fn linear_table() -> &'static [f32; 256] {
+    static TABLE: OnceLock<[f32; 256]> = OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|i| srgb_to_linear(i as f32)))
+}
+
+/// Linear light of an sRGB component that may lie between integer levels (from resampling).
+pub fn linear(value: f32) -> f32 {
+    let table = linear_table();
+    let v = value.clamp(0.0, 255.0);
+    let below = v.floor() as usize;
+    let above = (below + 1).min(255);
+    let t = v - below as f32;
+    table[below] + (table[above] - table[below]) * t
+}
+
+/// ISO/IEC 29794-5 luminance, as OFIQ computes it: linearise sRGB, weight with Rec. 709
+/// (0.2126, 0.7152, 0.0722), scale to 0..255 and round.
+pub fn luminance(rgb: [f32; 3]) -> u8 {
+    let y = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
+    (y * 255.0 + 0.5).floor().clamp(0.0, 255.0) as u8
+}
+
+/// Gamma-encoded luma (Rec. 601 weights) 0..255: edges and blocking are judged on what the eye
+/// and the JPEG encoder see, not on linear light.
+pub fn luma(rgb: [f32; 3]) -> f32 {
+    0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+}
+
+/// CIELAB (L*, a*, b*) of an sRGB colour, D50 white as in ISO/IEC 29794-5's natural colour measure
+/// (sRGB -> XYZ with the Bradford-adapted D50 matrix).
+pub fn lab(rgb: [f32; 3]) -> [f64; 3] {
+    let [r, g, b] = rgb.map(|c| f64::from(linear(c)));
+    let x = r * 0.43605 + g * 0.38508 + b * 0.14309;
+    let y = r * 0.22249 + g * 0.71689 + b * 0.06062;
+    let z = r * 0.01393 + g * 0.09710 + b * 0.71419;
+    let f = |t: f64| {
+        const EPSILON: f64 = 216.0 / 24389.0;
+        const KAPPA: f64 = 24389.0 / 27.0;
+        if t > EPSILON { t.cbrt() } else { (KAPPA * t + 16.0) / 116.0 }
+    };
+    let (fx, fy, fz) = (f(x / 0.964221), f(y), f(z / 0.825211));
+    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luminance_of_black_white_and_mid_grey() {
+        assert_eq!(luminance([0.0; 3]), 0);
+        assert_eq!(luminance([255.0; 3]), 255);
+        // sRGB 128 is 21.6 % linear light.
+        assert_eq!(luminance([128.0; 3]), 55);
+    }
+
+    #[test]
+    fn lab_of_neutral_and_skin_colours() {
+        let grey = lab([128.0; 3]);
+        assert!((grey[0] - 53.6).abs() < 0.5 && grey[1].abs() < 0.5 && grey[2].abs() < 0.5, "{grey:?}");
+        let skin = lab([224.0, 172.0, 140.0]);
+        assert!(skin[1] > 5.0 && skin[1] < 25.0 && skin[2] > 5.0 && skin[2] < 35.0, "{skin:?}");
+    }
+}

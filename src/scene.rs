@@ -1,0 +1,80 @@
+//! The whole photo on a coarse grid, split into the subject, other people and the background,
+//! for the background checks. Computed once per photo by the pipeline.
+
+use image::{GrayImage, Luma};
+use imageproc::distance_transform::{Norm, distance_transform};
+use imageproc::region_labelling::{Connectivity, connected_components};
+
+use crate::colour;
+use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::models::PersonMask;
+
+/// Grid columns across the photo: the person mask's own resolution.
+const COLUMNS: usize = 256;
+/// Cells this close to the person (mask edge blur, stray hair) are neither person nor background.
+const EDGE_CELLS: u8 = 5;
+
+#[derive(Debug, Clone)]
+pub struct Scene {
+    pub width: usize,
+    pub height: usize,
+    /// Photo pixels per grid cell.
+    pub cell_px: f32,
+    /// sRGB 0..255 per cell.
+    pub rgb: Vec<[f32; 3]>,
+    /// ISO/IEC 29794-5 luminance per cell.
+    pub luminance: Vec<u8>,
+    /// The connected person region that holds the face.
+    pub subject: Vec<bool>,
+    /// Person regions not connected to the subject: other people, or things the mask took for one.
+    pub other_people: Vec<bool>,
+    /// Clear background: no person within a few cells.
+    pub background: Vec<bool>,
+    /// Cells from each cell to the nearest person cell (saturates at 255).
+    pub distance_to_person: Vec<u8>,
+}
+
+impl Scene {
+    /// `face_centre` picks which person region is the subject.
+    pub fn new(pyramid: &Pyramid, mask: &PersonMask, face_centre: Point) -> Scene {
+        let (photo_width, photo_height) = (pyramid.base().width() as f32, pyramid.base().height() as f32);
+        let cell_px = photo_width / COLUMNS as f32;
+        let width = COLUMNS;
+        let height = ((photo_height / cell_px).round() as usize).max(1);
+        let whole = RotatedRect {
+            centre: Point::new(photo_width / 2.0, photo_height / 2.0),
+            width: photo_width,
+            height: height as f32 * cell_px,
+            angle: 0.0,
+        };
+        let samples = pyramid.sample(&whole, width, height, false, InputRange::Unscaled);
+        let rgb: Vec<[f32; 3]> = samples.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        let luminance = rgb.iter().map(|&p| colour::luminance(p)).collect();
+
+        let cell_centre =
+            |i: usize| Point::new(((i % width) as f32 + 0.5) * cell_px, ((i / width) as f32 + 0.5) * cell_px);
+        let person = GrayImage::from_fn(width as u32, height as u32, |x, y| {
+            let p = mask.at(cell_centre(y as usize * width + x as usize));
+            Luma([if p > 0.5 { 255 } else { 0 }])
+        });
+        let regions = connected_components(&person, Connectivity::Eight, Luma([0u8]));
+        let face_cell = (
+            ((face_centre.x / cell_px) as u32).min(width as u32 - 1),
+            ((face_centre.y / cell_px) as u32).min(height as u32 - 1),
+        );
+        let subject_label = regions.get_pixel(face_cell.0, face_cell.1)[0];
+        let labels: Vec<u32> = regions.into_raw();
+        let subject: Vec<bool> = labels.iter().map(|&l| l != 0 && (subject_label == 0 || l == subject_label)).collect();
+        let other_people = labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
+        let distance_to_person = distance_transform(&person, Norm::L2).into_raw();
+        let background = distance_to_person.iter().map(|&d| d > EDGE_CELLS).collect();
+        Scene { width, height, cell_px, rgb, luminance, subject, other_people, background, distance_to_person }
+    }
+
+    /// Grid cell of a photo position, clamped to the grid.
+    pub fn cell_of(&self, p: Point) -> (usize, usize) {
+        let x = (p.x / self.cell_px).floor().clamp(0.0, (self.width - 1) as f32) as usize;
+        let y = (p.y / self.cell_px).floor().clamp(0.0, (self.height - 1) as f32) as usize;
+        (x, y)
+    }
+}

@@ -1,0 +1,133 @@
+//! Photographic, background and subject checks flipped by controlled edits of a compliant photo
+//! (the label comes from the edit), and by real labelled samples.
+
+mod common;
+
+use common::*;
+use passbild::edits;
+use passbild::report::ids;
+use passbild::{Report, Status};
+
+fn analysis() -> &'static passbild::Analysis {
+    static ANALYSIS: std::sync::OnceLock<passbild::Analysis> = std::sync::OnceLock::new();
+    ANALYSIS.get_or_init(|| checker("de-live").analyse_image(&fixture_image("frll_034_de.jpg").into()).unwrap())
+}
+
+fn face() -> &'static passbild::pipeline::FaceAnalysis {
+    analysis().face.as_ref().unwrap()
+}
+
+/// The edit fails `id` (and the unedited photo passes it).
+fn assert_flips(edited: &image::RgbImage, id: &str, what: &str) -> Report {
+    let original = check("de-live", &fixture_image("frll_034_de.jpg"));
+    assert_eq!(status(&original, id), Status::Pass, "{id} on the unedited photo");
+    let report = check("de-live", edited);
+    let result = report.check(id).unwrap();
+    assert_eq!(
+        result.status,
+        Status::Fail,
+        "{what}: {id} = {:?} (unedited {:?})",
+        result.value,
+        original.check(id).unwrap().value
+    );
+    report
+}
+
+#[test]
+fn the_compliant_fixture_passes_every_check() {
+    for name in ["frll_034_de.jpg", "frll_119_de.jpg"] {
+        let report = checker("de-live").check_file(&fixture(name)).unwrap();
+        assert_eq!(report.verdict, Status::Pass, "{name}: {:#?}", failures(&report));
+        for id in ids::ALL {
+            assert!(report.check(id).is_some(), "{name}: de-live does not report {id}");
+        }
+    }
+}
+
+#[test]
+fn darker_and_brighter_fail_exposure() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::gamma(&photo, 3.5), ids::LUMINANCE_MEAN, "gamma 3.5");
+    let bright = assert_flips(&edits::colour_cast(&photo, [1.7; 3]), ids::OVER_EXPOSURE, "1.7x gain, clipped");
+    assert_eq!(status(&bright, ids::LUMINANCE_MEAN), Status::Fail);
+}
+
+#[test]
+fn light_from_one_side_fails_uniformity_and_shadows() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let report = assert_flips(&edits::side_shading(&photo, face(), 0.95), ids::ILLUMINATION_UNIFORMITY, "shading 95 %");
+    assert_eq!(status(&report, ids::FACE_SHADOWS), Status::Fail, "{:?}", report.check(ids::FACE_SHADOWS));
+}
+
+#[test]
+fn a_shadow_behind_the_head_fails() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let edited = edits::background_shadow(&photo, face(), &analysis().mask, 0.6, 0.6);
+    assert_flips(&edited, ids::BACKGROUND_SHADOW, "shadow 0.6 IED right, 60 % darker");
+}
+
+#[test]
+fn blur_fails_sharpness() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::gaussian_blur(&photo, 5.0), ids::SHARPNESS, "gaussian sigma 5 px");
+    let slight = check("de-live", &edits::gaussian_blur(&photo, 1.0));
+    assert_eq!(status(&slight, ids::SHARPNESS), Status::Pass, "sigma 1 px on a 1244x1600 photo stays sharp");
+}
+
+#[test]
+fn a_colour_cast_fails_natural_skin_and_grey_fails_colour_depth() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::colour_cast(&photo, [0.75, 0.9, 1.3]), ids::NATURAL_SKIN, "blue cast");
+    assert_flips(&edits::greyscale(&photo), ids::COLOUR_DEPTH, "greyscale");
+}
+
+#[test]
+fn red_pupils_and_a_shiny_cheek_fail() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::red_pupils(&photo, face()), ids::RED_EYE, "red pupils");
+    assert_flips(&edits::cheek_highlight(&photo, face(), 0.18), ids::HOT_SPOTS, "highlight of 0.18 IED");
+}
+
+#[test]
+fn other_backgrounds_fail() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let mask = &analysis().mask;
+    let stripes =
+        edits::replace_background(&photo, mask, |x, _| if (x / 12) % 2 == 0 { [90.0; 3] } else { [220.0; 3] });
+    assert_flips(&stripes, ids::BACKGROUND_UNIFORMITY, "stripes 12 px");
+    let height = photo.height() as f32;
+    let gradient = edits::replace_background(&photo, mask, |_, y| {
+        let t = y as f32 / height;
+        [140.0 + 100.0 * t, 90.0 + 150.0 * t, 200.0 + 40.0 * t]
+    });
+    assert_flips(&gradient, ids::BACKGROUND_COLOUR, "purple-to-white gradient");
+    assert_flips(&gradient, ids::BACKGROUND_OBJECTS, "purple-to-white gradient");
+}
+
+#[test]
+fn real_smiles_and_open_mouths_fail() {
+    let samples = datasets().join("samples/congress");
+    for (file, ids_failing) in [
+        ("B001277.jpg", &[ids::MOUTH_CLOSED, ids::EXPRESSION_NEUTRAL][..]),
+        ("D000355.jpg", &[ids::MOUTH_CLOSED, ids::EXPRESSION_NEUTRAL][..]),
+        ("C000880.jpg", &[ids::EXPRESSION_NEUTRAL][..]),
+    ] {
+        let report = checker("icao").check_file(&samples.join(file)).unwrap();
+        for id in ids_failing {
+            assert_eq!(status(&report, id), Status::Fail, "{file}: {id} {:?}", report.check(id).unwrap().value);
+        }
+    }
+}
+
+#[test]
+fn real_grey_and_busy_samples_fail() {
+    let samples = datasets().join("samples/congress");
+    for file in ["A000370.jpg", "A000372.jpg", "B001291.jpg", "C001103.jpg"] {
+        let report = checker("icao").check_file(&samples.join(file)).unwrap();
+        assert_eq!(status(&report, ids::COLOUR_DEPTH), Status::Fail, "{file} is greyscale");
+    }
+    for file in ["A000372.jpg", "A000373.jpg", "B001291.jpg", "C001103.jpg"] {
+        let report = checker("icao").check_file(&samples.join(file)).unwrap();
+        assert_eq!(status(&report, ids::BACKGROUND_OBJECTS), Status::Fail, "{file} has a busy background");
+    }
+}
