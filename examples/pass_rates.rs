@@ -113,14 +113,7 @@ fn main() {
 /// FRLL photos cut to 35:45 with the neutral photo's landmarks (the smiling photos have none;
 /// the sitters kept still between the two shots).
 fn frll(datasets: &Path, folder: &str) -> Vec<(String, image::RgbImage)> {
-    let dir = datasets.join("frll").join(folder);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
-        .collect();
-    files.sort();
-    files
+    jpeg_files(&datasets.join("frll").join(folder))
         .par_iter()
         .filter_map(|path| {
             let stem = path.file_stem().unwrap().to_string_lossy();
@@ -134,6 +127,14 @@ fn frll(datasets: &Path, folder: &str) -> Vec<(String, image::RgbImage)> {
 }
 
 fn folder(dir: &Path) -> Vec<(String, image::RgbImage)> {
+    jpeg_files(dir)
+        .par_iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), image::open(p).unwrap().to_rgb8()))
+        .collect()
+}
+
+/// The `.jpg` files in `dir`, sorted by name.
+fn jpeg_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -141,7 +142,4 @@ fn folder(dir: &Path) -> Vec<(String, image::RgbImage)> {
         .collect();
     files.sort();
     files
-        .par_iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), image::open(p).unwrap().to_rgb8()))
-        .collect()
 }

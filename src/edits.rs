@@ -64,7 +64,13 @@ pub fn colour_cast(image: &RgbImage, gains: [f32; 3]) -> RgbImage {
 }
 
 pub fn greyscale(image: &RgbImage) -> RgbImage {
-    map_pixels(image, |_, _, p| [0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]; 3])
+    map_pixels(image, |_, _, p| [crate::colour::luma(p); 3])
+}
+
+/// An sRGB level with its light scaled by `gain` (through a 2.2 gamma), as more or less light
+/// falling on the scene would.
+fn relight(level: f32, gain: f32) -> f32 {
+    255.0 * ((level / 255.0).powf(2.2) * gain).powf(1.0 / 2.2)
 }
 
 /// Light from the subject's left: linear light falls to `1 - strength` across the face from
@@ -75,7 +81,7 @@ pub fn side_shading(image: &RgbImage, face: &FaceAnalysis, strength: f32) -> Rgb
     map_pixels(image, |x, _, p| {
         let t = ((to - x as f32) / (to - from)).clamp(0.0, 1.0);
         let gain = 1.0 - strength * t * t * (3.0 - 2.0 * t);
-        p.map(|v| 255.0 * ((v / 255.0).powf(2.2) * gain).powf(1.0 / 2.2))
+        p.map(|v| relight(v, gain))
     })
 }
 
@@ -101,7 +107,7 @@ pub fn background_shadow(
             taps.iter().map(|d| mask.at(Point::new(here.x - shift + d * soft, here.y + d * soft * 0.5))).sum::<f32>()
                 / taps.len() as f32;
         let gain = 1.0 - strength * shadow * background;
-        p.map(|v| 255.0 * ((v / 255.0).powf(2.2) * gain).powf(1.0 / 2.2))
+        p.map(|v| relight(v, gain))
     })
 }
 

@@ -7,7 +7,7 @@ use imageproc::drawing::draw_polygon_mut;
 
 use crate::colour;
 use crate::head::HeadOutline;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{Point, Pyramid, RotatedRect};
 use crate::models::face_mesh::index;
 use crate::models::{EyeLandmarks, MeshLandmarks};
 
@@ -98,20 +98,19 @@ impl FaceImage {
             height: side_in_photo,
             angle,
         };
-        let samples = pyramid.sample(&rect, side, side, false, InputRange::Unscaled);
-        let rgb: Vec<[f32; 3]> = samples.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        let rgb = pyramid.sample_rgb(&rect, side, side);
         let luminance = rgb.iter().map(|&p| colour::luminance(p)).collect();
         let luma = rgb.iter().map(|&p| colour::luma(p)).collect();
 
+        // Crop pixels per photo pixel.
+        let scale = side as f32 / side_in_photo;
         let to_crop = |p: Point| {
             let (dx, dy) = (p.x - rect.centre.x, p.y - rect.centre.y);
-            let scale = side as f32 / side_in_photo;
             Point::new(
                 (dx * cos + dy * sin) * scale + side as f32 / 2.0,
                 (-dx * sin + dy * cos) * scale + side as f32 / 2.0,
             )
         };
-        let scale = side as f32 / side_in_photo;
         let points: Vec<Point> = (0..mesh.points.len()).map(|i| to_crop(mesh.point(i))).collect();
         let iris =
             |eye: &EyeLandmarks| IrisInCrop { centre: to_crop(eye.iris_centre), radius: eye.iris_radius * scale };

@@ -165,6 +165,12 @@ impl Pyramid {
         }
         out
     }
+
+    /// `sample` as RGB triples of 0..255, for measuring rather than for a model.
+    pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize) -> Vec<[f32; 3]> {
+        let samples = self.sample(rect, out_width, out_height, false, InputRange::Unscaled);
+        samples.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect()
+    }
 }
 
 /// Bilinear interpolation at pixel-centre coordinates; taps beyond the edge repeat the edge.

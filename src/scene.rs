@@ -6,7 +6,7 @@ use imageproc::distance_transform::{Norm, distance_transform};
 use imageproc::region_labelling::{Connectivity, connected_components};
 
 use crate::colour;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{Point, Pyramid, RotatedRect};
 use crate::models::PersonMask;
 
 /// Grid columns across the photo: the person mask's own resolution.
@@ -47,8 +47,7 @@ impl Scene {
             height: height as f32 * cell_px,
             angle: 0.0,
         };
-        let samples = pyramid.sample(&whole, width, height, false, InputRange::Unscaled);
-        let rgb: Vec<[f32; 3]> = samples.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+        let rgb = pyramid.sample_rgb(&whole, width, height);
         let luminance = rgb.iter().map(|&p| colour::luminance(p)).collect();
 
         let cell_centre =

@@ -1,7 +1,7 @@
 //! The background (requirements section 5): plain, uniform, light, no shadow behind the head, no
 //! other people or objects near it. Measured on the scene grid, away from the person mask's edge.
 
-use super::{Finding, Measure, Reason, Unit, fail_with, judge, judge_finding, not_assessed};
+use super::{Finding, Measure, Reason, Unit, fail_with, judge, judge_finding, not_assessed, quality};
 use crate::head::HeadOutline;
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
@@ -116,7 +116,7 @@ fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
         }
     }
     let value = f64::from(median(&mut magnitudes).unwrap_or(0.0));
-    Finding { value, quality: Some((100.0 * (1.0 - value / 100.0)).round().clamp(0.0, 100.0) as u8) }
+    Finding { value, quality: quality(1.0 - value / 100.0) }
 }
 
 /// The darker side beside the head against the rest of the background, in linear light:
@@ -150,7 +150,7 @@ fn shadow(scene: &Scene, head: &HeadCells) -> Option<Finding> {
         .filter_map(|mut side| median(&mut side))
         .fold(None, |acc: Option<f32>, m| Some(acc.map_or(m, |a| a.min(m))))?;
     let darkening = f64::from(1.0 - darkest / reference);
-    Some(Finding { value: darkening, quality: Some((100.0 * (1.0 - darkening.max(0.0))).round() as u8) })
+    Some(Finding { value: darkening, quality: quality(1.0 - darkening.max(0.0)) })
 }
 
 /// Within a head width either side of the head, from the top edge down to the chin: the share
@@ -183,7 +183,7 @@ fn objects(scene: &Scene, head: &HeadCells, background: &[usize]) -> Option<Find
     }
     (zone >= MIN_BACKGROUND_CELLS).then(|| {
         let fraction = foreign as f64 / zone as f64;
-        Finding { value: fraction, quality: Some((100.0 * (1.0 - fraction)).round() as u8) }
+        Finding { value: fraction, quality: quality(1.0 - fraction) }
     })
 }
 

@@ -2,7 +2,7 @@
 //! range and illumination-uniformity measures on the face oval, and our own shadow and hot-spot
 //! measures on bare skin.
 
-use super::{Finding, Measure, Reason, Unit, judge_finding};
+use super::{Finding, Measure, Reason, Unit, judge_finding, ofiq_sigmoid, quality};
 use crate::face_image::FaceImage;
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
@@ -30,14 +30,6 @@ pub struct ExposureMeasures {
     pub illumination_uniformity: Option<Finding>,
     pub face_shadows: Option<Finding>,
     pub hot_spots: Option<Finding>,
-}
-
-fn ofiq_sigmoid(x: f64, x0: f64, w: f64) -> f64 {
-    1.0 / (1.0 + ((x0 - x) / w).exp())
-}
-
-fn quality(q: f64) -> Option<u8> {
-    Some((100.0 * q).round().clamp(0.0, 100.0) as u8)
 }
 
 /// Normalised 256-bin histogram of `values` at the `selected` pixels; None when none is selected.

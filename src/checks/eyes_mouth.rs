@@ -1,7 +1,7 @@
 //! Eyes, mouth and expression (requirements section 6), from the mesh and the irises in the
 //! upright face crop.
 
-use super::{Finding, Measure, Reason, Unit, judge_finding};
+use super::{Finding, Measure, Reason, Unit, judge_finding, ofiq_sigmoid, ofiq_sigmoid_quality, quality};
 use crate::face_image::{FaceImage, IrisInCrop};
 use crate::imaging::Point;
 use crate::models::face_mesh::index;
@@ -55,19 +55,13 @@ pub fn measure(face: &FaceImage) -> SubjectMeasures {
     let brow_height = (brow(index::RIGHT_BROW_OVER_EYE) + brow(index::LEFT_BROW_OVER_EYE)) / 2.0;
 
     SubjectMeasures {
-        eyes_open: Finding { value: eyes_open, quality: Some(super::ofiq_sigmoid_quality(eyes_open, 0.02, 0.01)) },
-        mouth_closed: Finding {
-            value: mouth_open,
-            quality: Some((100.0 * (1.0 - 1.0 / (1.0 + ((0.2 - mouth_open) / 0.06).exp()))).round() as u8),
-        },
-        gaze: Finding { value: gaze, quality: Some((100.0 * (1.0 - 4.0 * gaze)).round().clamp(0.0, 100.0) as u8) },
+        eyes_open: Finding { value: eyes_open, quality: Some(ofiq_sigmoid_quality(eyes_open, 0.02, 0.01)) },
+        mouth_closed: Finding { value: mouth_open, quality: quality(1.0 - ofiq_sigmoid(mouth_open, 0.2, 0.06)) },
+        gaze: Finding { value: gaze, quality: quality(1.0 - 4.0 * gaze) },
         mouth_corner_lift,
         mouth_width,
         brow_height,
-        expression: Finding {
-            value: mouth_width,
-            quality: Some((100.0 * (1.0 - 1.0 / (1.0 + ((0.9 - mouth_width) / 0.03).exp()))).round() as u8),
-        },
+        expression: Finding { value: mouth_width, quality: quality(1.0 - ofiq_sigmoid(mouth_width, 0.9, 0.03)) },
     }
 }
 

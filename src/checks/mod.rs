@@ -212,6 +212,16 @@ pub(crate) fn not_assessed(measure: &Measure, range: &Range, reason: Reason) -> 
     result(measure, Status::NotAssessed, None, range, None, texts)
 }
 
+/// OFIQ's sigmoid: 1 / (1 + exp((x0 - x) / w)).
+pub(crate) fn ofiq_sigmoid(x: f64, x0: f64, w: f64) -> f64 {
+    1.0 / (1.0 + ((x0 - x) / w).exp())
+}
+
+/// A 0..1 score as a 0..100 quality, rounded and clipped.
+pub(crate) fn quality(score: f64) -> Option<u8> {
+    Some((100.0 * score).round().clamp(0.0, 100.0) as u8)
+}
+
 /// OFIQ's quality mapping with its common parameters: 100 * sigmoid((x - x0) / w), rounded.
 pub(crate) fn ofiq_sigmoid_quality(x: f64, x0: f64, w: f64) -> u8 {
     (100.0 / (1.0 + ((x0 - x) / w).exp())).round().clamp(0.0, 100.0) as u8

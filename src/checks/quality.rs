@@ -3,7 +3,7 @@
 
 use image::RgbImage;
 
-use super::{Finding, Measure, Reason, Unit, judge_finding};
+use super::{Finding, Measure, Reason, Unit, judge_finding, ofiq_sigmoid_quality, quality};
 use crate::colour;
 use crate::decode::ColourType;
 use crate::face_image::FaceImage;
@@ -36,7 +36,7 @@ pub fn measure(face: &FaceImage) -> QualityMeasures {
         natural_skin: cheek_ab.map(|(a, b)| {
             let outside = |v: f64, (lo, hi): (f64, f64)| (lo - v).max(v - hi).max(0.0);
             let distance = outside(a, NATURAL_A).hypot(outside(b, NATURAL_B));
-            Finding { value: distance, quality: Some((100.0 - 4.0 * distance).round().clamp(0.0, 100.0) as u8) }
+            Finding { value: distance, quality: quality(1.0 - 0.04 * distance) }
         }),
         cheek_ab,
         red_eye: red_eye(face),
@@ -80,7 +80,7 @@ fn sharpness(face: &FaceImage) -> Option<Finding> {
     }
     (coarse > 0.0).then(|| {
         let ratio = fine / coarse;
-        Finding { value: ratio, quality: Some(super::ofiq_sigmoid_quality(ratio, 0.25, 0.05)) }
+        Finding { value: ratio, quality: Some(ofiq_sigmoid_quality(ratio, 0.25, 0.05)) }
     })
 }
 
@@ -123,7 +123,7 @@ fn red_eye(face: &FaceImage) -> Option<Finding> {
         (total > 0).then(|| red as f64 / total as f64)
     };
     let worst = fraction(&face.right_iris)?.max(fraction(&face.left_iris)?);
-    Some(Finding { value: worst, quality: Some((100.0 * (1.0 - worst)).round() as u8) })
+    Some(Finding { value: worst, quality: quality(1.0 - worst) })
 }
 
 /// JPEG blocking in a region of the photo at its own resolution: the mean luma step across the
@@ -168,7 +168,7 @@ pub fn blockiness(image: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> Optio
         return None;
     }
     let ratio = (border / border_n as f64) / (inner / inner_n as f64);
-    Some(Finding { value: ratio, quality: Some((100.0 * (2.0 - ratio).clamp(0.0, 1.0)).round() as u8) })
+    Some(Finding { value: ratio, quality: quality(2.0 - ratio) })
 }
 
 /// 24 for a colour photo, 8 for a grey one (by its file, or by its pixels).
