@@ -17,7 +17,8 @@ fn linear_table() -> &'static [f32; 256] {
 pub fn linear(value: f32) -> f32 {
     let table = linear_table();
     let v = value.clamp(0.0, 255.0);
-    let below = v.floor() as usize;
+    // Truncation is the floor here (v >= 0), without a libm call on this per-pixel path.
+    let below = v as usize;
     let above = (below + 1).min(255);
     let t = v - below as f32;
     table[below] + (table[above] - table[below]) * t
@@ -27,7 +28,8 @@ pub fn linear(value: f32) -> f32 {
 /// (0.2126, 0.7152, 0.0722), scale to 0..255 and round.
 pub fn luminance(rgb: [f32; 3]) -> u8 {
     let y = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
-    (y * 255.0 + 0.5).floor().clamp(0.0, 255.0) as u8
+    // Rounds half up: the cast truncates a value that is never negative, and saturates at 255.
+    (y * 255.0 + 0.5) as u8
 }
 
 /// Gamma-encoded luma (Rec. 601 weights) 0..255: edges and blocking are judged on what the eye
