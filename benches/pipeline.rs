@@ -1,13 +1,15 @@
 //! Per-stage and whole-pipeline timings on a 1244x1600 JPEG (a compliant FRLL-derived fixture),
-//! one thread, plus a batch of 16 on one and two threads and the models' load time.
+//! one thread, the photographic/background/subject measurements per family, plus a batch of 16 on one and two threads and the models' load time.
 //!     cargo bench --bench pipeline
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use passbild::face_image::FaceImage;
 use passbild::imaging::Pyramid;
 use passbild::models::{FaceMesh, IrisModel, Models, face_mesh::index, iris::Eye};
+use passbild::scene::Scene;
 use passbild::{Checker, Profile, checks, decode, pipeline};
 
 fn photo() -> Vec<u8> {
@@ -51,6 +53,33 @@ fn stages(c: &mut Criterion) {
     group.bench_function("checks", |b| {
         b.iter(|| checks::run_all(black_box(&analysis), &profile, passbild::Language::En))
     });
+    group.finish();
+    appearance(c, &pyramid, &analysis);
+}
+
+/// The photographic, background and subject measurements, per family (issue budget: 15 ms).
+fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &pipeline::Analysis) {
+    use passbild::checks::{background, exposure, eyes_mouth, quality};
+    let face = analysis.face.as_ref().unwrap();
+    let new_face_image = || FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head).unwrap();
+    let new_scene = || Scene::new(pyramid, &analysis.mask, face.head.eye_midpoint());
+    let (face_image, scene) = (new_face_image(), new_scene());
+    let bbox = &face.detection.bbox;
+    let (x0, y0) = (bbox.x.max(0.0) as u32, bbox.y.max(0.0) as u32);
+    let (x1, y1) = ((bbox.x + bbox.width) as u32, (bbox.y + bbox.height) as u32);
+
+    let mut group = c.benchmark_group("appearance");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("face_image", |b| b.iter(new_face_image));
+    group.bench_function("scene", |b| b.iter(new_scene));
+    group.bench_function("exposure", |b| b.iter(|| exposure::measure(black_box(&face_image))));
+    group.bench_function("quality", |b| b.iter(|| quality::measure(black_box(&face_image))));
+    group.bench_function("blockiness", |b| b.iter(|| quality::blockiness(pyramid.base(), x0, y0, x1, y1)));
+    group.bench_function("colour_depth", |b| {
+        b.iter(|| quality::colour_depth(analysis.facts.colour_type, black_box(&scene)))
+    });
+    group.bench_function("background", |b| b.iter(|| background::measure(black_box(&scene), &face.head)));
+    group.bench_function("subject", |b| b.iter(|| eyes_mouth::measure(black_box(&face_image))));
     group.finish();
 }
 
