@@ -59,7 +59,7 @@ fn stages(c: &mut Criterion) {
 
 /// The photographic, background and subject measurements, per family (issue budget: 15 ms).
 fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &pipeline::Analysis) {
-    use passbild::checks::{background, exposure, eyes_mouth, quality};
+    use passbild::checks::{background, coverings, exposure, eyes_mouth, quality};
     let face = analysis.face.as_ref().unwrap();
     let new_face_image = || FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head).unwrap();
     let new_scene = || Scene::new(pyramid, &analysis.mask, face.head.eye_midpoint());
@@ -80,6 +80,7 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &pipeline::Analysi
     });
     group.bench_function("background", |b| b.iter(|| background::measure(black_box(&scene), &face.head)));
     group.bench_function("subject", |b| b.iter(|| eyes_mouth::measure(black_box(&face_image))));
+    group.bench_function("coverings", |b| b.iter(|| coverings::measure(black_box(&face_image))));
     group.finish();
 }
 

@@ -1,6 +1,7 @@
 //! Controlled edits of compliant photos, so that a test's label comes from the edit itself:
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
-//! grey, another background, red pupils, a shiny patch on the skin. Also the 35:45 passport crop
+//! grey, another background, red pupils, a shiny patch on the skin, tinted lenses, a frame across
+//! the eyes, glare on a lens, hair over an eye, a hat, a face mask. Also the 35:45 passport crop
 //! of a photo with `.tem` landmarks (the FRLL set) used for calibration. Used by the tests and the
 //! calibration report; not part of checking.
 
@@ -197,6 +198,125 @@ pub fn cheek_highlight(image: &RgbImage, face: &FaceAnalysis, radius_ied: f32) -
     let ied = head.inter_eye_distance_px();
     let centre = Point::new(head.right_eye_centre.x, head.right_eye_centre.y + 0.55 * ied);
     disc(image, centre, radius_ied * ied, [252.0, 252.0, 250.0], 0.95)
+}
+
+/// Blends `colour` over the photo with the weight `coverage(x, y)` (0..1) gives each pixel.
+fn paint(image: &RgbImage, colour: [f32; 3], coverage: impl Fn(Point) -> f32) -> RgbImage {
+    map_pixels(image, |x, y, p| {
+        let weight = coverage(Point::new(x as f32 + 0.5, y as f32 + 0.5)).clamp(0.0, 1.0);
+        [0, 1, 2].map(|c| weight * colour[c] + (1.0 - weight) * p[c])
+    })
+}
+
+/// How far `p` lies inside an upright ellipse, scaled so that its outline is at 1.
+fn ellipse_radius(p: Point, centre: Point, half_width: f32, half_height: f32) -> f32 {
+    ((p.x - centre.x) / half_width).hypot((p.y - centre.y) / half_height)
+}
+
+/// Lens outlines of ordinary glasses, in inter-eye distances: half-width and half-height.
+const LENS: (f32, f32) = (0.40, 0.27);
+
+/// Tinted lenses: linear light behind two lens ellipses around the eyes scaled by
+/// `transmission`, with a thin dark rim.
+pub fn tinted_lenses(image: &RgbImage, face: &FaceAnalysis, transmission: f32) -> RgbImage {
+    let ied = face.head.inter_eye_distance_px();
+    let eyes = [face.right_eye.iris_centre, face.left_eye.iris_centre];
+    let rim = 0.03 * ied / (LENS.1 * ied);
+    map_pixels(image, |x, y, p| {
+        let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
+        let r = eyes.iter().map(|&e| ellipse_radius(here, e, LENS.0 * ied, LENS.1 * ied)).fold(f32::MAX, f32::min);
+        if r <= 1.0 - rim {
+            p.map(|v| relight(v, transmission))
+        } else if r <= 1.0 {
+            [30.0, 28.0, 26.0]
+        } else {
+            p
+        }
+    })
+}
+
+/// A glasses frame worn too low: the rims of two lens ellipses raised by their half-height, so
+/// that the lower rim runs across the pupils. `thickness_ied` is the rim's width.
+pub fn frame_across_eyes(image: &RgbImage, face: &FaceAnalysis, thickness_ied: f32) -> RgbImage {
+    let ied = face.head.inter_eye_distance_px();
+    let centres = [face.right_eye.iris_centre, face.left_eye.iris_centre].map(|e| Point::new(e.x, e.y - LENS.1 * ied));
+    let half_thickness = 0.5 * thickness_ied / LENS.1;
+    paint(image, [28.0, 26.0, 25.0], |p| {
+        let r = centres.iter().map(|&c| ellipse_radius(p, c, LENS.0 * ied, LENS.1 * ied)).fold(f32::MAX, f32::min);
+        if (r - 1.0).abs() <= half_thickness { 1.0 } else { 0.0 }
+    })
+}
+
+/// A reflection on the picture-left lens: a near-white disc of `radius_ied` inter-eye distances,
+/// `offset_ied` (x, y) from the iris centre.
+pub fn lens_glare(image: &RgbImage, face: &FaceAnalysis, offset_ied: (f32, f32), radius_ied: f32) -> RgbImage {
+    let ied = face.head.inter_eye_distance_px();
+    let eye = face.right_eye.iris_centre;
+    let centre = Point::new(eye.x + offset_ied.0 * ied, eye.y + offset_ied.1 * ied);
+    disc(image, centre, radius_ied * ied, [250.0, 251.0, 253.0], 0.97)
+}
+
+/// Strands of dark hair hanging over the picture-left eye: `count` wavy lines 0.03 inter-eye
+/// distances wide from the brow to below the eye, spread over half an inter-eye distance.
+pub fn hair_over_eye(image: &RgbImage, face: &FaceAnalysis, count: usize) -> RgbImage {
+    let ied = face.head.inter_eye_distance_px();
+    let eye = face.right_eye.iris_centre;
+    let half_width = 0.015 * ied;
+    let (top, bottom) = (eye.y - 0.5 * ied, eye.y + 0.35 * ied);
+    paint(image, [45.0, 32.0, 24.0], |p| {
+        if p.y < top || p.y > bottom {
+            return 0.0;
+        }
+        let t = (p.y - top) / ied;
+        (0..count)
+            .map(|k| {
+                let offset = (k as f32 / count.saturating_sub(1).max(1) as f32 - 0.5) * 0.5 * ied;
+                let x = eye.x + offset + 0.06 * ied * (6.0 * t + k as f32).sin() + 0.15 * ied * t;
+                if (p.x - x).abs() <= half_width { 0.95 } else { 0.0 }
+            })
+            .fold(0.0, f32::max)
+    })
+}
+
+/// A hat: a dome over the head from just above the top of the face oval (mesh point 10), with a
+/// brim 1.3 face widths wide, in `colour` with light falling from above.
+pub fn hat(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage {
+    let ied = face.head.inter_eye_distance_px();
+    let forehead_top = face.mesh.point(crate::models::face_mesh::index::FOREHEAD_TOP);
+    let face_width = face.head.face_right_side.distance(face.head.face_left_side);
+    let brim_bottom = forehead_top.y - 0.08 * ied;
+    let brim_top = brim_bottom - 0.12 * ied;
+    let dome = Point::new(forehead_top.x, brim_top);
+    map_pixels(image, |x, y, p| {
+        let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
+        let in_brim = here.y >= brim_top && here.y <= brim_bottom && (here.x - dome.x).abs() <= 0.65 * face_width;
+        let in_dome = here.y < brim_top && ellipse_radius(here, dome, 0.5 * face_width, 1.0 * ied) <= 1.0;
+        if in_brim || in_dome {
+            let light = 1.0 - 0.25 * ((here.y - (dome.y - ied)) / (1.2 * ied)).clamp(0.0, 1.0);
+            colour.map(|c| c * light)
+        } else {
+            p
+        }
+    })
+}
+
+/// A face mask over nose, mouth and chin: the face oval below the middle of the nose, in
+/// `colour`.
+pub fn face_mask(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage {
+    use crate::models::face_mesh::index;
+    let top = face.mesh.point(195).y;
+    let mut outline: Vec<imageproc::point::Point<i32>> = index::FACE_OVAL
+        .iter()
+        .map(|&i| face.mesh.point(i))
+        .filter(|p| p.y > top)
+        .map(|p| imageproc::point::Point::new(p.x.round() as i32, p.y.round() as i32))
+        .collect();
+    outline.dedup();
+    let mut canvas = image::GrayImage::new(image.width(), image.height());
+    if outline.len() >= 3 {
+        imageproc::drawing::draw_polygon_mut(&mut canvas, &outline, image::Luma([255u8]));
+    }
+    paint(image, colour, |p| f32::from(canvas.get_pixel(p.x as u32, p.y as u32).0[0]) / 255.0)
 }
 
 #[cfg(test)]

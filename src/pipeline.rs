@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::checks::Finding;
 use crate::checks::background::{self, BackgroundMeasures};
+use crate::checks::coverings::{self, CoveringMeasures};
 use crate::checks::exposure::{self, ExposureMeasures};
 use crate::checks::eyes_mouth::{self, SubjectMeasures};
 use crate::checks::quality::{self, QualityMeasures};
@@ -67,6 +68,7 @@ pub struct Appearance {
     pub blockiness: Option<Finding>,
     pub subject: Option<SubjectMeasures>,
     pub background: Option<BackgroundMeasures>,
+    pub coverings: Option<CoveringMeasures>,
 }
 
 struct Stopwatch {
@@ -147,6 +149,7 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
         blockiness,
         subject: Some(eyes_mouth::measure(&image)),
         background: background::measure(scene, &face.head),
+        coverings: coverings::measure(&image),
     })
 }
 

@@ -72,6 +72,9 @@ pub struct ImageRules {
     pub dimensions: Option<DimensionsRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour_depth: Option<Range>,
+    /// The JPEG quality the file was saved at (estimated from its quantisation table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<Range>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_artefacts: Option<Range>,
 }
@@ -103,7 +106,9 @@ range_rules!(ExposureRules {
 });
 range_rules!(FocusRules { sharpness });
 range_rules!(ColourRules { natural_skin, red_eye });
-range_rules!(EyesRules { open, gaze });
+range_rules!(EyesRules { open, gaze, visible });
+range_rules!(GlassesRules { tinted, reflection, frame_over_eyes });
+range_rules!(HeadRules { covering });
 range_rules!(MouthRules { closed });
 range_rules!(ExpressionRules { neutral });
 
@@ -146,6 +151,8 @@ pub struct BackgroundRules {
 pub struct FaceRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occlusion: Option<Range>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -206,6 +213,10 @@ pub struct Profile {
     pub mouth: MouthRules,
     #[serde(default)]
     pub expression: ExpressionRules,
+    #[serde(default)]
+    pub glasses: GlassesRules,
+    #[serde(default)]
+    pub head: HeadRules,
 }
 
 impl Profile {

@@ -27,6 +27,7 @@ pub mod ids {
     pub const PITCH: &str = "pose.pitch";
     pub const ROLL: &str = "pose.roll";
     pub const COLOUR_DEPTH: &str = "image.colour_depth";
+    pub const COMPRESSION: &str = "image.compression";
     pub const COMPRESSION_ARTEFACTS: &str = "image.compression_artefacts";
     pub const LUMINANCE_MEAN: &str = "exposure.luminance_mean";
     pub const LUMINANCE_VARIANCE: &str = "exposure.luminance_variance";
@@ -47,11 +48,18 @@ pub mod ids {
     pub const GAZE: &str = "eyes.gaze";
     pub const MOUTH_CLOSED: &str = "mouth.closed";
     pub const EXPRESSION_NEUTRAL: &str = "expression.neutral";
+    pub const EYES_VISIBLE: &str = "eyes.visible";
+    pub const GLASSES_TINTED: &str = "glasses.tinted";
+    pub const GLASSES_REFLECTION: &str = "glasses.reflection";
+    pub const GLASSES_FRAME_OVER_EYES: &str = "glasses.frame_over_eyes";
+    pub const HEAD_COVERING: &str = "head.covering";
+    pub const FACE_OCCLUSION: &str = "face.occlusion";
 
     /// Every check this version can report, in report order.
     pub const ALL: &[&str] = &[
         IMAGE_DIMENSIONS,
         COLOUR_DEPTH,
+        COMPRESSION,
         COMPRESSION_ARTEFACTS,
         FACE_COUNT,
         INTER_EYE_DISTANCE,
@@ -82,6 +90,12 @@ pub mod ids {
         GAZE,
         MOUTH_CLOSED,
         EXPRESSION_NEUTRAL,
+        EYES_VISIBLE,
+        GLASSES_TINTED,
+        GLASSES_REFLECTION,
+        GLASSES_FRAME_OVER_EYES,
+        HEAD_COVERING,
+        FACE_OCCLUSION,
     ];
 }
 

@@ -131,3 +131,62 @@ fn real_grey_and_busy_samples_fail() {
         assert_eq!(status(&report, ids::BACKGROUND_OBJECTS), Status::Fail, "{file} has a busy background");
     }
 }
+
+#[test]
+fn strong_jpeg_compression_fails() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let strong = checker("de-live").check_bytes(&edits::jpeg_bytes(&photo, 60)).unwrap();
+    assert_eq!(status(&strong, ids::COMPRESSION), Status::Fail, "{:?}", strong.check(ids::COMPRESSION));
+    let fine = checker("de-live").check_bytes(&edits::jpeg_bytes(&photo, 95)).unwrap();
+    assert_eq!(status(&fine, ids::COMPRESSION), Status::Pass, "{:?}", fine.check(ids::COMPRESSION));
+    let samples = datasets().join("samples/congress");
+    for file in ["A000014.jpg", "K000105.jpg"] {
+        let report = checker("icao").check_file(&samples.join(file)).unwrap();
+        assert_eq!(status(&report, ids::COMPRESSION), Status::Fail, "{file} is strongly compressed");
+    }
+}
+
+#[test]
+fn lenses_frames_and_glare_fail_the_glasses_checks() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::tinted_lenses(&photo, face(), 0.25), ids::GLASSES_TINTED, "lenses passing 25 % of the light");
+    let clear = check("de-live", &edits::tinted_lenses(&photo, face(), 0.9));
+    assert_eq!(status(&clear, ids::GLASSES_TINTED), Status::Pass, "near-clear lenses (90 %) are allowed");
+    assert_eq!(status(&clear, ids::GLASSES_FRAME_OVER_EYES), Status::Pass, "a rim around the eyes is allowed");
+    assert_flips(
+        &edits::frame_across_eyes(&photo, face(), 0.05),
+        ids::GLASSES_FRAME_OVER_EYES,
+        "rim across the pupils",
+    );
+    assert_flips(
+        &edits::lens_glare(&photo, face(), (0.2, 0.15), 0.1),
+        ids::GLASSES_REFLECTION,
+        "glare 0.1 IED on a lens",
+    );
+}
+
+#[test]
+fn hair_or_glare_over_an_eye_fails_eyes_visible() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::hair_over_eye(&photo, face(), 9), ids::EYES_VISIBLE, "9 strands over an eye");
+    assert_flips(
+        &edits::lens_glare(&photo, face(), (0.0, 0.0), 0.12),
+        ids::EYES_VISIBLE,
+        "glare 0.12 IED over an iris",
+    );
+}
+
+#[test]
+fn a_hat_and_a_face_mask_fail() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::hat(&photo, face(), [40.0, 50.0, 95.0]), ids::HEAD_COVERING, "navy hat");
+    assert_flips(&edits::face_mask(&photo, face(), [165.0, 200.0, 230.0]), ids::FACE_OCCLUSION, "light-blue face mask");
+}
+
+#[test]
+fn face_occlusion_is_not_assessed_on_grey_photos() {
+    let report = check("de-live", &edits::greyscale(&fixture_image("frll_034_de.jpg")));
+    let occlusion = report.check(ids::FACE_OCCLUSION).unwrap();
+    assert_eq!(occlusion.status, Status::NotAssessed, "{occlusion:?}");
+    assert!(occlusion.message.contains("colour"), "{}", occlusion.message);
+}

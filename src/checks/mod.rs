@@ -3,6 +3,7 @@
 //! and German. One file per family of checks.
 
 pub mod background;
+pub mod coverings;
 pub mod exposure;
 pub mod eyes_mouth;
 pub mod face;
@@ -29,6 +30,7 @@ pub fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Ve
     quality::run(analysis, profile, &mut results);
     background::run(analysis, profile, &mut results);
     eyes_mouth::run(analysis, profile, &mut results);
+    coverings::run(analysis, profile, &mut results);
     for result in &mut results {
         result.message = result.texts.get(language).to_string();
     }
@@ -58,6 +60,8 @@ pub(crate) enum Unit {
     Bits,
     /// An sRGB level 0..255.
     Level,
+    /// A JPEG quality setting 1..100 (the IJG scale).
+    JpegQuality,
 }
 
 impl Unit {
@@ -70,6 +74,7 @@ impl Unit {
             Unit::Fraction => "fraction",
             Unit::Bits => "bits",
             Unit::Level => "level",
+            Unit::JpegQuality => "jpeg_quality",
         }
     }
 
@@ -82,6 +87,7 @@ impl Unit {
             Unit::Fraction => format!("{:.1} %", value * 100.0),
             Unit::Bits => format!("{value:.2} bits"),
             Unit::Level => format!("{value:.0}"),
+            Unit::JpegQuality => format!("{value:.0}"),
         };
         match language {
             Language::En => text,
@@ -102,6 +108,8 @@ pub(crate) enum Reason {
     FaceTooSmall,
     RegionNotVisible,
     BackgroundNotVisible,
+    CompressionUnknown,
+    NeedsColour,
 }
 
 impl Reason {
@@ -127,6 +135,11 @@ impl Reason {
             Reason::BackgroundNotVisible => {
                 ("too little background is visible", "es ist zu wenig Hintergrund sichtbar")
             }
+            Reason::NeedsColour => ("this check needs a colour photo", "diese Prüfung braucht ein Farbbild"),
+            Reason::CompressionUnknown => (
+                "the compression of a JPEG 2000 file is not estimated",
+                "die Kompression einer JPEG-2000-Datei wird nicht geschätzt",
+            ),
         }
     }
 }

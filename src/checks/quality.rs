@@ -1,11 +1,11 @@
-//! Image quality of the face (requirements section 4): focus, compression artefacts, colour
+//! Image quality (requirements sections 4 and 7): focus, JPEG compression and its artefacts, colour
 //! depth, natural skin colour and red eyes.
 
 use image::RgbImage;
 
 use super::{Finding, Measure, Reason, Unit, judge_finding, ofiq_sigmoid_quality, quality};
 use crate::colour;
-use crate::decode::ColourType;
+use crate::decode::{ColourType, ImageFacts, ImageFormat};
 use crate::face_image::FaceImage;
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
@@ -189,6 +189,17 @@ const SHARPNESS: Measure = Measure {
     too_low: ("the face is blurred; focus and hold still", "das Gesicht ist unscharf; scharf stellen und stillhalten"),
     too_high: ("", ""),
 };
+const COMPRESSION: Measure = Measure {
+    id: ids::COMPRESSION,
+    unit: Unit::JpegQuality,
+    name_en: "JPEG quality the file was saved at",
+    name_de: "JPEG-Qualität, mit der die Datei gespeichert wurde",
+    too_low: (
+        "the photo is compressed too strongly; save at the highest quality",
+        "das Bild ist zu stark komprimiert; mit höchster Qualität speichern",
+    ),
+    too_high: ("", ""),
+};
 const COMPRESSION_ARTEFACTS: Measure = Measure {
     id: ids::COMPRESSION_ARTEFACTS,
     unit: Unit::Ratio,
@@ -228,10 +239,23 @@ const RED_EYE: Measure = Measure {
     too_high: ("the pupils are red; avoid direct flash", "die Pupillen sind rot; direkten Blitz vermeiden"),
 };
 
-/// The file-level checks: `image.colour_depth` and `image.compression_artefacts`.
+/// How strongly the file was compressed, as the JPEG quality setting (1..100) its quantisation
+/// table implies; 100 for lossless files and pixels handed over directly.
+pub(crate) fn compression(facts: &ImageFacts) -> Result<Finding, Reason> {
+    let setting = match facts.format {
+        ImageFormat::Jpeg => facts.jpeg_quality.map(f64::from).ok_or(Reason::CompressionUnknown)?,
+        ImageFormat::Png | ImageFormat::Raw => 100.0,
+        ImageFormat::Jpeg2000 => return Err(Reason::CompressionUnknown),
+    };
+    Ok(Finding { value: setting, quality: quality(setting / 100.0) })
+}
+
+/// The file-level checks: `image.colour_depth`, `image.compression` and
+/// `image.compression_artefacts`.
 pub fn run_image(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let image_rules = &profile.image;
     judge_finding(out, &COLOUR_DEPTH, &image_rules.colour_depth, Ok(analysis.colour_depth));
+    judge_finding(out, &COMPRESSION, &image_rules.compression, compression(&analysis.facts));
     let blocking = analysis.face_measures(|a| a.blockiness.as_ref()).copied();
     judge_finding(out, &COMPRESSION_ARTEFACTS, &image_rules.compression_artefacts, blocking);
 }

@@ -1,0 +1,444 @@
+//! What may cover the eyes, the head or the face (requirements section 6): hair, a frame or glare
+//! over the eyes, tinted lenses, reflections on lenses, a frame across the eyes, a head covering,
+//! and something in front of the lower face.
+//!
+//! No registry package ships a glasses, head-covering or face-parsing model, so each is a cue
+//! guided by the mesh: a zone of the upright face image judged against references the same photo
+//! provides (the subject's own sclera, skin and hair). The thresholds and what each cue misses are
+//! in docs/calibration.md.
+
+use super::{Finding, Measure, Reason, Unit, judge_finding, quality};
+use crate::colour;
+use crate::face_image::{FaceImage, IrisInCrop};
+use crate::imaging::Point;
+use crate::models::face_mesh::index;
+use crate::pipeline::Analysis;
+use crate::profile::Profile;
+use crate::report::{CheckResult, ids};
+
+/// Inside the eye opening, outside the iris, darker than this share of the skin around the eye is
+/// not eye: a strand of hair, a frame.
+const DARK_OF_SKIN: f32 = 0.35;
+/// The iris model's radius can fall short of a dark iris's edge; this much more is iris.
+const IRIS_MARGIN: f32 = 1.3;
+/// Luma at or above which a pixel is glare (a catch-light in the iris is allowed for).
+const GLARE_LUMA: f32 = 235.0;
+/// Above this share of the iris, bright pixels are glare rather than a catch-light.
+const CATCH_LIGHT_OF_IRIS: f32 = 0.25;
+/// The eye opening is eroded by this many crop pixels so the lid margin and lashes stay out.
+const OPENING_MARGIN_PX: usize = 2;
+/// A lens of ordinary glasses around each eye, in inter-eye distances from the iris centre:
+/// half-width and height above and below.
+const LENS_HALF_WIDTH: f32 = 0.42;
+const LENS_ABOVE: f32 = 0.28;
+const LENS_BELOW: f32 = 0.30;
+/// The lens zone stops this far short of the face's midline (the nose bridge).
+const LENS_MIDLINE_GAP: f32 = 0.08;
+/// A zone's colour is explained by a reference when their CIELAB distance, with lightness
+/// differences counted at the given weight, is below this.
+const EXPLAINED_DELTA_E: f64 = 14.0;
+const HEAD_LIGHTNESS_WEIGHT: f64 = 0.5;
+const FACE_LIGHTNESS_WEIGHT: f64 = 0.33;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoveringMeasures {
+    /// Share of the eye opening (outside the iris) hidden by dark strands, a frame or glare; the
+    /// worse eye.
+    pub eyes_hidden: Finding,
+    /// The skin around the eye (inside where a lens would be) over the cheek skin below, by
+    /// median luma; the darker eye. Tinted lenses darken it.
+    pub lens_brightness: Finding,
+    /// Share of the lens zone that is glare; the worse eye.
+    pub lens_glare: Finding,
+    /// The darkest line across the eye: at the iris's height, one minus the luma beside both eye
+    /// corners over the skin around the eye (a frame's rim over the eye runs past both); the
+    /// worse eye.
+    pub frame_across_eye: Finding,
+    /// Share of the zone above the forehead whose colour is neither the hair beside the face
+    /// nor the forehead skin: a hat or cap.
+    pub head_covering: Option<Finding>,
+    /// Share of the lower face's skin whose colour is neither skin nor hair: a mask, a scarf,
+    /// a microphone. None for grey photos, where colour cannot tell them apart.
+    pub face_occlusion: Option<Finding>,
+}
+
+pub fn measure(face: &FaceImage) -> Option<CoveringMeasures> {
+    let eyes = [
+        eye_zones(face, &face.right_iris, index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
+        eye_zones(face, &face.left_iris, index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
+    ];
+    let [right, left] = eyes.map(|zones| zones.map(|z| z.measure(face)));
+    let (right, left) = (right?, left?);
+    let worse = |f: fn(&EyeMeasures) -> f32| f64::from(f(&right).max(f(&left)));
+    let eyes_hidden = worse(|e| e.hidden);
+    let lens_glare = worse(|e| e.glare);
+    let frame_across_eye = worse(|e| e.frame_line);
+    let lens_brightness = f64::from(right.lens_brightness.min(left.lens_brightness));
+    Some(CoveringMeasures {
+        eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
+        lens_brightness: Finding { value: lens_brightness, quality: quality(2.0 * lens_brightness - 0.8) },
+        lens_glare: Finding { value: lens_glare, quality: quality(1.0 - 10.0 * lens_glare) },
+        frame_across_eye: Finding { value: frame_across_eye, quality: quality(1.2 - frame_across_eye) },
+        head_covering: head_covering(face).map(|v| Finding { value: v, quality: quality(1.0 - 2.0 * v) }),
+        face_occlusion: face_occlusion(face).map(|v| Finding { value: v, quality: quality(1.0 - 4.0 * v) }),
+    })
+}
+
+/// The zones around one eye, in crop pixels.
+struct EyeZones {
+    iris: IrisInCrop,
+    outer_corner: Point,
+    inner_corner: Point,
+    /// The eye opening, eroded.
+    opening: Vec<usize>,
+    /// Where a lens would be: inside the face oval, without the iris.
+    lens: Vec<usize>,
+    /// Bare skin inside the lens zone.
+    lens_skin: Vec<usize>,
+    /// Bare cheek skin below the lens zone.
+    cheek: Vec<usize>,
+}
+
+struct EyeMeasures {
+    hidden: f32,
+    glare: f32,
+    frame_line: f32,
+    lens_brightness: f32,
+}
+
+fn eye_zones(face: &FaceImage, iris: &IrisInCrop, outer: usize, inner: usize) -> Option<EyeZones> {
+    let ied = face.px_per_ied;
+    let (right, left) = face.eye_centres();
+    let midline = (right.x + left.x) / 2.0;
+    let c = iris.centre;
+    let (mut x0, mut x1) = (c.x - LENS_HALF_WIDTH * ied, c.x + LENS_HALF_WIDTH * ied);
+    if c.x < midline {
+        x1 = x1.min(midline - LENS_MIDLINE_GAP * ied);
+    } else {
+        x0 = x0.max(midline + LENS_MIDLINE_GAP * ied);
+    }
+    let lens_rect = face.rect_around(
+        Point::new((x0 + x1) / 2.0, c.y + (LENS_BELOW - LENS_ABOVE) / 2.0 * ied),
+        (x1 - x0) / 2.0,
+        (LENS_ABOVE + LENS_BELOW) / 2.0 * ied,
+    );
+    let in_iris = |i: usize, scale: f32| {
+        let p = Point::new((i % face.side) as f32 + 0.5, (i / face.side) as f32 + 0.5);
+        p.distance(c) <= scale * iris.radius
+    };
+    let lens: Vec<usize> = face.indices_in(lens_rect).filter(|&i| face.face[i] && !in_iris(i, 1.2)).collect();
+    let lens_skin: Vec<usize> = face.indices_in(lens_rect).filter(|&i| face.skin[i]).collect();
+    let cheek_rect = face.rect_around(Point::new(c.x, c.y + 0.68 * ied), 0.12 * ied, 0.12 * ied);
+    let cheek: Vec<usize> = face.indices_in(cheek_rect).filter(|&i| face.skin[i]).collect();
+    // The opening of this eye only: the eye mask on this side of the midline.
+    let opening_rect = face.rect_around(c, 0.5 * ied, 0.3 * ied);
+    let m = OPENING_MARGIN_PX;
+    let side = face.side;
+    let opening: Vec<usize> = face
+        .indices_in(opening_rect)
+        .filter(|&i| {
+            let (x, y) = (i % side, i / side);
+            x >= m
+                && y >= m
+                && x + m < side
+                && y + m < side
+                && [i, i - m, i + m, i - m * side, i + m * side].iter().all(|&j| face.eyes[j])
+        })
+        .collect();
+    (!opening.is_empty() && lens_skin.len() > 20 && cheek.len() > 20).then_some(EyeZones {
+        iris: *iris,
+        outer_corner: face.point(outer),
+        inner_corner: face.point(inner),
+        opening,
+        lens,
+        lens_skin,
+        cheek,
+    })
+}
+
+impl EyeZones {
+    fn measure(&self, face: &FaceImage) -> EyeMeasures {
+        let luma = |i: usize| face.luma[i];
+        let side = face.side;
+        let in_iris = |i: usize| {
+            let p = Point::new((i % side) as f32 + 0.5, (i / side) as f32 + 0.5);
+            p.distance(self.iris.centre) <= IRIS_MARGIN * self.iris.radius
+        };
+        let skin_level = percentile(self.lens_skin.iter().map(|&i| luma(i)).collect(), 0.5).unwrap_or(0.0);
+        let cheek_level = percentile(self.cheek.iter().map(|&i| luma(i)).collect(), 0.5).unwrap_or(1.0).max(1.0);
+        let glare = |i: usize| luma(i) >= GLARE_LUMA;
+
+        let (iris_px, sclera_px): (Vec<usize>, Vec<usize>) = self.opening.iter().partition(|&&i| in_iris(i));
+        let iris_glare = iris_px.iter().filter(|&&i| glare(i)).count();
+        let iris_glare = if (iris_glare as f32) > CATCH_LIGHT_OF_IRIS * iris_px.len() as f32 { iris_glare } else { 0 };
+        let sclera_hidden = sclera_px.iter().filter(|&&i| luma(i) < DARK_OF_SKIN * skin_level || glare(i)).count();
+        let hidden = (sclera_hidden + iris_glare) as f32 / self.opening.len() as f32;
+
+        let lens_glare = self.lens.iter().filter(|&&i| glare(i) && chroma(face.rgb[i]) < 40.0).count() as f32
+            / self.lens.len().max(1) as f32;
+
+        EyeMeasures {
+            hidden,
+            glare: lens_glare,
+            frame_line: self.darkest_line_past_corners(face, skin_level),
+            lens_brightness: skin_level / cheek_level,
+        }
+    }
+
+    /// For each row at the iris's height, the mean luma just beyond the outer corner and just
+    /// beyond the inner one (each column's darkest of three rows, since a rim may slope); the
+    /// brighter side over the skin level gives the line's darkness. The darkest row wins.
+    fn darkest_line_past_corners(&self, face: &FaceImage, skin_level: f32) -> f32 {
+        let ied = face.px_per_ied;
+        let side = face.side as i64;
+        let towards_nose = if self.inner_corner.x > self.outer_corner.x { 1.0 } else { -1.0 };
+        let span = |from: f32, to: f32| {
+            let (a, b) = (from.min(to).round() as i64, from.max(to).round() as i64);
+            (a.max(0)..=b.min(side - 1)).collect::<Vec<i64>>()
+        };
+        let outer =
+            span(self.outer_corner.x - towards_nose * 0.12 * ied, self.outer_corner.x - towards_nose * 0.02 * ied);
+        let inner =
+            span(self.inner_corner.x + towards_nose * 0.02 * ied, self.inner_corner.x + towards_nose * 0.08 * ied);
+        let darkest_of_three = |x: i64, y: i64| {
+            (y - 1..=y + 1)
+                .filter(|yy| (0..side).contains(yy))
+                .map(|yy| face.luma[(yy * side + x) as usize])
+                .fold(f32::MAX, f32::min)
+        };
+        let mean = |columns: &[i64], y: i64| {
+            columns.iter().map(|&x| darkest_of_three(x, y)).sum::<f32>() / columns.len().max(1) as f32
+        };
+        let (c, r) = (self.iris.centre, self.iris.radius);
+        let mut darkest = 0f32;
+        for y in ((c.y - r).round() as i64).max(1)..=((c.y + r).round() as i64).min(side - 2) {
+            if outer.is_empty() || inner.is_empty() {
+                break;
+            }
+            let brighter_side = mean(&outer, y).max(mean(&inner, y));
+            darkest = darkest.max(1.0 - brighter_side / skin_level.max(1.0));
+        }
+        darkest
+    }
+}
+
+fn chroma(p: [f32; 3]) -> f32 {
+    p[0].max(p[1]).max(p[2]) - p[0].min(p[1]).min(p[2])
+}
+
+fn percentile(mut values: Vec<f32>, q: f32) -> Option<f32> {
+    if values.is_empty() {
+        return None;
+    }
+    let k = ((values.len() - 1) as f32 * q).round() as usize;
+    Some(*values.select_nth_unstable_by(k, f32::total_cmp).1)
+}
+
+/// The median CIELAB colour of a zone.
+fn median_lab(face: &FaceImage, pixels: &[usize]) -> Option<[f64; 3]> {
+    if pixels.len() < 20 {
+        return None;
+    }
+    let labs: Vec<[f64; 3]> = pixels.iter().map(|&i| colour::lab(face.rgb[i])).collect();
+    let median = |c: usize| {
+        let mut v: Vec<f64> = labs.iter().map(|l| l[c]).collect();
+        let k = v.len() / 2;
+        *v.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    Some([median(0), median(1), median(2)])
+}
+
+/// Whether `pixel` could be `reference` under other light: near it in CIELAB with lightness
+/// differences discounted (shading changes lightness more than hue), or lighter and on the way
+/// from its hue towards white (skin and hair shine white).
+fn explained_by(pixel: [f64; 3], reference: [f64; 3], lightness_weight: f64) -> bool {
+    let (da, db) = (pixel[1] - reference[1], pixel[2] - reference[2]);
+    let dl = (pixel[0] - reference[0]) * lightness_weight;
+    if (dl * dl + da * da + db * db).sqrt() < EXPLAINED_DELTA_E {
+        return true;
+    }
+    let chroma2 = reference[1] * reference[1] + reference[2] * reference[2];
+    let towards_white = ((pixel[1] * reference[1] + pixel[2] * reference[2]) / chroma2.max(1e-9)).clamp(0.0, 1.0);
+    let off_line = (pixel[1] - towards_white * reference[1]).hypot(pixel[2] - towards_white * reference[2]);
+    // A grey reference has no hue to shine from.
+    chroma2 > 25.0 && pixel[0] > reference[0] && off_line < 0.5 * EXPLAINED_DELTA_E
+}
+
+/// Share of `zone` that none of `references` explains.
+fn unexplained(face: &FaceImage, zone: &[usize], references: &[[f64; 3]], lightness_weight: f64) -> Option<f64> {
+    if zone.len() < 50 || references.is_empty() {
+        return None;
+    }
+    let foreign = zone
+        .iter()
+        .filter(|&&i| {
+            let lab = colour::lab(face.rgb[i]);
+            !references.iter().any(|&r| explained_by(lab, r, lightness_weight))
+        })
+        .count();
+    Some(foreign as f64 / zone.len() as f64)
+}
+
+/// Skin of the forehead, between the brows and the top of the face oval.
+fn forehead(face: &FaceImage) -> Vec<usize> {
+    let ied = face.px_per_ied;
+    let top = face.point(index::FOREHEAD_TOP);
+    let brows = face.point(index::RIGHT_BROW_OVER_EYE.0).midpoint(face.point(index::LEFT_BROW_OVER_EYE.0));
+    let (y0, y1) = (top.y + 0.1 * ied, brows.y - 0.08 * ied);
+    if y1 <= y0 {
+        return Vec::new();
+    }
+    let rect = face.rect_around(Point::new(top.x, (y0 + y1) / 2.0), 0.3 * ied, (y1 - y0) / 2.0);
+    face.indices_in(rect).filter(|&i| face.skin[i]).collect()
+}
+
+/// Hair beside the face at the upper temples (mesh points 54 and 284), outside the face oval.
+fn temple_hair(face: &FaceImage) -> [Vec<usize>; 2] {
+    let ied = face.px_per_ied;
+    let (right, left) = face.eye_centres();
+    let midline = (right.x + left.x) / 2.0;
+    [54, 284].map(|temple| {
+        let p = face.point(temple);
+        let outward = if p.x < midline { -1.0 } else { 1.0 };
+        let rect = face.rect_around(Point::new(p.x + outward * 0.2 * ied, p.y - 0.1 * ied), 0.12 * ied, 0.12 * ied);
+        face.indices_in(rect).filter(|&i| !face.face[i]).collect()
+    })
+}
+
+/// Share of the zone above the forehead (0.1 to 0.45 inter-eye distances above the top of the
+/// face oval) explained neither by the hair beside the face nor by the forehead's skin.
+fn head_covering(face: &FaceImage) -> Option<f64> {
+    let ied = face.px_per_ied;
+    let top = face.point(index::FOREHEAD_TOP);
+    let zone_rect = face.rect_around(Point::new(top.x, top.y - 0.275 * ied), 0.35 * ied, 0.175 * ied);
+    if zone_rect.is_empty() || zone_rect.y1 as f32 <= top.y - 0.45 * ied + 1.0 {
+        return None;
+    }
+    let zone: Vec<usize> = face.indices_in(zone_rect).collect();
+    let mut references: Vec<[f64; 3]> = temple_hair(face).iter().filter_map(|z| median_lab(face, z)).collect();
+    references.extend(skin_references(face));
+    unexplained(face, &zone, &references, HEAD_LIGHTNESS_WEIGHT)
+}
+
+/// The median colours of the forehead, the nose bridge and the two cheeks (a shiny forehead
+/// alone can be mostly highlight).
+fn skin_references(face: &FaceImage) -> Vec<[f64; 3]> {
+    let ied = face.px_per_ied;
+    let bridge = face.point(168);
+    let bridge_zone: Vec<usize> = face
+        .indices_in(face.rect_around(Point::new(bridge.x, bridge.y + 0.1 * ied), 0.06 * ied, 0.08 * ied))
+        .filter(|&i| face.skin[i])
+        .collect();
+    let [right_cheek, left_cheek] =
+        face.cheek_patches().map(|rect| face.indices_in(rect).filter(|&i| face.skin[i]).collect::<Vec<_>>());
+    [forehead(face), bridge_zone, right_cheek, left_cheek].iter().filter_map(|z| median_lab(face, z)).collect()
+}
+
+/// Skin is reddish yellow (a* and b* above zero); a grey, white or blue cover is not.
+fn skin_like(lab: &[f64; 3]) -> bool {
+    lab[1] > 4.0 && lab[2] > 4.0
+}
+
+/// Share of the lower face's skin (below the nose tip) explained neither by the subject's skin
+/// elsewhere nor by their hair (a beard matches it). Skin references are the forehead, the
+/// cheeks and the nose bridge, each only where its hue is a skin's, so that a mask pulled up to
+/// the cheeks does not become its own reference.
+fn face_occlusion(face: &FaceImage) -> Option<f64> {
+    let mut references: Vec<[f64; 3]> = skin_references(face).into_iter().filter(skin_like).collect();
+    if references.is_empty() {
+        return None;
+    }
+    references.extend(temple_hair(face).iter().filter_map(|z| median_lab(face, z)));
+    let nose_tip = face.point(index::NOSE_TIP);
+    let zone: Vec<usize> =
+        (0..face.side * face.side).filter(|&i| face.skin[i] && (i / face.side) as f32 > nose_tip.y).collect();
+    unexplained(face, &zone, &references, FACE_LIGHTNESS_WEIGHT)
+}
+
+const EYES_VISIBLE: Measure = Measure {
+    id: ids::EYES_VISIBLE,
+    unit: Unit::Fraction,
+    name_en: "Eyes visible (share of the eye hidden by hair, frame or glare)",
+    name_de: "Augen sichtbar (Anteil des Auges, den Haare, Brillenrand oder Spiegelung verdecken)",
+    too_low: ("", ""),
+    too_high: (
+        "something covers an eye; move hair away and avoid glare on the glasses",
+        "etwas verdeckt ein Auge; Haare aus dem Gesicht nehmen und Spiegelungen auf der Brille vermeiden",
+    ),
+};
+const TINTED: Measure = Measure {
+    id: ids::GLASSES_TINTED,
+    unit: Unit::Ratio,
+    name_en: "Clear lenses (skin around the eyes over cheek skin)",
+    name_de: "Klare Brillengläser (Haut um die Augen zu Wangenhaut)",
+    too_low: (
+        "the area around the eyes is dark as behind tinted lenses; take off sunglasses or tinted glasses",
+        "der Bereich um die Augen ist dunkel wie hinter getönten Gläsern; Sonnenbrille oder getönte Brille abnehmen",
+    ),
+    too_high: ("", ""),
+};
+const REFLECTION: Measure = Measure {
+    id: ids::GLASSES_REFLECTION,
+    unit: Unit::Fraction,
+    name_en: "No reflections on glasses (glare around the eyes)",
+    name_de: "Keine Spiegelungen auf der Brille (Glanz um die Augen)",
+    too_low: ("", ""),
+    too_high: (
+        "light is reflected around the eyes; tilt the glasses or move the lights",
+        "um die Augen spiegelt sich Licht; Brille neigen oder Licht versetzen",
+    ),
+};
+const FRAME: Measure = Measure {
+    id: ids::GLASSES_FRAME_OVER_EYES,
+    unit: Unit::Fraction,
+    name_en: "No frame across the eyes (dark line across the eye opening)",
+    name_de: "Kein Brillenrand über den Augen (dunkle Linie quer über dem Auge)",
+    too_low: ("", ""),
+    too_high: (
+        "a dark line crosses an eye, as a glasses frame does; adjust or take off the glasses",
+        "eine dunkle Linie verläuft über ein Auge, wie ein Brillenrand; Brille zurechtrücken oder abnehmen",
+    ),
+};
+const HEAD_COVERING: Measure = Measure {
+    id: ids::HEAD_COVERING,
+    unit: Unit::Fraction,
+    name_en: "No head covering (share above the forehead that is neither hair nor skin)",
+    name_de: "Keine Kopfbedeckung (Anteil über der Stirn, der weder Haar noch Haut ist)",
+    too_low: ("", ""),
+    too_high: (
+        "the head appears covered; take off hats and caps (religious coverings: the face must stay fully visible)",
+        "der Kopf scheint bedeckt; Hut oder Mütze abnehmen (religiöse Kopfbedeckung: das Gesicht muss ganz sichtbar bleiben)",
+    ),
+};
+const FACE_OCCLUSION: Measure = Measure {
+    id: ids::FACE_OCCLUSION,
+    unit: Unit::Fraction,
+    name_en: "Face not covered (share of the lower face that is neither skin nor hair)",
+    name_de: "Gesicht nicht verdeckt (Anteil des unteren Gesichts, der weder Haut noch Haar ist)",
+    too_low: ("", ""),
+    too_high: ("something covers the lower face; remove it", "etwas verdeckt das untere Gesicht; entfernen"),
+};
+
+pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+    let measures = analysis.face_measures(|a| a.coverings.as_ref());
+    let pick = |f: fn(&CoveringMeasures) -> Finding| -> Result<Finding, Reason> { measures.map(f) };
+    let pick_optional = |f: fn(&CoveringMeasures) -> Option<Finding>, missing: Reason| -> Result<Finding, Reason> {
+        measures.and_then(|m| f(m).ok_or(missing))
+    };
+    judge_finding(out, &EYES_VISIBLE, &profile.eyes.visible, pick(|m| m.eyes_hidden));
+    judge_finding(out, &TINTED, &profile.glasses.tinted, pick(|m| m.lens_brightness));
+    judge_finding(out, &REFLECTION, &profile.glasses.reflection, pick(|m| m.lens_glare));
+    judge_finding(out, &FRAME, &profile.glasses.frame_over_eyes, pick(|m| m.frame_across_eye));
+    judge_finding(
+        out,
+        &HEAD_COVERING,
+        &profile.head.covering,
+        pick_optional(|m| m.head_covering, Reason::RegionNotVisible),
+    );
+    judge_finding(
+        out,
+        &FACE_OCCLUSION,
+        &profile.face.occlusion,
+        pick_optional(|m| m.face_occlusion, Reason::NeedsColour),
+    );
+}
