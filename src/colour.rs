@@ -40,6 +40,11 @@ pub fn luma(rgb: [f32; 3]) -> f32 {
 
 /// CIELAB (L*, a*, b*) of an sRGB colour, D50 white as in ISO/IEC 29794-5's natural colour measure
 /// (sRGB -> XYZ with the Bradford-adapted D50 matrix).
+/// Spread between the largest and smallest channel (sRGB levels): 0 for grey.
+pub fn chroma(rgb: [f32; 3]) -> f32 {
+    rgb[0].max(rgb[1]).max(rgb[2]) - rgb[0].min(rgb[1]).min(rgb[2])
+}
+
 pub fn lab(rgb: [f32; 3]) -> [f64; 3] {
     let [r, g, b] = rgb.map(|c| f64::from(linear(c)));
     let x = r * 0.43605 + g * 0.38508 + b * 0.14309;

@@ -175,10 +175,8 @@ pub fn jpeg_bytes(image: &RgbImage, quality: u8) -> Vec<u8> {
 
 /// A disc of `colour` with a soft edge, blended over the photo by `opacity`.
 pub fn disc(image: &RgbImage, centre: Point, radius: f32, colour: [f32; 3], opacity: f32) -> RgbImage {
-    map_pixels(image, |x, y, p| {
-        let d = Point::new(x as f32 + 0.5, y as f32 + 0.5).distance(centre);
-        let weight = opacity * (1.0 - ((d - radius) / (0.15 * radius).max(1.0)).clamp(0.0, 1.0));
-        [0, 1, 2].map(|c| weight * colour[c] + (1.0 - weight) * p[c])
+    paint(image, colour, |p| {
+        opacity * (1.0 - ((p.distance(centre) - radius) / (0.15 * radius).max(1.0)).clamp(0.0, 1.0))
     })
 }
 

@@ -29,6 +29,13 @@ pub struct IrisInCrop {
     pub radius: f32,
 }
 
+impl IrisInCrop {
+    /// Whether `p` lies within `scale` times the iris radius of its centre.
+    pub fn covers(&self, p: Point, scale: f32) -> bool {
+        p.distance(self.centre) <= scale * self.radius
+    }
+}
+
 /// An axis-aligned pixel rectangle, end exclusive, inside the crop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PixelRect {
@@ -153,6 +160,11 @@ impl FaceImage {
 
     pub fn point(&self, index: usize) -> Point {
         self.points[index]
+    }
+
+    /// The centre of crop pixel `i` (row-major).
+    pub fn pixel_centre(&self, i: usize) -> Point {
+        Point::new((i % self.side) as f32 + 0.5, (i / self.side) as f32 + 0.5)
     }
 
     /// The eye centres (iris centres), picture-left first.

@@ -1,7 +1,7 @@
 //! The background (requirements section 5): plain, uniform, light, no shadow behind the head, no
 //! other people or objects near it. Measured on the scene grid, away from the person mask's edge.
 
-use super::{Finding, Measure, Reason, Unit, fail_with, judge, judge_finding, not_assessed, quality};
+use super::{Finding, Measure, Reason, Unit, fail_with, judge, judge_finding, median, not_assessed, quality};
 use crate::head::HeadOutline;
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
@@ -56,14 +56,6 @@ impl HeadCells {
     fn loose_hair(&self) -> u8 {
         (LOOSE_HAIR_OF_HEAD_WIDTH * self.width() as f32).round().clamp(0.0, 254.0) as u8
     }
-}
-
-fn median(values: &mut [f32]) -> Option<f32> {
-    if values.is_empty() {
-        return None;
-    }
-    let middle = values.len() / 2;
-    Some(*values.select_nth_unstable_by(middle, f32::total_cmp).1)
 }
 
 pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> {

@@ -7,7 +7,7 @@
 //! provides (the subject's own sclera, skin and hair). The thresholds and what each cue misses are
 //! in docs/calibration.md.
 
-use super::{Finding, Measure, Reason, Unit, judge_finding, quality};
+use super::{Finding, Measure, Reason, Unit, judge_finding, median, quality};
 use crate::colour;
 use crate::face_image::{FaceImage, IrisInCrop};
 use crate::imaging::Point;
@@ -74,13 +74,17 @@ pub fn measure(face: &FaceImage) -> Option<CoveringMeasures> {
     let lens_glare = worse(|e| e.glare);
     let frame_across_eye = worse(|e| e.frame_line);
     let lens_brightness = f64::from(right.lens_brightness.min(left.lens_brightness));
+    // The subject's own hair and skin colours, which both colour cues judge against.
+    let hair: Vec<[f64; 3]> = temple_hair(face).iter().filter_map(|z| median_lab(face, z)).collect();
+    let skin = skin_references(face);
     Some(CoveringMeasures {
         eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
         lens_brightness: Finding { value: lens_brightness, quality: quality(2.0 * lens_brightness - 0.8) },
         lens_glare: Finding { value: lens_glare, quality: quality(1.0 - 10.0 * lens_glare) },
         frame_across_eye: Finding { value: frame_across_eye, quality: quality(1.2 - frame_across_eye) },
-        head_covering: head_covering(face).map(|v| Finding { value: v, quality: quality(1.0 - 2.0 * v) }),
-        face_occlusion: face_occlusion(face).map(|v| Finding { value: v, quality: quality(1.0 - 4.0 * v) }),
+        head_covering: head_covering(face, &hair, &skin).map(|v| Finding { value: v, quality: quality(1.0 - 2.0 * v) }),
+        face_occlusion: face_occlusion(face, &hair, &skin)
+            .map(|v| Finding { value: v, quality: quality(1.0 - 4.0 * v) }),
     })
 }
 
@@ -122,11 +126,8 @@ fn eye_zones(face: &FaceImage, iris: &IrisInCrop, outer: usize, inner: usize) ->
         (x1 - x0) / 2.0,
         (LENS_ABOVE + LENS_BELOW) / 2.0 * ied,
     );
-    let in_iris = |i: usize, scale: f32| {
-        let p = Point::new((i % face.side) as f32 + 0.5, (i / face.side) as f32 + 0.5);
-        p.distance(c) <= scale * iris.radius
-    };
-    let lens: Vec<usize> = face.indices_in(lens_rect).filter(|&i| face.face[i] && !in_iris(i, 1.2)).collect();
+    let lens: Vec<usize> =
+        face.indices_in(lens_rect).filter(|&i| face.face[i] && !iris.covers(face.pixel_centre(i), 1.2)).collect();
     let lens_skin: Vec<usize> = face.indices_in(lens_rect).filter(|&i| face.skin[i]).collect();
     let cheek_rect = face.rect_around(Point::new(c.x, c.y + 0.68 * ied), 0.12 * ied, 0.12 * ied);
     let cheek: Vec<usize> = face.indices_in(cheek_rect).filter(|&i| face.skin[i]).collect();
@@ -159,13 +160,10 @@ fn eye_zones(face: &FaceImage, iris: &IrisInCrop, outer: usize, inner: usize) ->
 impl EyeZones {
     fn measure(&self, face: &FaceImage) -> EyeMeasures {
         let luma = |i: usize| face.luma[i];
-        let side = face.side;
-        let in_iris = |i: usize| {
-            let p = Point::new((i % side) as f32 + 0.5, (i / side) as f32 + 0.5);
-            p.distance(self.iris.centre) <= IRIS_MARGIN * self.iris.radius
-        };
-        let skin_level = percentile(self.lens_skin.iter().map(|&i| luma(i)).collect(), 0.5).unwrap_or(0.0);
-        let cheek_level = percentile(self.cheek.iter().map(|&i| luma(i)).collect(), 0.5).unwrap_or(1.0).max(1.0);
+        let in_iris = |i: usize| self.iris.covers(face.pixel_centre(i), IRIS_MARGIN);
+        let level = |pixels: &[usize]| median(&mut pixels.iter().map(|&i| luma(i)).collect::<Vec<_>>());
+        let skin_level = level(&self.lens_skin).unwrap_or(0.0);
+        let cheek_level = level(&self.cheek).unwrap_or(1.0).max(1.0);
         let glare = |i: usize| luma(i) >= GLARE_LUMA;
 
         let (iris_px, sclera_px): (Vec<usize>, Vec<usize>) = self.opening.iter().partition(|&&i| in_iris(i));
@@ -174,7 +172,7 @@ impl EyeZones {
         let sclera_hidden = sclera_px.iter().filter(|&&i| luma(i) < DARK_OF_SKIN * skin_level || glare(i)).count();
         let hidden = (sclera_hidden + iris_glare) as f32 / self.opening.len() as f32;
 
-        let lens_glare = self.lens.iter().filter(|&&i| glare(i) && chroma(face.rgb[i]) < 40.0).count() as f32
+        let lens_glare = self.lens.iter().filter(|&&i| glare(i) && colour::chroma(face.rgb[i]) < 40.0).count() as f32
             / self.lens.len().max(1) as f32;
 
         EyeMeasures {
@@ -220,18 +218,6 @@ impl EyeZones {
         }
         darkest
     }
-}
-
-fn chroma(p: [f32; 3]) -> f32 {
-    p[0].max(p[1]).max(p[2]) - p[0].min(p[1]).min(p[2])
-}
-
-fn percentile(mut values: Vec<f32>, q: f32) -> Option<f32> {
-    if values.is_empty() {
-        return None;
-    }
-    let k = ((values.len() - 1) as f32 * q).round() as usize;
-    Some(*values.select_nth_unstable_by(k, f32::total_cmp).1)
 }
 
 /// The median CIELAB colour of a zone.
@@ -306,8 +292,8 @@ fn temple_hair(face: &FaceImage) -> [Vec<usize>; 2] {
 }
 
 /// Share of the zone above the forehead (0.1 to 0.45 inter-eye distances above the top of the
-/// face oval) explained neither by the hair beside the face nor by the forehead's skin.
-fn head_covering(face: &FaceImage) -> Option<f64> {
+/// face oval) explained neither by the hair beside the face nor by the skin.
+fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Option<f64> {
     let ied = face.px_per_ied;
     let top = face.point(index::FOREHEAD_TOP);
     let zone_rect = face.rect_around(Point::new(top.x, top.y - 0.275 * ied), 0.35 * ied, 0.175 * ied);
@@ -315,8 +301,7 @@ fn head_covering(face: &FaceImage) -> Option<f64> {
         return None;
     }
     let zone: Vec<usize> = face.indices_in(zone_rect).collect();
-    let mut references: Vec<[f64; 3]> = temple_hair(face).iter().filter_map(|z| median_lab(face, z)).collect();
-    references.extend(skin_references(face));
+    let references = [hair, skin].concat();
     unexplained(face, &zone, &references, HEAD_LIGHTNESS_WEIGHT)
 }
 
@@ -343,15 +328,18 @@ fn skin_like(lab: &[f64; 3]) -> bool {
 /// elsewhere nor by their hair (a beard matches it). Skin references are the forehead, the
 /// cheeks and the nose bridge, each only where its hue is a skin's, so that a mask pulled up to
 /// the cheeks does not become its own reference.
-fn face_occlusion(face: &FaceImage) -> Option<f64> {
-    let mut references: Vec<[f64; 3]> = skin_references(face).into_iter().filter(skin_like).collect();
+fn face_occlusion(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Option<f64> {
+    let mut references: Vec<[f64; 3]> = skin.iter().copied().filter(skin_like).collect();
     if references.is_empty() {
         return None;
     }
-    references.extend(temple_hair(face).iter().filter_map(|z| median_lab(face, z)));
+    references.extend_from_slice(hair);
     let nose_tip = face.point(index::NOSE_TIP);
-    let zone: Vec<usize> =
-        (0..face.side * face.side).filter(|&i| face.skin[i] && (i / face.side) as f32 > nose_tip.y).collect();
+    // Only the rows below the nose tip are read.
+    let first_row = ((nose_tip.y.floor() + 1.0).max(0.0) as usize).min(face.side);
+    let zone: Vec<usize> = (first_row * face.side..face.side * face.side)
+        .filter(|&i| face.skin[i] && (i / face.side) as f32 > nose_tip.y)
+        .collect();
     unexplained(face, &zone, &references, FACE_LIGHTNESS_WEIGHT)
 }
 

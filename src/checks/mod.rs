@@ -240,6 +240,15 @@ pub(crate) fn ofiq_sigmoid_quality(x: f64, x0: f64, w: f64) -> u8 {
     (100.0 / (1.0 + ((x0 - x) / w).exp())).round().clamp(0.0, 100.0) as u8
 }
 
+/// The median (the upper one of an even count), or None for no values.
+pub(crate) fn median(values: &mut [f32]) -> Option<f32> {
+    if values.is_empty() {
+        return None;
+    }
+    let middle = values.len() / 2;
+    Some(*values.select_nth_unstable_by(middle, f32::total_cmp).1)
+}
+
 /// A measured value and its 0..100 quality, as the pipeline hands it to a check.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Finding {

@@ -110,8 +110,7 @@ fn red_eye(face: &FaceImage) -> Option<Finding> {
         let rect = face.rect_around(iris.centre, radius, radius);
         let (mut red, mut total) = (0usize, 0usize);
         for i in face.indices_in(rect) {
-            let (x, y) = ((i % face.side) as f32 + 0.5, (i / face.side) as f32 + 0.5);
-            if (x - iris.centre.x).hypot(y - iris.centre.y) > radius {
+            if !iris.covers(face.pixel_centre(i), PUPIL_OF_IRIS) {
                 continue;
             }
             let [r, g, b] = face.rgb[i];
@@ -175,8 +174,7 @@ pub fn blockiness(image: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> Optio
 pub fn colour_depth(colour_type: ColourType, scene: &Scene) -> Finding {
     let grey_file = matches!(colour_type, ColourType::Grey | ColourType::GreyAlpha);
     let chroma: f64 =
-        scene.rgb.iter().map(|p| f64::from(p[0].max(p[1]).max(p[2]) - p[0].min(p[1]).min(p[2]))).sum::<f64>()
-            / scene.rgb.len().max(1) as f64;
+        scene.rgb.iter().map(|&p| f64::from(colour::chroma(p))).sum::<f64>() / scene.rgb.len().max(1) as f64;
     let bits = if grey_file || chroma < GREY_MAX_CHROMA { 8.0 } else { 24.0 };
     Finding { value: bits, quality: None }
 }
