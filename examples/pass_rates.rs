@@ -1,5 +1,6 @@
 //! Per-check pass rates of the built-in profiles on the datasets beside the checkout, written to
-//! docs/pass_rates.md (regenerate on purpose, review the diff, commit):
+//! docs/pass_rates.md with the spread of each check's values (regenerate on purpose, review the
+//! diff, commit):
 //!     cargo run --release --example pass_rates
 //! With `--values FILE` it also writes every measured value as CSV (dataset, file, check, value),
 //! the raw material for choosing thresholds.
@@ -63,7 +64,8 @@ fn main() {
     .unwrap();
     writeln!(doc, "which none of these are: read its rows for the other checks.\n").unwrap();
     let mut values = String::from("dataset,file,check,value\n");
-    for set in &sets {
+    let mut spread: BTreeMap<(usize, &str), Vec<f64>> = BTreeMap::new();
+    for (s, set) in sets.iter().enumerate() {
         writeln!(doc, "## {} ({} photos)\n\n{}\n", set.name, set.photos.len(), set.what).unwrap();
         let mut header = String::from("| check |");
         let mut rule = String::from("|---|");
@@ -96,6 +98,7 @@ fn main() {
                         && let Some(value) = check.value
                     {
                         writeln!(values, "{},{file},{},{value}", set.name, check.id).unwrap();
+                        spread.entry((s, id)).or_default().push(value);
                     }
                 }
             }
@@ -116,10 +119,32 @@ fn main() {
         }
         writeln!(doc).unwrap();
     }
+    writeln!(doc, "## Spread of the values ({} run)\n", profiles[0]).unwrap();
+    writeln!(doc, "Percentiles by nearest rank.\n").unwrap();
+    writeln!(doc, "| check | dataset | min | p2 | median | p98 | max |\n|---|---|---|---|---|---|---|").unwrap();
+    for id in ids::ALL {
+        for (s, set) in sets.iter().enumerate() {
+            let Some(measured) = spread.get_mut(&(s, *id)) else { continue };
+            measured.sort_by(f64::total_cmp);
+            let at = |q: f64| measured[(q * (measured.len() - 1) as f64).round() as usize];
+            let cells: Vec<String> = [0.0, 0.02, 0.5, 0.98, 1.0].map(|q| four_digits(at(q))).into();
+            writeln!(doc, "| `{id}` | {} | {} |", set.name, cells.join(" | ")).unwrap();
+        }
+    }
     std::fs::write(root.join("docs/pass_rates.md"), doc).unwrap();
     if let Some(path) = values_out {
         std::fs::write(path, values).unwrap();
     }
+}
+
+/// `value` to four significant digits, without trailing zeros.
+fn four_digits(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return value.to_string();
+    }
+    let decimals = (3 - value.abs().log10().floor() as i32).clamp(0, 10) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
 }
 
 /// FRLL photos cut to 35:45 with the neutral photo's landmarks (the smiling photos have none;

@@ -7,6 +7,7 @@
 
 use image::{Rgb, RgbImage};
 
+use crate::face_image::polygon_mask;
 use crate::imaging::Point;
 use crate::models::PersonMask;
 use crate::pipeline::FaceAnalysis;
@@ -303,18 +304,113 @@ pub fn hat(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage 
 pub fn face_mask(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage {
     use crate::models::face_mesh::index;
     let top = face.mesh.point(195).y;
-    let mut outline: Vec<imageproc::point::Point<i32>> = index::FACE_OVAL
-        .iter()
-        .map(|&i| face.mesh.point(i))
-        .filter(|p| p.y > top)
-        .map(|p| imageproc::point::Point::new(p.x.round() as i32, p.y.round() as i32))
-        .collect();
-    outline.dedup();
-    let mut canvas = image::GrayImage::new(image.width(), image.height());
-    if outline.len() >= 3 {
-        imageproc::drawing::draw_polygon_mut(&mut canvas, &outline, image::Luma([255u8]));
-    }
+    let outline: Vec<Point> = index::FACE_OVAL.iter().map(|&i| face.mesh.point(i)).filter(|p| p.y > top).collect();
+    let canvas = polygon_mask(image.width(), image.height(), &[outline]);
     paint(image, colour, |p| f32::from(canvas.get_pixel(p.x as u32, p.y as u32).0[0]) / 255.0)
+}
+
+/// Mean colour of the pixels in `region` for which `keep` holds; None when there is none.
+fn mean_colour(image: &RgbImage, region: (Point, Point), keep: impl Fn(Point, [f32; 3]) -> bool) -> Option<[f32; 3]> {
+    let (from, to) = region;
+    let (x0, y0) = (from.x.max(0.0) as u32, from.y.max(0.0) as u32);
+    let (x1, y1) = ((to.x.max(0.0) as u32).min(image.width()), (to.y.max(0.0) as u32).min(image.height()));
+    let (mut sum, mut count) = ([0f32; 3], 0u32);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = image.get_pixel(x, y).0.map(f32::from);
+            if keep(Point::new(x as f32 + 0.5, y as f32 + 0.5), p) {
+                (0..3).for_each(|c| sum[c] += p[c]);
+                count += 1;
+            }
+        }
+    }
+    (count > 0).then(|| sum.map(|s| s / count as f32))
+}
+
+/// The eye opening outlined by the mesh's `contour`, grown by `grow` pixels, as a mask.
+fn eye_opening(image: &RgbImage, face: &FaceAnalysis, contour: &[usize], grow: f32) -> image::GrayImage {
+    let outline: Vec<Point> = contour.iter().map(|&i| face.mesh.point(i)).collect();
+    polygon_mask(image.width(), image.height(), &[crate::face_image::grow(&outline, grow)])
+}
+
+/// The box reaching `half_width` and `half_height` from `centre`, as its two corners.
+fn around(centre: Point, half_width: f32, half_height: f32) -> (Point, Point) {
+    (
+        Point::new(centre.x - half_width, centre.y - half_height),
+        Point::new(centre.x + half_width, centre.y + half_height),
+    )
+}
+
+/// Closed eyes: each eye opening (grown by 0.05 inter-eye distances, over the lid line) covered with the skin
+/// below it, mirrored about the opening's lower edge, and a lash line just below the lower lid.
+pub fn closed_eyes(image: &RgbImage, face: &FaceAnalysis) -> RgbImage {
+    use crate::models::face_mesh::index;
+    let ied = face.head.inter_eye_distance_px();
+    let mut out = image.clone();
+    for contour in [index::RIGHT_EYE, index::LEFT_EYE] {
+        let opening = eye_opening(image, face, contour, 0.05 * ied);
+        let is_open = |x: u32, y: u32| opening.get_pixel(x, y).0[0] > 0;
+        let lower_edges: Vec<Option<u32>> =
+            (0..image.width()).map(|x| (0..image.height()).rev().find(|&y| is_open(x, y))).collect();
+        out = map_pixels(&out, |x, y, p| match lower_edges[x as usize] {
+            Some(edge) if is_open(x, y) => {
+                let mirrored = (2 * edge + 1 - y).min(image.height() - 1);
+                image.get_pixel(x, mirrored).0.map(f32::from)
+            }
+            _ => p,
+        });
+        // The contour runs from the outer corner along the upper lid to the inner corner (8) and
+        // back along the lower lid; a shut lid's lashes hang just below the lower lid.
+        let lash_line: Vec<Point> =
+            (8..=16).map(|k| face.mesh.point(contour[k % 16])).map(|q| Point::new(q.x, q.y + 0.03 * ied)).collect();
+        let lash_half_width = 0.01 * ied;
+        out = paint(&out, [40.0, 30.0, 28.0], |p| {
+            let near = lash_line.windows(2).any(|w| distance_to_segment(p, w[0], w[1]) <= lash_half_width);
+            if near { 0.85 } else { 0.0 }
+        });
+    }
+    out
+}
+
+fn distance_to_segment(p: Point, a: Point, b: Point) -> f32 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length_sq = (dx * dx + dy * dy).max(1e-6);
+    let t = (((p.x - a.x) * dx + (p.y - a.y) * dy) / length_sq).clamp(0.0, 1.0);
+    p.distance(Point::new(a.x + t * dx, a.y + t * dy))
+}
+
+/// Eyes looking aside: each iris moved by `shift_eye_widths` of its eye's width towards the
+/// picture's left (the subject's right), the place it left filled with the eye's white, and
+/// the moved iris kept inside the eye opening.
+pub fn gaze_aside(image: &RgbImage, face: &FaceAnalysis, shift_eye_widths: f32) -> RgbImage {
+    use crate::models::face_mesh::index;
+    let mut out = image.clone();
+    for (contour, eye) in [(index::RIGHT_EYE, &face.right_eye), (index::LEFT_EYE, &face.left_eye)] {
+        let opening = eye_opening(image, face, contour, 0.0);
+        let is_open = |p: Point| opening.get_pixel(p.x as u32, p.y as u32).0[0] > 0;
+        let width = face.mesh.point(contour[0]).distance(face.mesh.point(contour[8]));
+        let shift = -shift_eye_widths * width;
+        let iris = 1.1 * eye.iris_radius;
+        let (centre, moved) = (eye.iris_centre, Point::new(eye.iris_centre.x + shift, eye.iris_centre.y));
+        let sclera = mean_colour(image, around(centre, width, width), |p, c| {
+            is_open(p) && p.distance(centre) > 1.3 * eye.iris_radius && c.iter().sum::<f32>() > 360.0
+        })
+        .unwrap_or([215.0, 210.0, 205.0]);
+        out = map_pixels(&out, |x, y, p| {
+            let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
+            if !is_open(here) {
+                return p;
+            }
+            if here.distance(moved) <= iris {
+                let (sx, sy) = ((here.x - shift).floor(), here.y.floor());
+                if sx >= 0.0 && (sx as u32) < image.width() {
+                    return image.get_pixel(sx as u32, sy as u32).0.map(f32::from);
+                }
+            }
+            if here.distance(centre) <= iris { sclera } else { p }
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ const MIN_IED_PX: f32 = 16.0;
 pub struct IrisInCrop {
     pub centre: Point,
     pub radius: f32,
+    /// The widest gap between the eyelids, from the iris model's eye contour.
+    pub lid_gap: f32,
 }
 
 impl IrisInCrop {
@@ -119,8 +121,11 @@ impl FaceImage {
             )
         };
         let points: Vec<Point> = (0..mesh.points.len()).map(|i| to_crop(mesh.point(i))).collect();
-        let iris =
-            |eye: &EyeLandmarks| IrisInCrop { centre: to_crop(eye.iris_centre), radius: eye.iris_radius * scale };
+        let iris = |eye: &EyeLandmarks| IrisInCrop {
+            centre: to_crop(eye.iris_centre),
+            radius: eye.iris_radius * scale,
+            lid_gap: eye.lid_gap_px() * scale,
+        };
 
         let polygon = |indices: &[usize], grow_px: f32| -> Vec<Point> {
             let outline: Vec<Point> = indices.iter().map(|&i| points[i]).collect();
@@ -201,7 +206,7 @@ impl FaceImage {
 }
 
 /// Moves each vertex `by` pixels away from the outline's centroid.
-fn grow(outline: &[Point], by: f32) -> Vec<Point> {
+pub(crate) fn grow(outline: &[Point], by: f32) -> Vec<Point> {
     if by == 0.0 || outline.is_empty() {
         return outline.to_vec();
     }
@@ -219,7 +224,12 @@ fn grow(outline: &[Point], by: f32) -> Vec<Point> {
 
 /// A mask of the pixels inside any of the polygons.
 pub(crate) fn fill(side: usize, polygons: &[Vec<Point>]) -> Vec<bool> {
-    let mut canvas = GrayImage::new(side as u32, side as u32);
+    polygon_mask(side as u32, side as u32, polygons).into_raw().into_iter().map(|v| v > 0).collect()
+}
+
+/// The pixels inside any of the polygons at 255, the rest at 0.
+pub(crate) fn polygon_mask(width: u32, height: u32, polygons: &[Vec<Point>]) -> GrayImage {
+    let mut canvas = GrayImage::new(width, height);
     for polygon in polygons {
         let mut vertices: Vec<imageproc::point::Point<i32>> =
             polygon.iter().map(|p| imageproc::point::Point::new(p.x.round() as i32, p.y.round() as i32)).collect();
@@ -231,7 +241,7 @@ pub(crate) fn fill(side: usize, polygons: &[Vec<Point>]) -> Vec<bool> {
             draw_polygon_mut(&mut canvas, &vertices, Luma([255u8]));
         }
     }
-    canvas.into_raw().into_iter().map(|v| v > 0).collect()
+    canvas
 }
 
 #[cfg(test)]

@@ -139,6 +139,11 @@ fn strong_jpeg_compression_fails() {
     assert_eq!(status(&strong, ids::COMPRESSION), Status::Fail, "{:?}", strong.check(ids::COMPRESSION));
     let fine = checker("de-live").check_bytes(&edits::jpeg_bytes(&photo, 95)).unwrap();
     assert_eq!(status(&fine, ids::COMPRESSION), Status::Pass, "{:?}", fine.check(ids::COMPRESSION));
+    assert_eq!(status(&fine, ids::COMPRESSION_ARTEFACTS), Status::Pass, "{:?}", fine.check(ids::COMPRESSION_ARTEFACTS));
+    // Blocking shows from quality 40 down (the fixture measures 2.9 at 30, 1.4 at 95).
+    let blocky = checker("de-live").check_bytes(&edits::jpeg_bytes(&photo, 30)).unwrap();
+    let artefacts = blocky.check(ids::COMPRESSION_ARTEFACTS).unwrap();
+    assert_eq!(artefacts.status, Status::Fail, "quality 30: {:?}", artefacts.value);
     let samples = datasets().join("samples/congress");
     for file in ["A000014.jpg", "K000105.jpg"] {
         let report = checker("icao").check_file(&samples.join(file)).unwrap();
@@ -189,4 +194,11 @@ fn face_occlusion_is_not_assessed_on_grey_photos() {
     let occlusion = report.check(ids::FACE_OCCLUSION).unwrap();
     assert_eq!(occlusion.status, Status::NotAssessed, "{occlusion:?}");
     assert!(occlusion.message.contains("colour"), "{}", occlusion.message);
+}
+
+#[test]
+fn closed_eyes_fail_eyes_open_and_eyes_looking_aside_fail_gaze() {
+    let photo = fixture_image("frll_034_de.jpg");
+    assert_flips(&edits::closed_eyes(&photo, face()), ids::EYES_OPEN, "eyes painted shut");
+    assert_flips(&edits::gaze_aside(&photo, face(), 0.25), ids::GAZE, "irises moved a quarter eye width");
 }

@@ -11,7 +11,8 @@ use crate::report::{CheckResult, ids};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubjectMeasures {
-    /// OFIQ: the smaller eyelid gap of the two eyes over the eye-midpoint-to-chin distance.
+    /// OFIQ: the smaller eyelid gap of the two eyes over the eye-midpoint-to-chin distance. The
+    /// gaps come from the iris model's eye contour (OFIQ takes them from its 98 landmarks).
     pub eyes_open: Finding,
     /// OFIQ: the largest inner-lip gap over the eye-midpoint-to-chin distance.
     pub mouth_closed: Finding,
@@ -35,7 +36,7 @@ pub fn measure(face: &FaceImage) -> SubjectMeasures {
     let yardstick = f64::from(face.eyes_to_chin().max(1.0));
     let ied = f64::from(face.px_per_ied);
     let widest = |pairs: &[(usize, usize)]| pairs.iter().map(|&(a, b)| p(a).distance(p(b))).fold(0f32, f32::max);
-    let eyes_open = f64::from(widest(index::RIGHT_EYELID_PAIRS).min(widest(index::LEFT_EYELID_PAIRS))) / yardstick;
+    let eyes_open = f64::from(face.right_iris.lid_gap.min(face.left_iris.lid_gap)) / yardstick;
     let mouth_open = f64::from(widest(index::INNER_LIP_PAIRS)) / yardstick;
 
     let gaze_offset = |iris: &IrisInCrop, outer: usize, inner: usize, lid: (usize, usize)| {

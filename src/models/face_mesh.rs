@@ -42,9 +42,6 @@ pub mod index {
     pub const LEFT_BROW: &[usize] = &[336, 296, 334, 293, 300, 276, 283, 282, 295, 285];
     pub const LIPS_OUTER: &[usize] =
         &[61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146];
-    /// Upper and lower eyelid points facing each other, per eye.
-    pub const RIGHT_EYELID_PAIRS: &[(usize, usize)] = &[(160, 144), (159, 145), (158, 153)];
-    pub const LEFT_EYELID_PAIRS: &[(usize, usize)] = &[(385, 380), (386, 374), (387, 373)];
     /// Upper and lower inner-lip points facing each other.
     pub const INNER_LIP_PAIRS: &[(usize, usize)] = &[(81, 178), (82, 87), (13, 14), (312, 317), (311, 402)];
     /// Upper edge of each eyebrow's middle and the eyelid below it.

@@ -12,6 +12,10 @@ const CROP_SCALE: f32 = 2.3;
 const CONTOUR_POINTS: usize = 71;
 /// Iris centre, then four points on its boundary.
 const IRIS_POINTS: usize = 5;
+/// Upper and lower eyelid points facing each other in the contour, which starts with the outer
+/// corner, runs along the lower lid to the inner corner (8) and back along the upper lid
+/// (MediaPipe's mapping onto mesh points 33, 7, 163, 144, 145, ... and 246, 161, 160, 159, ...).
+const LID_PAIRS: [(usize, usize); 3] = [(11, 3), (12, 4), (13, 5)];
 
 #[derive(Debug, Clone)]
 pub struct EyeLandmarks {
@@ -20,6 +24,14 @@ pub struct EyeLandmarks {
     pub iris_radius: f32,
     pub contour: Vec<Point>,
     pub crop: RotatedRect,
+}
+
+impl EyeLandmarks {
+    /// The widest gap between the eyelids. The iris model follows the lids more closely than
+    /// the face mesh, whose eye outline keeps much of its open shape on a closed eye.
+    pub fn lid_gap_px(&self) -> f32 {
+        LID_PAIRS.iter().map(|&(upper, lower)| self.contour[upper].distance(self.contour[lower])).fold(0.0, f32::max)
+    }
 }
 
 #[derive(Clone)]
