@@ -53,14 +53,33 @@ pub fn lab(rgb: [f32; 3]) -> [f64; 3] {
     let f = |t: f64| {
         const EPSILON: f64 = 216.0 / 24389.0;
         const KAPPA: f64 = 24389.0 / 27.0;
-        if t > EPSILON { t.cbrt() } else { (KAPPA * t + 16.0) / 116.0 }
+        if t > EPSILON { cube_root(t) } else { (KAPPA * t + 16.0) / 116.0 }
     };
     let (fx, fy, fz) = (f(x / 0.964221), f(y), f(z / 0.825211));
     [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
 }
 
+/// Cube root of a positive number, to double precision: a guess from the exponent bits refined
+/// by two Halley steps (each triples the correct digits). libm's `cbrt` was two fifths of the
+/// time of the colour cues, which take CIELAB per pixel.
+fn cube_root(t: f64) -> f64 {
+    let mut r = f64::from_bits(t.to_bits() / 3 + 0x2A9F_7893_782D_A1CE);
+    for _ in 0..2 {
+        let r3 = r * r * r;
+        r *= (r3 + 2.0 * t) / (2.0 * r3 + t);
+    }
+    r
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cube_root_matches_libm() {
+        for t in [0.008857, 0.01, 0.2, 0.5, 0.964, 1.0, 1.2] {
+            assert!((super::cube_root(t) - t.cbrt()).abs() < 1e-14, "{t}");
+        }
+    }
+
     use super::*;
 
     #[test]

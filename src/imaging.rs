@@ -201,11 +201,16 @@ impl<'a> Bilinear<'a> {
         let y1 = if y0 as f32 + 1.0 <= self.max_y { y0 + 1 } else { y0 };
         let (top, bottom) = (y0 * self.width, y1 * self.width);
         let (a, b, c, d) = ((top + x0) * 3, (top + x1) * 3, (bottom + x0) * 3, (bottom + x1) * 3);
-        let raw = self.raw;
+        // Fixed-size reads: one bounds check per tap instead of one per byte.
+        let texel = |at: usize| -> [f32; 3] {
+            let bytes: &[u8; 3] = self.raw[at..at + 3].try_into().expect("three bytes");
+            bytes.map(f32::from)
+        };
+        let (pa, pb, pc, pd) = (texel(a), texel(b), texel(c), texel(d));
         let mut out = [0f32; 3];
         for i in 0..3 {
-            let upper = f32::from(raw[a + i]) + (f32::from(raw[b + i]) - f32::from(raw[a + i])) * fx;
-            let lower = f32::from(raw[c + i]) + (f32::from(raw[d + i]) - f32::from(raw[c + i])) * fx;
+            let upper = pa[i] + (pb[i] - pa[i]) * fx;
+            let lower = pc[i] + (pd[i] - pc[i]) * fx;
             out[i] = upper + (lower - upper) * fy;
         }
         out

@@ -133,35 +133,40 @@ pub fn blockiness(image: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> Optio
     if x1 < x0 + 17 || y1 < y0 + 17 {
         return None;
     }
-    let luma = |x: u32, y: u32| {
-        let p = image.get_pixel(x, y).0;
-        colour::luma([f32::from(p[0]), f32::from(p[1]), f32::from(p[2])])
+    // One pass down the rows, with the luma of the row above kept for the vertical steps.
+    let (width, raw) = (image.width() as usize, image.as_raw());
+    let (x0, x1) = (x0 as usize, x1 as usize);
+    let luma_row = |y: u32, out: &mut Vec<f32>| {
+        let row = &raw[(y as usize * width + x0) * 3..(y as usize * width + x1) * 3];
+        out.clear();
+        out.extend(row.chunks_exact(3).map(|p| colour::luma([f32::from(p[0]), f32::from(p[1]), f32::from(p[2])])));
     };
+    let (mut above, mut here) = (Vec::with_capacity(x1 - x0), Vec::with_capacity(x1 - x0));
     let (mut border, mut border_n, mut inner, mut inner_n) = (0f64, 0usize, 0f64, 0usize);
-    let mut add = |step: f32, on_border: bool| {
-        if on_border {
-            border += f64::from(step);
-            border_n += 1;
-        } else {
-            inner += f64::from(step);
-            inner_n += 1;
-        }
-    };
     for y in y0..y1 {
-        let mut previous = luma(x0, y);
-        for x in x0 + 1..x1 {
-            let current = luma(x, y);
-            add((current - previous).abs(), x % 8 == 0);
-            previous = current;
+        luma_row(y, &mut here);
+        // Steps whose right (or lower) pixel starts a JPEG block lie on the block border.
+        let (mut row_border, mut row_inner) = (0f32, 0f32);
+        for (i, pair) in here.windows(2).enumerate() {
+            let step = (pair[1] - pair[0]).abs();
+            if (x0 + i + 1) % 8 == 0 { row_border += step } else { row_inner += step }
         }
-    }
-    for x in x0..x1 {
-        let mut previous = luma(x, y0);
-        for y in y0 + 1..y1 {
-            let current = luma(x, y);
-            add((current - previous).abs(), y % 8 == 0);
-            previous = current;
+        let horizontal_border = (x0 + 1..x1).filter(|x| x % 8 == 0).count();
+        border_n += horizontal_border;
+        inner_n += x1 - x0 - 1 - horizontal_border;
+        if y > y0 {
+            let step_sum: f32 = here.iter().zip(&above).map(|(a, b): (&f32, &f32)| (a - b).abs()).sum();
+            if y % 8 == 0 {
+                row_border += step_sum;
+                border_n += x1 - x0;
+            } else {
+                row_inner += step_sum;
+                inner_n += x1 - x0;
+            }
         }
+        border += f64::from(row_border);
+        inner += f64::from(row_inner);
+        std::mem::swap(&mut above, &mut here);
     }
     if border_n == 0 || inner_n == 0 || inner == 0.0 {
         return None;
