@@ -174,7 +174,7 @@ impl Pyramid {
 }
 
 /// Bilinear interpolation at pixel-centre coordinates; taps beyond the edge repeat the edge.
-struct Bilinear<'a> {
+pub(crate) struct Bilinear<'a> {
     raw: &'a [u8],
     width: usize,
     max_x: f32,
@@ -182,7 +182,7 @@ struct Bilinear<'a> {
 }
 
 impl<'a> Bilinear<'a> {
-    fn new(image: &'a RgbImage) -> Self {
+    pub(crate) fn new(image: &'a RgbImage) -> Self {
         Bilinear {
             raw: image.as_raw(),
             width: image.width() as usize,
@@ -192,7 +192,7 @@ impl<'a> Bilinear<'a> {
     }
 
     #[inline]
-    fn at(&self, x: f32, y: f32) -> [f32; 3] {
+    pub(crate) fn at(&self, x: f32, y: f32) -> [f32; 3] {
         let x = x.clamp(0.0, self.max_x);
         let y = y.clamp(0.0, self.max_y);
         let (x0, y0) = (x as usize, y as usize);

@@ -23,6 +23,7 @@ pub mod ffi;
 pub mod head;
 pub mod imaging;
 pub mod models;
+pub mod morph;
 pub mod overlay;
 pub mod pipeline;
 pub mod pose;
