@@ -49,6 +49,61 @@ impl RotatedRect {
     }
 }
 
+/// Scale, rotation and shift: x' = s R x + t.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// s cos, s sin of the rotation.
+    a: f32,
+    b: f32,
+    tx: f32,
+    ty: f32,
+}
+
+impl Similarity {
+    /// The least-squares similarity that takes `from` onto `to` (Umeyama's closed form in 2-D).
+    pub fn fit(from: &[Point], to: &[Point]) -> Similarity {
+        let n = from.len().max(1) as f64;
+        let mean = |points: &[Point]| {
+            let (x, y) = points.iter().fold((0f64, 0f64), |(x, y), p| (x + f64::from(p.x), y + f64::from(p.y)));
+            (x / n, y / n)
+        };
+        let ((fx, fy), (tx, ty)) = (mean(from), mean(to));
+        let (mut dot, mut cross, mut norm) = (0f64, 0f64, 0f64);
+        for (p, q) in from.iter().zip(to) {
+            let (px, py) = (f64::from(p.x) - fx, f64::from(p.y) - fy);
+            let (qx, qy) = (f64::from(q.x) - tx, f64::from(q.y) - ty);
+            dot += px * qx + py * qy;
+            cross += px * qy - py * qx;
+            norm += px * px + py * py;
+        }
+        let (a, b) = if norm > 0.0 { (dot / norm, cross / norm) } else { (1.0, 0.0) };
+        Similarity { a: a as f32, b: b as f32, tx: (tx - a * fx + b * fy) as f32, ty: (ty - b * fx - a * fy) as f32 }
+    }
+
+    pub fn apply(&self, p: Point) -> Point {
+        Point::new(self.a * p.x - self.b * p.y + self.tx, self.b * p.x + self.a * p.y + self.ty)
+    }
+
+    pub fn inverse(&self) -> Similarity {
+        let det = (self.a * self.a + self.b * self.b).max(f32::EPSILON);
+        let (a, b) = (self.a / det, -self.b / det);
+        Similarity { a, b, tx: -(a * self.tx - b * self.ty), ty: -(b * self.tx + a * self.ty) }
+    }
+}
+
+impl Similarity {
+    /// The square of `side` pixels at (0, 0)..(side, side) that this similarity takes into the
+    /// photo, as a rectangle the pyramid can sample.
+    pub fn square(&self, side: f32) -> RotatedRect {
+        RotatedRect {
+            centre: self.apply(Point::new(side / 2.0, side / 2.0)),
+            width: side * self.a.hypot(self.b),
+            height: side * self.a.hypot(self.b),
+            angle: self.b.atan2(self.a),
+        }
+    }
+}
+
 /// How pixel values 0..255 are scaled for a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputRange {
@@ -242,6 +297,22 @@ fn halve(image: &RgbImage) -> RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn similarity_fit_recovers_a_known_transform_and_inverts() {
+        let truth = Similarity { a: 1.2 * 0.3f32.cos(), b: 1.2 * 0.3f32.sin(), tx: 15.0, ty: -7.0 };
+        let from: Vec<Point> = (0..20).map(|i| Point::new((i * 37 % 101) as f32, (i * 53 % 89) as f32)).collect();
+        let to: Vec<Point> = from.iter().map(|&p| truth.apply(p)).collect();
+        let fitted = Similarity::fit(&from, &to);
+        for (&p, &q) in from.iter().zip(&to) {
+            assert!(fitted.apply(p).distance(q) < 1e-3);
+            assert!(fitted.inverse().apply(q).distance(p) < 1e-3);
+        }
+        let square = truth.square(150.0);
+        for (u, v) in [(0.0, 0.0), (1.0, 0.0), (0.3, 0.8)] {
+            assert!(square.to_image(u, v).distance(truth.apply(Point::new(150.0 * u, 150.0 * v))) < 1e-3);
+        }
+    }
 
     #[test]
     fn an_unrotated_full_rect_reproduces_a_flat_image() {

@@ -24,6 +24,8 @@ pub mod index {
     pub const FOREHEAD_TOP: usize = 10;
     pub const CHIN: usize = 152;
     pub const NOSE_TIP: usize = 4;
+    /// Under the nose, at the top of the philtrum (dlib's fifth alignment point).
+    pub const UNDER_NOSE: usize = 2;
     pub const FACE_RIGHT_SIDE: usize = 234;
     pub const FACE_LEFT_SIDE: usize = 454;
     pub const UPPER_LIP_INNER: usize = 13;

@@ -2,6 +2,7 @@
 //! then `run(&self)` from any number of threads. The default models are embedded in the binary.
 
 pub mod face_detector;
+pub mod face_embedding;
 pub mod face_mesh;
 pub mod iris;
 pub mod segmentation;

@@ -7,7 +7,7 @@
 use image::{Rgb, RgbImage};
 
 use crate::face_image::polygon_mask;
-use crate::imaging::{Bilinear, Point};
+use crate::imaging::{Bilinear, Point, Similarity};
 use crate::models::face_mesh::{LANDMARK_COUNT, index};
 
 /// One person's photo and its face mesh landmarks (photo pixels).
@@ -216,63 +216,9 @@ fn splice(morph: &RgbImage, base: &RgbImage, shape: &[Point]) -> RgbImage {
     out
 }
 
-/// Scale, rotation and shift: x' = s R x + t.
-#[derive(Debug, Clone, Copy)]
-struct Similarity {
-    /// s cos, s sin of the rotation.
-    a: f32,
-    b: f32,
-    tx: f32,
-    ty: f32,
-}
-
-impl Similarity {
-    /// The least-squares similarity that takes `from` onto `to` (Umeyama's closed form in 2-D).
-    fn fit(from: &[Point], to: &[Point]) -> Similarity {
-        let n = from.len().max(1) as f64;
-        let mean = |points: &[Point]| {
-            let (x, y) = points.iter().fold((0f64, 0f64), |(x, y), p| (x + f64::from(p.x), y + f64::from(p.y)));
-            (x / n, y / n)
-        };
-        let ((fx, fy), (tx, ty)) = (mean(from), mean(to));
-        let (mut dot, mut cross, mut norm) = (0f64, 0f64, 0f64);
-        for (p, q) in from.iter().zip(to) {
-            let (px, py) = (f64::from(p.x) - fx, f64::from(p.y) - fy);
-            let (qx, qy) = (f64::from(q.x) - tx, f64::from(q.y) - ty);
-            dot += px * qx + py * qy;
-            cross += px * qy - py * qx;
-            norm += px * px + py * py;
-        }
-        let (a, b) = if norm > 0.0 { (dot / norm, cross / norm) } else { (1.0, 0.0) };
-        Similarity { a: a as f32, b: b as f32, tx: (tx - a * fx + b * fy) as f32, ty: (ty - b * fx - a * fy) as f32 }
-    }
-
-    fn apply(&self, p: Point) -> Point {
-        Point::new(self.a * p.x - self.b * p.y + self.tx, self.b * p.x + self.a * p.y + self.ty)
-    }
-
-    fn inverse(&self) -> Similarity {
-        let det = (self.a * self.a + self.b * self.b).max(f32::EPSILON);
-        let (a, b) = (self.a / det, -self.b / det);
-        Similarity { a, b, tx: -(a * self.tx - b * self.ty), ty: -(b * self.tx + a * self.ty) }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn similarity_fit_recovers_a_known_transform_and_inverts() {
-        let truth = Similarity { a: 1.2 * 0.3f32.cos(), b: 1.2 * 0.3f32.sin(), tx: 15.0, ty: -7.0 };
-        let from: Vec<Point> = (0..20).map(|i| Point::new((i * 37 % 101) as f32, (i * 53 % 89) as f32)).collect();
-        let to: Vec<Point> = from.iter().map(|&p| truth.apply(p)).collect();
-        let fitted = Similarity::fit(&from, &to);
-        for (&p, &q) in from.iter().zip(&to) {
-            assert!(fitted.apply(p).distance(q) < 1e-3);
-            assert!(fitted.inverse().apply(q).distance(p) < 1e-3);
-        }
-    }
 
     #[test]
     fn bad_inputs_are_refused() {
