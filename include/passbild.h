@@ -324,6 +324,21 @@ passbild_status passbild_checker_check_bytes(const passbild_checker *checker,
                                              passbild_error **error_out);
 
 /**
+ * Checks an encoded document photo and compares it with a trusted live capture of the applicant
+ * (also encoded): the document's checks plus `identity.same_person` and `morph.differential`.
+ * On success `*report_out` receives a report to free with `passbild_report_free`.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_checker_check_with_reference(const passbild_checker *checker,
+                                                      const uint8_t *document,
+                                                      size_t document_len,
+                                                      const uint8_t *live,
+                                                      size_t live_len,
+                                                      passbild_report **report_out,
+                                                      passbild_error **error_out);
+
+/**
  * Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
  * `PASSBILD_PIXEL_FORMAT_*` layouts. The buffer must hold `stride * (height - 1) + width * bytes
  * per pixel` bytes.

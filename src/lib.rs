@@ -103,13 +103,26 @@ impl CheckerBuilder {
             .build()
             .map_err(|e| Error::ThreadPool(e.to_string()))?;
         let models = Models::load(&self.models)?;
-        Ok(Checker { models, profile, pool, limits: self.limits, language: self.language })
+        Ok(Checker {
+            models,
+            model_source: self.models,
+            embedder: std::sync::OnceLock::new(),
+            profile,
+            pool,
+            limits: self.limits,
+            language: self.language,
+        })
     }
 }
 
 /// Checks photos against one profile. Build once, share freely.
 pub struct Checker {
     models: Models,
+    model_source: ModelSource,
+    /// The identity embedding, loaded on the first comparison with a live capture (most users
+    /// never compare, and it is the largest model). The error is kept as text: `Error` is not
+    /// `Clone`.
+    embedder: std::sync::OnceLock<std::result::Result<models::face_embedding::FaceEmbedder, String>>,
     profile: Profile,
     pool: rayon::ThreadPool,
     limits: DecodeLimits,
@@ -219,6 +232,50 @@ impl Checker {
                 })
                 .collect()
         })
+    }
+
+    /// Checks a document photo and compares it with a trusted live capture of the applicant (a
+    /// terminal's or the mobile kit's camera): the document's usual checks plus
+    /// `identity.same_person` and `morph.differential`. Both inputs are encoded photos.
+    pub fn check_with_reference(&self, document: &[u8], live: &[u8]) -> Result<Report> {
+        let embedder = self
+            .embedder
+            .get_or_init(|| models::face_embedding::FaceEmbedder::load(&self.model_source).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|detail| Error::Model { model: "face embedding", detail: detail.clone() })?;
+        let (document_analysis, document_embedding) = self.analyse_and_embed(document, embedder)?;
+        let (_, live_embedding) = self.analyse_and_embed(live, embedder)?;
+        let mut report = self.judge(&document_analysis, None);
+        let distance = match (document_embedding, live_embedding) {
+            (Err(reason), _) => Err(reason),
+            (_, Err(_)) => Err(checks::Reason::NoFaceInReference),
+            (Ok(document), Ok(live)) => Ok(document.distance(&live)),
+        };
+        let mut added = Vec::new();
+        checks::reference::run(distance, &self.profile, &mut added);
+        for result in &mut added {
+            result.message = result.texts.get(self.language).to_string();
+        }
+        report.checks.extend(added);
+        report.verdict = Report::verdict_of(&report.checks);
+        Ok(report)
+    }
+
+    /// The analysis of an encoded photo and its face's identity embedding (or why there is none).
+    fn analyse_and_embed(
+        &self,
+        bytes: &[u8],
+        embedder: &models::face_embedding::FaceEmbedder,
+    ) -> Result<(Analysis, std::result::Result<models::face_embedding::Embedding, checks::Reason>)> {
+        let decoded = decode::decode(bytes, &self.limits)?;
+        // The pipeline keeps no pyramid; the embedding's chip is cut from one of its own.
+        let pyramid = imaging::Pyramid::new(decoded.image.clone());
+        let analysis = pipeline::analyse(&self.models, decoded.image, decoded.facts)?;
+        let embedding = match &analysis.face {
+            Ok(face) => Ok(embedder.run(&pyramid, &face.mesh)?),
+            Err(missing) => Err(checks::Reason::from(*missing)),
+        };
+        Ok((analysis, embedding))
     }
 
     /// Runs the profile's checks on an analysis and assembles the report.

@@ -111,6 +111,8 @@ range_rules!(GlassesRules { tinted, reflection, frame_over_eyes });
 range_rules!(HeadRules { covering });
 range_rules!(MouthRules { closed });
 range_rules!(ExpressionRules { neutral });
+range_rules!(IdentityRules { same_person });
+range_rules!(MorphRules { differential });
 
 /// The background's mean level as a range, and how far its colour channels may drift apart
 /// (`max_cast`, sRGB levels) for a neutral grey.
@@ -217,6 +219,11 @@ pub struct Profile {
     pub glasses: GlassesRules,
     #[serde(default)]
     pub head: HeadRules,
+    /// Checks against a live capture (`Checker::check_with_reference`).
+    #[serde(default)]
+    pub identity: IdentityRules,
+    #[serde(default)]
+    pub morph: MorphRules,
 }
 
 impl Profile {

@@ -54,6 +54,9 @@ pub mod ids {
     pub const GLASSES_FRAME_OVER_EYES: &str = "glasses.frame_over_eyes";
     pub const HEAD_COVERING: &str = "head.covering";
     pub const FACE_OCCLUSION: &str = "face.occlusion";
+    /// Reported only when a document photo is checked against a live capture.
+    pub const IDENTITY_SAME_PERSON: &str = "identity.same_person";
+    pub const MORPH_DIFFERENTIAL: &str = "morph.differential";
 
     /// Every check this version can report, in report order.
     pub const ALL: &[&str] = &[
@@ -97,6 +100,9 @@ pub mod ids {
         HEAD_COVERING,
         FACE_OCCLUSION,
     ];
+
+    /// The checks added by a comparison with a live capture (`Checker::check_with_reference`).
+    pub const WITH_REFERENCE: &[&str] = &[IDENTITY_SAME_PERSON, MORPH_DIFFERENTIAL];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

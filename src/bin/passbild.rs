@@ -43,6 +43,10 @@ enum Command {
         /// Load the ONNX models from this directory instead of the embedded ones.
         #[arg(long, value_name = "DIR")]
         models: Option<PathBuf>,
+        /// A trusted live capture of the applicant: compare the document photo (one input) with
+        /// it, adding identity.same_person and morph.differential.
+        #[arg(long, value_name = "LIVE.jpg")]
+        reference: Option<PathBuf>,
     },
     /// List the built-in profiles, or print one as TOML.
     Profiles { name: Option<String> },
@@ -54,8 +58,8 @@ fn parse_language(s: &str) -> Result<Language, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { inputs, profile, json, lang, overlay, threads, models } => {
-            let options = CheckOptions { json, overlay };
+        Command::Check { inputs, profile, json, lang, overlay, threads, models, reference } => {
+            let options = CheckOptions { json, overlay, reference };
             match run_check(&inputs, &profile, lang, threads, models, &options) {
                 Ok(code) => code,
                 Err(message) => {
@@ -93,6 +97,7 @@ fn print_profiles(name: Option<&str>) -> ExitCode {
 struct CheckOptions {
     json: bool,
     overlay: Option<PathBuf>,
+    reference: Option<PathBuf>,
 }
 
 fn run_check(
@@ -121,13 +126,23 @@ fn run_check(
         std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     }
 
-    let progress = if files.len() > 1 && !options.json {
-        indicatif::ProgressBar::new(files.len() as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
+    let reports = match &options.reference {
+        Some(live) => {
+            let [document] = files.as_slice() else {
+                return Err(format!(
+                    "--reference compares one document photo with the live capture, not {}",
+                    files.len()
+                ));
+            };
+            let read = |path: &Path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+            let (document_bytes, live_bytes) = (read(document)?, read(live)?);
+            vec![checker.check_with_reference(&document_bytes, &live_bytes).map(|mut report| {
+                report.file = Some(document.display().to_string());
+                report
+            })]
+        }
+        None => check_all(&checker, &files, options.json),
     };
-    let reports = checker.check_files(&files, || progress.inc(1));
-    progress.finish_and_clear();
 
     let mut stdout = std::io::stdout().lock();
     let (mut any_error, mut all_pass) = (false, true);
@@ -166,6 +181,18 @@ fn run_check(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Checks every file on the checker's pool, with a progress bar for several in table mode.
+fn check_all(checker: &Checker, files: &[PathBuf], json: bool) -> Vec<passbild::Result<passbild::Report>> {
+    let progress = if files.len() > 1 && !json {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reports = checker.check_files(files, || progress.inc(1));
+    progress.finish_and_clear();
+    reports
 }
 
 fn is_photo(path: &Path) -> bool {

@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod image;
 pub mod pose;
 pub mod quality;
+pub mod reference;
 
 use serde::Serialize;
 
@@ -62,6 +63,8 @@ pub(crate) enum Unit {
     Level,
     /// A JPEG quality setting 1..100 (the IJG scale).
     JpegQuality,
+    /// Euclidean distance between two identity embeddings (dlib's descriptor).
+    EmbeddingDistance,
 }
 
 impl Unit {
@@ -75,6 +78,7 @@ impl Unit {
             Unit::Bits => "bits",
             Unit::Level => "level",
             Unit::JpegQuality => "jpeg_quality",
+            Unit::EmbeddingDistance => "embedding_distance",
         }
     }
 
@@ -88,6 +92,7 @@ impl Unit {
             Unit::Bits => format!("{value:.2} bits"),
             Unit::Level => format!("{value:.0}"),
             Unit::JpegQuality => format!("{value:.0}"),
+            Unit::EmbeddingDistance => format!("{value:.3}"),
         };
         match language {
             Language::En => text,
@@ -110,6 +115,7 @@ pub(crate) enum Reason {
     BackgroundNotVisible,
     CompressionUnknown,
     NeedsColour,
+    NoFaceInReference,
 }
 
 impl Reason {
@@ -136,6 +142,9 @@ impl Reason {
                 ("too little background is visible", "es ist zu wenig Hintergrund sichtbar")
             }
             Reason::NeedsColour => ("this check needs a colour photo", "diese Prüfung braucht ein Farbbild"),
+            Reason::NoFaceInReference => {
+                ("no face was found in the live capture", "in der Live-Aufnahme wurde kein Gesicht gefunden")
+            }
             Reason::CompressionUnknown => (
                 "the compression of a JPEG 2000 file is not estimated",
                 "die Kompression einer JPEG-2000-Datei wird nicht geschätzt",

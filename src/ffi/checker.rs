@@ -106,6 +106,39 @@ pub unsafe extern "C" fn passbild_checker_check_bytes(
     })
 }
 
+/// Checks an encoded document photo and compares it with a trusted live capture of the applicant
+/// (also encoded): the document's checks plus `identity.same_person` and `morph.differential`.
+/// On success `*report_out` receives a report to free with `passbild_report_free`.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_check_with_reference(
+    checker: *const passbild_checker,
+    document: *const u8,
+    document_len: usize,
+    live: *const u8,
+    live_len: usize,
+    report_out: *mut *mut passbild_report,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        if document.is_null() {
+            return Err(Failure::null("document"));
+        }
+        if live.is_null() {
+            return Err(Failure::null("live"));
+        }
+        if report_out.is_null() {
+            return Err(Failure::null("report_out"));
+        }
+        // SAFETY: each pointer points to its length of readable bytes by the header contract.
+        let (document, live) =
+            unsafe { (std::slice::from_raw_parts(document, document_len), std::slice::from_raw_parts(live, live_len)) };
+        deliver(checker.inner.check_with_reference(document, live)?, report_out)
+    })
+}
+
 /// Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
 /// `PASSBILD_PIXEL_FORMAT_*` layouts. The buffer must hold `stride * (height - 1) + width * bytes
 /// per pixel` bytes.

@@ -141,6 +141,28 @@ static void misuse(void) {
     error = NULL;
     expect_error_after(passbild_checker_check_pixels(checker, pixels, 0, 4, 12, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "zero");
 
+    /* A document against a live capture: NULLs refused, then the fixture against itself. */
+    error = NULL;
+    expect_error_after(passbild_checker_check_with_reference(checker, NULL, 10, garbage, sizeof garbage, &report, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "document");
+    error = NULL;
+    expect_error_after(passbild_checker_check_with_reference(checker, garbage, sizeof garbage, NULL, 10, &report, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "live");
+    EXPECT(report == untouched, "report_out written on failure");
+    size_t photo_len = 0;
+    unsigned char *photo = read_fixture("frll_034_de.jpg", &photo_len);
+    error = NULL;
+    EXPECT(passbild_checker_check_with_reference(checker, photo, photo_len, photo, photo_len, &report, &error) ==
+               PASSBILD_STATUS_OK,
+           "with reference");
+    free(photo);
+    size_t reference_count = 0;
+    EXPECT(passbild_report_check_count(report, &reference_count) == PASSBILD_STATUS_OK && reference_count >= 2, "count");
+    passbild_check last;
+    EXPECT(passbild_report_check(report, reference_count - 1, &last) == PASSBILD_STATUS_OK, "last check");
+    EXPECT(strcmp(last.id, "morph.differential") == 0 && last.status == PASSBILD_CHECK_STATUS_PASS && last.value < 0.05,
+           "morph.differential of a photo against itself: %s %u %g", last.id, last.status, last.value);
+    passbild_report_free(report);
+    report = untouched;
+
     /* A real report, then its accessors misused. */
     report = check_fixture(checker, "lisa3.jpg");
     size_t count = 0;

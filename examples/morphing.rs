@@ -1,0 +1,281 @@
+//! Builds the morphing evaluation set from FRLL and measures the detectors on it, writing
+//! docs/morphing.md (regenerate on purpose, review the diff, commit):
+//!     cargo run --release --example morphing [-- --out DIR]
+//! With `--out DIR` it also saves every document photo (bona fide and morph) as JPEG 90 with a
+//! manifest.csv, the material for training.
+//!
+//! The set: each FRLL neutral photo, cut to 35:45, is a bona fide document; the same person's
+//! smiling photo (same session) is the trusted live capture. Identities are split by number into
+//! train (about 60 %) and test; morph pairs stay within one split and one gender, each identity
+//! with its nearest other by the dlib embedding (the dangerous pairs). Every morph is attacked
+//! with the live capture of each contributor.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use image::RgbImage;
+use passbild::edits::{parse_tem, passport_crop};
+use passbild::imaging::{Point, Pyramid};
+use passbild::models::face_embedding::{Embedding, FaceEmbedder};
+use passbild::morph::post::{PostProcess, apply};
+use passbild::morph::{Contributor, MorphKind, morph};
+use passbild::{Checker, ModelSource, Profile};
+use rayon::prelude::*;
+
+/// How each morph variant is made. `held_out` variants are never used for training.
+struct Variant {
+    name: &'static str,
+    kind: MorphKind,
+    blend: f32,
+    post: &'static [PostProcess],
+    held_out: bool,
+}
+
+const VARIANTS: &[Variant] = &[
+    Variant { name: "complete-0.5", kind: MorphKind::Complete, blend: 0.5, post: &[], held_out: false },
+    Variant { name: "complete-0.3", kind: MorphKind::Complete, blend: 0.3, post: &[], held_out: false },
+    Variant { name: "spliced-0.5", kind: MorphKind::Spliced, blend: 0.5, post: &[], held_out: false },
+    Variant {
+        name: "spliced-0.5-sharpened-jpeg75",
+        kind: MorphKind::Spliced,
+        blend: 0.5,
+        post: &[PostProcess::Sharpen { amount: 0.6 }, PostProcess::Jpeg { quality: 75 }],
+        held_out: false,
+    },
+    Variant {
+        name: "spliced-0.5-print-scan",
+        kind: MorphKind::Spliced,
+        blend: 0.5,
+        post: &[PostProcess::PrintScan { seed: 1 }],
+        held_out: true,
+    },
+];
+
+struct Person {
+    id: String,
+    gender: String,
+    document: RgbImage,
+    landmarks: Vec<Point>,
+    document_embedding: Embedding,
+    live_embedding: Embedding,
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let frll = root.join("../shared/datasets/frll");
+    let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
+    let checker = Checker::builder().profile(Profile::built_in("icao").unwrap()).threads(2).build().unwrap();
+    let embedder = FaceEmbedder::load(&ModelSource::Embedded).unwrap();
+    let started = std::time::Instant::now();
+
+    let labels = std::fs::read_to_string(frll.join("labels.csv")).unwrap();
+    let genders: BTreeMap<String, String> = labels
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .map(|cells| (cells[1].to_string(), cells[5].to_string()))
+        .collect();
+    let embed = |image: &RgbImage| -> Option<(Vec<Point>, Embedding)> {
+        let analysis = checker.analyse_image(&image.clone().into()).ok()?;
+        let face = analysis.face.ok()?;
+        let landmarks = (0..face.mesh.points.len()).map(|i| face.mesh.point(i)).collect();
+        Some((landmarks, embedder.run(&Pyramid::new(image.clone()), &face.mesh).ok()?))
+    };
+    let mut people: Vec<Person> = genders
+        .par_iter()
+        .filter_map(|(id, gender)| {
+            let neutral = image::open(frll.join(format!("neutral_front/{id}_03.jpg"))).ok()?.to_rgb8();
+            let tem = parse_tem(&std::fs::read_to_string(frll.join(format!("neutral_front/{id}_03.tem"))).ok()?)?;
+            let document = passport_crop(&neutral, &tem)?;
+            let smiling = image::open(frll.join(format!("smiling_front/{id}_08.jpg"))).ok()?.to_rgb8();
+            let (landmarks, document_embedding) = embed(&document)?;
+            let (_, live_embedding) = embed(&smiling)?;
+            Some(Person {
+                id: id.clone(),
+                gender: gender.clone(),
+                document,
+                landmarks,
+                document_embedding,
+                live_embedding,
+            })
+        })
+        .collect();
+    people.sort_by(|a, b| a.id.cmp(&b.id));
+    let split_of = |person: &Person| if person.id.parse::<u32>().unwrap_or(0) % 5 < 3 { "train" } else { "test" };
+
+    // Each identity with its nearest other of the same gender and split; a pair once.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, person) in people.iter().enumerate() {
+        let nearest = people
+            .iter()
+            .enumerate()
+            .filter(|(j, other)| *j != i && other.gender == person.gender && split_of(other) == split_of(person))
+            .min_by(|(_, a), (_, b)| {
+                let d = |o: &Person| person.document_embedding.distance(&o.document_embedding);
+                d(a).total_cmp(&d(b))
+            });
+        if let Some((j, _)) = nearest {
+            let pair = (i.min(j), i.max(j));
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+    }
+
+    // Attempts: (variant or "bona fide", split, document-vs-live distance).
+    let mut attempts: Vec<(&str, &str, f32)> =
+        people.iter().map(|p| ("bona fide", split_of(p), p.document_embedding.distance(&p.live_embedding))).collect();
+    let mut manifest = String::from("file,split,variant,first,second\n");
+    let save = |name: &str, image: &RgbImage| {
+        if let Some(dir) = &out_dir {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(name), passbild::edits::jpeg_bytes(image, 90)).unwrap();
+        }
+    };
+    for person in &people {
+        let name = format!("bona_fide_{}.jpg", person.id);
+        save(&name, &person.document);
+        writeln!(manifest, "{name},{},bona fide,{},", split_of(person), person.id).unwrap();
+    }
+    for variant in VARIANTS {
+        let made: Vec<(String, &str, [f32; 2])> = pairs
+            .par_iter()
+            .filter_map(|&(i, j)| {
+                let (a, b) = (&people[i], &people[j]);
+                let first = Contributor { image: &a.document, landmarks: &a.landmarks };
+                let second = Contributor { image: &b.document, landmarks: &b.landmarks };
+                let mut image = morph(first, second, variant.blend, variant.kind).ok()?.image;
+                for &step in variant.post {
+                    image = apply(&image, step);
+                }
+                let name = format!("morph_{}_{}_{}.jpg", variant.name, a.id, b.id);
+                save(&name, &image);
+                let (_, embedding) = embed(&image)?;
+                let distances = [embedding.distance(&a.live_embedding), embedding.distance(&b.live_embedding)];
+                Some((name, split_of(a), distances))
+            })
+            .collect();
+        for (name, split, distances) in made {
+            writeln!(manifest, "{name},{split},{},,", variant.name).unwrap();
+            attempts.extend(distances.map(|d| (variant.name, split, d)));
+        }
+    }
+    if let Some(dir) = &out_dir {
+        std::fs::write(dir.join("manifest.csv"), manifest).unwrap();
+    }
+
+    let mut doc = String::new();
+    writeln!(doc, "# Morphing attack detection: measured figures\n").unwrap();
+    writeln!(
+        doc,
+        "Generated by `cargo run --release --example morphing` ({:.0} s); regenerate on purpose.\n",
+        started.elapsed().as_secs_f64()
+    )
+    .unwrap();
+    let count = |split: &str| people.iter().filter(|p| split_of(p) == split).count();
+    let pair_count = |split: &str| pairs.iter().filter(|(i, _)| split_of(&people[*i]) == split).count();
+    writeln!(
+        doc,
+        "Data: FRLL, {} identities ({} train, {} test), the neutral photo cut to 35:45 as the document and \
+         the smiling photo of the same session as the live capture. {} morph pairs ({} train, {} test), \
+         same gender, each identity with its nearest other by embedding. Each morph is presented with the \
+         live capture of each of its two contributors, so a variant has two attempts per pair.\n",
+        people.len(),
+        count("train"),
+        count("test"),
+        pairs.len(),
+        pair_count("train"),
+        pair_count("test")
+    )
+    .unwrap();
+    writeln!(doc, "## Differential baseline: identity distance only (test split)\n").unwrap();
+    writeln!(
+        doc,
+        "The score is the dlib embedding distance between document and live capture; no training. A \
+         morph sits further from each contributor than the contributor's own photo does. The thresholds \
+         for BSCER 1 % and 10 % are set on the train split's bona fide attempts (48: 1 % is their \
+         largest distance) and applied to the test split; the test BSCER they give is in the first \
+         row. The D-EER is computed on the test split alone.\n"
+    )
+    .unwrap();
+    let bona_fide: Vec<f32> =
+        attempts.iter().filter(|(v, s, _)| *v == "bona fide" && *s == "test").map(|a| a.2).collect();
+    let train_bona_fide: Vec<f32> =
+        attempts.iter().filter(|(v, s, _)| *v == "bona fide" && *s == "train").map(|a| a.2).collect();
+    let at_bscer = |rate: f64| quantile(&train_bona_fide, 1.0 - rate);
+    let test_bscer = |threshold: f32| {
+        100.0 * bona_fide.iter().filter(|&&s| s > threshold).count() as f64 / bona_fide.len().max(1) as f64
+    };
+    writeln!(doc, "| variant | seen in training | attempts | APCER at BSCER 1 % | APCER at BSCER 10 % | D-EER |")
+        .unwrap();
+    writeln!(doc, "|---|---|---|---|---|---|").unwrap();
+    writeln!(
+        doc,
+        "| bona fide (BSCER on test) | | {} | {:.1} % | {:.1} % | |",
+        bona_fide.len(),
+        test_bscer(at_bscer(0.01)),
+        test_bscer(at_bscer(0.10))
+    )
+    .unwrap();
+    for variant in VARIANTS {
+        let scores: Vec<f32> =
+            attempts.iter().filter(|(v, s, _)| *v == variant.name && *s == "test").map(|a| a.2).collect();
+        let apcer = |threshold: f32| {
+            100.0 * scores.iter().filter(|&&s| s <= threshold).count() as f64 / scores.len().max(1) as f64
+        };
+        writeln!(
+            doc,
+            "| {} | {} | {} | {:.1} % | {:.1} % | {:.1} % |",
+            variant.name,
+            if variant.held_out { "no" } else { "yes" },
+            scores.len(),
+            apcer(at_bscer(0.01)),
+            apcer(at_bscer(0.10)),
+            equal_error_rate(&bona_fide, &scores)
+        )
+        .unwrap();
+    }
+    writeln!(
+        doc,
+        "\nThresholds from the train split: {:.3} for BSCER 1 %, {:.3} for BSCER 10 %. The profiles' \
+         `morph.differential` bound is the first, rounded up.",
+        at_bscer(0.01),
+        at_bscer(0.10)
+    )
+    .unwrap();
+    let range = |variant: &str, split: &str| {
+        let scores: Vec<f32> = attempts.iter().filter(|(v, s, _)| *v == variant && *s == split).map(|a| a.2).collect();
+        format!("{:.2}-{:.2}", quantile(&scores, 0.0), quantile(&scores, 1.0))
+    };
+    writeln!(
+        doc,
+        "Distances on the test split: bona fide {}, complete-0.5 morphs {}, complete-0.3 morphs {}.",
+        range("bona fide", "test"),
+        range("complete-0.5", "test"),
+        range("complete-0.3", "test")
+    )
+    .unwrap();
+    std::fs::write(root.join("docs/morphing.md"), doc).unwrap();
+}
+
+/// The value below which `q` of `values` lie (nearest rank).
+fn quantile(values: &[f32], q: f64) -> f32 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    sorted[((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
+}
+
+/// The rate at which bona fide attempts flagged (score above the threshold) equals morphs missed
+/// (score at or below it), in per cent, over every threshold the scores offer.
+fn equal_error_rate(bona_fide: &[f32], morphs: &[f32]) -> f64 {
+    let mut best = (f64::MAX, 0.0);
+    for &threshold in bona_fide.iter().chain(morphs) {
+        let bscer = bona_fide.iter().filter(|&&s| s > threshold).count() as f64 / bona_fide.len().max(1) as f64;
+        let apcer = morphs.iter().filter(|&&s| s <= threshold).count() as f64 / morphs.len().max(1) as f64;
+        if (bscer - apcer).abs() < best.0 {
+            best = ((bscer - apcer).abs(), 50.0 * (bscer + apcer));
+        }
+    }
+    best.1
+}
