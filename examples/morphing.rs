@@ -2,7 +2,8 @@
 //! docs/morphing.md (regenerate on purpose, review the diff, commit):
 //!     cargo run --release --example morphing [-- --out DIR]
 //! With `--out DIR` it also saves every document photo (bona fide and morph) as JPEG 90 with a
-//! manifest.csv, the material for training.
+//! manifest.csv, the material for training; with `--features FILE` it writes the texture features
+//! (`passbild::morph::features`) of every document photo, after the same JPEG 90, as CSV.
 //!
 //! The set: each FRLL neutral photo, cut to 35:45, is a bona fide document; the same person's
 //! smiling photo (same session) is the trusted live capture. Identities are split by number into
@@ -16,8 +17,10 @@ use std::path::PathBuf;
 
 use image::RgbImage;
 use passbild::edits::{parse_tem, passport_crop};
+use passbild::face_image::FaceImage;
 use passbild::imaging::{Point, Pyramid};
 use passbild::models::face_embedding::{Embedding, FaceEmbedder};
+use passbild::morph::features::{FEATURE_COUNT, texture_features};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, MorphKind, morph};
 use passbild::{Checker, ModelSource, Profile};
@@ -29,25 +32,58 @@ struct Variant {
     kind: MorphKind,
     blend: f32,
     post: &'static [PostProcess],
+    /// Names `post` for the feature file; bona fide photos get each post-processing too, so a
+    /// detector cannot learn the post-processing instead of the morph.
+    post_name: &'static str,
     held_out: bool,
 }
 
+/// The post-processings of the variants, applied to bona fide photos as well.
+const POSTS: &[(&str, &[PostProcess])] = &[
+    ("none", &[]),
+    ("sharpened-jpeg75", &[PostProcess::Sharpen { amount: 0.6 }, PostProcess::Jpeg { quality: 75 }]),
+    ("print-scan", &[PostProcess::PrintScan { seed: 1 }]),
+];
+
 const VARIANTS: &[Variant] = &[
-    Variant { name: "complete-0.5", kind: MorphKind::Complete, blend: 0.5, post: &[], held_out: false },
-    Variant { name: "complete-0.3", kind: MorphKind::Complete, blend: 0.3, post: &[], held_out: false },
-    Variant { name: "spliced-0.5", kind: MorphKind::Spliced, blend: 0.5, post: &[], held_out: false },
+    Variant {
+        name: "complete-0.5",
+        kind: MorphKind::Complete,
+        blend: 0.5,
+        post: &[],
+        post_name: "none",
+        held_out: false,
+    },
+    Variant {
+        name: "complete-0.3",
+        kind: MorphKind::Complete,
+        blend: 0.3,
+        post: &[],
+        post_name: "none",
+        held_out: false,
+    },
+    Variant {
+        name: "spliced-0.5",
+        kind: MorphKind::Spliced,
+        blend: 0.5,
+        post: &[],
+        post_name: "none",
+        held_out: false,
+    },
     Variant {
         name: "spliced-0.5-sharpened-jpeg75",
         kind: MorphKind::Spliced,
         blend: 0.5,
-        post: &[PostProcess::Sharpen { amount: 0.6 }, PostProcess::Jpeg { quality: 75 }],
+        post: POSTS[1].1,
+        post_name: POSTS[1].0,
         held_out: false,
     },
     Variant {
         name: "spliced-0.5-print-scan",
         kind: MorphKind::Spliced,
         blend: 0.5,
-        post: &[PostProcess::PrintScan { seed: 1 }],
+        post: POSTS[2].1,
+        post_name: POSTS[2].0,
         held_out: true,
     },
 ];
@@ -65,6 +101,7 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let frll = root.join("../shared/datasets/frll");
     let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
+    let features_out = std::env::args().skip_while(|a| a != "--features").nth(1).map(PathBuf::from);
     let checker = Checker::builder().profile(Profile::built_in("icao").unwrap()).threads(2).build().unwrap();
     let embedder = FaceEmbedder::load(&ModelSource::Embedded).unwrap();
     let started = std::time::Instant::now();
@@ -164,6 +201,47 @@ fn main() {
     if let Some(dir) = &out_dir {
         std::fs::write(dir.join("manifest.csv"), manifest).unwrap();
     }
+    if let Some(path) = &features_out {
+        // (name, split, variant, post-processing, photo)
+        let mut rows: Vec<(String, &str, &str, &str, RgbImage)> = Vec::new();
+        for person in &people {
+            for &(post_name, post) in POSTS {
+                let image = post.iter().fold(person.document.clone(), |image, &step| apply(&image, step));
+                rows.push((
+                    format!("bona_fide_{}_{post_name}", person.id),
+                    split_of(person),
+                    "bona fide",
+                    post_name,
+                    image,
+                ));
+            }
+        }
+        for variant in VARIANTS {
+            for &(i, j) in &pairs {
+                let (a, b) = (&people[i], &people[j]);
+                let first = Contributor { image: &a.document, landmarks: &a.landmarks };
+                let second = Contributor { image: &b.document, landmarks: &b.landmarks };
+                let Ok(made) = morph(first, second, variant.blend, variant.kind) else { continue };
+                let image = variant.post.iter().fold(made.image, |image, &step| apply(&image, step));
+                let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
+                rows.push((name, split_of(a), variant.name, variant.post_name, image));
+            }
+        }
+        let lines: Vec<String> = rows
+            .par_iter()
+            .filter_map(|(name, split, variant, post, image)| {
+                let saved = apply(image, PostProcess::Jpeg { quality: 90 });
+                let analysis = checker.analyse_image(&saved.clone().into()).ok()?;
+                let face = analysis.face.ok()?;
+                let face_image =
+                    FaceImage::new(&Pyramid::new(saved), &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
+                let values: Vec<String> = texture_features(&face_image).iter().map(|v| v.to_string()).collect();
+                Some(format!("{name},{split},{variant},{post},{}", values.join(",")))
+            })
+            .collect();
+        let header: Vec<String> = (0..FEATURE_COUNT).map(|k| format!("f{k}")).collect();
+        std::fs::write(path, format!("file,split,variant,post,{}\n{}\n", header.join(","), lines.join("\n"))).unwrap();
+    }
 
     let mut doc = String::new();
     writeln!(doc, "# Morphing attack detection: measured figures\n").unwrap();
@@ -254,6 +332,12 @@ fn main() {
         range("bona fide", "test"),
         range("complete-0.5", "test"),
         range("complete-0.3", "test")
+    )
+    .unwrap();
+    writeln!(
+        doc,
+        "\n## Single-image detection\n\nNot shipped yet. The first study (texture features and a logistic \
+         regression, trained by `training/smad/train.py`) is in [morphing_smad.md](morphing_smad.md)."
     )
     .unwrap();
     std::fs::write(root.join("docs/morphing.md"), doc).unwrap();

@@ -80,3 +80,28 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     let hidden = apply(&apply(&spliced.image, PostProcess::Sharpen { amount: 0.5 }), PostProcess::Jpeg { quality: 80 });
     assert_eq!(landmarks(&hidden).len(), 468);
 }
+
+#[test]
+fn blending_two_faces_lowers_the_fine_skin_texture() {
+    use passbild::face_image::FaceImage;
+    use passbild::morph::features::texture_features;
+    let features = |image: &image::RgbImage| {
+        let face = checker("icao").analyse_image(&image.clone().into()).unwrap().face.unwrap();
+        let face_image =
+            FaceImage::new(&Pyramid::new(image.clone()), &face.mesh, &face.right_eye, &face.left_eye, &face.head)
+                .unwrap();
+        texture_features(&face_image)
+    };
+    let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
+    let (first_points, second_points) = (landmarks(&first_image), landmarks(&second_image));
+    let morphed = morph(
+        Contributor { image: &first_image, landmarks: &first_points },
+        Contributor { image: &second_image, landmarks: &second_points },
+        0.5,
+        MorphKind::Complete,
+    )
+    .unwrap();
+    let (first, second, blended) = (features(&first_image), features(&second_image), features(&morphed.image));
+    // Feature 0: the finest band's energy on bare skin.
+    assert!(blended[0] < first[0].min(second[0]), "skin detail {} vs {} and {}", blended[0], first[0], second[0]);
+}
