@@ -13,6 +13,7 @@
 //! A [`Checker`] loads the models once; it is `Send + Sync`, so one checker serves any number of
 //! threads. Batches run on the checker's own thread pool, never on rayon's global one.
 
+pub mod capture;
 pub mod checks;
 pub mod colour;
 pub mod decode;

@@ -193,6 +193,10 @@ pub struct Profile {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// Check IDs that are optional criteria: best-capture selection (`passbild::capture`) counts
+    /// them only after the mandatory ones, which are all the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional: Vec<String>,
     #[serde(default)]
     pub image: ImageRules,
     #[serde(default)]
@@ -240,7 +244,7 @@ impl Profile {
         })?;
         let profile: Profile =
             toml::from_str(text).map_err(|e| Error::InvalidProfile(format!("built-in {name}: {e}")))?;
-        Ok(profile)
+        profile.validated()
     }
 
     /// A user profile in TOML. With `base = "<built-in name>"` its tables override the base's
@@ -250,7 +254,10 @@ impl Profile {
         let invalid = |e: &dyn std::fmt::Display| Error::InvalidProfile(e.to_string());
         let mut overrides: toml::Table = toml::from_str(text).map_err(|e| invalid(&e))?;
         let base_name = match overrides.remove("base") {
-            None => return overrides.try_into().map_err(|e: toml::de::Error| invalid(&e)),
+            None => {
+                let profile: Profile = overrides.try_into().map_err(|e: toml::de::Error| invalid(&e))?;
+                return profile.validated();
+            }
             Some(toml::Value::String(name)) => name,
             Some(other) => return Err(invalid(&format!("`base` must be a profile name, not {other:?}"))),
         };
@@ -258,7 +265,18 @@ impl Profile {
         let mut merged = toml::Table::try_from(&base).map_err(|e| invalid(&e))?;
         merge(&mut merged, overrides);
         let profile: Profile = merged.try_into().map_err(|e: toml::de::Error| invalid(&e))?;
-        Ok(profile)
+        profile.validated()
+    }
+
+    /// Refuses `optional` entries that name no check, so a misspelt ID cannot silently count as
+    /// mandatory.
+    fn validated(self) -> Result<Profile> {
+        let known =
+            |id: &str| crate::report::ids::ALL.contains(&id) || crate::report::ids::WITH_REFERENCE.contains(&id);
+        match self.optional.iter().find(|id| !known(id)) {
+            Some(unknown) => Err(Error::InvalidProfile(format!("`optional` names an unknown check {unknown:?}"))),
+            None => Ok(self),
+        }
     }
 
     pub fn from_toml_file(path: &std::path::Path) -> Result<Profile> {
