@@ -15,7 +15,7 @@ pub fn best_capture(captures: &[Report], profile: &Profile) -> Option<usize> {
                 report
                     .checks
                     .iter()
-                    .filter(|c| c.status == Status::Pass && profile.optional.iter().any(|id| *id == c.id) == optional)
+                    .filter(|c| c.status == Status::Pass && profile.optional.contains(&c.id) == optional)
                     .count()
             };
             (passed(false), passed(true), *index)
