@@ -1,5 +1,5 @@
 //! Per-stage and whole-pipeline timings on a 1244x1600 JPEG (a compliant FRLL-derived fixture),
-//! one thread, the photographic/background/subject measurements per family, plus a batch of 16 on one and two threads and the models' load time.
+//! one thread, the photographic/background/subject measurements per family, plus a batch of 16 on one and two threads, the models' load time and live guidance per camera frame.
 //!     cargo bench --bench pipeline
 
 use std::hint::black_box;
@@ -114,5 +114,27 @@ fn whole(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages, whole);
+/// Live guidance on a 640x480 camera frame (the fixture scaled to the frame's height, centred on
+/// grey): a followed face (face mesh and one eye's iris model) and a first frame (with detection).
+fn live(c: &mut Criterion) {
+    let photo = image::load_from_memory(&photo()).unwrap().to_rgb8();
+    let scaled = image::imageops::resize(&photo, 373, 480, image::imageops::FilterType::Triangle);
+    let mut frame = image::RgbImage::from_pixel(640, 480, image::Rgb([128, 128, 128]));
+    image::imageops::overlay(&mut frame, &scaled, (640 - 373) / 2, 0);
+    let checker = checker(1);
+    let process = |session: &mut passbild::live::LiveSession| {
+        session.process(black_box(frame.as_raw()), 640, 480, 640 * 3, passbild::PixelFormat::Rgb8).unwrap()
+    };
+    let mut group = c.benchmark_group("live");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("frame_640x480_followed", |b| {
+        let mut session = checker.live_session();
+        process(&mut session);
+        b.iter(|| assert!(process(&mut session).tracked))
+    });
+    group.bench_function("frame_640x480_first", |b| b.iter(|| process(&mut checker.live_session())));
+    group.finish();
+}
+
+criterion_group!(benches, stages, whole, live);
 criterion_main!(benches);

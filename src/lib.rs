@@ -23,6 +23,7 @@ pub mod face_image;
 pub mod ffi;
 pub mod head;
 pub mod imaging;
+pub mod live;
 pub mod models;
 pub mod morph;
 pub mod overlay;
@@ -233,6 +234,11 @@ impl Checker {
                 })
                 .collect()
         })
+    }
+
+    /// A live session for one camera: frame by frame guidance with the profile's pose limits.
+    pub fn live_session(&self) -> live::LiveSession<'_> {
+        live::LiveSession::new(&self.models, self.limits, live::LiveTarget::for_profile(&self.profile))
     }
 
     /// Checks a document photo and compares it with a trusted live capture of the applicant (a

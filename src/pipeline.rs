@@ -21,7 +21,7 @@ use crate::pose::HeadPose;
 use crate::scene::Scene;
 
 /// Below this Face Mesh presence the crop holds no usable face.
-const MIN_MESH_PRESENCE: f32 = 0.5;
+pub(crate) const MIN_MESH_PRESENCE: f32 = 0.5;
 
 /// Everything measured on one photo.
 #[derive(Debug, Clone)]

@@ -1,0 +1,305 @@
+//! Live guidance while the camera runs (self-service terminals, the mobile capture kit): per
+//! frame, where the face is, how large and how turned, whether the eyes are open and the light
+//! is right, and one short hint. A session keeps the last face between frames, so a frame costs
+//! the face mesh alone; detection runs on the first frame and whenever the mesh loses the face.
+//! The full check runs on the capture the operator keeps (see `capture::best_capture`).
+
+use serde::Serialize;
+
+use crate::colour;
+use crate::decode::{self, DecodeLimits, PixelFormat};
+use crate::error::Result;
+use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
+use crate::models::Models;
+use crate::models::face_mesh::{FaceMesh, MeshLandmarks, index};
+use crate::models::iris::{Eye, IrisModel};
+use crate::pipeline::MIN_MESH_PRESENCE;
+use crate::pose::{HeadPose, PoseAngles};
+use crate::profile::{Profile, Range};
+use crate::report::Language;
+
+/// Where the face should be in the camera frame, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LiveTarget {
+    /// Inter-eye distance as a share of the frame width: below the first, "move closer".
+    pub inter_eye_share: (f32, f32),
+    /// How far the eye midpoint may lie from the frame's vertical centre line, as a share of the
+    /// width.
+    pub max_centre_offset: f32,
+    /// The eye line's height from the top, as a share of the frame height.
+    pub eye_line_share: (f32, f32),
+    /// Largest yaw, pitch and roll in degrees (from the profile's pose ranges).
+    pub max_yaw: f64,
+    pub max_pitch: f64,
+    pub max_roll: f64,
+    /// Smallest eyelid gap over the eye's width, the smaller of the two eyes.
+    pub min_eye_aspect: f32,
+    /// Mean luma (0..255) at the face mesh's points.
+    pub face_luma: (f32, f32),
+}
+
+impl LiveTarget {
+    /// Pose limits from the profile; framing and light as a passport photo's 35:45 crop of a 4:3
+    /// frame needs them.
+    pub fn for_profile(profile: &Profile) -> LiveTarget {
+        let limit = |range: &Option<Range>, default: f64| {
+            range
+                .as_ref()
+                .filter(|r| r.enabled)
+                .map_or(default, |r| r.max.unwrap_or(default).abs().min(r.min.map_or(f64::MAX, f64::abs)))
+        };
+        LiveTarget {
+            inter_eye_share: (0.12, 0.26),
+            max_centre_offset: 0.08,
+            eye_line_share: (0.30, 0.55),
+            max_yaw: limit(&profile.pose.yaw, 8.0),
+            max_pitch: limit(&profile.pose.pitch, 8.0),
+            max_roll: limit(&profile.pose.roll, 8.0),
+            min_eye_aspect: 0.2,
+            face_luma: (70.0, 210.0),
+        }
+    }
+}
+
+/// What a frame shows of the face.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LiveFace {
+    pub eye_midpoint: Point,
+    pub inter_eye_distance_px: f32,
+    pub pose: Option<PoseAngles>,
+    /// Widest eyelid gap over eye width (iris model), the smaller of the two eyes' latest values.
+    pub eye_aspect: f32,
+    /// Mean luma (0..255) at the mesh points.
+    pub face_luma: f32,
+}
+
+/// The one thing the person in front of the camera should do next; `Ready` when nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hint {
+    NoFace,
+    MoveCloser,
+    MoveBack,
+    /// To the person's own left (the picture's right; the camera is not mirrored).
+    MoveLeft,
+    MoveRight,
+    MoveUp,
+    MoveDown,
+    /// Turn the head towards the person's own left.
+    TurnLeft,
+    TurnRight,
+    ChinUp,
+    ChinDown,
+    StraightenHead,
+    OpenEyes,
+    MoreLight,
+    LessLight,
+    Ready,
+}
+
+impl Hint {
+    pub fn text(self, language: Language) -> &'static str {
+        let (en, de) = match self {
+            Hint::NoFace => ("no face in view", "kein Gesicht im Bild"),
+            Hint::MoveCloser => ("move closer", "näher herankommen"),
+            Hint::MoveBack => ("move back", "etwas zurücktreten"),
+            Hint::MoveLeft => ("move to your left", "nach links bewegen"),
+            Hint::MoveRight => ("move to your right", "nach rechts bewegen"),
+            Hint::MoveUp => ("raise the camera or sit up", "Kamera höher oder aufrechter sitzen"),
+            Hint::MoveDown => ("lower the camera or sit lower", "Kamera tiefer oder tiefer sitzen"),
+            Hint::TurnLeft => ("turn your head a little to your left", "Kopf etwas nach links drehen"),
+            Hint::TurnRight => ("turn your head a little to your right", "Kopf etwas nach rechts drehen"),
+            Hint::ChinUp => ("raise your chin a little", "Kinn etwas anheben"),
+            Hint::ChinDown => ("lower your chin a little", "Kinn etwas senken"),
+            Hint::StraightenHead => ("hold your head straight", "Kopf gerade halten"),
+            Hint::OpenEyes => ("open your eyes", "Augen öffnen"),
+            Hint::MoreLight => ("too dark: more light on the face", "zu dunkel: mehr Licht auf das Gesicht"),
+            Hint::LessLight => ("too bright: less light on the face", "zu hell: weniger Licht auf das Gesicht"),
+            Hint::Ready => ("hold still", "stillhalten"),
+        };
+        match language {
+            Language::En => en,
+            Language::De => de,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LiveFrame {
+    pub face: Option<LiveFace>,
+    pub hint: Hint,
+    /// True when the face was followed from the previous frame (no detection ran).
+    pub tracked: bool,
+}
+
+/// Follows one person across camera frames. Not `Sync`: one session per camera.
+pub struct LiveSession<'a> {
+    models: &'a Models,
+    limits: DecodeLimits,
+    target: LiveTarget,
+    last_crop: Option<RotatedRect>,
+    /// Eyelid gap over eye width per eye (subject's right, left), from the iris model, which
+    /// follows the lids where the face mesh barely moves. One eye per frame, in turn, to keep
+    /// a frame within budget.
+    eye_aspects: [Option<f32>; 2],
+    next_eye: usize,
+}
+
+impl<'a> LiveSession<'a> {
+    pub(crate) fn new(models: &'a Models, limits: DecodeLimits, target: LiveTarget) -> Self {
+        LiveSession { models, limits, target, last_crop: None, eye_aspects: [None; 2], next_eye: 0 }
+    }
+
+    pub fn target(&self) -> &LiveTarget {
+        &self.target
+    }
+
+    /// One camera frame: `height` rows of `width` pixels, `stride` bytes apart.
+    pub fn process(
+        &mut self,
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+        stride: usize,
+        format: PixelFormat,
+    ) -> Result<LiveFrame> {
+        let decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
+        let pyramid = Pyramid::new(decoded.image);
+        let followed = match self.last_crop {
+            Some(crop) => Some(self.models.mesh.run(&pyramid, crop)?).filter(|m| m.presence >= MIN_MESH_PRESENCE),
+            None => None,
+        };
+        let tracked = followed.is_some();
+        let mesh = match followed {
+            Some(mesh) => Some(mesh),
+            None => {
+                let faces = self.models.detector.detect(&pyramid)?;
+                match faces.iter().max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area())) {
+                    Some(face) => Some(self.models.mesh.run(&pyramid, FaceMesh::crop_for(face))?)
+                        .filter(|m| m.presence >= MIN_MESH_PRESENCE),
+                    None => None,
+                }
+            }
+        };
+        self.last_crop = mesh.as_ref().map(crop_around);
+        if !tracked {
+            self.eye_aspects = [None; 2];
+        }
+        if let Some(mesh) = &mesh {
+            let eye = self.next_eye;
+            self.eye_aspects[eye] = Some(self.eye_aspect(&pyramid, mesh, eye)?);
+            self.next_eye = 1 - eye;
+        }
+        let eye_aspect = self.eye_aspects.iter().flatten().copied().fold(f32::MAX, f32::min);
+        let face = mesh.map(|mesh| measure(&mesh, &pyramid, eye_aspect));
+        let hint = face.map_or(Hint::NoFace, |face| hint(&face, &self.target, width as f32, height as f32));
+        Ok(LiveFrame { face, hint, tracked })
+    }
+}
+
+impl LiveSession<'_> {
+    /// Eyelid gap over corner-to-corner width of one eye (0: the subject's right), by the iris model.
+    fn eye_aspect(&self, pyramid: &Pyramid, mesh: &MeshLandmarks, eye: usize) -> Result<f32> {
+        let (outer, inner) = if eye == 0 {
+            (mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER))
+        } else {
+            (mesh.point(index::LEFT_EYE_OUTER), mesh.point(index::LEFT_EYE_INNER))
+        };
+        let landmarks = if eye == 0 {
+            self.models.iris.run(pyramid, IrisModel::crop_for(outer, inner), Eye::SubjectRight)?
+        } else {
+            self.models.iris.run(pyramid, IrisModel::crop_for(inner, outer), Eye::SubjectLeft)?
+        };
+        Ok(landmarks.lid_gap_px() / outer.distance(inner).max(1.0))
+    }
+}
+
+/// The crop for the next frame: the landmarks' bounding box enlarged 1.5 times, turned level
+/// with the eyes, as MediaPipe tracks a face.
+fn crop_around(mesh: &MeshLandmarks) -> RotatedRect {
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &[x, y, _] in &mesh.points {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    let side = (x1 - x0).max(y1 - y0) * 1.5;
+    RotatedRect {
+        centre: Point::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+        width: side,
+        height: side,
+        angle: mesh.point(index::RIGHT_EYE_OUTER).angle_to(mesh.point(index::LEFT_EYE_OUTER)),
+    }
+}
+
+fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace {
+    let p = |i: usize| mesh.point(i);
+    let eye_centre = |outer: usize, inner: usize| p(outer).midpoint(p(inner));
+    let (right, left) = (
+        eye_centre(index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
+        eye_centre(index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
+    );
+    let sampler = Bilinear::new(pyramid.base());
+    let face_luma = mesh.points.iter().map(|&[x, y, _]| colour::luma(sampler.at(x - 0.5, y - 0.5))).sum::<f32>()
+        / mesh.points.len().max(1) as f32;
+    LiveFace {
+        eye_midpoint: right.midpoint(left),
+        inter_eye_distance_px: right.distance(left),
+        pose: HeadPose::fit(&mesh.points).map(|pose| pose.angles()),
+        eye_aspect,
+        face_luma,
+    }
+}
+
+/// The first thing out of place, in the order a person fixes them: distance, position, pose,
+/// eyes, light.
+fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
+    let ied_share = face.inter_eye_distance_px / width;
+    let centre_offset = (face.eye_midpoint.x - width / 2.0) / width;
+    let eye_line = face.eye_midpoint.y / height;
+    if ied_share < target.inter_eye_share.0 {
+        return Hint::MoveCloser;
+    }
+    if ied_share > target.inter_eye_share.1 {
+        return Hint::MoveBack;
+    }
+    if centre_offset < -target.max_centre_offset {
+        // On the picture's left: the person's right side; they move to their left.
+        return Hint::MoveLeft;
+    }
+    if centre_offset > target.max_centre_offset {
+        return Hint::MoveRight;
+    }
+    if eye_line < target.eye_line_share.0 {
+        return Hint::MoveDown;
+    }
+    if eye_line > target.eye_line_share.1 {
+        return Hint::MoveUp;
+    }
+    if let Some(pose) = face.pose {
+        // Yaw > 0: turned to the person's own right; pitch > 0: chin lowered.
+        if pose.yaw > target.max_yaw {
+            return Hint::TurnLeft;
+        }
+        if pose.yaw < -target.max_yaw {
+            return Hint::TurnRight;
+        }
+        if pose.pitch > target.max_pitch {
+            return Hint::ChinUp;
+        }
+        if pose.pitch < -target.max_pitch {
+            return Hint::ChinDown;
+        }
+        if pose.roll.abs() > target.max_roll {
+            return Hint::StraightenHead;
+        }
+    }
+    if face.eye_aspect < target.min_eye_aspect {
+        return Hint::OpenEyes;
+    }
+    if face.face_luma < target.face_luma.0 {
+        return Hint::MoreLight;
+    }
+    if face.face_luma > target.face_luma.1 {
+        return Hint::LessLight;
+    }
+    Hint::Ready
+}
