@@ -67,6 +67,38 @@
  */
 #define PASSBILD_PIXEL_FORMAT_GREY8 4
 
+#define PASSBILD_HINT_NO_FACE 0
+
+#define PASSBILD_HINT_MOVE_CLOSER 1
+
+#define PASSBILD_HINT_MOVE_BACK 2
+
+#define PASSBILD_HINT_MOVE_LEFT 3
+
+#define PASSBILD_HINT_MOVE_RIGHT 4
+
+#define PASSBILD_HINT_MOVE_UP 5
+
+#define PASSBILD_HINT_MOVE_DOWN 6
+
+#define PASSBILD_HINT_TURN_LEFT 7
+
+#define PASSBILD_HINT_TURN_RIGHT 8
+
+#define PASSBILD_HINT_CHIN_UP 9
+
+#define PASSBILD_HINT_CHIN_DOWN 10
+
+#define PASSBILD_HINT_STRAIGHTEN_HEAD 11
+
+#define PASSBILD_HINT_OPEN_EYES 12
+
+#define PASSBILD_HINT_MORE_LIGHT 13
+
+#define PASSBILD_HINT_LESS_LIGHT 14
+
+#define PASSBILD_HINT_READY 15
+
 /**
  * Messages in English.
  */
@@ -202,9 +234,46 @@ typedef struct passbild_checker passbild_checker;
 typedef struct passbild_error passbild_error;
 
 /**
+ * Follows one person across the frames of one camera. Use it from one thread at a time; it may
+ * outlive the checker it was made from.
+ */
+typedef struct passbild_live_session passbild_live_session;
+
+/**
  * The report on one photo; free with `passbild_report_free`.
  */
 typedef struct passbild_report passbild_report;
+
+/**
+ * What one frame shows. Without a face (`has_face` 0) only `hint` and `tracked` mean anything.
+ * Pose angles are NaN when the pose could not be fitted. Flags are 0 or 1 bytes rather than
+ * `bool`, which C#, JNA and C89 marshal differently.
+ */
+typedef struct {
+  uint8_t has_face;
+  /**
+   * 1 when the face was followed from the previous frame (no detection ran).
+   */
+  uint8_t tracked;
+  /**
+   * One of `PASSBILD_HINT_*`; `passbild_live_hint_text` gives its words.
+   */
+  uint32_t hint;
+  float eye_midpoint_x;
+  float eye_midpoint_y;
+  float inter_eye_distance_px;
+  double yaw_deg;
+  double pitch_deg;
+  double roll_deg;
+  /**
+   * Widest eyelid gap over the eye's width, the smaller eye.
+   */
+  float eye_aspect;
+  /**
+   * Mean luma 0..255 at the face mesh's points.
+   */
+  float face_luma;
+} passbild_live_frame;
 
 /**
  * One check of a report. Strings are owned by the report and valid until `passbild_report_free`.
@@ -353,6 +422,51 @@ passbild_status passbild_checker_check_pixels(const passbild_checker *checker,
                                               uint32_t format,
                                               passbild_report **report_out,
                                               passbild_error **error_out);
+
+/**
+ * Starts a live session with the checker's models and profile (pose limits). Free it with
+ * `passbild_live_session_free`.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_live_session_new(const passbild_checker *checker,
+                                          passbild_live_session **session_out,
+                                          passbild_error **error_out);
+
+/**
+ * One camera frame in one of the `PASSBILD_PIXEL_FORMAT_*` layouts, rows `stride` bytes apart
+ * (the buffer holds `stride * (height - 1) + width * bytes per pixel` bytes).
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe; `session`
+ * is not used by another thread during the call.
+ */
+passbild_status passbild_live_session_process(passbild_live_session *session,
+                                              const uint8_t *pixels,
+                                              uint32_t width,
+                                              uint32_t height,
+                                              size_t stride,
+                                              uint32_t format,
+                                              passbild_live_frame *frame_out,
+                                              passbild_error **error_out);
+
+/**
+ * The words of a hint in `language` (`PASSBILD_LANGUAGE_*`), copied into `buffer` with its NUL;
+ * `needed_out` (may be NULL) receives the size needed.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_live_hint_text(uint32_t hint,
+                                        uint32_t language_code,
+                                        char *buffer,
+                                        size_t buffer_len,
+                                        size_t *needed_out);
+
+/**
+ * Frees a session; NULL is ignored.
+ * # Safety
+ * `session` is NULL or came from `passbild_live_session_new` and is not used afterwards.
+ */
+void passbild_live_session_free(passbild_live_session *session);
 
 /**
  * The overall verdict: fail if any check fails, else not assessed if any check could not be

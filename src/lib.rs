@@ -237,8 +237,8 @@ impl Checker {
     }
 
     /// A live session for one camera: frame by frame guidance with the profile's pose limits.
-    pub fn live_session(&self) -> live::LiveSession<'_> {
-        live::LiveSession::new(&self.models, self.limits, live::LiveTarget::for_profile(&self.profile))
+    pub fn live_session(&self) -> live::LiveSession {
+        live::LiveSession::new(self.models.clone(), self.limits, live::LiveTarget::for_profile(&self.profile))
     }
 
     /// Checks a document photo and compares it with a trusted live capture of the applicant (a

@@ -132,9 +132,10 @@ pub struct LiveFrame {
     pub tracked: bool,
 }
 
-/// Follows one person across camera frames. Not `Sync`: one session per camera.
-pub struct LiveSession<'a> {
-    models: &'a Models,
+/// Follows one person across camera frames: one session per camera. It holds its own handle on
+/// the checker's models (shared, not copied), so it may outlive the checker.
+pub struct LiveSession {
+    models: Models,
     limits: DecodeLimits,
     target: LiveTarget,
     last_crop: Option<RotatedRect>,
@@ -145,8 +146,8 @@ pub struct LiveSession<'a> {
     next_eye: usize,
 }
 
-impl<'a> LiveSession<'a> {
-    pub(crate) fn new(models: &'a Models, limits: DecodeLimits, target: LiveTarget) -> Self {
+impl LiveSession {
+    pub(crate) fn new(models: Models, limits: DecodeLimits, target: LiveTarget) -> Self {
         LiveSession { models, limits, target, last_crop: None, eye_aspects: [None; 2], next_eye: 0 }
     }
 
@@ -197,7 +198,7 @@ impl<'a> LiveSession<'a> {
     }
 }
 
-impl LiveSession<'_> {
+impl LiveSession {
     /// Eyelid gap over corner-to-corner width of one eye (0: the subject's right), by the iris model.
     fn eye_aspect(&self, pyramid: &Pyramid, mesh: &MeshLandmarks, eye: usize) -> Result<f32> {
         let (outer, inner) = if eye == 0 {

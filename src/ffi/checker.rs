@@ -163,27 +163,44 @@ pub unsafe extern "C" fn passbild_checker_check_pixels(
         if report_out.is_null() {
             return Err(Failure::null("report_out"));
         }
-        let format = match format {
-            PASSBILD_PIXEL_FORMAT_RGB8 => PixelFormat::Rgb8,
-            PASSBILD_PIXEL_FORMAT_RGBA8 => PixelFormat::Rgba8,
-            PASSBILD_PIXEL_FORMAT_BGR8 => PixelFormat::Bgr8,
-            PASSBILD_PIXEL_FORMAT_BGRA8 => PixelFormat::Bgra8,
-            PASSBILD_PIXEL_FORMAT_GREY8 => PixelFormat::Grey8,
-            other => return Err(Failure::new(passbild_status::InvalidArgument, format!("no pixel format {other}"))),
-        };
-        if width == 0 || height == 0 {
-            return Err(Failure::new(passbild_status::InvalidPixels, "zero width or height"));
-        }
-        let needed = (stride as u128) * (u128::from(height) - 1) + u128::from(width) * format.bytes_per_pixel() as u128;
-        let needed = usize::try_from(needed)
-            .ok()
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| Failure::new(passbild_status::InvalidPixels, "the buffer size overflows"))?;
-        // SAFETY: the caller promises `needed` readable bytes (the documented buffer size).
-        let buffer = unsafe { std::slice::from_raw_parts(pixels, needed) };
+        // SAFETY: forwarded from this function's own contract.
+        let (buffer, format) = unsafe { pixel_buffer(pixels, width, height, stride, format)? };
         deliver(checker.inner.check_pixels(buffer, width, height, stride, format)?, report_out)
     })
 }
 
-// Room for the morphing work: `passbild_checker_check_with_reference(checker, document, len,
-// live, live_len, report_out, error_out)` will compare a document photo with a trusted live capture.
+/// The caller's pixel buffer as a slice of the documented size, and its format.
+/// # Safety
+/// `pixels` is non-NULL and points to `stride * (height - 1) + width * bytes per pixel` readable
+/// bytes.
+pub(crate) unsafe fn pixel_buffer<'a>(
+    pixels: *const u8,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: u32,
+) -> Result<(&'a [u8], PixelFormat), Failure> {
+    let format = match format {
+        PASSBILD_PIXEL_FORMAT_RGB8 => PixelFormat::Rgb8,
+        PASSBILD_PIXEL_FORMAT_RGBA8 => PixelFormat::Rgba8,
+        PASSBILD_PIXEL_FORMAT_BGR8 => PixelFormat::Bgr8,
+        PASSBILD_PIXEL_FORMAT_BGRA8 => PixelFormat::Bgra8,
+        PASSBILD_PIXEL_FORMAT_GREY8 => PixelFormat::Grey8,
+        other => return Err(Failure::new(passbild_status::InvalidArgument, format!("no pixel format {other}"))),
+    };
+    if width == 0 || height == 0 {
+        return Err(Failure::new(passbild_status::InvalidPixels, "zero width or height"));
+    }
+    let needed = (stride as u128) * (u128::from(height) - 1) + u128::from(width) * format.bytes_per_pixel() as u128;
+    let needed = usize::try_from(needed)
+        .ok()
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| Failure::new(passbild_status::InvalidPixels, "the buffer size overflows"))?;
+    // SAFETY: the caller promises `needed` readable bytes (the documented buffer size).
+    Ok((unsafe { std::slice::from_raw_parts(pixels, needed) }, format))
+}
+
+/// The checker itself, for the other ABI modules.
+pub(crate) fn checker_of(checker: &passbild_checker) -> &Checker {
+    &checker.inner
+}

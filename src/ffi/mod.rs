@@ -9,12 +9,14 @@
 #![allow(non_camel_case_types)]
 
 mod checker;
+mod live;
 mod report;
 
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use checker::*;
+pub use live::*;
 pub use report::*;
 
 use crate::Error;

@@ -64,7 +64,7 @@ impl passbild_report {
     }
 }
 
-fn language(code: u32) -> Result<Language, Failure> {
+pub(crate) fn language(code: u32) -> Result<Language, Failure> {
     match code {
         PASSBILD_LANGUAGE_EN => Ok(Language::En),
         PASSBILD_LANGUAGE_DE => Ok(Language::De),

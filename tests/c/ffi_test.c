@@ -163,6 +163,29 @@ static void misuse(void) {
     passbild_report_free(report);
     report = untouched;
 
+    /* A live session: NULLs refused, a frame without a face, hint texts. */
+    passbild_live_session *session = NULL;
+    error = NULL;
+    expect_error_after(passbild_live_session_new(NULL, &session, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "checker");
+    EXPECT(passbild_live_session_new(checker, &session, NULL) == PASSBILD_STATUS_OK && session != NULL, "live session");
+    static unsigned char grey_frame[64 * 48 * 3];
+    memset(grey_frame, 128, sizeof grey_frame);
+    passbild_live_frame live_frame;
+    error = NULL;
+    expect_error_after(passbild_live_session_process(session, NULL, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "pixels");
+    error = NULL;
+    expect_error_after(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, 42, &live_frame, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "pixel format");
+    EXPECT(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, NULL) == PASSBILD_STATUS_OK,
+           "grey frame");
+    EXPECT(!live_frame.has_face && live_frame.hint == PASSBILD_HINT_NO_FACE && isnan(live_frame.yaw_deg), "no face in a grey frame");
+    char hint_text[64];
+    EXPECT(passbild_live_hint_text(PASSBILD_HINT_READY, PASSBILD_LANGUAGE_DE, hint_text, sizeof hint_text, NULL) == PASSBILD_STATUS_OK &&
+               strcmp(hint_text, "stillhalten") == 0,
+           "hint text: %s", hint_text);
+    EXPECT(passbild_live_hint_text(99, PASSBILD_LANGUAGE_EN, hint_text, sizeof hint_text, NULL) == PASSBILD_STATUS_INVALID_ARGUMENT, "unknown hint");
+    passbild_live_session_free(session);
+    passbild_live_session_free(NULL);
+
     /* A real report, then its accessors misused. */
     report = check_fixture(checker, "lisa3.jpg");
     size_t count = 0;

@@ -1,0 +1,179 @@
+//! `passbild_live_session`: guidance frame by frame for one running camera.
+
+use std::ffi::c_char;
+
+use super::checker::{checker_of, pixel_buffer};
+use super::report::language;
+use super::{Failure, borrow, copy_to_buffer, guard, passbild_checker, passbild_error, passbild_status, write_out};
+use crate::live::{Hint, LiveSession};
+
+/// Follows one person across the frames of one camera. Use it from one thread at a time; it may
+/// outlive the checker it was made from.
+pub struct passbild_live_session {
+    inner: LiveSession,
+}
+
+/// What one frame shows. Without a face (`has_face` 0) only `hint` and `tracked` mean anything.
+/// Pose angles are NaN when the pose could not be fitted. Flags are 0 or 1 bytes rather than
+/// `bool`, which C#, JNA and C89 marshal differently.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct passbild_live_frame {
+    pub has_face: u8,
+    /// 1 when the face was followed from the previous frame (no detection ran).
+    pub tracked: u8,
+    /// One of `PASSBILD_HINT_*`; `passbild_live_hint_text` gives its words.
+    pub hint: u32,
+    pub eye_midpoint_x: f32,
+    pub eye_midpoint_y: f32,
+    pub inter_eye_distance_px: f32,
+    pub yaw_deg: f64,
+    pub pitch_deg: f64,
+    pub roll_deg: f64,
+    /// Widest eyelid gap over the eye's width, the smaller eye.
+    pub eye_aspect: f32,
+    /// Mean luma 0..255 at the face mesh's points.
+    pub face_luma: f32,
+}
+
+pub const PASSBILD_HINT_NO_FACE: u32 = 0;
+pub const PASSBILD_HINT_MOVE_CLOSER: u32 = 1;
+pub const PASSBILD_HINT_MOVE_BACK: u32 = 2;
+pub const PASSBILD_HINT_MOVE_LEFT: u32 = 3;
+pub const PASSBILD_HINT_MOVE_RIGHT: u32 = 4;
+pub const PASSBILD_HINT_MOVE_UP: u32 = 5;
+pub const PASSBILD_HINT_MOVE_DOWN: u32 = 6;
+pub const PASSBILD_HINT_TURN_LEFT: u32 = 7;
+pub const PASSBILD_HINT_TURN_RIGHT: u32 = 8;
+pub const PASSBILD_HINT_CHIN_UP: u32 = 9;
+pub const PASSBILD_HINT_CHIN_DOWN: u32 = 10;
+pub const PASSBILD_HINT_STRAIGHTEN_HEAD: u32 = 11;
+pub const PASSBILD_HINT_OPEN_EYES: u32 = 12;
+pub const PASSBILD_HINT_MORE_LIGHT: u32 = 13;
+pub const PASSBILD_HINT_LESS_LIGHT: u32 = 14;
+pub const PASSBILD_HINT_READY: u32 = 15;
+
+/// The hints in the order of their codes.
+const HINTS: [Hint; 16] = [
+    Hint::NoFace,
+    Hint::MoveCloser,
+    Hint::MoveBack,
+    Hint::MoveLeft,
+    Hint::MoveRight,
+    Hint::MoveUp,
+    Hint::MoveDown,
+    Hint::TurnLeft,
+    Hint::TurnRight,
+    Hint::ChinUp,
+    Hint::ChinDown,
+    Hint::StraightenHead,
+    Hint::OpenEyes,
+    Hint::MoreLight,
+    Hint::LessLight,
+    Hint::Ready,
+];
+
+fn hint_code(hint: Hint) -> u32 {
+    HINTS.iter().position(|&h| h == hint).expect("every hint has a code") as u32
+}
+
+/// Starts a live session with the checker's models and profile (pose limits). Free it with
+/// `passbild_live_session_free`.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_new(
+    checker: *const passbild_checker,
+    session_out: *mut *mut passbild_live_session,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        if session_out.is_null() {
+            return Err(Failure::null("session_out"));
+        }
+        let session = passbild_live_session { inner: checker_of(checker).live_session() };
+        write_out(session_out, "session_out", Box::into_raw(Box::new(session)))
+    })
+}
+
+/// One camera frame in one of the `PASSBILD_PIXEL_FORMAT_*` layouts, rows `stride` bytes apart
+/// (the buffer holds `stride * (height - 1) + width * bytes per pixel` bytes).
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe; `session`
+/// is not used by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_process(
+    session: *mut passbild_live_session,
+    pixels: *const u8,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: u32,
+    frame_out: *mut passbild_live_frame,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        if session.is_null() {
+            return Err(Failure::null("session"));
+        }
+        if pixels.is_null() {
+            return Err(Failure::null("pixels"));
+        }
+        if frame_out.is_null() {
+            return Err(Failure::null("frame_out"));
+        }
+        // SAFETY: non-NULL, made by passbild_live_session_new, used by one thread (contract).
+        let session = unsafe { &mut *session };
+        // SAFETY: forwarded from this function's own contract.
+        let (buffer, format) = unsafe { pixel_buffer(pixels, width, height, stride, format)? };
+        let frame = session.inner.process(buffer, width, height, stride, format)?;
+        let face = frame.face;
+        let pose = face.and_then(|f| f.pose);
+        let out = passbild_live_frame {
+            has_face: u8::from(face.is_some()),
+            tracked: u8::from(frame.tracked),
+            hint: hint_code(frame.hint),
+            eye_midpoint_x: face.map_or(f32::NAN, |f| f.eye_midpoint.x),
+            eye_midpoint_y: face.map_or(f32::NAN, |f| f.eye_midpoint.y),
+            inter_eye_distance_px: face.map_or(f32::NAN, |f| f.inter_eye_distance_px),
+            yaw_deg: pose.map_or(f64::NAN, |p| p.yaw),
+            pitch_deg: pose.map_or(f64::NAN, |p| p.pitch),
+            roll_deg: pose.map_or(f64::NAN, |p| p.roll),
+            eye_aspect: face.map_or(f32::NAN, |f| f.eye_aspect),
+            face_luma: face.map_or(f32::NAN, |f| f.face_luma),
+        };
+        write_out(frame_out, "frame_out", out)
+    })
+}
+
+/// The words of a hint in `language` (`PASSBILD_LANGUAGE_*`), copied into `buffer` with its NUL;
+/// `needed_out` (may be NULL) receives the size needed.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_hint_text(
+    hint: u32,
+    language_code: u32,
+    buffer: *mut c_char,
+    buffer_len: usize,
+    needed_out: *mut usize,
+) -> passbild_status {
+    guard(std::ptr::null_mut(), || {
+        let hint = HINTS
+            .get(hint as usize)
+            .ok_or_else(|| Failure::new(passbild_status::InvalidArgument, format!("no hint {hint}")))?;
+        copy_to_buffer(hint.text(language(language_code)?), buffer, buffer_len, needed_out)
+    })
+}
+
+/// Frees a session; NULL is ignored.
+/// # Safety
+/// `session` is NULL or came from `passbild_live_session_new` and is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_free(session: *mut passbild_live_session) {
+    if !session.is_null() {
+        // SAFETY: made by Box::into_raw in passbild_live_session_new, freed once (contract).
+        drop(unsafe { Box::from_raw(session) });
+    }
+}
