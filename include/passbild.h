@@ -424,6 +424,20 @@ passbild_status passbild_checker_check_pixels(const passbild_checker *checker,
                                               passbild_error **error_out);
 
 /**
+ * Of `count` reports of captures in the order they were taken, the index of the one TR-03121
+ * keeps: most mandatory criteria of the checker's profile met, then most optional, then the most
+ * recent. `PASSBILD_STATUS_INVALID_ARGUMENT` when `count` is 0.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe; `reports`
+ * points to `count` report pointers.
+ */
+passbild_status passbild_checker_best_capture(const passbild_checker *checker,
+                                              const passbild_report *const *reports,
+                                              size_t count,
+                                              size_t *index_out,
+                                              passbild_error **error_out);
+
+/**
  * Starts a live session with the checker's models and profile (pose limits). Free it with
  * `passbild_live_session_free`.
  * # Safety

@@ -6,9 +6,9 @@ use crate::profile::Profile;
 use crate::report::{Report, Status};
 
 /// Index of the best report in `captures` (oldest first), or None for an empty sequence.
-pub fn best_capture(captures: &[Report], profile: &Profile) -> Option<usize> {
+pub fn best_capture<'a>(captures: impl IntoIterator<Item = &'a Report>, profile: &Profile) -> Option<usize> {
     captures
-        .iter()
+        .into_iter()
         .enumerate()
         .max_by_key(|(index, report)| {
             let passed = |optional: bool| {

@@ -22,7 +22,7 @@ fn the_capture_meeting_most_criteria_wins_and_ties_go_to_the_latest() {
     assert!(failed(&blurred).contains(&ids::SHARPNESS.to_string()), "{:?}", failed(&blurred));
     let profile = checker("de-live").profile().clone();
 
-    assert_eq!(best_capture(&[], &profile), None);
+    assert_eq!(best_capture(&Vec::<Report>::new(), &profile), None);
     assert_eq!(best_capture(&[good.clone(), dark.clone(), blurred.clone()], &profile), Some(0));
     assert_eq!(best_capture(&[dark.clone(), good.clone(), good.clone()], &profile), Some(2));
 

@@ -169,6 +169,43 @@ pub unsafe extern "C" fn passbild_checker_check_pixels(
     })
 }
 
+/// Of `count` reports of captures in the order they were taken, the index of the one TR-03121
+/// keeps: most mandatory criteria of the checker's profile met, then most optional, then the most
+/// recent. `PASSBILD_STATUS_INVALID_ARGUMENT` when `count` is 0.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe; `reports`
+/// points to `count` report pointers.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_best_capture(
+    checker: *const passbild_checker,
+    reports: *const *const passbild_report,
+    count: usize,
+    index_out: *mut usize,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        if reports.is_null() {
+            return Err(Failure::null("reports"));
+        }
+        if index_out.is_null() {
+            return Err(Failure::null("index_out"));
+        }
+        if count > isize::MAX as usize / std::mem::size_of::<*const passbild_report>() {
+            return Err(Failure::new(passbild_status::InvalidArgument, "count is too large"));
+        }
+        // SAFETY: `reports` points to `count` pointers by the header contract.
+        let pointers = unsafe { std::slice::from_raw_parts(reports, count) };
+        let captures = pointers
+            .iter()
+            .map(|&report| borrow(report, "reports[i]").map(|r| r.report()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let best = crate::capture::best_capture(captures, checker.inner.profile())
+            .ok_or_else(|| Failure::new(passbild_status::InvalidArgument, "no captures (count is 0)"))?;
+        write_out(index_out, "index_out", best)
+    })
+}
+
 /// The caller's pixel buffer as a slice of the documented size, and its format.
 /// # Safety
 /// `pixels` is non-NULL and points to `stride * (height - 1) + width * bytes per pixel` readable

@@ -56,6 +56,10 @@ pub struct passbild_report {
 }
 
 impl passbild_report {
+    pub(crate) fn report(&self) -> &Report {
+        &self.report
+    }
+
     pub(crate) fn new(report: Report) -> Self {
         let text = |s: &str| CString::new(s).unwrap_or_default();
         let ids = report.checks.iter().map(|c| text(&c.id)).collect();

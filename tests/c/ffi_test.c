@@ -186,6 +186,23 @@ static void misuse(void) {
     passbild_live_session_free(session);
     passbild_live_session_free(NULL);
 
+    /* Best capture: the later of two equal captures; NULLs and an empty sequence refused. */
+    const passbild_report *captures[2];
+    captures[0] = check_fixture(checker, "lisa3.jpg");
+    captures[1] = check_fixture(checker, "lisa3.jpg");
+    size_t best = 99;
+    EXPECT(passbild_checker_best_capture(checker, captures, 2, &best, NULL) == PASSBILD_STATUS_OK && best == 1,
+           "best capture %zu", best);
+    error = NULL;
+    expect_error_after(passbild_checker_best_capture(checker, captures, 0, &best, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "no captures");
+    error = NULL;
+    expect_error_after(passbild_checker_best_capture(checker, NULL, 2, &best, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "reports");
+    const passbild_report *with_null[2] = {captures[0], NULL};
+    error = NULL;
+    expect_error_after(passbild_checker_best_capture(checker, with_null, 2, &best, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "reports[i]");
+    passbild_report_free((passbild_report *)captures[0]);
+    passbild_report_free((passbild_report *)captures[1]);
+
     /* A real report, then its accessors misused. */
     report = check_fixture(checker, "lisa3.jpg");
     size_t count = 0;
