@@ -275,9 +275,9 @@ impl Checker {
         embedder: &models::face_embedding::FaceEmbedder,
     ) -> Result<(Analysis, std::result::Result<models::face_embedding::Embedding, checks::Reason>)> {
         let decoded = decode::decode(bytes, &self.limits)?;
-        // The pipeline keeps no pyramid; the embedding's chip is cut from one of its own.
-        let pyramid = imaging::Pyramid::new(decoded.image.clone());
-        let analysis = pipeline::analyse(&self.models, decoded.image, decoded.facts)?;
+        // One pyramid for the pipeline and the embedding's chip.
+        let pyramid = imaging::Pyramid::new(decoded.image);
+        let analysis = pipeline::analyse_pyramid(&self.models, &pyramid, decoded.facts)?;
         let embedding = match &analysis.face {
             Ok(face) => Ok(embedder.run(&pyramid, &face.mesh)?),
             Err(missing) => Err(checks::Reason::from(*missing)),

@@ -89,24 +89,32 @@ impl Stopwatch {
 }
 
 pub fn analyse(models: &Models, image: image::RgbImage, facts: ImageFacts) -> Result<Analysis> {
-    let mut watch = Stopwatch::new();
-    let (width, height) = image.dimensions();
+    let started = Instant::now();
     let pyramid = Pyramid::new(image);
-    watch.lap("pyramid");
-    let faces = models.detector.detect(&pyramid)?;
+    let pyramid_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut analysis = analyse_pyramid(models, &pyramid, facts)?;
+    analysis.timings.insert(0, ("pyramid", pyramid_ms));
+    Ok(analysis)
+}
+
+/// `analyse` on a pyramid the caller keeps (to cut more from the photo afterwards).
+pub fn analyse_pyramid(models: &Models, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
+    let mut watch = Stopwatch::new();
+    let (width, height) = pyramid.base().dimensions();
+    let faces = models.detector.detect(pyramid)?;
     watch.lap("detection");
     let largest = faces.iter().max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area())).cloned();
     let mesh = match &largest {
-        Some(face) => Some(models.mesh.run(&pyramid, FaceMesh::crop_for(face))?),
+        Some(face) => Some(models.mesh.run(pyramid, FaceMesh::crop_for(face))?),
         None => None,
     };
     watch.lap("landmarks");
     let eyes = match &mesh {
-        Some(mesh) if mesh.presence >= MIN_MESH_PRESENCE => Some(measure_eyes(models, &pyramid, mesh)?),
+        Some(mesh) if mesh.presence >= MIN_MESH_PRESENCE => Some(measure_eyes(models, pyramid, mesh)?),
         _ => None,
     };
     watch.lap("iris");
-    let mask = models.segmenter.run(&pyramid)?;
+    let mask = models.segmenter.run(pyramid)?;
     watch.lap("segmentation");
     let face = match (largest, mesh, eyes) {
         (None, ..) => Err(FaceMissing::NoFaceDetected),
@@ -122,10 +130,10 @@ pub fn analyse(models: &Models, image: image::RgbImage, facts: ImageFacts) -> Re
         Ok(face) => face.head.eye_midpoint(),
         Err(_) => crate::imaging::Point::new(width as f32 / 2.0, height as f32 / 2.0),
     };
-    let scene = Scene::new(&pyramid, &mask, face_centre);
+    let scene = Scene::new(pyramid, &mask, face_centre);
     let colour_depth = quality::colour_depth(facts.colour_type, &scene);
     let face = face.map(|mut face| {
-        face.appearance = measure_appearance(&pyramid, &scene, &face);
+        face.appearance = measure_appearance(pyramid, &scene, &face);
         face
     });
     watch.lap("appearance");
