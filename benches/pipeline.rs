@@ -8,7 +8,7 @@ use std::time::Instant;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use passbild::face_image::FaceImage;
 use passbild::imaging::Pyramid;
-use passbild::models::{FaceMesh, IrisModel, Models, face_mesh::index, iris::Eye};
+use passbild::models::{FaceMesh, Models, iris::Eye};
 use passbild::scene::Scene;
 use passbild::{Checker, Profile, checks, decode, pipeline};
 
@@ -39,15 +39,15 @@ fn stages(c: &mut Criterion) {
     group.bench_function("mesh_and_iris", |b| {
         b.iter(|| {
             let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face))).unwrap();
-            let right = IrisModel::crop_for(mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER));
-            let left = IrisModel::crop_for(mesh.point(index::LEFT_EYE_INNER), mesh.point(index::LEFT_EYE_OUTER));
-            (models.iris.run(&pyramid, right, Eye::SubjectRight), models.iris.run(&pyramid, left, Eye::SubjectLeft))
+            (
+                models.iris.run_on_mesh(&pyramid, &mesh, Eye::SubjectRight),
+                models.iris.run_on_mesh(&pyramid, &mesh, Eye::SubjectLeft),
+            )
         })
     });
     group.bench_function("mesh", |b| b.iter(|| models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face)))));
     group.bench_function("iris_one_eye", |b| {
-        let crop = IrisModel::crop_for(mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER));
-        b.iter(|| models.iris.run(&pyramid, black_box(crop), Eye::SubjectRight))
+        b.iter(|| models.iris.run_on_mesh(&pyramid, black_box(&mesh), Eye::SubjectRight))
     });
     group.bench_function("segmentation", |b| b.iter(|| models.segmenter.run(black_box(&pyramid))));
     group.bench_function("checks", |b| {

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
 use crate::models::Models;
 use crate::models::face_mesh::{FaceMesh, MeshLandmarks, index};
-use crate::models::iris::{Eye, IrisModel};
+use crate::models::iris::Eye;
 use crate::pipeline::MIN_MESH_PRESENCE;
 use crate::pose::{HeadPose, PoseAngles};
 use crate::profile::{Profile, Range};
@@ -187,31 +187,17 @@ impl LiveSession {
             self.eye_aspects = [None; 2];
         }
         if let Some(mesh) = &mesh {
-            let eye = self.next_eye;
-            self.eye_aspects[eye] = Some(self.eye_aspect(&pyramid, mesh, eye)?);
-            self.next_eye = 1 - eye;
+            let eye = [Eye::SubjectRight, Eye::SubjectLeft][self.next_eye];
+            let (outer, inner) = eye.mesh_corners();
+            let width = mesh.point(outer).distance(mesh.point(inner)).max(1.0);
+            let lid_gap = self.models.iris.run_on_mesh(&pyramid, mesh, eye)?.lid_gap_px();
+            self.eye_aspects[self.next_eye] = Some(lid_gap / width);
+            self.next_eye = 1 - self.next_eye;
         }
         let eye_aspect = self.eye_aspects.iter().flatten().copied().fold(f32::MAX, f32::min);
         let face = mesh.map(|mesh| measure(&mesh, &pyramid, eye_aspect));
         let hint = face.map_or(Hint::NoFace, |face| hint(&face, &self.target, width as f32, height as f32));
         Ok(LiveFrame { face, hint, tracked })
-    }
-}
-
-impl LiveSession {
-    /// Eyelid gap over corner-to-corner width of one eye (0: the subject's right), by the iris model.
-    fn eye_aspect(&self, pyramid: &Pyramid, mesh: &MeshLandmarks, eye: usize) -> Result<f32> {
-        let (outer, inner) = if eye == 0 {
-            (mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER))
-        } else {
-            (mesh.point(index::LEFT_EYE_OUTER), mesh.point(index::LEFT_EYE_INNER))
-        };
-        let landmarks = if eye == 0 {
-            self.models.iris.run(pyramid, IrisModel::crop_for(outer, inner), Eye::SubjectRight)?
-        } else {
-            self.models.iris.run(pyramid, IrisModel::crop_for(inner, outer), Eye::SubjectLeft)?
-        };
-        Ok(landmarks.lid_gap_px() / outer.distance(inner).max(1.0))
     }
 }
 

@@ -14,9 +14,8 @@ use crate::error::Result;
 use crate::face_image::FaceImage;
 use crate::head::{self, HeadOutline};
 use crate::imaging::Pyramid;
-use crate::models::face_mesh::index;
 use crate::models::iris::Eye;
-use crate::models::{EyeLandmarks, FaceDetection, FaceMesh, IrisModel, MeshLandmarks, Models, PersonMask};
+use crate::models::{EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, Models, PersonMask};
 use crate::pose::HeadPose;
 use crate::scene::Scene;
 
@@ -162,10 +161,8 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
 }
 
 fn measure_eyes(models: &Models, pyramid: &Pyramid, mesh: &MeshLandmarks) -> Result<(EyeLandmarks, EyeLandmarks)> {
-    let right_crop = IrisModel::crop_for(mesh.point(index::RIGHT_EYE_OUTER), mesh.point(index::RIGHT_EYE_INNER));
-    let left_crop = IrisModel::crop_for(mesh.point(index::LEFT_EYE_INNER), mesh.point(index::LEFT_EYE_OUTER));
     Ok((
-        models.iris.run(pyramid, right_crop, Eye::SubjectRight)?,
-        models.iris.run(pyramid, left_crop, Eye::SubjectLeft)?,
+        models.iris.run_on_mesh(pyramid, mesh, Eye::SubjectRight)?,
+        models.iris.run_on_mesh(pyramid, mesh, Eye::SubjectLeft)?,
     ))
 }

@@ -1,5 +1,6 @@
 //! MediaPipe Iris: the iris centre and radius and a 71-point eye contour, per eye.
 
+use super::face_mesh::{MeshLandmarks, index};
 use super::{ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
@@ -47,6 +48,16 @@ pub enum Eye {
     SubjectLeft,
 }
 
+impl Eye {
+    /// The eye's outer and inner corner among the face mesh's points.
+    pub fn mesh_corners(self) -> (usize, usize) {
+        match self {
+            Eye::SubjectRight => (index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
+            Eye::SubjectLeft => (index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
+        }
+    }
+}
+
 impl IrisModel {
     pub fn load(source: &ModelSource) -> Result<Self> {
         let model =
@@ -63,6 +74,18 @@ impl IrisModel {
             height: side,
             angle: left_corner.angle_to(right_corner),
         }
+    }
+
+    /// Runs on `eye` as the face mesh outlines it, cropped around its corners.
+    pub fn run_on_mesh(&self, pyramid: &Pyramid, mesh: &MeshLandmarks, eye: Eye) -> Result<EyeLandmarks> {
+        let (outer, inner) = eye.mesh_corners();
+        let (outer, inner) = (mesh.point(outer), mesh.point(inner));
+        // The subject's right eye has its outer corner on the picture's left, the left eye its inner.
+        let crop = match eye {
+            Eye::SubjectRight => Self::crop_for(outer, inner),
+            Eye::SubjectLeft => Self::crop_for(inner, outer),
+        };
+        self.run(pyramid, crop, eye)
     }
 
     pub fn run(&self, pyramid: &Pyramid, crop: RotatedRect, eye: Eye) -> Result<EyeLandmarks> {
