@@ -258,12 +258,7 @@ impl Checker {
             (_, Err(_)) => Err(checks::Reason::NoFaceInReference),
             (Ok(document), Ok(live)) => Ok(document.distance(&live)),
         };
-        let mut added = Vec::new();
-        checks::reference::run(distance, &self.profile, &mut added);
-        for result in &mut added {
-            result.message = result.texts.get(self.language).to_string();
-        }
-        report.checks.extend(added);
+        report.checks.extend(checks::run_with_reference(distance, &self.profile, self.language));
         report.verdict = Report::verdict_of(&report.checks);
         Ok(report)
     }

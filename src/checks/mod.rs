@@ -32,10 +32,28 @@ pub fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Ve
     background::run(analysis, profile, &mut results);
     eyes_mouth::run(analysis, profile, &mut results);
     coverings::run(analysis, profile, &mut results);
-    for result in &mut results {
+    localise(&mut results, language);
+    results
+}
+
+/// The checks a comparison with a live capture adds, given the identity distance or why there is
+/// none.
+pub(crate) fn run_with_reference(
+    distance: Result<f32, Reason>,
+    profile: &Profile,
+    language: Language,
+) -> Vec<CheckResult> {
+    let mut results = Vec::new();
+    reference::run(distance, profile, &mut results);
+    localise(&mut results, language);
+    results
+}
+
+/// Sets each result's message to its text in `language`.
+fn localise(results: &mut [CheckResult], language: Language) {
+    for result in results {
         result.message = result.texts.get(language).to_string();
     }
-    results
 }
 
 /// What a check measures, for its messages.

@@ -143,6 +143,7 @@ pub fn blockiness(image: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> Optio
     };
     let (mut above, mut here) = (Vec::with_capacity(x1 - x0), Vec::with_capacity(x1 - x0));
     let (mut border, mut border_n, mut inner, mut inner_n) = (0f64, 0usize, 0f64, 0usize);
+    let horizontal_border = (x0 + 1..x1).filter(|x| x % 8 == 0).count();
     for y in y0..y1 {
         luma_row(y, &mut here);
         // Steps whose right (or lower) pixel starts a JPEG block lie on the block border.
@@ -151,7 +152,6 @@ pub fn blockiness(image: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> Optio
             let step = (pair[1] - pair[0]).abs();
             if (x0 + i + 1) % 8 == 0 { row_border += step } else { row_inner += step }
         }
-        let horizontal_border = (x0 + 1..x1).filter(|x| x % 8 == 0).count();
         border_n += horizontal_border;
         inner_n += x1 - x0 - 1 - horizontal_border;
         if y > y0 {
