@@ -31,61 +31,34 @@ struct Variant {
     name: &'static str,
     kind: MorphKind,
     blend: f32,
-    post: &'static [PostProcess],
-    /// Names `post` for the feature file; bona fide photos get each post-processing too, so a
-    /// detector cannot learn the post-processing instead of the morph.
-    post_name: &'static str,
+    /// One of `POSTS`.
+    post: Post,
     held_out: bool,
 }
 
-/// The post-processings of the variants, applied to bona fide photos as well.
-const POSTS: &[(&str, &[PostProcess])] = &[
+/// A named post-processing.
+type Post = (&'static str, &'static [PostProcess]);
+
+/// The post-processings of the variants, applied to bona fide photos as well in the feature file,
+/// so a detector cannot learn the post-processing instead of the morph.
+const POSTS: &[Post] = &[
     ("none", &[]),
     ("sharpened-jpeg75", &[PostProcess::Sharpen { amount: 0.6 }, PostProcess::Jpeg { quality: 75 }]),
     ("print-scan", &[PostProcess::PrintScan { seed: 1 }]),
 ];
 
 const VARIANTS: &[Variant] = &[
-    Variant {
-        name: "complete-0.5",
-        kind: MorphKind::Complete,
-        blend: 0.5,
-        post: &[],
-        post_name: "none",
-        held_out: false,
-    },
-    Variant {
-        name: "complete-0.3",
-        kind: MorphKind::Complete,
-        blend: 0.3,
-        post: &[],
-        post_name: "none",
-        held_out: false,
-    },
-    Variant {
-        name: "spliced-0.5",
-        kind: MorphKind::Spliced,
-        blend: 0.5,
-        post: &[],
-        post_name: "none",
-        held_out: false,
-    },
+    Variant { name: "complete-0.5", kind: MorphKind::Complete, blend: 0.5, post: POSTS[0], held_out: false },
+    Variant { name: "complete-0.3", kind: MorphKind::Complete, blend: 0.3, post: POSTS[0], held_out: false },
+    Variant { name: "spliced-0.5", kind: MorphKind::Spliced, blend: 0.5, post: POSTS[0], held_out: false },
     Variant {
         name: "spliced-0.5-sharpened-jpeg75",
         kind: MorphKind::Spliced,
         blend: 0.5,
-        post: POSTS[1].1,
-        post_name: POSTS[1].0,
+        post: POSTS[1],
         held_out: false,
     },
-    Variant {
-        name: "spliced-0.5-print-scan",
-        kind: MorphKind::Spliced,
-        blend: 0.5,
-        post: POSTS[2].1,
-        post_name: POSTS[2].0,
-        held_out: true,
-    },
+    Variant { name: "spliced-0.5-print-scan", kind: MorphKind::Spliced, blend: 0.5, post: POSTS[2], held_out: true },
 ];
 
 struct Person {
@@ -175,72 +148,57 @@ fn main() {
         save(&name, &person.document);
         writeln!(manifest, "{name},{},bona fide,{},", split_of(person), person.id).unwrap();
     }
+    // One feature row per photo, computed after the same JPEG 90 for every photo.
+    let texture_row = |name: &str, split: &str, variant: &str, post: &str, image: &RgbImage| -> Option<String> {
+        let saved = apply(image, PostProcess::Jpeg { quality: 90 });
+        let analysis = checker.analyse_image(&saved.clone().into()).ok()?;
+        let face = analysis.face.ok()?;
+        let face_image = FaceImage::new(&Pyramid::new(saved), &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
+        let values: Vec<String> = texture_features(&face_image).iter().map(|v| v.to_string()).collect();
+        Some(format!("{name},{split},{variant},{post},{}", values.join(",")))
+    };
+    let mut feature_rows: Vec<String> = Vec::new();
+    if features_out.is_some() {
+        let bona_fide: Vec<(&Person, Post)> =
+            people.iter().flat_map(|p| POSTS.iter().map(move |&post| (p, post))).collect();
+        feature_rows.par_extend(bona_fide.par_iter().filter_map(|&(person, (post_name, post))| {
+            let image = post.iter().fold(person.document.clone(), |image, &step| apply(&image, step));
+            let name = format!("bona_fide_{}_{post_name}", person.id);
+            texture_row(&name, split_of(person), "bona fide", post_name, &image)
+        }));
+    }
     for variant in VARIANTS {
-        let made: Vec<(String, &str, [f32; 2])> = pairs
+        let made: Vec<(String, &str, [f32; 2], Option<String>)> = pairs
             .par_iter()
             .filter_map(|&(i, j)| {
                 let (a, b) = (&people[i], &people[j]);
                 let first = Contributor { image: &a.document, landmarks: &a.landmarks };
                 let second = Contributor { image: &b.document, landmarks: &b.landmarks };
-                let mut image = morph(first, second, variant.blend, variant.kind).ok()?.image;
-                for &step in variant.post {
-                    image = apply(&image, step);
-                }
-                let name = format!("morph_{}_{}_{}.jpg", variant.name, a.id, b.id);
-                save(&name, &image);
+                let made = morph(first, second, variant.blend, variant.kind).ok()?.image;
+                let image = variant.post.1.iter().fold(made, |image, &step| apply(&image, step));
+                let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
+                save(&format!("{name}.jpg"), &image);
                 let (_, embedding) = embed(&image)?;
                 let distances = [embedding.distance(&a.live_embedding), embedding.distance(&b.live_embedding)];
-                Some((name, split_of(a), distances))
+                let features = features_out
+                    .as_ref()
+                    .and_then(|_| texture_row(&name, split_of(a), variant.name, variant.post.0, &image));
+                Some((format!("{name}.jpg"), split_of(a), distances, features))
             })
             .collect();
-        for (name, split, distances) in made {
+        for (name, split, distances, features) in made {
             writeln!(manifest, "{name},{split},{},,", variant.name).unwrap();
             attempts.extend(distances.map(|d| (variant.name, split, d)));
+            feature_rows.extend(features);
         }
     }
     if let Some(dir) = &out_dir {
         std::fs::write(dir.join("manifest.csv"), manifest).unwrap();
     }
     if let Some(path) = &features_out {
-        // (name, split, variant, post-processing, photo)
-        let mut rows: Vec<(String, &str, &str, &str, RgbImage)> = Vec::new();
-        for person in &people {
-            for &(post_name, post) in POSTS {
-                let image = post.iter().fold(person.document.clone(), |image, &step| apply(&image, step));
-                rows.push((
-                    format!("bona_fide_{}_{post_name}", person.id),
-                    split_of(person),
-                    "bona fide",
-                    post_name,
-                    image,
-                ));
-            }
-        }
-        for variant in VARIANTS {
-            for &(i, j) in &pairs {
-                let (a, b) = (&people[i], &people[j]);
-                let first = Contributor { image: &a.document, landmarks: &a.landmarks };
-                let second = Contributor { image: &b.document, landmarks: &b.landmarks };
-                let Ok(made) = morph(first, second, variant.blend, variant.kind) else { continue };
-                let image = variant.post.iter().fold(made.image, |image, &step| apply(&image, step));
-                let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
-                rows.push((name, split_of(a), variant.name, variant.post_name, image));
-            }
-        }
-        let lines: Vec<String> = rows
-            .par_iter()
-            .filter_map(|(name, split, variant, post, image)| {
-                let saved = apply(image, PostProcess::Jpeg { quality: 90 });
-                let analysis = checker.analyse_image(&saved.clone().into()).ok()?;
-                let face = analysis.face.ok()?;
-                let face_image =
-                    FaceImage::new(&Pyramid::new(saved), &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
-                let values: Vec<String> = texture_features(&face_image).iter().map(|v| v.to_string()).collect();
-                Some(format!("{name},{split},{variant},{post},{}", values.join(",")))
-            })
-            .collect();
         let header: Vec<String> = (0..FEATURE_COUNT).map(|k| format!("f{k}")).collect();
-        std::fs::write(path, format!("file,split,variant,post,{}\n{}\n", header.join(","), lines.join("\n"))).unwrap();
+        std::fs::write(path, format!("file,split,variant,post,{}\n{}\n", header.join(","), feature_rows.join("\n")))
+            .unwrap();
     }
 
     let mut doc = String::new();
