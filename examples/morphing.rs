@@ -89,7 +89,7 @@ fn main() {
     let embed = |image: &RgbImage| -> Option<(Vec<Point>, Embedding)> {
         let analysis = checker.analyse_image(&image.clone().into()).ok()?;
         let face = analysis.face.ok()?;
-        let landmarks = (0..face.mesh.points.len()).map(|i| face.mesh.point(i)).collect();
+        let landmarks = face.mesh.image_points();
         Some((landmarks, embedder.run(&Pyramid::new(image.clone()), &face.mesh).ok()?))
     };
     let mut people: Vec<Person> = genders

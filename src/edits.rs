@@ -10,6 +10,7 @@ use image::{Rgb, RgbImage};
 use crate::face_image::polygon_mask;
 use crate::imaging::Point;
 use crate::models::PersonMask;
+use crate::models::face_mesh::index;
 use crate::pipeline::FaceAnalysis;
 
 /// Points of a WebMorph/Psychomorph `.tem` file: a point count, then one "x y" line per point,
@@ -281,7 +282,7 @@ pub fn hair_over_eye(image: &RgbImage, face: &FaceAnalysis, count: usize) -> Rgb
 /// brim 1.3 face widths wide, in `colour` with light falling from above.
 pub fn hat(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage {
     let ied = face.head.inter_eye_distance_px();
-    let forehead_top = face.mesh.point(crate::models::face_mesh::index::FOREHEAD_TOP);
+    let forehead_top = face.mesh.point(index::FOREHEAD_TOP);
     let face_width = face.head.face_right_side.distance(face.head.face_left_side);
     let brim_bottom = forehead_top.y - 0.08 * ied;
     let brim_top = brim_bottom - 0.12 * ied;
@@ -302,18 +303,23 @@ pub fn hat(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage 
 /// A face mask over nose, mouth and chin: the face oval below the middle of the nose, in
 /// `colour`.
 pub fn face_mask(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> RgbImage {
-    use crate::models::face_mesh::index;
     let top = face.mesh.point(195).y;
     let outline: Vec<Point> = index::FACE_OVAL.iter().map(|&i| face.mesh.point(i)).filter(|p| p.y > top).collect();
     let canvas = polygon_mask(image.width(), image.height(), &[outline]);
     paint(image, colour, |p| f32::from(canvas.get_pixel(p.x as u32, p.y as u32).0[0]) / 255.0)
 }
 
-/// Mean colour of the pixels in `region` for which `keep` holds; None when there is none.
-fn mean_colour(image: &RgbImage, region: (Point, Point), keep: impl Fn(Point, [f32; 3]) -> bool) -> Option<[f32; 3]> {
-    let (from, to) = region;
-    let (x0, y0) = (from.x.max(0.0) as u32, from.y.max(0.0) as u32);
-    let (x1, y1) = ((to.x.max(0.0) as u32).min(image.width()), (to.y.max(0.0) as u32).min(image.height()));
+/// Mean colour of the pixels within `half_side` of `centre` (a square) for which `keep` holds;
+/// None when there is none.
+fn mean_colour(
+    image: &RgbImage,
+    centre: Point,
+    half_side: f32,
+    keep: impl Fn(Point, [f32; 3]) -> bool,
+) -> Option<[f32; 3]> {
+    let (x0, y0) = ((centre.x - half_side).max(0.0) as u32, (centre.y - half_side).max(0.0) as u32);
+    let x1 = ((centre.x + half_side).max(0.0) as u32).min(image.width());
+    let y1 = ((centre.y + half_side).max(0.0) as u32).min(image.height());
     let (mut sum, mut count) = ([0f32; 3], 0u32);
     for y in y0..y1 {
         for x in x0..x1 {
@@ -333,18 +339,9 @@ fn eye_opening(image: &RgbImage, face: &FaceAnalysis, contour: &[usize], grow: f
     polygon_mask(image.width(), image.height(), &[crate::face_image::grow(&outline, grow)])
 }
 
-/// The box reaching `half_width` and `half_height` from `centre`, as its two corners.
-fn around(centre: Point, half_width: f32, half_height: f32) -> (Point, Point) {
-    (
-        Point::new(centre.x - half_width, centre.y - half_height),
-        Point::new(centre.x + half_width, centre.y + half_height),
-    )
-}
-
 /// Closed eyes: each eye opening (grown by 0.05 inter-eye distances, over the lid line) covered with the skin
 /// below it, mirrored about the opening's lower edge, and a lash line just below the lower lid.
 pub fn closed_eyes(image: &RgbImage, face: &FaceAnalysis) -> RgbImage {
-    use crate::models::face_mesh::index;
     let ied = face.head.inter_eye_distance_px();
     let mut out = image.clone();
     for contour in [index::RIGHT_EYE, index::LEFT_EYE] {
@@ -383,7 +380,6 @@ fn distance_to_segment(p: Point, a: Point, b: Point) -> f32 {
 /// picture's left (the subject's right), the place it left filled with the eye's white, and
 /// the moved iris kept inside the eye opening.
 pub fn gaze_aside(image: &RgbImage, face: &FaceAnalysis, shift_eye_widths: f32) -> RgbImage {
-    use crate::models::face_mesh::index;
     let mut out = image.clone();
     for (contour, eye) in [(index::RIGHT_EYE, &face.right_eye), (index::LEFT_EYE, &face.left_eye)] {
         let opening = eye_opening(image, face, contour, 0.0);
@@ -392,7 +388,7 @@ pub fn gaze_aside(image: &RgbImage, face: &FaceAnalysis, shift_eye_widths: f32) 
         let shift = -shift_eye_widths * width;
         let iris = 1.1 * eye.iris_radius;
         let (centre, moved) = (eye.iris_centre, Point::new(eye.iris_centre.x + shift, eye.iris_centre.y));
-        let sclera = mean_colour(image, around(centre, width, width), |p, c| {
+        let sclera = mean_colour(image, centre, width, |p, c| {
             is_open(p) && p.distance(centre) > 1.3 * eye.iris_radius && c.iter().sum::<f32>() > 360.0
         })
         .unwrap_or([215.0, 210.0, 205.0]);

@@ -10,12 +10,6 @@ use passbild::models::face_embedding::{FaceEmbedder, SAME_PERSON_DISTANCE};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, Morph, MorphKind, morph};
 
-fn landmarks(image: &image::RgbImage) -> Vec<Point> {
-    let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
-    let face = analysis.face.expect("a face");
-    (0..face.mesh.points.len()).map(|i| face.mesh.point(i)).collect()
-}
-
 /// Where the morph's landmarks sit on the way from the first contributor's to the second's: the
 /// median over landmarks that differ by more than 8 px of the projection onto that segment
 /// (0 = first, 1 = second).
@@ -39,21 +33,21 @@ fn position_between(morph: &Morph, found: &[Point]) -> f32 {
 #[test]
 fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
-    let (first_points, second_points) = (landmarks(&first_image), landmarks(&second_image));
+    let (first_points, second_points) = (mesh_points(&first_image), mesh_points(&second_image));
     let first = Contributor { image: &first_image, landmarks: &first_points };
     let second = Contributor { image: &second_image, landmarks: &second_points };
 
     let mut previous = f32::MIN;
     for blend in [0.3, 0.5, 0.7] {
         let complete = morph(first, second, blend, MorphKind::Complete).unwrap();
-        let position = position_between(&complete, &landmarks(&complete.image));
+        let position = position_between(&complete, &mesh_points(&complete.image));
         assert!((position - blend).abs() < 0.1, "complete morph at {blend}: its landmarks sit at {position}");
         assert!(position > previous, "more of the second face moves the landmarks towards it");
         previous = position;
     }
 
     let spliced = morph(first, second, 0.5, MorphKind::Spliced).unwrap();
-    let position = position_between(&spliced, &landmarks(&spliced.image));
+    let position = position_between(&spliced, &mesh_points(&spliced.image));
     assert!((position - 0.5).abs() < 0.1, "spliced morph: its landmarks sit at {position}");
     // Outside the face the spliced morph is the first photo (the frame's edge is not warped).
     for (x, y) in [(5, 5), (1200, 40), (20, 1580)] {
@@ -78,7 +72,7 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     }
     // A forger's post-processing keeps a face there.
     let hidden = apply(&apply(&spliced.image, PostProcess::Sharpen { amount: 0.5 }), PostProcess::Jpeg { quality: 80 });
-    assert_eq!(landmarks(&hidden).len(), 468);
+    assert_eq!(mesh_points(&hidden).len(), 468);
 }
 
 #[test]
@@ -93,7 +87,7 @@ fn blending_two_faces_lowers_the_fine_skin_texture() {
         texture_features(&face_image)
     };
     let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
-    let (first_points, second_points) = (landmarks(&first_image), landmarks(&second_image));
+    let (first_points, second_points) = (mesh_points(&first_image), mesh_points(&second_image));
     let morphed = morph(
         Contributor { image: &first_image, landmarks: &first_points },
         Contributor { image: &second_image, landmarks: &second_points },

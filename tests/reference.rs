@@ -9,11 +9,6 @@ use passbild::Status;
 use passbild::morph::{Contributor, MorphKind, morph};
 use passbild::report::ids;
 
-fn landmarks(image: &image::RgbImage) -> Vec<passbild::imaging::Point> {
-    let face = checker("icao").analyse_image(&image.clone().into()).unwrap().face.unwrap();
-    (0..face.mesh.points.len()).map(|i| face.mesh.point(i)).collect()
-}
-
 fn live_034() -> Vec<u8> {
     std::fs::read(datasets().join("frll/smiling_front/034_08.jpg")).unwrap()
 }
@@ -27,7 +22,7 @@ fn the_applicant_passes_and_a_morph_with_another_person_fails() {
     }
 
     let (first, second) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
-    let (first_points, second_points) = (landmarks(&first), landmarks(&second));
+    let (first_points, second_points) = (mesh_points(&first), mesh_points(&second));
     let morphed = morph(
         Contributor { image: &first, landmarks: &first_points },
         Contributor { image: &second, landmarks: &second_points },

@@ -67,6 +67,11 @@ impl MeshLandmarks {
         let [x, y, _] = self.points[index];
         Point::new(x, y)
     }
+
+    /// Every point in the photo's plane (what the morph generator takes).
+    pub fn image_points(&self) -> Vec<Point> {
+        self.points.iter().map(|&[x, y, _]| Point::new(x, y)).collect()
+    }
 }
 
 #[derive(Clone)]

@@ -62,6 +62,12 @@ pub fn checker(profile: &str) -> &'static Checker {
     cell.get_or_init(|| Checker::builder().profile_name(profile).unwrap().threads(2).build().unwrap())
 }
 
+/// The face mesh's points on a photo (icao checker), in photo pixels.
+pub fn mesh_points(image: &RgbImage) -> Vec<passbild::imaging::Point> {
+    let analysis = checker("icao").analyse_image(&DynamicImage::ImageRgb8(image.clone())).unwrap();
+    analysis.face.expect("a face").mesh.image_points()
+}
+
 pub fn check(profile: &str, image: &RgbImage) -> Report {
     checker(profile).check_image(&DynamicImage::ImageRgb8(image.clone())).unwrap()
 }
