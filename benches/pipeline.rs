@@ -1,6 +1,10 @@
 //! Per-stage and whole-pipeline timings on a 1244x1600 JPEG (a compliant FRLL-derived fixture),
-//! one thread, the photographic/background/subject measurements per family, plus a batch of 16 on one and two threads, the models' load time and live guidance per camera frame.
+//! one thread, the photographic/background/subject measurements per family, plus batches of 16
+//! and 64 on one and two threads, the models' load time and live guidance per camera frame.
 //!     cargo bench --bench pipeline
+//! With `--features onnxruntime` and ORT_DYLIB_PATH naming libonnxruntime.so, the model stages,
+//! the whole check, the batches, the load and live guidance are also measured with that backend
+//! (their names end in `_onnxruntime`), side by side with tract in the same run.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -10,23 +14,32 @@ use passbild::face_image::FaceImage;
 use passbild::imaging::Pyramid;
 use passbild::models::{FaceMesh, Models, iris::Eye};
 use passbild::scene::Scene;
-use passbild::{Checker, Profile, checks, decode, pipeline};
+use passbild::{Backend, Checker, ModelSource, Profile, checks, decode, pipeline};
 
 fn photo() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/frll_034_de.jpg")).unwrap()
 }
 
-fn checker(threads: usize) -> Checker {
-    Checker::builder().profile_name("de-live").unwrap().threads(threads).build().unwrap()
+/// tract, and ONNX Runtime when this build has it, each with the suffix of its benchmark names.
+fn backends() -> Vec<(&'static str, Backend)> {
+    let mut backends = vec![("", Backend::Tract)];
+    if cfg!(feature = "onnxruntime") {
+        let library = std::env::var_os("ORT_DYLIB_PATH").expect("set ORT_DYLIB_PATH to libonnxruntime.so");
+        backends.push(("_onnxruntime", Backend::OnnxRuntime { library: library.into() }));
+    }
+    backends
+}
+
+fn checker(threads: usize, backend: &Backend) -> Checker {
+    Checker::builder().profile_name("de-live").unwrap().threads(threads).backend(backend.clone()).build().unwrap()
 }
 
 fn stages(c: &mut Criterion) {
     let bytes = photo();
     let models = Models::embedded().unwrap();
+    model_stages(c, &bytes);
     let decoded = decode::decode(&bytes, &Default::default()).unwrap();
     let pyramid = Pyramid::new(decoded.image.clone());
-    let face = models.detector.detect(&pyramid).unwrap().remove(0);
-    let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(&face)).unwrap();
     let analysis = pipeline::analyse(&models, decoded.image.clone(), decoded.facts.clone()).unwrap();
     let profile = Profile::built_in("de-live").unwrap();
 
@@ -35,26 +48,41 @@ fn stages(c: &mut Criterion) {
     group
         .bench_function("decode_jpeg_1244x1600", |b| b.iter(|| decode::decode(black_box(&bytes), &Default::default())));
     group.bench_function("pyramid", |b| b.iter(|| Pyramid::new(black_box(decoded.image.clone()))));
-    group.bench_function("detection", |b| b.iter(|| models.detector.detect(black_box(&pyramid))));
-    group.bench_function("mesh_and_iris", |b| {
-        b.iter(|| {
-            let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face))).unwrap();
-            (
-                models.iris.run_on_mesh(&pyramid, &mesh, Eye::SubjectRight),
-                models.iris.run_on_mesh(&pyramid, &mesh, Eye::SubjectLeft),
-            )
-        })
-    });
-    group.bench_function("mesh", |b| b.iter(|| models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face)))));
-    group.bench_function("iris_one_eye", |b| {
-        b.iter(|| models.iris.run_on_mesh(&pyramid, black_box(&mesh), Eye::SubjectRight))
-    });
-    group.bench_function("segmentation", |b| b.iter(|| models.segmenter.run(black_box(&pyramid))));
     group.bench_function("checks", |b| {
         b.iter(|| checks::run_all(black_box(&analysis), &profile, passbild::Language::En))
     });
     group.finish();
     appearance(c, &pyramid, &analysis);
+}
+
+/// The model stages (sampling the input from the pyramid, the graph, decoding its output), per backend.
+fn model_stages(c: &mut Criterion, bytes: &[u8]) {
+    let decoded = decode::decode(bytes, &Default::default()).unwrap();
+    let pyramid = Pyramid::new(decoded.image);
+    let mut group = c.benchmark_group("stage");
+    for (suffix, backend) in backends() {
+        let models = Models::load(&ModelSource::Embedded, &backend).unwrap();
+        let face = models.detector.detect(&pyramid).unwrap().remove(0);
+        let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(&face)).unwrap();
+        group.bench_function(format!("detection{suffix}"), |b| b.iter(|| models.detector.detect(black_box(&pyramid))));
+        group.bench_function(format!("mesh_and_iris{suffix}"), |b| {
+            b.iter(|| {
+                let mesh = models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face))).unwrap();
+                (
+                    models.iris.run_on_mesh(&pyramid, &mesh, Eye::SubjectRight),
+                    models.iris.run_on_mesh(&pyramid, &mesh, Eye::SubjectLeft),
+                )
+            })
+        });
+        group.bench_function(format!("mesh{suffix}"), |b| {
+            b.iter(|| models.mesh.run(&pyramid, FaceMesh::crop_for(black_box(&face))))
+        });
+        group.bench_function(format!("iris_one_eye{suffix}"), |b| {
+            b.iter(|| models.iris.run_on_mesh(&pyramid, black_box(&mesh), Eye::SubjectRight))
+        });
+        group.bench_function(format!("segmentation{suffix}"), |b| b.iter(|| models.segmenter.run(black_box(&pyramid))));
+    }
+    group.finish();
 }
 
 /// The photographic, background and subject measurements, per family (issue budget: 15 ms).
@@ -86,32 +114,40 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &pipeline::Analysi
 
 fn whole(c: &mut Criterion) {
     let bytes = photo();
-    let one = checker(1);
-    let two = checker(2);
-    let mut group = c.benchmark_group("pipeline");
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("check_bytes_1244x1600", |b| b.iter(|| one.check_bytes(black_box(&bytes)).unwrap()));
-    group.sample_size(10);
-    for size in [16usize, 64] {
-        let batch: Vec<Vec<u8>> = (0..size).map(|_| bytes.clone()).collect();
-        group.throughput(Throughput::Elements(size as u64));
-        group.bench_function(format!("batch{size}_threads1"), |b| b.iter(|| one.check_batch(black_box(&batch))));
-        group.bench_function(format!("batch{size}_threads2"), |b| b.iter(|| two.check_batch(black_box(&batch))));
-    }
-    group.finish();
+    for (suffix, backend) in backends() {
+        let one = checker(1, &backend);
+        let two = checker(2, &backend);
+        let mut group = c.benchmark_group("pipeline");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(format!("check_bytes_1244x1600{suffix}"), |b| {
+            b.iter(|| one.check_bytes(black_box(&bytes)).unwrap())
+        });
+        group.sample_size(10);
+        for size in [16usize, 64] {
+            let batch: Vec<Vec<u8>> = (0..size).map(|_| bytes.clone()).collect();
+            group.throughput(Throughput::Elements(size as u64));
+            group.bench_function(format!("batch{size}_threads1{suffix}"), |b| {
+                b.iter(|| one.check_batch(black_box(&batch)))
+            });
+            group.bench_function(format!("batch{size}_threads2{suffix}"), |b| {
+                b.iter(|| two.check_batch(black_box(&batch)))
+            });
+        }
+        group.finish();
 
-    let mut group = c.benchmark_group("startup");
-    group.sample_size(10);
-    group.bench_function("load_models", |b| {
-        b.iter_custom(|iterations| {
-            let started = Instant::now();
-            for _ in 0..iterations {
-                black_box(Models::embedded().unwrap());
-            }
-            started.elapsed()
-        })
-    });
-    group.finish();
+        let mut group = c.benchmark_group("startup");
+        group.sample_size(10);
+        group.bench_function(format!("load_models{suffix}"), |b| {
+            b.iter_custom(|iterations| {
+                let started = Instant::now();
+                for _ in 0..iterations {
+                    black_box(Models::load(&ModelSource::Embedded, &backend).unwrap());
+                }
+                started.elapsed()
+            })
+        });
+        group.finish();
+    }
 }
 
 /// Live guidance on a 640x480 camera frame (the fixture scaled to the frame's height, centred on
@@ -121,18 +157,22 @@ fn live(c: &mut Criterion) {
     let scaled = image::imageops::resize(&photo, 373, 480, image::imageops::FilterType::Triangle);
     let mut frame = image::RgbImage::from_pixel(640, 480, image::Rgb([128, 128, 128]));
     image::imageops::overlay(&mut frame, &scaled, (640 - 373) / 2, 0);
-    let checker = checker(1);
     let process = |session: &mut passbild::live::LiveSession| {
         session.process(black_box(frame.as_raw()), 640, 480, 640 * 3, passbild::PixelFormat::Rgb8).unwrap()
     };
     let mut group = c.benchmark_group("live");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("frame_640x480_followed", |b| {
-        let mut session = checker.live_session();
-        process(&mut session);
-        b.iter(|| assert!(process(&mut session).tracked))
-    });
-    group.bench_function("frame_640x480_first", |b| b.iter(|| process(&mut checker.live_session())));
+    for (suffix, backend) in backends() {
+        let checker = checker(1, &backend);
+        group.bench_function(format!("frame_640x480_followed{suffix}"), |b| {
+            let mut session = checker.live_session();
+            process(&mut session);
+            b.iter(|| assert!(process(&mut session).tracked))
+        });
+        group.bench_function(format!("frame_640x480_first{suffix}"), |b| {
+            b.iter(|| process(&mut checker.live_session()))
+        });
+    }
     group.finish();
 }
 

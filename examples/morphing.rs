@@ -23,7 +23,7 @@ use passbild::models::face_embedding::{Embedding, FaceEmbedder};
 use passbild::morph::features::{FEATURE_COUNT, texture_features};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, MorphKind, morph};
-use passbild::{Checker, ModelSource, Profile};
+use passbild::{Backend, Checker, ModelSource, Profile};
 use rayon::prelude::*;
 
 /// How each morph variant is made. `held_out` variants are never used for training.
@@ -76,7 +76,7 @@ fn main() {
     let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
     let features_out = std::env::args().skip_while(|a| a != "--features").nth(1).map(PathBuf::from);
     let checker = Checker::builder().profile(Profile::built_in("icao").unwrap()).threads(2).build().unwrap();
-    let embedder = FaceEmbedder::load(&ModelSource::Embedded).unwrap();
+    let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let started = std::time::Instant::now();
 
     let labels = std::fs::read_to_string(frll.join("labels.csv")).unwrap();

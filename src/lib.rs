@@ -41,7 +41,7 @@ use rayon::prelude::*;
 
 pub use decode::{DecodeLimits, ImageFacts, PixelFormat};
 pub use error::{Error, Result};
-pub use models::{ModelSource, Models};
+pub use models::{Backend, ModelSource, Models};
 pub use pipeline::Analysis;
 pub use profile::Profile;
 pub use report::{CheckResult, Language, Report, Status};
@@ -52,6 +52,7 @@ pub struct CheckerBuilder {
     profile: Option<Profile>,
     threads: Option<usize>,
     models: ModelSource,
+    backend: Backend,
     limits: DecodeLimits,
     language: Language,
 }
@@ -76,6 +77,12 @@ impl CheckerBuilder {
     /// Where the models come from; embedded by default.
     pub fn models(mut self, source: ModelSource) -> Self {
         self.models = source;
+        self
+    }
+
+    /// The inference engine; tract by default.
+    pub fn backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
         self
     }
 
@@ -104,10 +111,11 @@ impl CheckerBuilder {
             .thread_name(|i| format!("passbild-{i}"))
             .build()
             .map_err(|e| Error::ThreadPool(e.to_string()))?;
-        let models = Models::load(&self.models)?;
+        let models = Models::load(&self.models, &self.backend)?;
         Ok(Checker {
             models,
             model_source: self.models,
+            backend: self.backend,
             embedder: std::sync::OnceLock::new(),
             profile,
             pool,
@@ -121,6 +129,7 @@ impl CheckerBuilder {
 pub struct Checker {
     models: Models,
     model_source: ModelSource,
+    backend: Backend,
     /// The identity embedding, loaded on the first comparison with a live capture (most users
     /// never compare, and it is the largest model). The error is kept as text: `Error` is not
     /// `Clone`.
@@ -247,7 +256,9 @@ impl Checker {
     pub fn check_with_reference(&self, document: &[u8], live: &[u8]) -> Result<Report> {
         let embedder = self
             .embedder
-            .get_or_init(|| models::face_embedding::FaceEmbedder::load(&self.model_source).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                models::face_embedding::FaceEmbedder::load(&self.model_source, &self.backend).map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(|detail| Error::Model { model: "face embedding", detail: detail.clone() })?;
         let (document_analysis, document_embedding) = self.analyse_and_embed(document, embedder)?;

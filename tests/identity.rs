@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
-use passbild::ModelSource;
 use passbild::imaging::Pyramid;
 use passbild::models::face_embedding::{Embedding, FaceEmbedder, SAME_PERSON_DISTANCE};
+use passbild::{Backend, ModelSource};
 
 fn embed(embedder: &FaceEmbedder, path: &std::path::Path) -> Embedding {
     let image = image::open(path).unwrap().to_rgb8();
@@ -18,7 +18,7 @@ fn embed(embedder: &FaceEmbedder, path: &std::path::Path) -> Embedding {
 
 #[test]
 fn the_same_person_is_close_and_different_people_are_not() {
-    let embedder = FaceEmbedder::load(&ModelSource::Embedded).unwrap();
+    let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let frll = datasets().join("frll");
     let identities = ["001", "002", "003", "005", "006", "007", "009", "010"];
     let neutral: Vec<Embedding> =

@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use passbild::ModelSource;
 use passbild::imaging::{Point, Pyramid};
 use passbild::models::face_embedding::{FaceEmbedder, SAME_PERSON_DISTANCE};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, Morph, MorphKind, morph};
+use passbild::{Backend, ModelSource};
 
 /// Where the morph's landmarks sit on the way from the first contributor's to the second's: the
 /// median over landmarks that differ by more than 8 px of the projection onto that segment
@@ -56,7 +56,7 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     }
     // What makes it an attack: both morphs match both contributors for the face embedding
     // (measured 0.26-0.37; the contributors are 0.55 apart).
-    let embedder = FaceEmbedder::load(&ModelSource::Embedded).unwrap();
+    let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let embed = |image: &image::RgbImage| {
         let mesh = checker("icao").analyse_image(&image.clone().into()).unwrap().face.unwrap().mesh;
         embedder.run(&Pyramid::new(image.clone()), &mesh).unwrap()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use passbild::{Checker, Language, ModelSource, Profile, Report, Status};
+use passbild::{Backend, Checker, Language, ModelSource, Profile, Report, Status};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,10 @@ enum Command {
         /// Load the ONNX models from this directory instead of the embedded ones.
         #[arg(long, value_name = "DIR")]
         models: Option<PathBuf>,
+        /// Run the models in ONNX Runtime from this shared library (libonnxruntime.so, 1.20 or
+        /// newer) instead of tract. Needs a build with the `onnxruntime` feature.
+        #[arg(long, value_name = "LIB")]
+        onnxruntime: Option<PathBuf>,
         /// A trusted live capture of the applicant: compare the document photo (one input) with
         /// it, adding identity.same_person and morph.differential.
         #[arg(long, value_name = "LIVE.jpg")]
@@ -58,8 +62,9 @@ fn parse_language(s: &str) -> Result<Language, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { inputs, profile, json, lang, overlay, threads, models, reference } => {
-            let options = CheckOptions { json, overlay, reference };
+        Command::Check { inputs, profile, json, lang, overlay, threads, models, onnxruntime, reference } => {
+            let backend = onnxruntime.map_or(Backend::Tract, |library| Backend::OnnxRuntime { library });
+            let options = CheckOptions { json, overlay, reference, backend };
             match run_check(&inputs, &profile, lang, threads, models, &options) {
                 Ok(code) => code,
                 Err(message) => {
@@ -98,6 +103,7 @@ struct CheckOptions {
     json: bool,
     overlay: Option<PathBuf>,
     reference: Option<PathBuf>,
+    backend: Backend,
 }
 
 fn run_check(
@@ -118,6 +124,7 @@ fn run_check(
         .threads(threads)
         .language(language)
         .models(models.map_or(ModelSource::Embedded, ModelSource::Directory))
+        .backend(options.backend.clone())
         .build()
         .map_err(|e| e.to_string())?;
     if let Some(out) = &options.overlay

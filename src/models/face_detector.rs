@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ModelFile, ModelSource, OnnxModel, sigmoid};
+use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
@@ -74,10 +74,11 @@ pub struct FaceDetector {
 }
 
 impl FaceDetector {
-    pub fn load(source: &ModelSource) -> Result<Self> {
+    pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
         let model = OnnxModel::load(
             &FILE,
             source,
+            backend,
             &[1, INPUT_SIZE, INPUT_SIZE, 3],
             &[ANCHOR_COUNT * VALUES_PER_ANCHOR, ANCHOR_COUNT],
         )?;

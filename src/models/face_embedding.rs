@@ -4,7 +4,7 @@
 //! capture. Loaded only when a comparison is asked for.
 
 use super::face_mesh::{MeshLandmarks, index};
-use super::{ModelFile, ModelSource, OnnxModel};
+use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, Similarity};
 
@@ -45,8 +45,8 @@ pub struct FaceEmbedder {
 }
 
 impl FaceEmbedder {
-    pub fn load(source: &ModelSource) -> Result<Self> {
-        let model = OnnxModel::load(&FILE, source, &[1, CHIP_PX, CHIP_PX, 3], &[EMBEDDING_LEN])?;
+    pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
+        let model = OnnxModel::load(&FILE, source, backend, &[1, CHIP_PX, CHIP_PX, 3], &[EMBEDDING_LEN])?;
         Ok(FaceEmbedder { model })
     }
 

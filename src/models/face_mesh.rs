@@ -1,6 +1,6 @@
 //! MediaPipe Face Mesh: 468 landmarks of the largest face, from a crop turned upright by the eye line.
 
-use super::{ModelFile, ModelSource, OnnxModel, sigmoid};
+use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 use crate::models::FaceDetection;
@@ -80,8 +80,8 @@ pub struct FaceMesh {
 }
 
 impl FaceMesh {
-    pub fn load(source: &ModelSource) -> Result<Self> {
-        let model = OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3], &[LANDMARK_COUNT * 3, 1])?;
+    pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
+        let model = OnnxModel::load(&FILE, source, backend, &[1, INPUT_SIZE, INPUT_SIZE, 3], &[LANDMARK_COUNT * 3, 1])?;
         Ok(FaceMesh { model })
     }
 

@@ -1,7 +1,7 @@
 //! MediaPipe Iris: the iris centre and radius and a 71-point eye contour, per eye.
 
 use super::face_mesh::{MeshLandmarks, index};
-use super::{ModelFile, ModelSource, OnnxModel};
+use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
@@ -59,9 +59,14 @@ impl Eye {
 }
 
 impl IrisModel {
-    pub fn load(source: &ModelSource) -> Result<Self> {
-        let model =
-            OnnxModel::load(&FILE, source, &[1, INPUT_SIZE, INPUT_SIZE, 3], &[CONTOUR_POINTS * 3, IRIS_POINTS * 3])?;
+    pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
+        let model = OnnxModel::load(
+            &FILE,
+            source,
+            backend,
+            &[1, INPUT_SIZE, INPUT_SIZE, 3],
+            &[CONTOUR_POINTS * 3, IRIS_POINTS * 3],
+        )?;
         Ok(IrisModel { model })
     }
 

@@ -5,18 +5,17 @@ pub mod face_detector;
 pub mod face_embedding;
 pub mod face_mesh;
 pub mod iris;
+mod runtime;
 pub mod segmentation;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use tract_onnx::prelude::*;
-
 use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
 
 pub use face_detector::{FaceDetection, FaceDetector};
 pub use face_mesh::{FaceMesh, MeshLandmarks};
 pub use iris::{EyeLandmarks, IrisModel};
+pub use runtime::Backend;
+pub(crate) use runtime::OnnxModel;
 pub use segmentation::{PersonMask, Segmenter};
 
 /// Where the ONNX files come from.
@@ -36,7 +35,7 @@ pub(crate) struct ModelFile {
 }
 
 impl ModelFile {
-    fn bytes(&self, source: &ModelSource) -> Result<std::borrow::Cow<'static, [u8]>> {
+    pub(crate) fn bytes(&self, source: &ModelSource) -> Result<std::borrow::Cow<'static, [u8]>> {
         match source {
             ModelSource::Embedded => Ok(self.embedded.into()),
             ModelSource::Directory(dir) => {
@@ -44,75 +43,6 @@ impl ModelFile {
                 std::fs::read(&path).map(Into::into).map_err(|source| Error::Io { path, source })
             }
         }
-    }
-}
-
-/// A loaded, optimised ONNX graph with a fixed input shape.
-#[derive(Clone)]
-pub(crate) struct OnnxModel {
-    name: &'static str,
-    plan: Arc<TypedRunnableModel>,
-    input_shape: Vec<usize>,
-}
-
-impl OnnxModel {
-    /// Loads and optimises a graph, and verifies that its float outputs have exactly the element
-    /// counts the caller will read (in any order), so a swapped or wrong model fails here, typed,
-    /// rather than later.
-    pub fn load(
-        file: &ModelFile,
-        source: &ModelSource,
-        input_shape: &[usize],
-        output_lengths: &[usize],
-    ) -> Result<Self> {
-        let bytes = file.bytes(source)?;
-        let err = |e: TractError| Error::model(file.name, e);
-        let model = tract_onnx::onnx()
-            .model_for_read(&mut &*bytes)
-            .map_err(err)?
-            .with_input_fact(0, f32::fact(input_shape).into())
-            .map_err(err)?
-            .into_optimized()
-            .map_err(err)?;
-        let mut lengths = Vec::new();
-        for outlet in model.output_outlets().map_err(err)? {
-            let fact = model.outlet_fact(*outlet).map_err(err)?;
-            let shape =
-                fact.shape.as_concrete().ok_or_else(|| Error::model(file.name, "an output has no fixed shape"))?;
-            if fact.datum_type != f32::datum_type() {
-                return Err(Error::model(file.name, "an output is not float32"));
-            }
-            lengths.push(shape.iter().product::<usize>());
-        }
-        let mut expected = output_lengths.to_vec();
-        expected.sort_unstable();
-        lengths.sort_unstable();
-        if lengths != expected {
-            return Err(Error::model(file.name, format!("outputs of {lengths:?} values, expected {expected:?}")));
-        }
-        let plan = model.into_runnable().map_err(err)?;
-        Ok(OnnxModel { name: file.name, plan, input_shape: input_shape.to_vec() })
-    }
-
-    /// Runs the graph on one NHWC input given as a flat vector.
-    pub fn run(&self, input: Vec<f32>) -> Result<TVec<TValue>> {
-        let tensor = tract_ndarray::ArrayD::from_shape_vec(self.input_shape.as_slice(), input)
-            .map_err(|e| Error::model(self.name, e))?;
-        self.plan.run(tvec!(Tensor::from(tensor).into())).map_err(|e| Error::model(self.name, e))
-    }
-
-    /// The output with `length` values (output lengths are distinct and checked at load).
-    pub fn output<'a>(&self, outputs: &'a TVec<TValue>, length: usize) -> Result<&'a [f32]> {
-        for output in outputs {
-            let values = output
-                .try_as_plain_ram()
-                .and_then(|view| view.as_slice::<f32>())
-                .map_err(|e| Error::model(self.name, e))?;
-            if values.len() == length {
-                return Ok(values);
-            }
-        }
-        Err(Error::model(self.name, format!("no output of {length} values")))
     }
 }
 
@@ -127,12 +57,12 @@ pub struct Models {
 
 impl Models {
     /// Loads and optimises the four models, two at a time (graph optimisation dominates start-up).
-    pub fn load(source: &ModelSource) -> Result<Models> {
+    pub fn load(source: &ModelSource, backend: &Backend) -> Result<Models> {
         std::thread::scope(|scope| {
-            let detector = scope.spawn(|| FaceDetector::load(source));
-            let iris = scope.spawn(|| IrisModel::load(source));
-            let mesh = FaceMesh::load(source)?;
-            let segmenter = Segmenter::load(source)?;
+            let detector = scope.spawn(|| FaceDetector::load(source, backend));
+            let iris = scope.spawn(|| IrisModel::load(source, backend));
+            let mesh = FaceMesh::load(source, backend)?;
+            let segmenter = Segmenter::load(source, backend)?;
             let join = |name| move |_| Error::Model { model: name, detail: "loader thread panicked".into() };
             Ok(Models {
                 detector: detector.join().map_err(join("face detector"))??,
@@ -144,11 +74,11 @@ impl Models {
     }
 
     pub fn embedded() -> Result<Models> {
-        Models::load(&ModelSource::Embedded)
+        Models::load(&ModelSource::Embedded, &Backend::Tract)
     }
 
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Models> {
-        Models::load(&ModelSource::Directory(dir.as_ref().to_path_buf()))
+        Models::load(&ModelSource::Directory(dir.as_ref().to_path_buf()), &Backend::Tract)
     }
 }
 

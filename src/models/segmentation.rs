@@ -1,6 +1,6 @@
 //! MediaPipe Selfie Segmentation: the probability that each pixel belongs to the person.
 
-use super::{ModelFile, ModelSource, OnnxModel};
+use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
@@ -61,8 +61,8 @@ pub struct Segmenter {
 }
 
 impl Segmenter {
-    pub fn load(source: &ModelSource) -> Result<Self> {
-        Ok(Segmenter { model: OnnxModel::load(&FILE, source, &[1, SIZE, SIZE, 3], &[SIZE * SIZE])? })
+    pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
+        Ok(Segmenter { model: OnnxModel::load(&FILE, source, backend, &[1, SIZE, SIZE, 3], &[SIZE * SIZE])? })
     }
 
     pub fn run(&self, pyramid: &Pyramid) -> Result<PersonMask> {

@@ -1,0 +1,238 @@
+//! Running an ONNX graph: tract by default (pure Rust, nothing to install), or, with the
+//! `onnxruntime` cargo feature, ONNX Runtime's shared library loaded at run time (about 2-4x
+//! faster on these graphs; see docs/performance.md for the trade-off).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tract_onnx::prelude::*;
+
+use super::{ModelFile, ModelSource};
+use crate::error::{Error, Result};
+
+/// Which inference engine runs the models.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// tract, compiled in: the default, with no library to install.
+    #[default]
+    Tract,
+    /// ONNX Runtime from its shared library (`libonnxruntime.so`, 1.20 or newer; the PyPI wheel
+    /// `onnxruntime` ships one under `onnxruntime/capi/`). Needs the `onnxruntime` cargo feature;
+    /// one library per process: the first checker that asks for it loads it.
+    OnnxRuntime { library: PathBuf },
+}
+
+/// A loaded graph with a fixed NHWC input shape.
+#[derive(Clone)]
+pub(crate) struct OnnxModel {
+    name: &'static str,
+    engine: Engine,
+    input_shape: Vec<usize>,
+}
+
+#[derive(Clone)]
+enum Engine {
+    Tract(Arc<TypedRunnableModel>),
+    #[cfg(feature = "onnxruntime")]
+    OnnxRuntime(Arc<ort_engine::SessionPool>),
+}
+
+/// The float outputs of one run, in the graph's order.
+pub(crate) struct Outputs(Vec<Vec<f32>>);
+
+impl OnnxModel {
+    /// Loads a graph and verifies that its float outputs have exactly the element counts the
+    /// caller will read (in any order), so a swapped or wrong model fails here, typed, rather than
+    /// later.
+    pub fn load(
+        file: &ModelFile,
+        source: &ModelSource,
+        backend: &Backend,
+        input_shape: &[usize],
+        output_lengths: &[usize],
+    ) -> Result<Self> {
+        let bytes = file.bytes(source)?;
+        let (engine, mut lengths) = match backend {
+            Backend::Tract => load_tract(file.name, &bytes, input_shape)?,
+            #[cfg(feature = "onnxruntime")]
+            Backend::OnnxRuntime { library } => ort_engine::load(file.name, library, bytes, input_shape)?,
+            #[cfg(not(feature = "onnxruntime"))]
+            Backend::OnnxRuntime { .. } => {
+                return Err(Error::model(
+                    file.name,
+                    "this build has no ONNX Runtime backend (cargo feature onnxruntime)",
+                ));
+            }
+        };
+        let mut expected = output_lengths.to_vec();
+        expected.sort_unstable();
+        lengths.sort_unstable();
+        if lengths != expected {
+            return Err(Error::model(file.name, format!("outputs of {lengths:?} values, expected {expected:?}")));
+        }
+        Ok(OnnxModel { name: file.name, engine, input_shape: input_shape.to_vec() })
+    }
+
+    /// Runs the graph on one input given as a flat vector in the input shape's order.
+    pub fn run(&self, input: Vec<f32>) -> Result<Outputs> {
+        let err = |e: &dyn std::fmt::Display| Error::model(self.name, e);
+        match &self.engine {
+            Engine::Tract(plan) => {
+                let tensor =
+                    tract_ndarray::ArrayD::from_shape_vec(self.input_shape.as_slice(), input).map_err(|e| err(&e))?;
+                let values = plan.run(tvec!(Tensor::from(tensor).into())).map_err(|e| err(&e))?;
+                let outputs = values
+                    .into_iter()
+                    .map(|value| {
+                        let view =
+                            value.try_as_plain_ram().and_then(|view| view.as_slice::<f32>().map(<[f32]>::to_vec));
+                        view.map_err(|e| err(&e))
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(Outputs(outputs))
+            }
+            #[cfg(feature = "onnxruntime")]
+            Engine::OnnxRuntime(pool) => pool.run(self.name, &self.input_shape, input).map(Outputs),
+        }
+    }
+
+    /// The output with `length` values (output lengths are distinct and checked at load).
+    pub fn output<'a>(&self, outputs: &'a Outputs, length: usize) -> Result<&'a [f32]> {
+        outputs
+            .0
+            .iter()
+            .find(|values| values.len() == length)
+            .map(Vec::as_slice)
+            .ok_or_else(|| Error::model(self.name, format!("no output of {length} values")))
+    }
+}
+
+fn load_tract(name: &'static str, bytes: &[u8], input_shape: &[usize]) -> Result<(Engine, Vec<usize>)> {
+    let err = |e: TractError| Error::model(name, e);
+    let model = tract_onnx::onnx()
+        .model_for_read(&mut &*bytes)
+        .map_err(err)?
+        .with_input_fact(0, f32::fact(input_shape).into())
+        .map_err(err)?
+        .into_optimized()
+        .map_err(err)?;
+    let mut lengths = Vec::new();
+    for outlet in model.output_outlets().map_err(err)? {
+        let fact = model.outlet_fact(*outlet).map_err(err)?;
+        let shape = fact.shape.as_concrete().ok_or_else(|| Error::model(name, "an output has no fixed shape"))?;
+        if fact.datum_type != f32::datum_type() {
+            return Err(Error::model(name, "an output is not float32"));
+        }
+        lengths.push(shape.iter().product::<usize>());
+    }
+    Ok((Engine::Tract(model.into_runnable().map_err(err)?), lengths))
+}
+
+#[cfg(feature = "onnxruntime")]
+mod ort_engine {
+    use std::borrow::Cow;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    use ort::environment::Environment;
+    use ort::session::Session;
+    use ort::session::builder::GraphOptimizationLevel;
+    use ort::value::{Tensor, ValueType};
+
+    use crate::error::{Error, Result};
+
+    /// The process's one ONNX Runtime library and environment, and where it came from. A failed
+    /// load is not kept, so a caller can retry with a corrected path.
+    static RUNTIME: Mutex<Option<(PathBuf, Environment)>> = Mutex::new(None);
+
+    fn environment(library: &Path) -> std::result::Result<Environment, String> {
+        let mut runtime = RUNTIME.lock().map_err(|_| "ONNX Runtime loader poisoned".to_string())?;
+        if let Some((loaded_from, environment)) = runtime.as_ref() {
+            if loaded_from != library {
+                return Err(format!("ONNX Runtime is already loaded from {} in this process", loaded_from.display()));
+            }
+            return Ok(environment.clone());
+        }
+        // ort panics on some malformed libraries rather than returning an error.
+        let environment = std::panic::catch_unwind(|| {
+            ort::init_from(library).map_err(|e| e.to_string())?.with_name("passbild").build().map_err(|e| e.to_string())
+        })
+        .unwrap_or_else(|_| Err(format!("loading ONNX Runtime from {} panicked", library.display())))?;
+        *runtime = Some((library.to_path_buf(), environment.clone()));
+        Ok(environment)
+    }
+
+    /// ort's `Session::run` takes `&mut self`, so each concurrent caller needs its own session.
+    /// Sessions are made on demand and kept, so the pool grows to the number of threads that ever
+    /// run this model at once (the checker's thread count).
+    pub(super) struct SessionPool {
+        bytes: Cow<'static, [u8]>,
+        environment: Environment,
+        idle: Mutex<Vec<Session>>,
+    }
+
+    fn new_session(environment: &Environment, bytes: &[u8]) -> ort::Result<Session> {
+        // One thread per run: the checker parallelises over photos, not inside a graph.
+        Session::builder(environment)?
+            .with_optimization_level(GraphOptimizationLevel::Level3)?
+            .with_intra_threads(1)?
+            .with_inter_threads(1)?
+            .commit_from_memory(bytes)
+    }
+
+    pub(super) fn load(
+        name: &'static str,
+        library: &Path,
+        bytes: Cow<'static, [u8]>,
+        input_shape: &[usize],
+    ) -> Result<(super::Engine, Vec<usize>)> {
+        let environment = environment(library).map_err(|e| Error::model(name, format!("ONNX Runtime: {e}")))?;
+        let session = new_session(&environment, &bytes).map_err(|e| Error::model(name, e))?;
+        let [input] = session.inputs() else {
+            return Err(Error::model(name, "expected one input"));
+        };
+        let fixed_shape_matches = |shape: &[i64]| {
+            shape.len() == input_shape.len()
+                && shape.iter().zip(input_shape).all(|(&dim, &want)| dim < 0 || dim as usize == want)
+        };
+        match input.dtype() {
+            ValueType::Tensor { shape, .. } if fixed_shape_matches(shape) => {}
+            other => return Err(Error::model(name, format!("input is {other}, expected {input_shape:?} floats"))),
+        }
+        let mut lengths = Vec::new();
+        for output in session.outputs() {
+            match output.dtype() {
+                ValueType::Tensor { ty: ort::value::TensorElementType::Float32, shape, .. }
+                    if shape.iter().all(|&dim| dim > 0) =>
+                {
+                    lengths.push(shape.iter().product::<i64>() as usize);
+                }
+                other => return Err(Error::model(name, format!("an output is {other}, expected fixed float32"))),
+            }
+        }
+        let pool = SessionPool { bytes, environment, idle: Mutex::new(vec![session]) };
+        Ok((super::Engine::OnnxRuntime(std::sync::Arc::new(pool)), lengths))
+    }
+
+    impl SessionPool {
+        pub(super) fn run(&self, name: &'static str, input_shape: &[usize], input: Vec<f32>) -> Result<Vec<Vec<f32>>> {
+            let err = |e: ort::Error| Error::model(name, e);
+            let idle = self.idle.lock().map_err(|_| Error::model(name, "session pool poisoned"))?.pop();
+            let mut session = match idle {
+                Some(session) => session,
+                None => new_session(&self.environment, &self.bytes).map_err(err)?,
+            };
+            let tensor = Tensor::from_array((input_shape.to_vec(), input)).map_err(err)?;
+            let outputs = session
+                .run(ort::inputs![tensor])
+                .map_err(err)?
+                .values()
+                .map(|value| value.try_extract_tensor::<f32>().map(|(_, values)| values.to_vec()).map_err(err))
+                .collect::<Result<Vec<_>>>();
+            if let Ok(mut idle) = self.idle.lock() {
+                idle.push(session);
+            }
+            outputs
+        }
+    }
+}
