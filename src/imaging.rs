@@ -165,8 +165,36 @@ impl Pyramid {
         range: InputRange,
     ) -> Vec<f32> {
         let mut out = vec![0f32; out_width * out_height * 3];
+        let (scale, offset) = range.scale_and_offset();
+        self.sample_each(rect, out_width, out_height, |index, rgb| {
+            let (row, column) = (index / out_width, index % out_width);
+            let out_column = if mirror { out_width - 1 - column } else { column };
+            let pixel = &mut out[(row * out_width + out_column) * 3..][..3];
+            for c in 0..3 {
+                pixel[c] = rgb[c] * scale + offset;
+            }
+        });
+        out
+    }
+
+    /// `sample` as RGB triples of 0..255, for measuring rather than for a model.
+    pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize) -> Vec<[f32; 3]> {
+        let mut out = vec![[0f32; 3]; out_width * out_height];
+        self.sample_each(rect, out_width, out_height, |index, rgb| out[index] = rgb);
+        out
+    }
+
+    /// Calls `put(index, rgb)` for every output pixel, row-major, with the average of its taps
+    /// (0..255).
+    fn sample_each(
+        &self,
+        rect: &RotatedRect,
+        out_width: usize,
+        out_height: usize,
+        mut put: impl FnMut(usize, [f32; 3]),
+    ) {
         if out_width == 0 || out_height == 0 {
-            return out;
+            return;
         }
         // Source pixels per output pixel along each axis of the rectangle.
         let scale_x = (rect.width / out_width as f32).abs().max(f32::EPSILON);
@@ -189,42 +217,38 @@ impl Pyramid {
         let (ox, oy) = (origin.x / level_scale, origin.y / level_scale);
         let (ux, uy) = (cos * step_u, sin * step_u);
         let (vx, vy) = (-sin * step_v, cos * step_v);
-        let (scale, offset) = range.scale_and_offset();
+        // Black outside the photo; inside, edge pixels repeat, as halving may have dropped a
+        // fraction of the last row or column.
+        let tap = |u: f32, v: f32| {
+            let x = ox + u * ux + v * vx;
+            let y = oy + u * uy + v * vy;
+            let inside = x >= 0.0 && y >= 0.0 && x < photo_width && y < photo_height;
+            inside.then(|| sampler.at(x - 0.5, y - 0.5))
+        };
 
-        for (row, out_row) in out.chunks_exact_mut(out_width * 3).enumerate() {
+        for row in 0..out_height {
             for column in 0..out_width {
+                let index = row * out_width + column;
+                if taps_x == 1 && taps_y == 1 {
+                    // The common case, kept apart so the loop above the taps disappears.
+                    put(index, tap(column as f32 + 0.5, row as f32 + 0.5).unwrap_or([0.0; 3]));
+                    continue;
+                }
                 let mut sum = [0f32; 3];
                 for ty in 0..taps_y {
                     let v = row as f32 + (ty as f32 + 0.5) / taps_y as f32;
                     for tx in 0..taps_x {
                         let u = column as f32 + (tx as f32 + 0.5) / taps_x as f32;
-                        let x = ox + u * ux + v * vx;
-                        let y = oy + u * uy + v * vy;
-                        // Black outside the photo; inside, edge pixels repeat, as halving may
-                        // have dropped a fraction of the last row or column.
-                        if x < 0.0 || y < 0.0 || x >= photo_width || y >= photo_height {
-                            continue;
+                        if let Some(rgb) = tap(u, v) {
+                            sum[0] += rgb[0];
+                            sum[1] += rgb[1];
+                            sum[2] += rgb[2];
                         }
-                        let rgb = sampler.at(x - 0.5, y - 0.5);
-                        sum[0] += rgb[0];
-                        sum[1] += rgb[1];
-                        sum[2] += rgb[2];
                     }
                 }
-                let out_column = if mirror { out_width - 1 - column } else { column };
-                let pixel = &mut out_row[out_column * 3..out_column * 3 + 3];
-                for c in 0..3 {
-                    pixel[c] = sum[c] * weight * scale + offset;
-                }
+                put(index, sum.map(|c| c * weight));
             }
         }
-        out
-    }
-
-    /// `sample` as RGB triples of 0..255, for measuring rather than for a model.
-    pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize) -> Vec<[f32; 3]> {
-        let samples = self.sample(rect, out_width, out_height, false, InputRange::Unscaled);
-        samples.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect()
     }
 }
 
@@ -246,7 +270,7 @@ impl<'a> Bilinear<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn at(&self, x: f32, y: f32) -> [f32; 3] {
         let x = x.clamp(0.0, self.max_x);
         let y = y.clamp(0.0, self.max_y);

@@ -45,24 +45,35 @@ pub fn measure(face: &FaceImage) -> QualityMeasures {
 
 /// Separable box blur of radius `r` (window 2r+1), edges repeated.
 fn box_blur(values: &[f32], side: usize, r: usize) -> Vec<f32> {
-    let pass = |input: &[f32], horizontal: bool| {
-        let mut out = vec![0f32; input.len()];
-        let norm = 1.0 / (2 * r + 1) as f32;
-        for line in 0..side {
-            let at = |k: isize| {
-                let k = k.clamp(0, side as isize - 1) as usize;
-                if horizontal { input[line * side + k] } else { input[k * side + line] }
-            };
-            let mut sum: f32 = (-(r as isize)..=r as isize).map(at).sum();
-            for k in 0..side {
-                let index = if horizontal { line * side + k } else { k * side + line };
-                out[index] = sum * norm;
-                sum += at(k as isize + r as isize + 1) - at(k as isize - r as isize);
-            }
+    let norm = 1.0 / (2 * r + 1) as f32;
+    let clamp = |k: isize| k.clamp(0, side as isize - 1) as usize;
+    // Rows: a running sum along each row.
+    let mut across = vec![0f32; values.len()];
+    for (row, out) in values.chunks_exact(side).zip(across.chunks_exact_mut(side)) {
+        let mut sum: f32 = (-(r as isize)..=r as isize).map(|k| row[clamp(k)]).sum();
+        for k in 0..side {
+            out[k] = sum * norm;
+            sum += row[clamp(k as isize + r as isize + 1)] - row[clamp(k as isize - r as isize)];
         }
-        out
-    };
-    pass(&pass(values, true), false)
+    }
+    // Columns: the same running sums, one per column, advanced a whole row at a time so the
+    // reads stay in memory order (the arithmetic per column is unchanged).
+    let row = |k: isize| &across[clamp(k) * side..][..side];
+    let mut sums = vec![0f32; side];
+    for k in -(r as isize)..=r as isize {
+        for (sum, &v) in sums.iter_mut().zip(row(k)) {
+            *sum += v;
+        }
+    }
+    let mut out = vec![0f32; values.len()];
+    for (k, out_row) in out.chunks_exact_mut(side).enumerate() {
+        let (entering, leaving) = (row(k as isize + r as isize + 1), row(k as isize - r as isize));
+        for (((o, sum), &add), &sub) in out_row.iter_mut().zip(&mut sums).zip(entering).zip(leaving) {
+            *o = *sum * norm;
+            *sum += add - sub;
+        }
+    }
+    out
 }
 
 /// The finest detail against the next coarser band, over the face: |L - box_r(L)| over
