@@ -65,6 +65,17 @@ fn eight_c_threads_share_one_checker() {
 }
 
 #[test]
+fn c_can_choose_onnxruntime() {
+    let output = run("onnxruntime");
+    assert!(output.contains("onnxruntime ok"), "{output}");
+    // scripts/test builds with the feature and sets ORT_DYLIB_PATH; then C must get the same statuses.
+    if cfg!(feature = "onnxruntime") {
+        assert!(std::env::var_os("ORT_DYLIB_PATH").is_some(), "set ORT_DYLIB_PATH to libonnxruntime.so");
+        assert!(output.contains("onnxruntime same "), "{output}");
+    }
+}
+
+#[test]
 fn valgrind_finds_no_invalid_access_and_no_definite_leak() {
     let valgrind = Command::new("valgrind").arg("--version").output();
     assert!(

@@ -1,5 +1,5 @@
 /* The C ABI from C: values, misuse, threads. Built with -Wall -Wextra -Werror by tests/c_api.rs.
- * usage: ffi_test values|misuse|threads|short FIXTURE_DIR */
+ * usage: ffi_test values|misuse|threads|short|onnxruntime FIXTURE_DIR */
 #include "passbild.h"
 #include "passbild.h" /* twice: the include guard must hold */
 
@@ -341,6 +341,50 @@ static void threads(void) {
     printf("threads ok %d\n", THREADS * CHECKS_PER_THREAD);
 }
 
+/* The ONNX Runtime backend: a missing library is a model error; with ORT_DYLIB_PATH set (a build
+ * with the onnxruntime feature), the verdict and every check's status match the built-in engine. */
+static void onnxruntime(void) {
+    passbild_checker *checker = NULL;
+    passbild_error *error = NULL;
+    expect_error_after(passbild_checker_new_onnxruntime("icao", 1, NULL, &checker, &error),
+                       PASSBILD_STATUS_NULL_ARGUMENT, error, "onnxruntime_library");
+    error = NULL;
+    expect_error_after(
+        passbild_checker_new_onnxruntime("icao", 1, "/nonexistent/libonnxruntime.so", &checker, &error),
+        PASSBILD_STATUS_MODEL_FAILED, error, "ONNX Runtime");
+    EXPECT(checker == NULL, "no checker on failure");
+    printf("onnxruntime ok\n");
+    const char *library = getenv("ORT_DYLIB_PATH");
+    if (library == NULL) {
+        return;
+    }
+    EXPECT(passbild_checker_new_onnxruntime("de-live", 1, library, &checker, &error) == PASSBILD_STATUS_OK,
+           "checker_new_onnxruntime(%s)", library);
+    passbild_checker *builtin = new_checker("de-live");
+    passbild_report *a = check_fixture(checker, "frll_034_de.jpg");
+    passbild_report *b = check_fixture(builtin, "frll_034_de.jpg");
+    passbild_check_status verdict_a, verdict_b;
+    passbild_report_verdict(a, &verdict_a);
+    passbild_report_verdict(b, &verdict_b);
+    EXPECT(verdict_a == verdict_b && verdict_a == PASSBILD_CHECK_STATUS_PASS, "verdicts %u %u", verdict_a, verdict_b);
+    size_t count_a = 0, count_b = 0;
+    passbild_report_check_count(a, &count_a);
+    passbild_report_check_count(b, &count_b);
+    EXPECT(count_a == count_b, "check counts %zu %zu", count_a, count_b);
+    for (size_t i = 0; i < count_a; i++) {
+        passbild_check check_a, check_b;
+        passbild_report_check(a, i, &check_a);
+        passbild_report_check(b, i, &check_b);
+        EXPECT(strcmp(check_a.id, check_b.id) == 0 && check_a.status == check_b.status, "%s: %u against %u",
+               check_a.id, check_a.status, check_b.status);
+    }
+    passbild_report_free(a);
+    passbild_report_free(b);
+    passbild_checker_free(builtin);
+    passbild_checker_free(checker);
+    printf("onnxruntime same %zu\n", count_a);
+}
+
 /* A short tour of every entry point, for valgrind. */
 static void short_run(void) {
     EXPECT(strcmp(passbild_version(), "") != 0, "version");
@@ -370,7 +414,7 @@ static void short_run(void) {
 }
 
 int main(int argc, char **argv) {
-    EXPECT(argc == 3, "usage: %s values|misuse|threads|short FIXTURE_DIR", argv[0]);
+    EXPECT(argc == 3, "usage: %s values|misuse|threads|short|onnxruntime FIXTURE_DIR", argv[0]);
     fixtures = argv[2];
     char expected[32];
     snprintf(expected, sizeof expected, "%d.%d.%d", PASSBILD_VERSION_MAJOR, PASSBILD_VERSION_MINOR,
@@ -385,6 +429,8 @@ int main(int argc, char **argv) {
         misuse();
     } else if (strcmp(argv[1], "threads") == 0) {
         threads();
+    } else if (strcmp(argv[1], "onnxruntime") == 0) {
+        onnxruntime();
     } else if (strcmp(argv[1], "short") == 0) {
         short_run();
     } else {
