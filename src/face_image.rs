@@ -62,7 +62,8 @@ pub struct FaceImage {
     pub enlargement: f32,
     /// sRGB 0..255, row-major.
     pub rgb: Vec<[f32; 3]>,
-    /// ISO/IEC 29794-5 luminance (linear light, 0..255).
+    /// ISO/IEC 29794-5 luminance (linear light, 0..255) inside the face oval, where the exposure
+    /// measures read it; 0 outside.
     pub luminance: Vec<u8>,
     /// Gamma-encoded luma 0..255.
     pub luma: Vec<f32>,
@@ -108,7 +109,6 @@ impl FaceImage {
             angle,
         };
         let rgb = pyramid.sample_rgb(&rect, side, side);
-        let luminance = rgb.iter().map(|&p| colour::luminance(p)).collect();
         let luma = rgb.iter().map(|&p| colour::luma(p)).collect();
 
         // Crop pixels per photo pixel.
@@ -132,6 +132,7 @@ impl FaceImage {
             grow(&outline, grow_px)
         };
         let face = fill(side, &[polygon(index::FACE_OVAL, 0.0)]);
+        let luminance = rgb.iter().zip(&face).map(|(&p, &inside)| if inside { colour::luminance(p) } else { 0 }).collect();
         let eye_margin = 0.06 * px_per_ied;
         let eye_outlines = [polygon(index::RIGHT_EYE, eye_margin), polygon(index::LEFT_EYE, eye_margin)];
         let eyes_mask = fill(side, &[polygon(index::RIGHT_EYE, 0.0), polygon(index::LEFT_EYE, 0.0)]);
