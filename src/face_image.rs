@@ -132,7 +132,8 @@ impl FaceImage {
             grow(&outline, grow_px)
         };
         let face = fill(side, &[polygon(index::FACE_OVAL, 0.0)]);
-        let luminance = rgb.iter().zip(&face).map(|(&p, &inside)| if inside { colour::luminance(p) } else { 0 }).collect();
+        let luminance =
+            rgb.iter().zip(&face).map(|(&p, &inside)| if inside { colour::luminance(p) } else { 0 }).collect();
         let eye_margin = 0.06 * px_per_ied;
         let eye_outlines = [polygon(index::RIGHT_EYE, eye_margin), polygon(index::LEFT_EYE, eye_margin)];
         let eyes_mask = fill(side, &[polygon(index::RIGHT_EYE, 0.0), polygon(index::LEFT_EYE, 0.0)]);
