@@ -1,4 +1,6 @@
-//! Where model loading spends its time: ONNX parsing and typing, optimisation, plan building.
+//! Where model loading spends its time (ONNX parsing, typing and decluttering, optimisation, plan
+//! building), and the median run of each graph on a constant input. `MODELS=DIR` reads the graphs
+//! from DIR instead of `models/`, to compare a rewrite with the shipped graph.
 use std::time::Instant;
 use tract_onnx::prelude::*;
 fn main() {
@@ -8,7 +10,8 @@ fn main() {
         ("iris_landmark", 64),
         ("selfie_segmentation", 256),
     ] {
-        let bytes = std::fs::read(format!("models/{name}.onnx")).unwrap();
+        let bytes =
+            std::fs::read(format!("{}/{name}.onnx", std::env::var("MODELS").unwrap_or("models".into()))).unwrap();
         let t0 = Instant::now();
         let model = tract_onnx::onnx()
             .model_for_read(&mut &*bytes)
@@ -20,11 +23,20 @@ fn main() {
         let t2 = Instant::now();
         let optimized = typed.into_optimized().unwrap();
         let t3 = Instant::now();
-        let _plan = optimized.into_runnable().unwrap();
+        let plan = optimized.into_runnable().unwrap();
         let t4 = Instant::now();
+        let input: Tensor = tract_ndarray::Array4::<f32>::from_elem((1, side, side, 3), 0.5).into();
+        let mut times = vec![];
+        for _ in 0..40 {
+            let t = Instant::now();
+            plan.run(tvec!(input.clone().into())).unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        times.sort_by(f64::total_cmp);
+        let run_median = times[times.len() / 2];
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
         println!(
-            "{name:28} parse {:6.1} ms  type+declutter {:6.1} ms  optimise {:6.1} ms  plan {:5.1} ms",
+            "{name:28} parse {:6.1} ms  type+declutter {:6.1} ms  optimise {:6.1} ms  plan {:5.1} ms  run {run_median:5.2} ms",
             ms(t0, t1),
             ms(t1, t2),
             ms(t2, t3),

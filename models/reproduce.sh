@@ -27,8 +27,8 @@ python -m tf2onnx.convert --tflite "$modules/selfie_segmentation/selfie_segmenta
 for name in face_detection_short_range face_landmark iris_landmark selfie_segmentation; do
     python "$here/convert.py" "raw_$name.onnx" "$name.onnx"
 done
-# PRelu written so that tract fuses it (bit-identical outputs; see README.md).
-for name in face_landmark iris_landmark; do
+# PRelu written so that tract fuses it, layout round trips removed (bit-identical outputs; see README.md).
+for name in face_landmark iris_landmark selfie_segmentation; do
     python "$here/rewrite_for_tract.py" "$name.onnx" "$name.onnx"
 done
 cd "$here"

@@ -15,7 +15,7 @@ use crate::face_image::FaceImage;
 use crate::head::{self, HeadOutline};
 use crate::imaging::Pyramid;
 use crate::models::iris::Eye;
-use crate::models::{EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, Models, PersonMask};
+use crate::models::{EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet, Models, PersonMask};
 use crate::pose::HeadPose;
 use crate::scene::Scene;
 
@@ -88,23 +88,32 @@ impl Stopwatch {
 }
 
 pub fn analyse(models: &Models, image: image::RgbImage, facts: ImageFacts) -> Result<Analysis> {
+    analyse_with(models, image, facts)
+}
+
+/// `analyse` with models that may still be loading: each stage waits for its own model only.
+pub(crate) fn analyse_with(models: &dyn ModelSet, image: image::RgbImage, facts: ImageFacts) -> Result<Analysis> {
     let started = Instant::now();
     let pyramid = Pyramid::new(image);
     let pyramid_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut analysis = analyse_pyramid(models, &pyramid, facts)?;
+    let mut analysis = analyse_pyramid_with(models, &pyramid, facts)?;
     analysis.timings.insert(0, ("pyramid", pyramid_ms));
     Ok(analysis)
 }
 
 /// `analyse` on a pyramid the caller keeps (to cut more from the photo afterwards).
 pub fn analyse_pyramid(models: &Models, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
+    analyse_pyramid_with(models, pyramid, facts)
+}
+
+fn analyse_pyramid_with(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
     let mut watch = Stopwatch::new();
     let (width, height) = pyramid.base().dimensions();
-    let faces = models.detector.detect(pyramid)?;
+    let faces = models.detector()?.detect(pyramid)?;
     watch.lap("detection");
     let largest = faces.iter().max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area())).cloned();
     let mesh = match &largest {
-        Some(face) => Some(models.mesh.run(pyramid, FaceMesh::crop_for(face))?),
+        Some(face) => Some(models.mesh()?.run(pyramid, FaceMesh::crop_for(face))?),
         None => None,
     };
     watch.lap("landmarks");
@@ -113,7 +122,7 @@ pub fn analyse_pyramid(models: &Models, pyramid: &Pyramid, facts: ImageFacts) ->
         _ => None,
     };
     watch.lap("iris");
-    let mask = models.segmenter.run(pyramid)?;
+    let mask = models.segmenter()?.run(pyramid)?;
     watch.lap("segmentation");
     let face = match (largest, mesh, eyes) {
         (None, ..) => Err(FaceMissing::NoFaceDetected),
@@ -160,9 +169,11 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
     })
 }
 
-fn measure_eyes(models: &Models, pyramid: &Pyramid, mesh: &MeshLandmarks) -> Result<(EyeLandmarks, EyeLandmarks)> {
-    Ok((
-        models.iris.run_on_mesh(pyramid, mesh, Eye::SubjectRight)?,
-        models.iris.run_on_mesh(pyramid, mesh, Eye::SubjectLeft)?,
-    ))
+fn measure_eyes(
+    models: &dyn ModelSet,
+    pyramid: &Pyramid,
+    mesh: &MeshLandmarks,
+) -> Result<(EyeLandmarks, EyeLandmarks)> {
+    let iris = models.iris()?;
+    Ok((iris.run_on_mesh(pyramid, mesh, Eye::SubjectRight)?, iris.run_on_mesh(pyramid, mesh, Eye::SubjectLeft)?))
 }

@@ -118,15 +118,31 @@ fn run_check(
     if files.is_empty() {
         return Err("no photos found (looked for .jpg, .jpeg, .png, .jp2, .j2k, .j2c, .jpf)".into());
     }
-    let checker = Checker::builder()
+    let builder = Checker::builder()
         .profile_name(profile)
         .map_err(|e| e.to_string())?
         .threads(threads)
         .language(language)
         .models(models.map_or(ModelSource::Embedded, ModelSource::Directory))
-        .backend(options.backend.clone())
-        .build()
-        .map_err(|e| e.to_string())?;
+        .backend(options.backend.clone());
+    // One photo: check it while the models load (the cold start of a script's call).
+    let (checker, only_report) = match (files.as_slice(), &options.reference) {
+        ([only], None) => match std::fs::read(only) {
+            Ok(bytes) => {
+                let (checker, report) = builder.build_and_check(&bytes).map_err(|e| e.to_string())?;
+                let report = report.map(|mut report| {
+                    report.file = Some(only.display().to_string());
+                    report
+                });
+                (checker, Some(report))
+            }
+            Err(source) => {
+                let checker = builder.build().map_err(|e| e.to_string())?;
+                (checker, Some(Err(passbild::Error::Io { path: only.clone(), source })))
+            }
+        },
+        _ => (builder.build().map_err(|e| e.to_string())?, None),
+    };
     if let Some(out) = &options.overlay
         && files.len() > 1
     {
@@ -148,7 +164,10 @@ fn run_check(
                 report
             })]
         }
-        None => check_all(&checker, &files, options.json),
+        None => match only_report {
+            Some(report) => vec![report],
+            None => check_all(&checker, &files, options.json),
+        },
     };
 
     let mut stdout = std::io::stdout().lock();

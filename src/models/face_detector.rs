@@ -6,12 +6,13 @@ use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
-const FILE: ModelFile = ModelFile {
+pub(crate) const FILE: ModelFile = ModelFile {
     name: "face detector",
     file: "face_detection_short_range.onnx",
     embedded: include_bytes!("../../models/face_detection_short_range.onnx"),
+    embedded_decluttered: Some(include_bytes!("../../models/tract/face_detection_short_range.nnef.tar")),
 };
-const INPUT_SIZE: usize = 128;
+pub(crate) const INPUT_SIZE: usize = 128;
 const ANCHOR_COUNT: usize = 896;
 const VALUES_PER_ANCHOR: usize = 16;
 /// MediaPipe's own settings for this model.

@@ -5,12 +5,13 @@ use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 use crate::models::FaceDetection;
 
-const FILE: ModelFile = ModelFile {
+pub(crate) const FILE: ModelFile = ModelFile {
     name: "face mesh",
     file: "face_landmark.onnx",
     embedded: include_bytes!("../../models/face_landmark.onnx"),
+    embedded_decluttered: Some(include_bytes!("../../models/tract/face_landmark.nnef.tar")),
 };
-const INPUT_SIZE: usize = 192;
+pub(crate) const INPUT_SIZE: usize = 192;
 pub const LANDMARK_COUNT: usize = 468;
 /// MediaPipe enlarges the detection box by this factor before cropping.
 const CROP_SCALE: f32 = 1.5;

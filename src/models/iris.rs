@@ -5,9 +5,13 @@ use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
-const FILE: ModelFile =
-    ModelFile { name: "iris", file: "iris_landmark.onnx", embedded: include_bytes!("../../models/iris_landmark.onnx") };
-const INPUT_SIZE: usize = 64;
+pub(crate) const FILE: ModelFile = ModelFile {
+    name: "iris",
+    file: "iris_landmark.onnx",
+    embedded: include_bytes!("../../models/iris_landmark.onnx"),
+    embedded_decluttered: Some(include_bytes!("../../models/tract/iris_landmark.nnef.tar")),
+};
+pub(crate) const INPUT_SIZE: usize = 64;
 /// MediaPipe's eye crop: 2.3 times the corner-to-corner width, square.
 const CROP_SCALE: f32 = 2.3;
 const CONTOUR_POINTS: usize = 71;

@@ -32,9 +32,18 @@ pub(crate) struct ModelFile {
     pub name: &'static str,
     pub file: &'static str,
     pub embedded: &'static [u8],
+    /// The embedded graph as tract has already typed and decluttered it, in tract's NNEF archive
+    /// format (models/tract/): loading it skips the decluttering, about a third of tract's
+    /// start-up. A unit test keeps it equal to what the ONNX graph and this tract version give.
+    pub embedded_decluttered: Option<&'static [u8]>,
 }
 
 impl ModelFile {
+    /// The embedded decluttered archive, when the embedded graph is asked for.
+    pub(crate) fn decluttered(&self, source: &ModelSource) -> Option<&'static [u8]> {
+        self.embedded_decluttered.filter(|_| *source == ModelSource::Embedded)
+    }
+
     pub(crate) fn bytes(&self, source: &ModelSource) -> Result<std::borrow::Cow<'static, [u8]>> {
         match source {
             ModelSource::Embedded => Ok(self.embedded.into()),
@@ -56,21 +65,39 @@ pub struct Models {
 }
 
 impl Models {
-    /// Loads and optimises the four models, two at a time (graph optimisation dominates start-up).
+    /// Loads and optimises the four models on two threads: the iris graph, the slowest to
+    /// optimise (about as long as the other three together), on one, the rest on the other.
     pub fn load(source: &ModelSource, backend: &Backend) -> Result<Models> {
-        std::thread::scope(|scope| {
-            let detector = scope.spawn(|| FaceDetector::load(source, backend));
-            let iris = scope.spawn(|| IrisModel::load(source, backend));
-            let mesh = FaceMesh::load(source, backend)?;
-            let segmenter = Segmenter::load(source, backend)?;
-            let join = |name| move |_| Error::Model { model: name, detail: "loader thread panicked".into() };
+        Models::load_while(source, backend, |_| ()).0
+    }
+
+    /// Loads as `load` does while `job` runs on a third thread with the models as they become
+    /// ready: a cold start's first photo is decoded, and its first stages run, while the slower
+    /// graphs are still being optimised, on a core that would otherwise wait for them.
+    pub(crate) fn load_while<R: Send>(
+        source: &ModelSource,
+        backend: &Backend,
+        job: impl FnOnce(&dyn ModelSet) -> R + Send,
+    ) -> (Result<Models>, R) {
+        let loading = Loading::default();
+        let result = std::thread::scope(|scope| {
+            scope.spawn(|| loading.iris.fill("iris", || IrisModel::load(source, backend)));
+            let job = scope.spawn(|| job(&loading));
+            // In the order the pipeline needs them.
+            loading.detector.fill("face detector", || FaceDetector::load(source, backend));
+            loading.mesh.fill("face mesh", || FaceMesh::load(source, backend));
+            loading.segmenter.fill("selfie segmentation", || Segmenter::load(source, backend));
+            job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let models = (|| {
             Ok(Models {
-                detector: detector.join().map_err(join("face detector"))??,
-                mesh,
-                iris: iris.join().map_err(join("iris"))??,
-                segmenter,
+                detector: loading.detector.into_model()?,
+                mesh: loading.mesh.into_model()?,
+                iris: loading.iris.into_model()?,
+                segmenter: loading.segmenter.into_model()?,
             })
-        })
+        })();
+        (models, result)
     }
 
     pub fn embedded() -> Result<Models> {
@@ -79,6 +106,78 @@ impl Models {
 
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Models> {
         Models::load(&ModelSource::Directory(dir.as_ref().to_path_buf()), &Backend::Tract)
+    }
+}
+
+/// The four models as the pipeline asks for them: at hand, or still loading (then each call waits
+/// for its model and reports a failed load as the model's error).
+pub(crate) trait ModelSet: Sync {
+    fn detector(&self) -> Result<&FaceDetector>;
+    fn mesh(&self) -> Result<&FaceMesh>;
+    fn iris(&self) -> Result<&IrisModel>;
+    fn segmenter(&self) -> Result<&Segmenter>;
+}
+
+impl ModelSet for Models {
+    fn detector(&self) -> Result<&FaceDetector> {
+        Ok(&self.detector)
+    }
+    fn mesh(&self) -> Result<&FaceMesh> {
+        Ok(&self.mesh)
+    }
+    fn iris(&self) -> Result<&IrisModel> {
+        Ok(&self.iris)
+    }
+    fn segmenter(&self) -> Result<&Segmenter> {
+        Ok(&self.segmenter)
+    }
+}
+
+#[derive(Default)]
+struct Loading {
+    detector: Slot<FaceDetector>,
+    mesh: Slot<FaceMesh>,
+    iris: Slot<IrisModel>,
+    segmenter: Slot<Segmenter>,
+}
+
+impl ModelSet for Loading {
+    fn detector(&self) -> Result<&FaceDetector> {
+        self.detector.wait("face detector")
+    }
+    fn mesh(&self) -> Result<&FaceMesh> {
+        self.mesh.wait("face mesh")
+    }
+    fn iris(&self) -> Result<&IrisModel> {
+        self.iris.wait("iris")
+    }
+    fn segmenter(&self) -> Result<&Segmenter> {
+        self.segmenter.wait("selfie segmentation")
+    }
+}
+
+/// One model being loaded: always filled, with the model or its error, so no one waits forever.
+struct Slot<T>(std::sync::OnceLock<Result<T>>);
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> Slot<T> {
+    fn fill(&self, model: &'static str, load: impl FnOnce() -> Result<T>) {
+        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
+            .unwrap_or_else(|_| Err(Error::Model { model, detail: "loader thread panicked".into() }));
+        let _ = self.0.set(loaded);
+    }
+
+    fn wait(&self, model: &'static str) -> Result<&T> {
+        self.0.wait().as_ref().map_err(|e| Error::Model { model, detail: format!("not loaded: {e}") })
+    }
+
+    fn into_model(self) -> Result<T> {
+        self.0.into_inner().expect("every slot is filled before the loaders finish")
     }
 }
 

@@ -53,7 +53,7 @@ impl OnnxModel {
     ) -> Result<Self> {
         let bytes = file.bytes(source)?;
         let (engine, mut lengths) = match backend {
-            Backend::Tract => load_tract(file.name, &bytes, input_shape)?,
+            Backend::Tract => load_tract(file.name, &bytes, file.decluttered(source), input_shape)?,
             #[cfg(feature = "onnxruntime")]
             Backend::OnnxRuntime { library } => ort_engine::load(file.name, library, bytes, input_shape)?,
             #[cfg(not(feature = "onnxruntime"))]
@@ -107,15 +107,27 @@ impl OnnxModel {
     }
 }
 
-fn load_tract(name: &'static str, bytes: &[u8], input_shape: &[usize]) -> Result<(Engine, Vec<usize>)> {
+/// Loads with tract, from the decluttered archive when there is one (then only tract's code
+/// generation remains to run), otherwise from the ONNX bytes.
+fn load_tract(
+    name: &'static str,
+    onnx: &[u8],
+    decluttered: Option<&[u8]>,
+    input_shape: &[usize],
+) -> Result<(Engine, Vec<usize>)> {
     let err = |e: TractError| Error::model(name, e);
-    let model = tract_onnx::onnx()
-        .model_for_read(&mut &*bytes)
-        .map_err(err)?
-        .with_input_fact(0, f32::fact(input_shape).into())
-        .map_err(err)?
-        .into_optimized()
-        .map_err(err)?;
+    let model = match decluttered {
+        Some(archive) => {
+            let mut model = nnef().model_for_read(&mut &*archive).map_err(err)?;
+            let input = model.input_fact(0).map_err(err)?;
+            if input.shape.as_concrete() != Some(input_shape) || input.datum_type != f32::datum_type() {
+                return Err(Error::model(name, format!("the decluttered archive's input is {input:?}")));
+            }
+            model.optimize().map_err(err)?;
+            model
+        }
+        None => decluttered_onnx(onnx, input_shape).and_then(TypedModel::into_optimized).map_err(err)?,
+    };
     let mut lengths = Vec::new();
     for outlet in model.output_outlets().map_err(err)? {
         let fact = model.outlet_fact(*outlet).map_err(err)?;
@@ -126,6 +138,80 @@ fn load_tract(name: &'static str, bytes: &[u8], input_shape: &[usize]) -> Result
         lengths.push(shape.iter().product::<usize>());
     }
     Ok((Engine::Tract(model.into_runnable().map_err(err)?), lengths))
+}
+
+/// The ONNX graph typed with a fixed input shape and decluttered: what the archives hold.
+fn decluttered_onnx(onnx: &[u8], input_shape: &[usize]) -> TractResult<TypedModel> {
+    tract_onnx::onnx()
+        .model_for_read(&mut &*onnx)?
+        .with_input_fact(0, f32::fact(input_shape).into())?
+        .into_typed()?
+        .into_decluttered()
+}
+
+/// tract's NNEF with the ONNX operator extensions (the segmentation graph's Resize needs them).
+fn nnef() -> tract_nnef::framework::Nnef {
+    use tract_onnx_opl::WithOnnx;
+    tract_nnef::nnef().with_onnx()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{face_detector, face_mesh, iris, segmentation};
+
+    /// Each archive in models/tract/ must compute what its ONNX graph computes in this tract
+    /// version (tract numbers the nodes it makes in no fixed order, so the bytes may differ from a
+    /// fresh serialisation); `PASSBILD_BLESS=1 cargo test --lib decluttered` rewrites a stale one.
+    #[test]
+    fn decluttered_archives_compute_what_the_onnx_graphs_compute() {
+        let bless = std::env::var_os("PASSBILD_BLESS").is_some();
+        let models = [
+            (&face_detector::FILE, face_detector::INPUT_SIZE),
+            (&face_mesh::FILE, face_mesh::INPUT_SIZE),
+            (&iris::FILE, iris::INPUT_SIZE),
+            (&segmentation::FILE, segmentation::SIZE),
+        ];
+        let mut stale = Vec::new();
+        for (file, side) in models {
+            let shape = [1, side, side, 3];
+            // A smooth, colourful input, so every channel and position matters.
+            let input: Vec<f32> = (0..side * side * 3)
+                .map(|i| ((i % (side * 3)) * (i % 3 + 1) + 3 * (i / (side * 3))) % 97)
+                .map(|v| v as f32 / 96.0)
+                .collect();
+            let run = |archive: Option<&[u8]>| -> Result<Vec<Vec<f32>>> {
+                let (engine, _) = load_tract(file.name, file.embedded, archive, &shape)?;
+                let model = OnnxModel { name: file.name, engine, input_shape: shape.to_vec() };
+                Ok(model.run(input.clone())?.0)
+            };
+            let from_onnx = run(None).expect("the ONNX graph runs");
+            let matches = run(file.embedded_decluttered).is_ok_and(|from_archive| {
+                from_archive.len() == from_onnx.len()
+                    && from_archive
+                        .iter()
+                        .flatten()
+                        .zip(from_onnx.iter().flatten())
+                        .all(|(a, b)| (a - b).abs() <= 1e-5 * b.abs().max(1.0))
+            });
+            if matches {
+                continue;
+            }
+            let path =
+                format!("{}/models/tract/{}", env!("CARGO_MANIFEST_DIR"), file.file.replace(".onnx", ".nnef.tar"));
+            if bless {
+                let model = decluttered_onnx(file.embedded, &shape).expect("the ONNX graph loads");
+                // A fixed timestamp in the tar headers.
+                let archive = nnef().write_to_tar_with_config(&model, Vec::new(), false, true).expect("serialises");
+                std::fs::write(&path, archive).expect("writes the archive");
+            }
+            stale.push(path);
+        }
+        assert!(
+            bless || stale.is_empty(),
+            "stale: {stale:?}; rebuild with PASSBILD_BLESS=1 cargo test --lib decluttered, then build again"
+        );
+    }
 }
 
 #[cfg(feature = "onnxruntime")]

@@ -4,12 +4,13 @@ use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
-const FILE: ModelFile = ModelFile {
+pub(crate) const FILE: ModelFile = ModelFile {
     name: "selfie segmentation",
     file: "selfie_segmentation.onnx",
     embedded: include_bytes!("../../models/selfie_segmentation.onnx"),
+    embedded_decluttered: Some(include_bytes!("../../models/tract/selfie_segmentation.nnef.tar")),
 };
-const SIZE: usize = 256;
+pub(crate) const SIZE: usize = 256;
 
 /// The person mask at the model's resolution, stretched over the whole photo.
 #[derive(Debug, Clone)]
