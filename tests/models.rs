@@ -56,3 +56,22 @@ fn a_missing_or_broken_model_is_a_typed_error() {
     assert!(matches!(swapped, Err(Error::Model { model: "face detector", .. })), "{swapped:?}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn checking_while_the_models_load_gives_the_same_report() {
+    let bytes = common::fixture_bytes("frll_119_de.jpg");
+    let (checker, report) = Checker::builder().profile_name("de-live").unwrap().build_and_check(&bytes).unwrap();
+    let afterwards = checker.check_bytes(&bytes).unwrap();
+    assert_eq!(common::without_timings(&report.unwrap()), common::without_timings(&afterwards));
+
+    // A photo that cannot be decoded is the photo's error; the checker is still built.
+    let (_, garbage) = Checker::builder().build_and_check(b"not a photo").unwrap();
+    assert!(matches!(garbage, Err(Error::UnknownFormat)), "{garbage:?}");
+
+    // A model that fails to load is the build's error, even while the photo waits for it.
+    let dir = models_copy("while");
+    std::fs::write(dir.join("iris_landmark.onnx"), b"this is not an ONNX graph").unwrap();
+    let failed = Checker::builder().models(ModelSource::Directory(dir.clone())).build_and_check(&bytes);
+    assert!(matches!(failed, Err(Error::Model { model: "iris", .. })), "{:?}", failed.map(|_| ()));
+    std::fs::remove_dir_all(dir).ok();
+}
