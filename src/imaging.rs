@@ -166,8 +166,7 @@ impl Pyramid {
     ) -> Vec<f32> {
         let mut out = vec![0f32; out_width * out_height * 3];
         let (scale, offset) = range.scale_and_offset();
-        self.sample_each(rect, out_width, out_height, |index, rgb| {
-            let (row, column) = (index / out_width, index % out_width);
+        self.sample_each(rect, out_width, out_height, |row, column, rgb| {
             let out_column = if mirror { out_width - 1 - column } else { column };
             let pixel = &mut out[(row * out_width + out_column) * 3..][..3];
             for c in 0..3 {
@@ -180,18 +179,18 @@ impl Pyramid {
     /// `sample` as RGB triples of 0..255, for measuring rather than for a model.
     pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize) -> Vec<[f32; 3]> {
         let mut out = vec![[0f32; 3]; out_width * out_height];
-        self.sample_each(rect, out_width, out_height, |index, rgb| out[index] = rgb);
+        self.sample_each(rect, out_width, out_height, |row, column, rgb| out[row * out_width + column] = rgb);
         out
     }
 
-    /// Calls `put(index, rgb)` for every output pixel, row-major, with the average of its taps
-    /// (0..255).
+    /// Calls `put(row, column, rgb)` for every output pixel, row-major, with the average of its
+    /// taps (0..255).
     fn sample_each(
         &self,
         rect: &RotatedRect,
         out_width: usize,
         out_height: usize,
-        mut put: impl FnMut(usize, [f32; 3]),
+        mut put: impl FnMut(usize, usize, [f32; 3]),
     ) {
         if out_width == 0 || out_height == 0 {
             return;
@@ -219,37 +218,55 @@ impl Pyramid {
         let (vx, vy) = (-sin * step_v, cos * step_v);
         // Black outside the photo; inside, edge pixels repeat, as halving may have dropped a
         // fraction of the last row or column.
-        let tap = |u: f32, v: f32| {
-            let x = ox + u * ux + v * vx;
-            let y = oy + u * uy + v * vy;
-            let inside = x >= 0.0 && y >= 0.0 && x < photo_width && y < photo_height;
+        #[inline(always)]
+        fn tap(at: &Tap, sampler: &Bilinear, u: f32, v: f32) -> Option<[f32; 3]> {
+            let x = at.ox + u * at.ux + v * at.vx;
+            let y = at.oy + u * at.uy + v * at.vy;
+            let inside = x >= 0.0 && y >= 0.0 && x < at.photo_width && y < at.photo_height;
             inside.then(|| sampler.at(x - 0.5, y - 0.5))
-        };
+        }
+        let at = Tap { ox, oy, ux, uy, vx, vy, photo_width, photo_height };
 
+        if taps_x == 1 && taps_y == 1 {
+            // The common case, kept apart so the loops over the taps disappear.
+            for row in 0..out_height {
+                for column in 0..out_width {
+                    let rgb = tap(&at, &sampler, column as f32 + 0.5, row as f32 + 0.5);
+                    put(row, column, rgb.unwrap_or([0.0; 3]));
+                }
+            }
+            return;
+        }
         for row in 0..out_height {
             for column in 0..out_width {
-                let index = row * out_width + column;
-                if taps_x == 1 && taps_y == 1 {
-                    // The common case, kept apart so the loop above the taps disappears.
-                    put(index, tap(column as f32 + 0.5, row as f32 + 0.5).unwrap_or([0.0; 3]));
-                    continue;
-                }
                 let mut sum = [0f32; 3];
                 for ty in 0..taps_y {
                     let v = row as f32 + (ty as f32 + 0.5) / taps_y as f32;
                     for tx in 0..taps_x {
                         let u = column as f32 + (tx as f32 + 0.5) / taps_x as f32;
-                        if let Some(rgb) = tap(u, v) {
+                        if let Some(rgb) = tap(&at, &sampler, u, v) {
                             sum[0] += rgb[0];
                             sum[1] += rgb[1];
                             sum[2] += rgb[2];
                         }
                     }
                 }
-                put(index, sum.map(|c| c * weight));
+                put(row, column, sum.map(|c| c * weight));
             }
         }
     }
+}
+
+/// The affine map from output (column, row) to level coordinates, and the photo's extent there.
+struct Tap {
+    ox: f32,
+    oy: f32,
+    ux: f32,
+    uy: f32,
+    vx: f32,
+    vy: f32,
+    photo_width: f32,
+    photo_height: f32,
 }
 
 /// Bilinear interpolation at pixel-centre coordinates; taps beyond the edge repeat the edge.
