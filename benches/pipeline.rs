@@ -122,6 +122,10 @@ fn whole(c: &mut Criterion) {
         group.bench_function(format!("check_bytes_1244x1600{suffix}"), |b| {
             b.iter(|| one.check_bytes(black_box(&bytes)).unwrap())
         });
+        // Both photos checked, both embedded, compared (the embedding model loads in warm-up).
+        group.bench_function(format!("check_with_reference_1244x1600{suffix}"), |b| {
+            b.iter(|| one.check_with_reference(black_box(&bytes), black_box(&bytes)).unwrap())
+        });
         group.sample_size(10);
         for size in [16usize, 64] {
             let batch: Vec<Vec<u8>> = (0..size).map(|_| bytes.clone()).collect();

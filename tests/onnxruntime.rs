@@ -1,6 +1,7 @@
 //! The optional ONNX Runtime backend (cargo feature `onnxruntime`; scripts/test installs the
 //! library and sets ORT_DYLIB_PATH): the same results as tract within the documented tolerance,
-//! sessions shared across threads, and typed errors for a wrong library or a build without it.
+//! sessions shared across threads, the identity embedding too, and typed errors for a wrong
+//! library or a build without it.
 
 mod common;
 
@@ -10,7 +11,8 @@ use passbild::{Backend, Checker};
 mod with_the_feature {
     use std::path::PathBuf;
 
-    use passbild::{Analysis, Backend, Checker, Error};
+    use passbild::report::ids;
+    use passbild::{Analysis, Backend, Checker, Error, Status};
 
     use super::common;
 
@@ -56,6 +58,23 @@ mod with_the_feature {
                 assert_eq!(check_a.status, check_b.status, "{name}: {} differs between backends", check_a.id);
             }
         }
+    }
+
+    #[test]
+    fn a_comparison_with_a_live_capture_gives_tracts_distance() {
+        let document = common::fixture_bytes("frll_034_de.jpg");
+        let live = std::fs::read(common::datasets().join("frll/smiling_front/034_08.jpg")).unwrap();
+        let distance = |checker: &Checker| {
+            let report = checker.check_with_reference(&document, &live).unwrap();
+            let check = report.check(ids::IDENTITY_SAME_PERSON).unwrap();
+            assert_eq!(check.status, Status::Pass);
+            check.value.unwrap()
+        };
+        let (tract, onnxruntime) = (distance(&common::checker("de-live")), distance(&checker(1)));
+        assert!(
+            (tract - onnxruntime).abs() <= 1e-3,
+            "identity distance {tract} in tract, {onnxruntime} in ONNX Runtime"
+        );
     }
 
     #[test]
