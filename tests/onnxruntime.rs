@@ -70,7 +70,7 @@ mod with_the_feature {
             assert_eq!(check.status, Status::Pass);
             check.value.unwrap()
         };
-        let (tract, onnxruntime) = (distance(&common::checker("de-live")), distance(&checker(1)));
+        let (tract, onnxruntime) = (distance(common::checker("de-live")), distance(&checker(1)));
         assert!(
             (tract - onnxruntime).abs() <= 1e-3,
             "identity distance {tract} in tract, {onnxruntime} in ONNX Runtime"
