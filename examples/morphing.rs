@@ -1,9 +1,12 @@
-//! Builds the morphing evaluation set from FRLL and measures the detectors on it, writing
-//! docs/morphing.md (regenerate on purpose, review the diff, commit):
+//! Builds the morphing evaluation set from FRLL, measures the detectors on it and trains the
+//! differential classifier, writing docs/morphing.md and src/morph/differential_model.rs
+//! (regenerate on purpose, review the diff, set the profiles' `morph.differential` bound from the
+//! document, commit):
 //!     cargo run --release --example morphing [-- --out DIR]
 //! With `--out DIR` it also saves every document photo (bona fide and morph) as JPEG 90 with a
 //! manifest.csv, the material for training; with `--features FILE` it writes the texture features
-//! (`passbild::morph::features`) of every document photo, after the same JPEG 90, as CSV.
+//! (`passbild::morph::features`) of every document photo, after the same JPEG 90, as CSV; with
+//! `--dmad FILE` the differential features and embedding differences of every attempt, as CSV.
 //!
 //! The set: each FRLL neutral photo, cut to 35:45, is a bona fide document; the same person's
 //! smiling photo (same session) is the trusted live capture. Identities are split by number into
@@ -13,13 +16,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 use passbild::edits::{parse_tem, passport_crop};
 use passbild::face_image::FaceImage;
 use passbild::imaging::{Point, Pyramid};
 use passbild::models::face_embedding::{Embedding, FaceEmbedder};
+use passbild::morph::differential::{self, DifferentialModel, GEOMETRY_FEATURE_NAMES};
 use passbild::morph::features::{FEATURE_COUNT, texture_features};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, MorphKind, morph};
@@ -35,6 +39,37 @@ struct Variant {
     post: Post,
     held_out: bool,
 }
+
+/// One morph of a variant, with what the evaluation keeps of it.
+struct MadeMorph {
+    file: String,
+    split: &'static str,
+    /// Identity distances to the first and second contributor's live captures.
+    distances: [f32; 2],
+    /// The texture-feature CSV row, when asked for.
+    texture: Option<String>,
+    differential: Vec<DifferentialRow>,
+    fold: u32,
+}
+
+/// A document photo presented with a live capture, as the differential classifier sees it.
+struct DifferentialAttempt {
+    variant: &'static str,
+    split: &'static str,
+    /// A morph presented with the live capture of its larger contributor.
+    major_side: bool,
+    /// The cross-validation fold: the (first) contributor's number modulo 5.
+    fold: u32,
+    features: [f32; differential::FEATURES],
+}
+
+fn fold_of(id: &str) -> u32 {
+    id.parse::<u32>().unwrap_or(0) % 5
+}
+
+/// One differential attempt of a morph: whether the live capture is the larger contributor's, the
+/// CSV row, the features.
+type DifferentialRow = (bool, (String, [f32; differential::FEATURES]));
 
 /// A named post-processing.
 type Post = (&'static str, &'static [PostProcess]);
@@ -67,6 +102,7 @@ struct Person {
     document: RgbImage,
     landmarks: Vec<Point>,
     document_embedding: Embedding,
+    live_landmarks: Vec<Point>,
     live_embedding: Embedding,
 }
 
@@ -75,6 +111,7 @@ fn main() {
     let frll = root.join("../shared/datasets/frll");
     let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
     let features_out = std::env::args().skip_while(|a| a != "--features").nth(1).map(PathBuf::from);
+    let dmad_out = std::env::args().skip_while(|a| a != "--dmad").nth(1).map(PathBuf::from);
     let checker = Checker::builder().profile(Profile::built_in("icao").unwrap()).threads(2).build().unwrap();
     let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let started = std::time::Instant::now();
@@ -100,13 +137,14 @@ fn main() {
             let document = passport_crop(&neutral, &tem)?;
             let smiling = image::open(frll.join(format!("smiling_front/{id}_08.jpg"))).ok()?.to_rgb8();
             let (landmarks, document_embedding) = embed(&document)?;
-            let (_, live_embedding) = embed(&smiling)?;
+            let (live_landmarks, live_embedding) = embed(&smiling)?;
             Some(Person {
                 id: id.clone(),
                 gender: gender.clone(),
                 document,
                 landmarks,
                 document_embedding,
+                live_landmarks,
                 live_embedding,
             })
         })
@@ -137,6 +175,35 @@ fn main() {
     let mut attempts: Vec<(&str, &str, f32)> =
         people.iter().map(|p| ("bona fide", split_of(p), p.document_embedding.distance(&p.live_embedding))).collect();
     let mut manifest = String::from("file,split,variant,first,second\n");
+    // Differential features per attempt: identity distance, then the geometry residuals.
+    let dmad_row = |variant: &str,
+                    split: &str,
+                    pair: &str,
+                    (document, document_embedding): (&[Point], &Embedding),
+                    (live, live_embedding): (&[Point], &Embedding)| {
+        let features = differential::features(document_embedding.distance(live_embedding), document, live)?;
+        let difference = document_embedding.0.iter().zip(&live_embedding.0).map(|(d, l)| d - l);
+        let values: Vec<String> = features.iter().copied().chain(difference).map(|v| v.to_string()).collect();
+        Some((format!("{variant},{split},{pair},{}", values.join(",")), features))
+    };
+    let mut differential_attempts: Vec<DifferentialAttempt> = Vec::new();
+    let mut dmad_rows: Vec<String> = Vec::new();
+    for p in &people {
+        let document = (p.landmarks.as_slice(), &p.document_embedding);
+        if let Some((row, features)) =
+            dmad_row("bona fide", split_of(p), &p.id, document, (&p.live_landmarks, &p.live_embedding))
+        {
+            dmad_rows.push(row);
+            let attempt = DifferentialAttempt {
+                variant: "bona fide",
+                split: split_of(p),
+                major_side: false,
+                fold: fold_of(&p.id),
+                features,
+            };
+            differential_attempts.push(attempt);
+        }
+    }
     let save = |name: &str, image: &RgbImage| {
         if let Some(dir) = &out_dir {
             std::fs::create_dir_all(dir).unwrap();
@@ -168,7 +235,7 @@ fn main() {
         }));
     }
     for variant in VARIANTS {
-        let made: Vec<(String, &str, [f32; 2], Option<String>)> = pairs
+        let made: Vec<MadeMorph> = pairs
             .par_iter()
             .filter_map(|&(i, j)| {
                 let (a, b) = (&people[i], &people[j]);
@@ -178,15 +245,43 @@ fn main() {
                 let image = variant.post.1.iter().fold(made, |image, &step| apply(&image, step));
                 let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
                 save(&format!("{name}.jpg"), &image);
-                let (_, embedding) = embed(&image)?;
+                let (morph_landmarks, embedding) = embed(&image)?;
                 let distances = [embedding.distance(&a.live_embedding), embedding.distance(&b.live_embedding)];
+                let pair = format!("{}-{}", a.id, b.id);
+                // The first contributor gives 1 - blend of the morph: the larger share below 0.5.
+                let rows: Vec<DifferentialRow> = [(a, true), (b, false)]
+                    .iter()
+                    .filter_map(|&(live, first)| {
+                        let document = (morph_landmarks.as_slice(), &embedding);
+                        let row = dmad_row(
+                            variant.name,
+                            split_of(a),
+                            &pair,
+                            document,
+                            (&live.live_landmarks, &live.live_embedding),
+                        )?;
+                        Some((first == (variant.blend < 0.5), row))
+                    })
+                    .collect();
                 let features = features_out
                     .as_ref()
                     .and_then(|_| texture_row(&name, split_of(a), variant.name, variant.post.0, &image));
-                Some((format!("{name}.jpg"), split_of(a), distances, features))
+                Some(MadeMorph {
+                    file: format!("{name}.jpg"),
+                    split: split_of(a),
+                    distances,
+                    texture: features,
+                    differential: rows,
+                    fold: fold_of(&a.id),
+                })
             })
             .collect();
-        for (name, split, distances, features) in made {
+        for MadeMorph { file: name, split, distances, texture: features, differential: rows, fold } in made {
+            for (major_side, (row, features)) in rows {
+                dmad_rows.push(row);
+                let attempt = DifferentialAttempt { variant: variant.name, split, major_side, fold, features };
+                differential_attempts.push(attempt);
+            }
             writeln!(manifest, "{name},{split},{},,", variant.name).unwrap();
             attempts.extend(distances.map(|d| (variant.name, split, d)));
             feature_rows.extend(features);
@@ -194,6 +289,12 @@ fn main() {
     }
     if let Some(dir) = &out_dir {
         std::fs::write(dir.join("manifest.csv"), manifest).unwrap();
+    }
+    if let Some(path) = &dmad_out {
+        let geometry = GEOMETRY_FEATURE_NAMES.map(|n| n.replace(' ', "_")).join(",");
+        let difference: Vec<String> = (0..128).map(|k| format!("e{k}")).collect();
+        let header = format!("{geometry},{}", difference.join(","));
+        std::fs::write(path, format!("variant,split,pair,distance,{header}\n{}\n", dmad_rows.join("\n"))).unwrap();
     }
     if let Some(path) = &features_out {
         let header: Vec<String> = (0..FEATURE_COUNT).map(|k| format!("f{k}")).collect();
@@ -274,8 +375,8 @@ fn main() {
     }
     writeln!(
         doc,
-        "\nThresholds from the train split: {:.3} for BSCER 1 %, {:.3} for BSCER 10 %. The profiles' \
-         `morph.differential` bound is the first, rounded up.",
+        "\nThresholds from the train split: {:.3} for BSCER 1 %, {:.3} for BSCER 10 %. Until \
+         2026-11-24 `morph.differential` reported this distance, bounded at the first.",
         at_bscer(0.01),
         at_bscer(0.10)
     )
@@ -292,6 +393,7 @@ fn main() {
         range("complete-0.3", "test")
     )
     .unwrap();
+    differential_classifier(&mut doc, &differential_attempts, &root);
     writeln!(
         doc,
         "\n## Single-image detection\n\nNot shipped yet. The first study (texture features and a logistic \
@@ -300,6 +402,160 @@ fn main() {
     .unwrap();
     std::fs::write(root.join("docs/morphing.md"), doc).unwrap();
 }
+
+/// Trains the shipped differential classifier on the train split's bona fide attempts and seen
+/// variants, writes it to src/morph/differential_model.rs, and its test figures to the document.
+fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], root: &Path) {
+    let fit = |training: &[&DifferentialAttempt]| {
+        let samples: Vec<_> = training.iter().map(|a| a.features).collect();
+        let is_morph: Vec<bool> = training.iter().map(|a| a.variant != "bona fide").collect();
+        DifferentialModel::fit(&samples, &is_morph, L2).expect("both classes in training")
+    };
+    let held_out = |variant: &str| VARIANTS.iter().any(|v| v.name == variant && v.held_out);
+    let training: Vec<_> = attempts.iter().filter(|a| a.split == "train" && !held_out(a.variant)).collect();
+    let is_morph: Vec<bool> = training.iter().map(|a| a.variant != "bona fide").collect();
+    let model = fit(&training);
+    let scores = |variant: &str, split: &str, side: Option<bool>| -> Vec<f32> {
+        attempts
+            .iter()
+            .filter(|a| a.variant == variant && a.split == split && side.is_none_or(|major| a.major_side == major))
+            .map(|a| model.score(&a.features) as f32)
+            .collect()
+    };
+    let train_bona_fide = scores("bona fide", "train", None);
+    let test_bona_fide = scores("bona fide", "test", None);
+    let (at_1, at_10) = (quantile(&train_bona_fide, 0.99), quantile(&train_bona_fide, 0.90));
+    let rate = |scores: &[f32], flagged: bool, threshold: f32| {
+        100.0 * scores.iter().filter(|&&s| (s > threshold) == flagged).count() as f64 / scores.len().max(1) as f64
+    };
+    writeln!(doc, "\n## Differential classifier: identity distance and face geometry (shipped, test split)\n").unwrap();
+    writeln!(
+        doc,
+        "`morph.differential` reports this score (0..1). Features: the identity distance and the \
+         geometry residuals of the document's landmarks against the live capture's after a similarity \
+         fit, per region ({}; in inter-eye distances; mouth and jaw left out, as the live capture \
+         smiles), as logarithms, standardised. A logistic regression (L2 {L2}, classes weighted \
+         equally), fitted by Newton's method on the train split's {} bona fide and {} morph attempts \
+         of the seen variants. Thresholds from the train split's bona fide scores: {at_1:.3} for BSCER \
+         1 % (the profiles' `morph.differential` bound, rounded up), {at_10:.3} for BSCER 10 %.\n",
+        GEOMETRY_FEATURE_NAMES.join(", "),
+        is_morph.iter().filter(|&&m| !m).count(),
+        is_morph.iter().filter(|&&m| m).count(),
+    )
+    .unwrap();
+    writeln!(doc, "| variant | seen in training | attempts | APCER at BSCER 1 % | APCER at BSCER 10 % | D-EER |")
+        .unwrap();
+    writeln!(doc, "|---|---|---|---|---|---|").unwrap();
+    writeln!(
+        doc,
+        "| bona fide (BSCER on test) | | {} | {:.1} % | {:.1} % | |",
+        test_bona_fide.len(),
+        rate(&test_bona_fide, true, at_1),
+        rate(&test_bona_fide, true, at_10)
+    )
+    .unwrap();
+    let mut rows = Vec::new();
+    for variant in VARIANTS {
+        rows.push((variant.name.to_string(), variant.held_out, scores(variant.name, "test", None)));
+        if variant.blend < 0.5 {
+            for (major, share) in [(true, 1.0 - variant.blend), (false, variant.blend)] {
+                let label = format!("{}, live capture of the {:.0} % contributor", variant.name, 100.0 * share);
+                rows.push((label, variant.held_out, scores(variant.name, "test", Some(major))));
+            }
+        }
+    }
+    for (label, held, morph_scores) in rows {
+        writeln!(
+            doc,
+            "| {label} | {} | {} | {:.1} % | {:.1} % | {:.1} % |",
+            if held { "no" } else { "yes" },
+            morph_scores.len(),
+            rate(&morph_scores, false, at_1),
+            rate(&morph_scores, false, at_10),
+            equal_error_rate(&test_bona_fide, &morph_scores)
+        )
+        .unwrap();
+    }
+    cross_validation(doc, attempts, fit);
+    let list = |values: &[f64]| values.iter().map(|v| format!("{v:.6}")).collect::<Vec<_>>().join(", ");
+    let source = format!(
+        "//! Written by `cargo run --release --example morphing` (docs/morphing.md); do not edit.\n\
+         use super::differential::DifferentialModel;\n\n\
+         pub(crate) const TRAINED: DifferentialModel = DifferentialModel {{\n    \
+         mean: [{}],\n    scale: [{}],\n    weights: [{}],\n    bias: {:.6},\n}};\n",
+        list(&model.mean),
+        list(&model.scale),
+        list(&model.weights),
+        model.bias
+    );
+    std::fs::write(root.join("src/morph/differential_model.rs"), source).unwrap();
+}
+
+/// 5-fold cross-validation over all identities: the classifier against the identity distance
+/// alone, out-of-fold scores pooled, at the same pooled BSCER. The fixed split has only 29 test
+/// bona fide attempts, where one attempt is 3.4 %.
+fn cross_validation(
+    doc: &mut String,
+    attempts: &[DifferentialAttempt],
+    fit: impl Fn(&[&DifferentialAttempt]) -> DifferentialModel,
+) {
+    let held_out = |variant: &str| VARIANTS.iter().any(|v| v.name == variant && v.held_out);
+    // (variant, classifier score, identity distance), each attempt scored by the model of the
+    // folds it is not in.
+    let mut pooled: Vec<(&str, f32, f32)> = Vec::new();
+    for fold in 0..5 {
+        let training: Vec<_> = attempts.iter().filter(|a| a.fold != fold && !held_out(a.variant)).collect();
+        let model = fit(&training);
+        pooled.extend(
+            attempts
+                .iter()
+                .filter(|a| a.fold == fold)
+                .map(|a| (a.variant, model.score(&a.features) as f32, a.features[0])),
+        );
+    }
+    let bona_fide = |pick: fn(&(&str, f32, f32)) -> f32| -> Vec<f32> {
+        pooled.iter().filter(|p| p.0 == "bona fide").map(pick).collect()
+    };
+    let (classifier_bona_fide, distance_bona_fide) = (bona_fide(|p| p.1), bona_fide(|p| p.2));
+    let flagged_counts = [1usize, 2, 4, 8];
+    writeln!(
+        doc,
+        "\nFive-fold cross-validation over all {} identities (folds by identity number; morphs go with \
+         their first contributor; out-of-fold scores pooled). APCER when the threshold flags the given \
+         number of bona fide attempts, for the identity distance alone / the classifier:\n",
+        classifier_bona_fide.len()
+    )
+    .unwrap();
+    let header: Vec<String> = flagged_counts
+        .iter()
+        .map(|&n| format!("BSCER {:.1} % ({n})", 100.0 * n as f64 / classifier_bona_fide.len() as f64))
+        .collect();
+    writeln!(doc, "| variant | attempts | {} |", header.join(" | ")).unwrap();
+    writeln!(doc, "|---|---|{}", "---|".repeat(flagged_counts.len())).unwrap();
+    for variant in VARIANTS {
+        let morphs: Vec<&(&str, f32, f32)> = pooled.iter().filter(|p| p.0 == variant.name).collect();
+        let missed = |bona_fide: &[f32], flagged: usize, pick: fn(&(&str, f32, f32)) -> f32| {
+            let mut sorted = bona_fide.to_vec();
+            sorted.sort_by(f32::total_cmp);
+            let threshold = sorted[sorted.len() - 1 - flagged];
+            100.0 * morphs.iter().filter(|p| pick(p) <= threshold).count() as f64 / morphs.len().max(1) as f64
+        };
+        let cells: Vec<String> = flagged_counts
+            .iter()
+            .map(|&n| {
+                format!(
+                    "{:.1} / {:.1} %",
+                    missed(&distance_bona_fide, n, |p| p.2),
+                    missed(&classifier_bona_fide, n, |p| p.1)
+                )
+            })
+            .collect();
+        writeln!(doc, "| {} | {} | {} |", variant.name, morphs.len(), cells.join(" | ")).unwrap();
+    }
+}
+
+/// The L2 penalty of the differential classifier: light, the features are few and standardised.
+const L2: f64 = 0.1;
 
 /// The value below which `q` of `values` lie (nearest rank).
 fn quantile(values: &[f32], q: f64) -> f32 {

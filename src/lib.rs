@@ -285,14 +285,24 @@ impl Checker {
             .as_ref()
             .map_err(|detail| Error::Model { model: "face embedding", detail: detail.clone() })?;
         let (document_analysis, document_embedding) = self.analyse_and_embed(document, embedder)?;
-        let (_, live_embedding) = self.analyse_and_embed(live, embedder)?;
+        let (live_analysis, live_embedding) = self.analyse_and_embed(live, embedder)?;
         let mut report = self.judge(&document_analysis, None);
         let distance = match (document_embedding, live_embedding) {
             (Err(reason), _) => Err(reason),
             (_, Err(_)) => Err(checks::Reason::NoFaceInReference),
             (Ok(document), Ok(live)) => Ok(document.distance(&live)),
         };
-        report.checks.extend(checks::run_with_reference(distance, &self.profile, self.language));
+        // Both faces were found when there is a distance.
+        let morph_score = distance.and_then(|distance| {
+            let (Ok(document), Ok(live)) = (&document_analysis.face, &live_analysis.face) else {
+                return Err(checks::Reason::NoFaceInReference);
+            };
+            let features =
+                morph::differential::features(distance, &document.mesh.image_points(), &live.mesh.image_points())
+                    .ok_or(checks::Reason::NoLandmarks)?;
+            Ok(morph::differential::DifferentialModel::trained().score(&features))
+        });
+        report.checks.extend(checks::run_with_reference(distance, morph_score, &self.profile, self.language));
         report.verdict = Report::verdict_of(&report.checks);
         Ok(report)
     }

@@ -34,6 +34,11 @@ fn the_applicant_passes_and_a_morph_with_another_person_fails() {
     assert_eq!(status(&attack, ids::IDENTITY_SAME_PERSON), Status::Pass, "the morph still matches the applicant");
     let differential = attack.check(ids::MORPH_DIFFERENTIAL).unwrap();
     assert_eq!(differential.status, Status::Fail, "morph.differential {:?}", differential.value);
+    // The trained classifier's score 0..1: above the profile's bound for this even morph, low for
+    // the applicant.
+    assert!(differential.value.is_some_and(|score| score > 0.75 && score <= 1.0), "{:?}", differential.value);
+    let genuine_score = genuine.check(ids::MORPH_DIFFERENTIAL).unwrap().value.unwrap();
+    assert!((0.0..0.5).contains(&genuine_score), "the applicant's own photo scores {genuine_score}");
     assert_eq!(attack.verdict, Status::Fail);
 }
 

@@ -40,11 +40,12 @@ pub fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Ve
 /// none.
 pub(crate) fn run_with_reference(
     distance: Result<f32, Reason>,
+    morph_score: Result<f64, Reason>,
     profile: &Profile,
     language: Language,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    reference::run(distance, profile, &mut results);
+    reference::run(distance, morph_score, profile, &mut results);
     localise(&mut results, language);
     results
 }
@@ -83,6 +84,8 @@ pub(crate) enum Unit {
     JpegQuality,
     /// Euclidean distance between two identity embeddings (dlib's descriptor).
     EmbeddingDistance,
+    /// A classifier's score 0..1, higher meaning more likely an attack.
+    Score,
 }
 
 impl Unit {
@@ -97,6 +100,7 @@ impl Unit {
             Unit::Level => "level",
             Unit::JpegQuality => "jpeg_quality",
             Unit::EmbeddingDistance => "embedding_distance",
+            Unit::Score => "score",
         }
     }
 
@@ -110,7 +114,7 @@ impl Unit {
             Unit::Bits => format!("{value:.2} bits"),
             Unit::Level => format!("{value:.0}"),
             Unit::JpegQuality => format!("{value:.0}"),
-            Unit::EmbeddingDistance => format!("{value:.3}"),
+            Unit::EmbeddingDistance | Unit::Score => format!("{value:.3}"),
         };
         match language {
             Language::En => text,

@@ -1,6 +1,8 @@
 //! Morphing attacks: a generator that makes morphs from two photos (for training and evaluating
 //! the detectors) and the post-processing a forger applies to hide them.
 
+pub mod differential;
+mod differential_model;
 pub mod features;
 pub mod generate;
 pub mod post;
