@@ -1,6 +1,7 @@
 //! Per-stage and whole-pipeline timings on a 1244x1600 JPEG (a compliant FRLL-derived fixture),
 //! one thread, the photographic/background/subject measurements per family, plus batches of 16
-//! and 64 on one and two threads, the models' load time and live guidance per camera frame.
+//! and 64 on one and two threads, the models' load time, the CLI's cold start (a new process
+//! checking one photo) and live guidance per camera frame.
 //!     cargo bench --bench pipeline
 //! With `--features onnxruntime` and ORT_DYLIB_PATH naming libonnxruntime.so, the model stages,
 //! the whole check, the batches, the load and live guidance are also measured with that backend
@@ -16,8 +17,10 @@ use passbild::models::{FaceMesh, Models, iris::Eye};
 use passbild::scene::Scene;
 use passbild::{Backend, Checker, ModelSource, Profile, checks, decode, pipeline};
 
+const PHOTO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/frll_034_de.jpg");
+
 fn photo() -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/frll_034_de.jpg")).unwrap()
+    std::fs::read(PHOTO).unwrap()
 }
 
 /// tract, and ONNX Runtime when this build has it, each with the suffix of its benchmark names.
@@ -150,6 +153,20 @@ fn whole(c: &mut Criterion) {
                 started.elapsed()
             })
         });
+        // The cold start as a user meets it: a new process checks one photo and prints JSON.
+        if let Some(cli) = option_env!("CARGO_BIN_EXE_passbild") {
+            let mut args = vec!["check".to_string(), "--json".to_string()];
+            if let Backend::OnnxRuntime { library } = &backend {
+                args.extend(["--onnxruntime".to_string(), library.display().to_string()]);
+            }
+            args.push(PHOTO.to_string());
+            group.bench_function(format!("cli_cold_start_one_photo{suffix}"), |b| {
+                b.iter(|| {
+                    let run = std::process::Command::new(cli).args(&args).output().unwrap();
+                    assert!(run.status.code().is_some_and(|code| code <= 1), "{run:?}");
+                })
+            });
+        }
         group.finish();
     }
 }
