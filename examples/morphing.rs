@@ -341,38 +341,14 @@ fn main() {
     let train_bona_fide: Vec<f32> =
         attempts.iter().filter(|(v, s, _)| *v == "bona fide" && *s == "train").map(|a| a.2).collect();
     let at_bscer = |rate: f64| quantile(&train_bona_fide, 1.0 - rate);
-    let test_bscer = |threshold: f32| {
-        100.0 * bona_fide.iter().filter(|&&s| s > threshold).count() as f64 / bona_fide.len().max(1) as f64
-    };
-    writeln!(doc, "| variant | seen in training | attempts | APCER at BSCER 1 % | APCER at BSCER 10 % | D-EER |")
-        .unwrap();
-    writeln!(doc, "|---|---|---|---|---|---|").unwrap();
-    writeln!(
-        doc,
-        "| bona fide (BSCER on test) | | {} | {:.1} % | {:.1} % | |",
-        bona_fide.len(),
-        test_bscer(at_bscer(0.01)),
-        test_bscer(at_bscer(0.10))
-    )
-    .unwrap();
-    for variant in VARIANTS {
-        let scores: Vec<f32> =
-            attempts.iter().filter(|(v, s, _)| *v == variant.name && *s == "test").map(|a| a.2).collect();
-        let apcer = |threshold: f32| {
-            100.0 * scores.iter().filter(|&&s| s <= threshold).count() as f64 / scores.len().max(1) as f64
-        };
-        writeln!(
-            doc,
-            "| {} | {} | {} | {:.1} % | {:.1} % | {:.1} % |",
-            variant.name,
-            if variant.held_out { "no" } else { "yes" },
-            scores.len(),
-            apcer(at_bscer(0.01)),
-            apcer(at_bscer(0.10)),
-            equal_error_rate(&bona_fide, &scores)
-        )
-        .unwrap();
-    }
+    let rows: Vec<(String, bool, Vec<f32>)> = VARIANTS
+        .iter()
+        .map(|variant| {
+            let scores = attempts.iter().filter(|(v, s, _)| *v == variant.name && *s == "test").map(|a| a.2).collect();
+            (variant.name.to_string(), variant.held_out, scores)
+        })
+        .collect();
+    rates_table(&mut doc, &bona_fide, (at_bscer(0.01), at_bscer(0.10)), &rows);
     writeln!(
         doc,
         "\nThresholds from the train split: {:.3} for BSCER 1 %, {:.3} for BSCER 10 %. Until \
@@ -425,9 +401,6 @@ fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], r
     let train_bona_fide = scores("bona fide", "train", None);
     let test_bona_fide = scores("bona fide", "test", None);
     let (at_1, at_10) = (quantile(&train_bona_fide, 0.99), quantile(&train_bona_fide, 0.90));
-    let rate = |scores: &[f32], flagged: bool, threshold: f32| {
-        100.0 * scores.iter().filter(|&&s| (s > threshold) == flagged).count() as f64 / scores.len().max(1) as f64
-    };
     writeln!(doc, "\n## Differential classifier: identity distance and face geometry (shipped, test split)\n").unwrap();
     writeln!(
         doc,
@@ -443,17 +416,6 @@ fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], r
         is_morph.iter().filter(|&&m| m).count(),
     )
     .unwrap();
-    writeln!(doc, "| variant | seen in training | attempts | APCER at BSCER 1 % | APCER at BSCER 10 % | D-EER |")
-        .unwrap();
-    writeln!(doc, "|---|---|---|---|---|---|").unwrap();
-    writeln!(
-        doc,
-        "| bona fide (BSCER on test) | | {} | {:.1} % | {:.1} % | |",
-        test_bona_fide.len(),
-        rate(&test_bona_fide, true, at_1),
-        rate(&test_bona_fide, true, at_10)
-    )
-    .unwrap();
     let mut rows = Vec::new();
     for variant in VARIANTS {
         rows.push((variant.name.to_string(), variant.held_out, scores(variant.name, "test", None)));
@@ -464,18 +426,7 @@ fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], r
             }
         }
     }
-    for (label, held, morph_scores) in rows {
-        writeln!(
-            doc,
-            "| {label} | {} | {} | {:.1} % | {:.1} % | {:.1} % |",
-            if held { "no" } else { "yes" },
-            morph_scores.len(),
-            rate(&morph_scores, false, at_1),
-            rate(&morph_scores, false, at_10),
-            equal_error_rate(&test_bona_fide, &morph_scores)
-        )
-        .unwrap();
-    }
+    rates_table(doc, &test_bona_fide, (at_1, at_10), &rows);
     cross_validation(doc, attempts, fit);
     let list = |values: &[f64]| values.iter().map(|v| format!("{v:.6}")).collect::<Vec<_>>().join(", ");
     let source = format!(
@@ -556,6 +507,38 @@ fn cross_validation(
 
 /// The L2 penalty of the differential classifier: light, the features are few and standardised.
 const L2: f64 = 0.1;
+
+/// The table of one detector on the test split: BSCER of the test bona fide attempts, then per row
+/// of morph scores APCER at the two thresholds (BSCER 1 % and 10 % on the train split) and D-EER.
+/// Scores above a threshold are flagged as morphs.
+fn rates_table(doc: &mut String, bona_fide: &[f32], (at_1, at_10): (f32, f32), rows: &[(String, bool, Vec<f32>)]) {
+    let percent = |scores: &[f32], flagged: bool, threshold: f32| {
+        100.0 * scores.iter().filter(|&&s| (s > threshold) == flagged).count() as f64 / scores.len().max(1) as f64
+    };
+    writeln!(doc, "| variant | seen in training | attempts | APCER at BSCER 1 % | APCER at BSCER 10 % | D-EER |")
+        .unwrap();
+    writeln!(doc, "|---|---|---|---|---|---|").unwrap();
+    writeln!(
+        doc,
+        "| bona fide (BSCER on test) | | {} | {:.1} % | {:.1} % | |",
+        bona_fide.len(),
+        percent(bona_fide, true, at_1),
+        percent(bona_fide, true, at_10)
+    )
+    .unwrap();
+    for (label, held_out, morphs) in rows {
+        writeln!(
+            doc,
+            "| {label} | {} | {} | {:.1} % | {:.1} % | {:.1} % |",
+            if *held_out { "no" } else { "yes" },
+            morphs.len(),
+            percent(morphs, false, at_1),
+            percent(morphs, false, at_10),
+            equal_error_rate(bona_fide, morphs)
+        )
+        .unwrap();
+    }
+}
 
 /// The value below which `q` of `values` lie (nearest rank).
 fn quantile(values: &[f32], q: f64) -> f32 {

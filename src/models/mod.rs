@@ -79,25 +79,22 @@ impl Models {
         backend: &Backend,
         job: impl FnOnce(&dyn ModelSet) -> R + Send,
     ) -> (Result<Models>, R) {
-        let loading = Loading::default();
+        let loading = Loading {
+            detector: Slot::new(face_detector::FILE.name),
+            mesh: Slot::new(face_mesh::FILE.name),
+            iris: Slot::new(iris::FILE.name),
+            segmenter: Slot::new(segmentation::FILE.name),
+        };
         let result = std::thread::scope(|scope| {
-            scope.spawn(|| loading.iris.fill("iris", || IrisModel::load(source, backend)));
+            scope.spawn(|| loading.iris.fill(|| IrisModel::load(source, backend)));
             let job = scope.spawn(|| job(&loading));
             // In the order the pipeline needs them.
-            loading.detector.fill("face detector", || FaceDetector::load(source, backend));
-            loading.mesh.fill("face mesh", || FaceMesh::load(source, backend));
-            loading.segmenter.fill("selfie segmentation", || Segmenter::load(source, backend));
+            loading.detector.fill(|| FaceDetector::load(source, backend));
+            loading.mesh.fill(|| FaceMesh::load(source, backend));
+            loading.segmenter.fill(|| Segmenter::load(source, backend));
             job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
-        let models = (|| {
-            Ok(Models {
-                detector: loading.detector.into_model()?,
-                mesh: loading.mesh.into_model()?,
-                iris: loading.iris.into_model()?,
-                segmenter: loading.segmenter.into_model()?,
-            })
-        })();
-        (models, result)
+        (loading.into_models(), result)
     }
 
     pub fn embedded() -> Result<Models> {
@@ -133,7 +130,6 @@ impl ModelSet for Models {
     }
 }
 
-#[derive(Default)]
 struct Loading {
     detector: Slot<FaceDetector>,
     mesh: Slot<FaceMesh>,
@@ -141,43 +137,57 @@ struct Loading {
     segmenter: Slot<Segmenter>,
 }
 
+impl Loading {
+    /// The models, or the first failed load's error (in the order of the fields).
+    fn into_models(self) -> Result<Models> {
+        Ok(Models {
+            detector: self.detector.into_model()?,
+            mesh: self.mesh.into_model()?,
+            iris: self.iris.into_model()?,
+            segmenter: self.segmenter.into_model()?,
+        })
+    }
+}
+
 impl ModelSet for Loading {
     fn detector(&self) -> Result<&FaceDetector> {
-        self.detector.wait("face detector")
+        self.detector.wait()
     }
     fn mesh(&self) -> Result<&FaceMesh> {
-        self.mesh.wait("face mesh")
+        self.mesh.wait()
     }
     fn iris(&self) -> Result<&IrisModel> {
-        self.iris.wait("iris")
+        self.iris.wait()
     }
     fn segmenter(&self) -> Result<&Segmenter> {
-        self.segmenter.wait("selfie segmentation")
+        self.segmenter.wait()
     }
 }
 
 /// One model being loaded: always filled, with the model or its error, so no one waits forever.
-struct Slot<T>(std::sync::OnceLock<Result<T>>);
-
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Slot(std::sync::OnceLock::new())
-    }
+struct Slot<T> {
+    model: &'static str,
+    loaded: std::sync::OnceLock<Result<T>>,
 }
 
 impl<T> Slot<T> {
-    fn fill(&self, model: &'static str, load: impl FnOnce() -> Result<T>) {
-        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
-            .unwrap_or_else(|_| Err(Error::Model { model, detail: "loader thread panicked".into() }));
-        let _ = self.0.set(loaded);
+    fn new(model: &'static str) -> Self {
+        Slot { model, loaded: std::sync::OnceLock::new() }
     }
 
-    fn wait(&self, model: &'static str) -> Result<&T> {
-        self.0.wait().as_ref().map_err(|e| Error::Model { model, detail: format!("not loaded: {e}") })
+    fn fill(&self, load: impl FnOnce() -> Result<T>) {
+        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
+            .unwrap_or_else(|_| Err(Error::Model { model: self.model, detail: "loader thread panicked".into() }));
+        let _ = self.loaded.set(loaded);
+    }
+
+    fn wait(&self) -> Result<&T> {
+        let model = self.model;
+        self.loaded.wait().as_ref().map_err(|e| Error::Model { model, detail: format!("not loaded: {e}") })
     }
 
     fn into_model(self) -> Result<T> {
-        self.0.into_inner().expect("every slot is filled before the loaders finish")
+        self.loaded.into_inner().expect("every slot is filled before the loaders finish")
     }
 }
 
