@@ -84,6 +84,10 @@ fn model_stages(c: &mut Criterion, bytes: &[u8]) {
             b.iter(|| models.iris.run_on_mesh(&pyramid, black_box(&mesh), Eye::SubjectRight))
         });
         group.bench_function(format!("segmentation{suffix}"), |b| b.iter(|| models.segmenter.run(black_box(&pyramid))));
+        // Issue budget: 20 ms per photo on one thread.
+        group.bench_function(format!("morph_detection{suffix}"), |b| {
+            b.iter(|| models.morph_detector.run(&pyramid, black_box(&mesh)))
+        });
     }
     group.finish();
 }

@@ -4,11 +4,12 @@
 use std::time::Instant;
 use tract_onnx::prelude::*;
 fn main() {
-    for (name, side) in [
-        ("face_detection_short_range", 128),
-        ("face_landmark", 192),
-        ("iris_landmark", 64),
-        ("selfie_segmentation", 256),
+    for (name, height, width) in [
+        ("face_detection_short_range", 128, 128),
+        ("face_landmark", 192, 192),
+        ("iris_landmark", 64, 64),
+        ("selfie_segmentation", 256, 256),
+        ("morph_detector", 384, 192),
     ] {
         let bytes =
             std::fs::read(format!("{}/{name}.onnx", std::env::var("MODELS").unwrap_or("models".into()))).unwrap();
@@ -16,7 +17,7 @@ fn main() {
         let model = tract_onnx::onnx()
             .model_for_read(&mut &*bytes)
             .unwrap()
-            .with_input_fact(0, f32::fact([1, side, side, 3]).into())
+            .with_input_fact(0, f32::fact([1, height, width, 3]).into())
             .unwrap();
         let t1 = Instant::now();
         let typed = model.into_typed().unwrap().into_decluttered().unwrap();
@@ -25,7 +26,7 @@ fn main() {
         let t3 = Instant::now();
         let plan = optimized.into_runnable().unwrap();
         let t4 = Instant::now();
-        let input: Tensor = tract_ndarray::Array4::<f32>::from_elem((1, side, side, 3), 0.5).into();
+        let input: Tensor = tract_ndarray::Array4::<f32>::from_elem((1, height, width, 3), 0.5).into();
         let mut times = vec![];
         for _ in 0..40 {
             let t = Instant::now();

@@ -53,6 +53,8 @@ pub struct FaceAnalysis {
     pub left_eye: EyeLandmarks,
     pub pose: Option<HeadPose>,
     pub head: HeadOutline,
+    /// The single-image morph detector's score, 0 (bona fide) .. 1 (morph).
+    pub morph_score: f32,
     /// Photographic, background and subject measurements; None when the face is too small.
     pub appearance: Option<Appearance>,
 }
@@ -124,12 +126,18 @@ fn analyse_pyramid_with(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFa
     watch.lap("iris");
     let mask = models.segmenter()?.run(pyramid)?;
     watch.lap("segmentation");
-    let face = match (largest, mesh, eyes) {
+    // Only on a face whose eyes were found, as every face measurement.
+    let morph_score = match (&mesh, &eyes) {
+        (Some(mesh), Some(_)) => Some(models.morph_detector()?.run(pyramid, mesh)?),
+        _ => None,
+    };
+    watch.lap("morph detection");
+    let face = match (largest, mesh, eyes, morph_score) {
         (None, ..) => Err(FaceMissing::NoFaceDetected),
-        (Some(detection), Some(mesh), Some((right_eye, left_eye))) => {
+        (Some(detection), Some(mesh), Some((right_eye, left_eye)), Some(morph_score)) => {
             let pose = HeadPose::fit(&mesh.points);
             let head = head::outline(&mesh, &right_eye, &left_eye, pose.as_ref(), &mask);
-            Ok(FaceAnalysis { detection, mesh, right_eye, left_eye, pose, head, appearance: None })
+            Ok(FaceAnalysis { detection, mesh, right_eye, left_eye, pose, head, morph_score, appearance: None })
         }
         (Some(_), ..) => Err(FaceMissing::LandmarksNotFound),
     };

@@ -112,7 +112,7 @@ range_rules!(HeadRules { covering });
 range_rules!(MouthRules { closed });
 range_rules!(ExpressionRules { neutral });
 range_rules!(IdentityRules { same_person });
-range_rules!(MorphRules { differential });
+range_rules!(MorphRules { single_image, differential });
 
 /// The background's mean level as a range, and how far its colour channels may drift apart
 /// (`max_cast`, sRGB levels) for a neutral grey.

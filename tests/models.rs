@@ -6,8 +6,13 @@ use std::path::PathBuf;
 
 use passbild::{Checker, Error, ModelSource, Status};
 
-const FILES: [&str; 4] =
-    ["face_detection_short_range.onnx", "face_landmark.onnx", "iris_landmark.onnx", "selfie_segmentation.onnx"];
+const FILES: [&str; 5] = [
+    "face_detection_short_range.onnx",
+    "face_landmark.onnx",
+    "iris_landmark.onnx",
+    "selfie_segmentation.onnx",
+    "morph_detector.onnx",
+];
 
 fn models_copy(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("passbild-models-{tag}-{}", std::process::id()));

@@ -9,6 +9,7 @@ pub mod eyes_mouth;
 pub mod face;
 pub mod geometry;
 pub mod image;
+pub mod morph;
 pub mod pose;
 pub mod quality;
 pub mod reference;
@@ -32,6 +33,7 @@ pub fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Ve
     background::run(analysis, profile, &mut results);
     eyes_mouth::run(analysis, profile, &mut results);
     coverings::run(analysis, profile, &mut results);
+    morph::run(analysis, profile, &mut results);
     localise(&mut results, language);
     results
 }

@@ -1,10 +1,11 @@
-//! The four face models, one file each: load from ONNX bytes once (shapes fixed, graph optimised),
+//! The face models, one file each: load from ONNX bytes once (shapes fixed, graph optimised),
 //! then `run(&self)` from any number of threads. The default models are embedded in the binary.
 
 pub mod face_detector;
 pub mod face_embedding;
 pub mod face_mesh;
 pub mod iris;
+pub mod morph_detector;
 mod runtime;
 pub mod segmentation;
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub use face_detector::{FaceDetection, FaceDetector};
 pub use face_mesh::{FaceMesh, MeshLandmarks};
 pub use iris::{EyeLandmarks, IrisModel};
+pub use morph_detector::MorphDetector;
 pub use runtime::Backend;
 pub(crate) use runtime::OnnxModel;
 pub use segmentation::{PersonMask, Segmenter};
@@ -62,10 +64,11 @@ pub struct Models {
     pub mesh: FaceMesh,
     pub iris: IrisModel,
     pub segmenter: Segmenter,
+    pub morph_detector: MorphDetector,
 }
 
 impl Models {
-    /// Loads and optimises the four models on two threads: the iris graph, the slowest to
+    /// Loads and optimises the five models on two threads: the iris graph, the slowest to
     /// optimise (about as long as the other three together), on one, the rest on the other.
     pub fn load(source: &ModelSource, backend: &Backend) -> Result<Models> {
         Models::load_while(source, backend, |_| ()).0
@@ -84,6 +87,7 @@ impl Models {
             mesh: Slot::new(face_mesh::FILE.name),
             iris: Slot::new(iris::FILE.name),
             segmenter: Slot::new(segmentation::FILE.name),
+            morph_detector: Slot::new(morph_detector::FILE.name),
         };
         let result = std::thread::scope(|scope| {
             scope.spawn(|| loading.iris.fill(|| IrisModel::load(source, backend)));
@@ -92,6 +96,7 @@ impl Models {
             loading.detector.fill(|| FaceDetector::load(source, backend));
             loading.mesh.fill(|| FaceMesh::load(source, backend));
             loading.segmenter.fill(|| Segmenter::load(source, backend));
+            loading.morph_detector.fill(|| MorphDetector::load(source, backend));
             job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         (loading.into_models(), result)
@@ -106,13 +111,14 @@ impl Models {
     }
 }
 
-/// The four models as the pipeline asks for them: at hand, or still loading (then each call waits
+/// The models as the pipeline asks for them: at hand, or still loading (then each call waits
 /// for its model and reports a failed load as the model's error).
 pub(crate) trait ModelSet: Sync {
     fn detector(&self) -> Result<&FaceDetector>;
     fn mesh(&self) -> Result<&FaceMesh>;
     fn iris(&self) -> Result<&IrisModel>;
     fn segmenter(&self) -> Result<&Segmenter>;
+    fn morph_detector(&self) -> Result<&MorphDetector>;
 }
 
 impl ModelSet for Models {
@@ -128,6 +134,9 @@ impl ModelSet for Models {
     fn segmenter(&self) -> Result<&Segmenter> {
         Ok(&self.segmenter)
     }
+    fn morph_detector(&self) -> Result<&MorphDetector> {
+        Ok(&self.morph_detector)
+    }
 }
 
 struct Loading {
@@ -135,6 +144,7 @@ struct Loading {
     mesh: Slot<FaceMesh>,
     iris: Slot<IrisModel>,
     segmenter: Slot<Segmenter>,
+    morph_detector: Slot<MorphDetector>,
 }
 
 impl Loading {
@@ -145,6 +155,7 @@ impl Loading {
             mesh: self.mesh.into_model()?,
             iris: self.iris.into_model()?,
             segmenter: self.segmenter.into_model()?,
+            morph_detector: self.morph_detector.into_model()?,
         })
     }
 }
@@ -161,6 +172,9 @@ impl ModelSet for Loading {
     }
     fn segmenter(&self) -> Result<&Segmenter> {
         self.segmenter.wait()
+    }
+    fn morph_detector(&self) -> Result<&MorphDetector> {
+        self.morph_detector.wait()
     }
 }
 

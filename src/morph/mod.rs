@@ -3,7 +3,6 @@
 
 pub mod differential;
 mod differential_model;
-pub mod features;
 pub mod generate;
 pub mod post;
 

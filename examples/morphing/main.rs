@@ -1,18 +1,19 @@
-//! Builds the morphing evaluation set from FRLL, measures the detectors on it and trains the
-//! differential classifier, writing docs/morphing.md and src/morph/differential_model.rs
-//! (regenerate on purpose, review the diff, set the profiles' `morph.differential` bound from the
-//! document, commit):
+//! Builds the morphing evaluation sets, measures the detectors on them and trains the differential
+//! classifier, writing docs/morphing.md and src/morph/differential_model.rs (regenerate on
+//! purpose, review the diff, set the profiles' `morph.differential` and `morph.single_image`
+//! bounds from the document, commit). About 15 minutes on two cores:
 //!     cargo run --release --example morphing [-- --out DIR]
-//! With `--out DIR` it also saves every document photo (bona fide and morph) as JPEG 90 with a
-//! manifest.csv, the material for training; with `--features FILE` it writes the texture features
-//! (`passbild::morph::features`) of every document photo, after the same JPEG 90, as CSV; with
-//! `--dmad FILE` the differential features and embedding differences of every attempt, as CSV.
+//! With `--out DIR` it also saves every document photo of the differential set (bona fide and
+//! morph) as JPEG 90 with a manifest.csv; with `--dmad FILE` the differential features and
+//! embedding differences of every attempt, as CSV; with `--smad-crops FILE` the single-image
+//! detector's training set (`single_image`): the face crops as bytes in FILE, what each is in FILE
+//! with the extension csv (training/smad/train.py reads both).
 //!
-//! The set: each FRLL neutral photo, cut to 35:45, is a bona fide document; the same person's
-//! smiling photo (same session) is the trusted live capture. Identities are split by number into
-//! train (about 60 %) and test; morph pairs stay within one split and one gender, each identity
-//! with its nearest other by the dlib embedding (the dangerous pairs). Every morph is attacked
-//! with the live capture of each contributor.
+//! The differential set: each FRLL neutral photo, cut to 35:45, is a bona fide document; the same
+//! person's smiling photo (same session) is the trusted live capture. Identities are split by
+//! number into train (about 60 %) and test; morph pairs stay within one split and one gender, each
+//! identity with its nearest other by the dlib embedding (the dangerous pairs). Every morph is
+//! attacked with the live capture of each contributor. The single-image set is in `single_image`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,15 +21,16 @@ use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 use passbild::edits::{parse_tem, passport_crop};
-use passbild::face_image::FaceImage;
 use passbild::imaging::{Point, Pyramid};
 use passbild::models::face_embedding::{Embedding, FaceEmbedder};
+use passbild::models::morph_detector::MorphDetector;
 use passbild::morph::differential::{self, DifferentialModel, GEOMETRY_FEATURE_NAMES};
-use passbild::morph::features::{FEATURE_COUNT, texture_features};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, MorphKind, morph};
 use passbild::{Backend, Checker, ModelSource, Profile};
 use rayon::prelude::*;
+
+mod single_image;
 
 /// How each morph variant is made. `held_out` variants are never used for training.
 struct Variant {
@@ -46,8 +48,6 @@ struct MadeMorph {
     split: &'static str,
     /// Identity distances to the first and second contributor's live captures.
     distances: [f32; 2],
-    /// The texture-feature CSV row, when asked for.
-    texture: Option<String>,
     differential: Vec<DifferentialRow>,
     fold: u32,
 }
@@ -110,8 +110,8 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let frll = root.join("../shared/datasets/frll");
     let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
-    let features_out = std::env::args().skip_while(|a| a != "--features").nth(1).map(PathBuf::from);
     let dmad_out = std::env::args().skip_while(|a| a != "--dmad").nth(1).map(PathBuf::from);
+    let crops_out = std::env::args().skip_while(|a| a != "--smad-crops").nth(1).map(PathBuf::from);
     let checker = Checker::builder().profile(Profile::built_in("icao").unwrap()).threads(2).build().unwrap();
     let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let started = std::time::Instant::now();
@@ -215,25 +215,6 @@ fn main() {
         save(&name, &person.document);
         writeln!(manifest, "{name},{},bona fide,{},", split_of(person), person.id).unwrap();
     }
-    // One feature row per photo, computed after the same JPEG 90 for every photo.
-    let texture_row = |name: &str, split: &str, variant: &str, post: &str, image: &RgbImage| -> Option<String> {
-        let saved = apply(image, PostProcess::Jpeg { quality: 90 });
-        let analysis = checker.analyse_image(&saved.clone().into()).ok()?;
-        let face = analysis.face.ok()?;
-        let face_image = FaceImage::new(&Pyramid::new(saved), &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
-        let values: Vec<String> = texture_features(&face_image).iter().map(|v| v.to_string()).collect();
-        Some(format!("{name},{split},{variant},{post},{}", values.join(",")))
-    };
-    let mut feature_rows: Vec<String> = Vec::new();
-    if features_out.is_some() {
-        let bona_fide: Vec<(&Person, Post)> =
-            people.iter().flat_map(|p| POSTS.iter().map(move |&post| (p, post))).collect();
-        feature_rows.par_extend(bona_fide.par_iter().filter_map(|&(person, (post_name, post))| {
-            let image = post.iter().fold(person.document.clone(), |image, &step| apply(&image, step));
-            let name = format!("bona_fide_{}_{post_name}", person.id);
-            texture_row(&name, split_of(person), "bona fide", post_name, &image)
-        }));
-    }
     for variant in VARIANTS {
         let made: Vec<MadeMorph> = pairs
             .par_iter()
@@ -263,20 +244,16 @@ fn main() {
                         Some((first == (variant.blend < 0.5), row))
                     })
                     .collect();
-                let features = features_out
-                    .as_ref()
-                    .and_then(|_| texture_row(&name, split_of(a), variant.name, variant.post.0, &image));
                 Some(MadeMorph {
                     file: format!("{name}.jpg"),
                     split: split_of(a),
                     distances,
-                    texture: features,
                     differential: rows,
                     fold: fold_of(&a.id),
                 })
             })
             .collect();
-        for MadeMorph { file: name, split, distances, texture: features, differential: rows, fold } in made {
+        for MadeMorph { file: name, split, distances, differential: rows, fold } in made {
             for (major_side, (row, features)) in rows {
                 dmad_rows.push(row);
                 let attempt = DifferentialAttempt { variant: variant.name, split, major_side, fold, features };
@@ -284,7 +261,6 @@ fn main() {
             }
             writeln!(manifest, "{name},{split},{},,", variant.name).unwrap();
             attempts.extend(distances.map(|d| (variant.name, split, d)));
-            feature_rows.extend(features);
         }
     }
     if let Some(dir) = &out_dir {
@@ -295,11 +271,6 @@ fn main() {
         let difference: Vec<String> = (0..128).map(|k| format!("e{k}")).collect();
         let header = format!("{geometry},{}", difference.join(","));
         std::fs::write(path, format!("variant,split,pair,distance,{header}\n{}\n", dmad_rows.join("\n"))).unwrap();
-    }
-    if let Some(path) = &features_out {
-        let header: Vec<String> = (0..FEATURE_COUNT).map(|k| format!("f{k}")).collect();
-        std::fs::write(path, format!("file,split,variant,post,{}\n{}\n", header.join(","), feature_rows.join("\n")))
-            .unwrap();
     }
 
     let mut doc = String::new();
@@ -370,12 +341,12 @@ fn main() {
     )
     .unwrap();
     differential_classifier(&mut doc, &differential_attempts, &root);
-    writeln!(
-        doc,
-        "\n## Single-image detection\n\nNot shipped yet. The first study (texture features and a logistic \
-         regression, trained by `training/smad/train.py`) is in [morphing_smad.md](morphing_smad.md)."
-    )
-    .unwrap();
+    let (samples, description) = single_image::build(&checker, &embedder, &root.join("../shared/datasets"));
+    if let Some(path) = &crops_out {
+        single_image::write_crops(&samples, path);
+    }
+    let detector = MorphDetector::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
+    single_image::evaluate(&mut doc, &samples, &description, &detector);
     std::fs::write(root.join("docs/morphing.md"), doc).unwrap();
 }
 

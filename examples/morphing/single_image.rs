@@ -1,0 +1,353 @@
+//! The single-image detector's data and evaluation. Bona fide documents from three sources (FRLL
+//! neutral and smiling, cut to 35:45; the Canada set; the congress portraits), morphs made from
+//! pairs within one source, one expression and one split. Every photo, bona fide or morph, gets
+//! each variant's post-processing and then JPEG 90, so the detector cannot score the
+//! post-processing instead of the morph. Identities are split train / validation / test by a
+//! fold of their number (3 / 1 / 1 of 5): the network trains on train, the shipped thresholds are
+//! set on the validation bona fide photos, the figures are measured on test.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use image::RgbImage;
+use passbild::Checker;
+use passbild::edits::{parse_tem, passport_crop};
+use passbild::imaging::{Point, Pyramid};
+use passbild::models::face_embedding::{Embedding, FaceEmbedder};
+use passbild::models::morph_detector::{CROP_PX, MorphDetector, face_crops};
+use passbild::morph::post::{PostProcess, apply};
+use passbild::morph::{Contributor, MorphKind, morph};
+use rayon::prelude::*;
+
+use crate::{POSTS, Post, VARIANTS, Variant, equal_error_rate, quantile};
+
+/// A studio enlarging a smaller photo to the German 1244 x 1600 (as the two FRLL fixtures were):
+/// only in this set, so that the smoothness of an enlargement is not read as a blend.
+const ENLARGED: Post = ("enlarged-1.8", &[PostProcess::Resize { factor: 1.8 }]);
+const ENLARGED_VARIANT: Variant =
+    Variant { name: "spliced-0.5-enlarged-1.8", kind: MorphKind::Spliced, blend: 0.5, post: ENLARGED, held_out: false };
+
+fn posts() -> impl Iterator<Item = Post> {
+    POSTS.iter().copied().chain([ENLARGED])
+}
+
+fn variants() -> impl Iterator<Item = &'static Variant> {
+    VARIANTS.iter().chain([&ENLARGED_VARIANT])
+}
+
+/// How many nearest others each photo is morphed with.
+const NEAREST: usize = 2;
+
+/// Reads a listed photo, cut as a document.
+type Reader = Box<dyn Fn() -> Option<RgbImage> + Send + Sync>;
+
+/// A bona fide document photo as listed by its source, before it is read.
+struct Listed {
+    source: &'static str,
+    group: String,
+    id: String,
+    gender: Option<String>,
+    fold: usize,
+}
+
+/// A bona fide document photo, as found.
+struct Photo {
+    source: &'static str,
+    /// The source and expression: morph pairs stay within one group.
+    group: String,
+    id: String,
+    gender: Option<String>,
+    fold: usize,
+    image: RgbImage,
+    landmarks: Vec<Point>,
+    embedding: Embedding,
+}
+
+/// One photo of the set as the detector sees it.
+pub struct Sample {
+    name: String,
+    source: &'static str,
+    split: &'static str,
+    variant: &'static str,
+    post: &'static str,
+    held_out: bool,
+    crop: Vec<f32>,
+}
+
+fn split_of(fold: usize) -> &'static str {
+    match fold % 5 {
+        0..=2 => "train",
+        3 => "validation",
+        _ => "test",
+    }
+}
+
+fn digits(id: &str) -> usize {
+    id.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0)
+}
+
+/// The bona fide documents of the three sources, each with its mesh and embedding.
+fn photos(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> Vec<Photo> {
+    let frll = datasets.join("frll");
+    let frll_labels = std::fs::read_to_string(frll.join("labels.csv")).unwrap();
+    let canada = datasets.join("webmorph_canada");
+    let canada_info = std::fs::read_to_string(canada.join("canada_info.csv")).unwrap();
+    let mut found: Vec<(Listed, Reader)> = Vec::new();
+    // One row per photo: the neutral row stands for the person.
+    let frll_people = frll_labels.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>());
+    for cells in frll_people.filter(|cells| cells[2] == "neutral") {
+        let (id, gender) = (cells[1].clone(), cells[5].clone());
+        for (expression, file) in
+            [("neutral", format!("neutral_front/{id}_03.jpg")), ("smiling", format!("smiling_front/{id}_08.jpg"))]
+        {
+            let (frll, tem_id) = (frll.clone(), id.clone());
+            let load = move || {
+                let tem =
+                    parse_tem(&std::fs::read_to_string(frll.join(format!("neutral_front/{tem_id}_03.tem"))).ok()?)?;
+                passport_crop(&image::open(frll.join(&file)).ok()?.to_rgb8(), &tem)
+            };
+            let listed = Listed {
+                source: "FRLL",
+                group: format!("FRLL {expression}"),
+                id: format!("{id}_{expression}"),
+                gender: Some(gender.clone()),
+                fold: digits(&id),
+            };
+            found.push((listed, Box::new(load)));
+        }
+    }
+    for cells in canada_info.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>()) {
+        let path = canada.join(format!("{}.jpg", cells[0]));
+        let load = move || Some(image::open(&path).ok()?.to_rgb8());
+        let listed = Listed {
+            source: "Canada",
+            group: "Canada".into(),
+            id: cells[0].clone(),
+            gender: Some(cells[2].clone()),
+            fold: digits(&cells[0]),
+        };
+        found.push((listed, Box::new(load)));
+    }
+    let mut congress: Vec<_> =
+        std::fs::read_dir(datasets.join("congress")).unwrap().map(|e| e.unwrap().path()).collect();
+    congress.sort();
+    for (index, path) in congress.into_iter().enumerate() {
+        let id = path.file_stem().unwrap().to_string_lossy().to_string();
+        let load = move || Some(image::open(&path).ok()?.to_rgb8());
+        found.push((
+            Listed { source: "congress", group: "congress".into(), id, gender: None, fold: index },
+            Box::new(load),
+        ));
+    }
+    found
+        .into_par_iter()
+        .filter_map(|(Listed { source, group, id, gender, fold }, load)| {
+            let image = load()?;
+            let face = checker.analyse_image(&image.clone().into()).ok()?.face.ok()?;
+            let embedding = embedder.run(&Pyramid::new(image.clone()), &face.mesh).ok()?;
+            Some(Photo { source, group, id, gender, fold, landmarks: face.mesh.image_points(), embedding, image })
+        })
+        .collect()
+}
+
+/// Each photo with its `NEAREST` nearest others by embedding in its group and split, of the same
+/// gender where it is known; a pair once.
+fn pairs(photos: &[Photo]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    for (i, photo) in photos.iter().enumerate() {
+        let mut others: Vec<(f32, usize)> = photos
+            .iter()
+            .enumerate()
+            .filter(|(j, o)| {
+                *j != i
+                    && o.group == photo.group
+                    && split_of(o.fold) == split_of(photo.fold)
+                    && o.gender == photo.gender
+            })
+            .map(|(j, o)| (photo.embedding.distance(&o.embedding), j))
+            .collect();
+        others.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for &(_, j) in others.iter().take(NEAREST) {
+            let pair = (i.min(j), i.max(j));
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+    }
+    pairs
+}
+
+/// Builds the set: every bona fide photo under every post-processing, every morph variant of
+/// every pair; each saved as JPEG 90 and cropped where the pipeline finds the face.
+pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Vec<Sample>, String) {
+    let photos = photos(checker, embedder, datasets);
+    let pairs = pairs(&photos);
+    let sample = |name: String, fold: usize, source, variant, (post, steps): Post, held_out, image: RgbImage| {
+        let image = steps.iter().fold(image, |image, &step| apply(&image, step));
+        let saved = apply(&image, PostProcess::Jpeg { quality: 90 });
+        let face = checker.analyse_image(&saved.clone().into()).ok()?.face.ok()?;
+        let crop = face_crops(&Pyramid::new(saved), &face.mesh);
+        Some(Sample { name, source, split: split_of(fold), variant, post, held_out, crop })
+    };
+    let bona_fide: Vec<(&Photo, Post)> = photos.iter().flat_map(|p| posts().map(move |post| (p, post))).collect();
+    let mut samples: Vec<Sample> = bona_fide
+        .par_iter()
+        .filter_map(|&(p, post)| {
+            let held_out = variants().any(|v| v.held_out && v.post.0 == post.0);
+            sample(
+                format!("bona_fide_{}_{}", p.id, post.0),
+                p.fold,
+                p.source,
+                "bona fide",
+                post,
+                held_out,
+                p.image.clone(),
+            )
+        })
+        .collect();
+    let morphs: Vec<_> = variants().flat_map(|v| pairs.iter().map(move |&pair| (v, pair))).collect();
+    samples.par_extend(morphs.par_iter().filter_map(|&(variant, (i, j))| {
+        let (a, b) = (&photos[i], &photos[j]);
+        let first = Contributor { image: &a.image, landmarks: &a.landmarks };
+        let second = Contributor { image: &b.image, landmarks: &b.landmarks };
+        let made = morph(first, second, variant.blend, variant.kind).ok()?.image;
+        let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
+        sample(name, a.fold, a.source, variant.name, variant.post, variant.held_out, made)
+    }));
+    let count =
+        |source: &str, split: &str| photos.iter().filter(|p| p.source == source && split_of(p.fold) == split).count();
+    let pair_count = |split: &str| pairs.iter().filter(|(i, _)| split_of(photos[*i].fold) == split).count();
+    let mut description = String::from("| source | train | validation | test |\n|---|---|---|---|\n");
+    for source in ["FRLL", "Canada", "congress"] {
+        let [train, validation, test] = ["train", "validation", "test"].map(|s| count(source, s));
+        writeln!(description, "| {source} bona fide photos | {train} | {validation} | {test} |").unwrap();
+    }
+    let [train, validation, test] = ["train", "validation", "test"].map(pair_count);
+    writeln!(description, "| morph pairs | {train} | {validation} | {test} |").unwrap();
+    (samples, description)
+}
+
+/// Writes the crops as bytes (n x 384 x 192 x 3, RGB) and a CSV of what each is, for training.
+pub fn write_crops(samples: &[Sample], path: &Path) {
+    let mut bytes = Vec::with_capacity(samples.len() * 2 * CROP_PX * CROP_PX * 3);
+    let mut csv = String::from("index,name,source,split,variant,post,held_out,morph\n");
+    for (index, s) in samples.iter().enumerate() {
+        bytes.extend(s.crop.iter().map(|&v| (v * 255.0).round().clamp(0.0, 255.0) as u8));
+        let morph = u8::from(s.variant != "bona fide");
+        writeln!(csv, "{index},{},{},{},{},{},{},{morph}", s.name, s.source, s.split, s.variant, s.post, s.held_out)
+            .unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+    std::fs::write(path.with_extension("csv"), csv).unwrap();
+}
+
+/// Scores the validation and test photos with the embedded detector and writes the section.
+/// Returns the thresholds at validation BSCER 1 % and 10 %.
+pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detector: &MorphDetector) -> (f32, f32) {
+    let scored: Vec<(&Sample, f32)> = samples
+        .par_iter()
+        .filter(|s| s.split != "train")
+        .map(|s| (s, detector.score_crops(s.crop.clone()).expect("the detector runs")))
+        .collect();
+    let scores = |split: &str, keep: &dyn Fn(&Sample) -> bool| -> Vec<f32> {
+        scored.iter().filter(|(s, _)| s.split == split && keep(s)).map(|p| p.1).collect()
+    };
+    let seen_bona_fide = |s: &Sample| s.variant == "bona fide" && !s.held_out;
+    let validation = scores("validation", &seen_bona_fide);
+    let (at_1, at_10) = (quantile(&validation, 0.99), quantile(&validation, 0.90));
+    let test_bona_fide = scores("test", &seen_bona_fide);
+    // The ISO/IEC 20059 operating points of the test set itself.
+    let (test_at_1, test_at_10) = (quantile(&test_bona_fide, 0.99), quantile(&test_bona_fide, 0.90));
+    writeln!(
+        doc,
+        "\n## Single-image detection (shipped, `morph.single_image`)\n\n\
+         A convolutional network (training/smad/train.py) scores two {CROP_PX} px crops aligned on \
+         the eye centres, the whole face and the eyes to the mouth at 2.3 times the detail, 0..1. Data (bona fide photos by identity split; each also under every \
+         post-processing):\n\n{description}\n\
+         Thresholds from the validation split's {} bona fide photos (no print-scan): {at_1:.3} for \
+         BSCER 1 % (the profiles' `morph.single_image` bound), {at_10:.3} for BSCER 10 % (the \
+         stricter option). The test split's own operating points (the ISO/IEC 20059 definition, \
+         {} test bona fide photos): {test_at_1:.3} and {test_at_10:.3}.\n",
+        validation.len(),
+        test_bona_fide.len()
+    )
+    .unwrap();
+    writeln!(
+        doc,
+        "| photos | seen in training | test photos | missed or flagged at the shipped threshold (BSCER 1 %) | \
+         at the shipped BSCER 10 % | APCER at test BSCER 1 % | APCER at test BSCER 10 % | D-EER |"
+    )
+    .unwrap();
+    writeln!(doc, "|---|---|---|---|---|---|---|---|").unwrap();
+    let percent = |scores: &[f32], flagged: bool, threshold: f32| {
+        100.0 * scores.iter().filter(|&&s| (s > threshold) == flagged).count() as f64 / scores.len().max(1) as f64
+    };
+    for post in posts() {
+        let bona_fide = scores("test", &|s: &Sample| s.variant == "bona fide" && s.post == post.0);
+        let seen = if variants().any(|v| v.held_out && v.post.0 == post.0) { "no" } else { "yes" };
+        writeln!(
+            doc,
+            "| bona fide, {} (BSCER) | {seen} | {} | {:.1} % | {:.1} % | | | |",
+            post.0,
+            bona_fide.len(),
+            percent(&bona_fide, true, at_1),
+            percent(&bona_fide, true, at_10)
+        )
+        .unwrap();
+    }
+    for variant in variants() {
+        let morphs = scores("test", &|s: &Sample| s.variant == variant.name);
+        writeln!(
+            doc,
+            "| {} (APCER) | {} | {} | {:.1} % | {:.1} % | {:.1} % | {:.1} % | {:.1} % |",
+            variant.name,
+            if variant.held_out { "no" } else { "yes" },
+            morphs.len(),
+            percent(&morphs, false, at_1),
+            percent(&morphs, false, at_10),
+            percent(&morphs, false, test_at_1),
+            percent(&morphs, false, test_at_10),
+            equal_error_rate(&test_bona_fide, &morphs)
+        )
+        .unwrap();
+    }
+    writeln!(doc, "\nAPCER per source on the test split, at the test's own BSCER 1 % / 10 % (all seen variants):\n")
+        .unwrap();
+    writeln!(
+        doc,
+        "| source | bona fide photos | morphs | APCER at BSCER 1 % | APCER at BSCER 10 % |\n|---|---|---|---|---|"
+    )
+    .unwrap();
+    for source in ["FRLL", "Canada", "congress"] {
+        let bona_fide = scores("test", &|s: &Sample| seen_bona_fide(s) && s.source == source);
+        let morphs = scores("test", &|s: &Sample| s.variant != "bona fide" && !s.held_out && s.source == source);
+        writeln!(
+            doc,
+            "| {source} | {} | {} | {:.1} % | {:.1} % |",
+            bona_fide.len(),
+            morphs.len(),
+            percent(&morphs, false, test_at_1),
+            percent(&morphs, false, test_at_10)
+        )
+        .unwrap();
+    }
+    writeln!(doc, "\n{READING}").unwrap();
+    (at_1, at_10)
+}
+
+/// How to read the tables, beside the figures.
+const READING: &str = "The held-out variant is caught, but not for the right reason: the detector \
+flags most print-scanned genuine photos too (a post-processing it never saw on bona fide photos), \
+so it scores the printing, not the blend; `de-scan` leaves the check off. Training on \
+print-scanned bona fide photos would be the first step there. The sharpened and re-compressed \
+spliced morphs are the hardest seen variant: sharpening brings back the fine texture that the \
+detail crop looks for.
+
+### Scale
+
+The genuine photos have about 45 (congress) or 190-360 px (FRLL, Canada, and the enlarged \
+copies) between the eyes. Between the two the detector has seen nothing, and its score drifts up: \
+fixtures/frll_034_de.jpg (346 px, score 0.70 as JPEG 90) shrunk to 208 / 156 / 114 px scores \
+0.37 / 0.88 / 0.94, and shrunk to 96 px without compression 0.99, above the bound (measured by \
+hand, 2026-11-24). Training on every photo at several scales would close this; until then a \
+flag on a photo of 60-200 px between the eyes is weak evidence.";
