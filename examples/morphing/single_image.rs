@@ -2,7 +2,9 @@
 //! neutral and smiling, cut to 35:45; the Canada set; the congress portraits), morphs made from
 //! pairs within one source, one expression and one split. Every photo, bona fide or morph, gets
 //! each variant's post-processing and then JPEG 90, so the detector cannot score the
-//! post-processing instead of the morph. Identities are split train / validation / test by a
+//! post-processing instead of the morph; bona fide photos under every post-processing are
+//! trained on, even the held-out variant's (genuine print-scans are common, the forger's method
+//! is what is unknown). Identities are split train / validation / test by a
 //! fold of their number (3 / 1 / 1 of 5): the network trains on train, the shipped thresholds are
 //! set on the validation bona fide photos, the figures are measured on test.
 
@@ -14,6 +16,7 @@ use passbild::Checker;
 use passbild::edits::{parse_tem, passport_crop};
 use passbild::imaging::{Point, Pyramid};
 use passbild::models::face_embedding::{Embedding, FaceEmbedder};
+use passbild::models::face_mesh::index;
 use passbild::models::morph_detector::{CROP_PX, MorphDetector, face_crops};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, MorphKind, morph};
@@ -27,12 +30,42 @@ const ENLARGED: Post = ("enlarged-1.8", &[PostProcess::Resize { factor: 1.8 }]);
 const ENLARGED_VARIANT: Variant =
     Variant { name: "spliced-0.5-enlarged-1.8", kind: MorphKind::Spliced, blend: 0.5, post: ENLARGED, held_out: false };
 
+/// A photo shrunk so that its eyes are `REDUCED_INTER_EYE_PX` apart (a point of that range drawn
+/// from its name): the sizes between congress (about 45 px) and FRLL (190-360 px), where the
+/// detector otherwise sees no photo and reads the softness of an enlargement as a blend. The
+/// resize is per photo, so its steps are empty here (`reduction`).
+const REDUCED: Post = ("reduced", &[]);
+const REDUCED_INTER_EYE_PX: (f32, f32) = (70.0, 170.0);
+const REDUCED_VARIANTS: [Variant; 2] = [
+    Variant { name: "complete-0.5-reduced", kind: MorphKind::Complete, blend: 0.5, post: REDUCED, held_out: false },
+    Variant { name: "spliced-0.5-reduced", kind: MorphKind::Spliced, blend: 0.5, post: REDUCED, held_out: false },
+];
+
 fn posts() -> impl Iterator<Item = Post> {
-    POSTS.iter().copied().chain([ENLARGED])
+    POSTS.iter().copied().chain([ENLARGED, REDUCED])
 }
 
 fn variants() -> impl Iterator<Item = &'static Variant> {
-    VARIANTS.iter().chain([&ENLARGED_VARIANT])
+    VARIANTS.iter().chain([&ENLARGED_VARIANT]).chain(&REDUCED_VARIANTS)
+}
+
+/// The scale factor of `REDUCED` for the photo `name` with these landmarks; None where its eyes
+/// are already too close together to shrink it into the range.
+fn reduction(name: &str, landmarks: &[Point]) -> Option<f32> {
+    let eye_centre = |outer: usize, inner: usize| {
+        let (a, b) = (landmarks[outer], landmarks[inner]);
+        Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)
+    };
+    let (right, left) = (
+        eye_centre(index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
+        eye_centre(index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
+    );
+    let inter_eye_px = (right.x - left.x).hypot(right.y - left.y);
+    // FNV-1a: the same draw on every machine and toolchain.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let (low, high) = REDUCED_INTER_EYE_PX;
+    let target_px = low + (high - low) * (hash % 1000) as f32 / 1000.0;
+    (inter_eye_px > high * 1.1).then(|| target_px / inter_eye_px)
 }
 
 /// How many nearest others each photo is morphed with.
@@ -182,7 +215,19 @@ fn pairs(photos: &[Photo]) -> Vec<(usize, usize)> {
 pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Vec<Sample>, String) {
     let photos = photos(checker, embedder, datasets);
     let pairs = pairs(&photos);
-    let sample = |name: String, fold: usize, source, variant, (post, steps): Post, held_out, image: RgbImage| {
+    let sample = |name: String,
+                  fold: usize,
+                  source,
+                  variant,
+                  (post, steps): Post,
+                  held_out,
+                  image: RgbImage,
+                  landmarks: &[Point]| {
+        let image = if post == REDUCED.0 {
+            apply(&image, PostProcess::Resize { factor: reduction(&name, landmarks)? })
+        } else {
+            image
+        };
         let image = steps.iter().fold(image, |image, &step| apply(&image, step));
         let saved = apply(&image, PostProcess::Jpeg { quality: 90 });
         let face = checker.analyse_image(&saved.clone().into()).ok()?.face.ok()?;
@@ -193,15 +238,15 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
     let mut samples: Vec<Sample> = bona_fide
         .par_iter()
         .filter_map(|&(p, post)| {
-            let held_out = variants().any(|v| v.held_out && v.post.0 == post.0);
             sample(
                 format!("bona_fide_{}_{}", p.id, post.0),
                 p.fold,
                 p.source,
                 "bona fide",
                 post,
-                held_out,
+                false,
                 p.image.clone(),
+                &p.landmarks,
             )
         })
         .collect();
@@ -210,9 +255,9 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
         let (a, b) = (&photos[i], &photos[j]);
         let first = Contributor { image: &a.image, landmarks: &a.landmarks };
         let second = Contributor { image: &b.image, landmarks: &b.landmarks };
-        let made = morph(first, second, variant.blend, variant.kind).ok()?.image;
+        let made = morph(first, second, variant.blend, variant.kind).ok()?;
         let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
-        sample(name, a.fold, a.source, variant.name, variant.post, variant.held_out, made)
+        sample(name, a.fold, a.source, variant.name, variant.post, variant.held_out, made.image, &made.landmarks)
     }));
     let count =
         |source: &str, split: &str| photos.iter().filter(|p| p.source == source && split_of(p.fold) == split).count();
@@ -252,7 +297,7 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
     let scores = |split: &str, keep: &dyn Fn(&Sample) -> bool| -> Vec<f32> {
         scored.iter().filter(|(s, _)| s.split == split && keep(s)).map(|p| p.1).collect()
     };
-    let seen_bona_fide = |s: &Sample| s.variant == "bona fide" && !s.held_out;
+    let seen_bona_fide = |s: &Sample| s.variant == "bona fide";
     let validation = scores("validation", &seen_bona_fide);
     let (at_1, at_10) = (quantile(&validation, 0.99), quantile(&validation, 0.90));
     let test_bona_fide = scores("test", &seen_bona_fide);
@@ -264,7 +309,7 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
          A convolutional network (training/smad/train.py) scores two {CROP_PX} px crops aligned on \
          the eye centres, the whole face and the eyes to the mouth at 2.3 times the detail, 0..1. Data (bona fide photos by identity split; each also under every \
          post-processing):\n\n{description}\n\
-         Thresholds from the validation split's {} bona fide photos (no print-scan): {at_1:.3} for \
+         Thresholds from the validation split's {} bona fide photos (every post-processing): {at_1:.3} for \
          BSCER 1 % (the profiles' `morph.single_image` bound), {at_10:.3} for BSCER 10 % (the \
          stricter option). The test split's own operating points (the ISO/IEC 20059 definition, \
          {} test bona fide photos): {test_at_1:.3} and {test_at_10:.3}.\n",
@@ -284,10 +329,9 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
     };
     for post in posts() {
         let bona_fide = scores("test", &|s: &Sample| s.variant == "bona fide" && s.post == post.0);
-        let seen = if variants().any(|v| v.held_out && v.post.0 == post.0) { "no" } else { "yes" };
         writeln!(
             doc,
-            "| bona fide, {} (BSCER) | {seen} | {} | {:.1} % | {:.1} % | | | |",
+            "| bona fide, {} (BSCER) | yes | {} | {:.1} % | {:.1} % | | | |",
             post.0,
             bona_fide.len(),
             percent(&bona_fide, true, at_1),
@@ -336,18 +380,26 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
 }
 
 /// How to read the tables, beside the figures.
-const READING: &str = "The held-out variant is caught, but not for the right reason: the detector \
-flags most print-scanned genuine photos too (a post-processing it never saw on bona fide photos), \
-so it scores the printing, not the blend; `de-scan` leaves the check off. Training on \
-print-scanned bona fide photos would be the first step there. The sharpened and re-compressed \
-spliced morphs are the hardest seen variant: sharpening brings back the fine texture that the \
-detail crop looks for.
+const READING: &str = "The held-out variant, print-scanned spliced morphs, is missed: the detector \
+has seen print-scanned genuine photos (it passes them as it passes the others) but never a \
+print-scanned morph, and the print erases the fine texture it looks for. Until 2026-11-30 it saw \
+no print-scanned photo at all and flagged 80 % of the genuine ones with the morphs, so the 4 % \
+it missed then measured the printing, not the blend; `de-scan` leaves the check off. Training on \
+print-scanned morphs would teach it what survives a print, but then no variant would be left \
+to measure generalisation: a second morph tool would be. The sharpened and re-compressed \
+spliced morphs are the hardest seen variant: sharpening brings back the texture that the detail \
+crop looks for. The operating point is noisy: 1 % of the validation split is 7 photos, and the \
+shipped bound sits above the test split's own, so at the bound it misses 1.5 to 2 times what it \
+misses at the test's BSCER 1 %.
 
 ### Scale
 
 The genuine photos have about 45 (congress) or 190-360 px (FRLL, Canada, and the enlarged \
-copies) between the eyes. Between the two the detector has seen nothing, and its score drifts up: \
-fixtures/frll_034_de.jpg (346 px, score 0.70 as JPEG 90) shrunk to 208 / 156 / 114 px scores \
-0.37 / 0.88 / 0.94, and shrunk to 96 px without compression 0.99, above the bound (measured by \
-hand, 2026-11-24). Training on every photo at several scales would close this; until then a \
-flag on a photo of 60-200 px between the eyes is weak evidence.";
+copies) between the eyes. Since 2026-11-30 the detector also trains on the FRLL and Canada photos \
+and morphs shrunk to 70-170 px between the eyes (`reduced`); before that its score drifted \
+up there, and fixtures/frll_034_de.jpg shrunk to 96 px scored 0.99, above the bound. Now it \
+scores 0.93, 0.92, 0.66, 0.32 and 0.41 at 96, 120, 150, 200 and 250 px (as JPEG 90; \
+tests/morphing.rs holds both fixtures below the bound at those sizes). A softer shrink than \
+any in training still lifts it: to 96 px with a triangle filter and no JPEG it scores 0.989, \
+just above the bound (tests/geometry.rs leaves it out). Congress portraits stay the only genuine \
+photos under 70 px.";

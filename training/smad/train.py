@@ -9,8 +9,10 @@ The input is the face crops of `passbild::models::morph_detector::face_crops` (t
 crops stacked, RGB: the whole face with the eye centres 60 px apart, the eyes to the mouth with
 them 140 px apart), written by the example with a CSV of what each is: bona fide photos of
 FRLL, Canada and congress, and passbild's morphs of them, each class under the same
-post-processings, split by identity into train / validation / test. The network trains on the
-train split without the held-out variant and post-processing (print-scan); the validation split
+post-processings (among them shrunk to 70-170 px between the eyes, the sizes between the sources),
+split by identity into train / validation / test. The network trains on the train split without
+the held-out morph variant (print-scanned spliced morphs; print-scanned bona fide photos are
+trained on, as a genuine print-scan is no attack); the validation split
 picks the epoch (lowest validation loss); the test split is never read here. The example
 measures the exported model in tract and sets the thresholds.
 
@@ -28,7 +30,7 @@ import torch
 from torch import nn
 
 CROP = 192
-EPOCHS = 30
+EPOCHS = 40
 BATCH = 32
 SEED = 7
 # (input channels, output channels, stride) of each convolution.
