@@ -11,7 +11,7 @@ use crate::decode::{self, DecodeLimits, PixelFormat};
 use crate::error::Result;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
 use crate::models::Models;
-use crate::models::face_mesh::{FaceMesh, MeshLandmarks, index};
+use crate::models::face_mesh::{FaceMesh, MeshLandmarks, eye_corner_centres, index};
 use crate::models::iris::Eye;
 use crate::pipeline::MIN_MESH_PRESENCE;
 use crate::pose::{HeadPose, PoseAngles};
@@ -219,11 +219,7 @@ fn crop_around(mesh: &MeshLandmarks) -> RotatedRect {
 
 fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace {
     let p = |i: usize| mesh.point(i);
-    let eye_centre = |outer: usize, inner: usize| p(outer).midpoint(p(inner));
-    let (right, left) = (
-        eye_centre(index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
-        eye_centre(index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
-    );
+    let [right, left] = eye_corner_centres(p);
     let sampler = Bilinear::new(pyramid.base());
     let face_luma = mesh.points.iter().map(|&[x, y, _]| colour::luma(sampler.at(x - 0.5, y - 0.5))).sum::<f32>()
         / mesh.points.len().max(1) as f32;

@@ -16,7 +16,7 @@ use passbild::Checker;
 use passbild::edits::{parse_tem, passport_crop};
 use passbild::imaging::{Point, Pyramid};
 use passbild::models::face_embedding::{Embedding, FaceEmbedder};
-use passbild::models::face_mesh::index;
+use passbild::models::face_mesh::eye_corner_centres;
 use passbild::models::morph_detector::{CROP_PX, MorphDetector, face_crops};
 use passbild::morph::post::{PostProcess, apply};
 use passbild::morph::{Contributor, MorphKind, morph};
@@ -52,15 +52,8 @@ fn variants() -> impl Iterator<Item = &'static Variant> {
 /// The scale factor of `REDUCED` for the photo `name` with these landmarks; None where its eyes
 /// are already too close together to shrink it into the range.
 fn reduction(name: &str, landmarks: &[Point]) -> Option<f32> {
-    let eye_centre = |outer: usize, inner: usize| {
-        let (a, b) = (landmarks[outer], landmarks[inner]);
-        Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)
-    };
-    let (right, left) = (
-        eye_centre(index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
-        eye_centre(index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
-    );
-    let inter_eye_px = (right.x - left.x).hypot(right.y - left.y);
+    let [right, left] = eye_corner_centres(|i| landmarks[i]);
+    let inter_eye_px = right.distance(left);
     // FNV-1a: the same draw on every machine and toolchain.
     let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let (low, high) = REDUCED_INTER_EYE_PX;
@@ -297,10 +290,10 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
     let scores = |split: &str, keep: &dyn Fn(&Sample) -> bool| -> Vec<f32> {
         scored.iter().filter(|(s, _)| s.split == split && keep(s)).map(|p| p.1).collect()
     };
-    let seen_bona_fide = |s: &Sample| s.variant == "bona fide";
-    let validation = scores("validation", &seen_bona_fide);
+    let bona_fide_photo = |s: &Sample| s.variant == "bona fide";
+    let validation = scores("validation", &bona_fide_photo);
     let (at_1, at_10) = (quantile(&validation, 0.99), quantile(&validation, 0.90));
-    let test_bona_fide = scores("test", &seen_bona_fide);
+    let test_bona_fide = scores("test", &bona_fide_photo);
     // The ISO/IEC 20059 operating points of the test set itself.
     let (test_at_1, test_at_10) = (quantile(&test_bona_fide, 0.99), quantile(&test_bona_fide, 0.90));
     writeln!(
@@ -328,7 +321,7 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
         100.0 * scores.iter().filter(|&&s| (s > threshold) == flagged).count() as f64 / scores.len().max(1) as f64
     };
     for post in posts() {
-        let bona_fide = scores("test", &|s: &Sample| s.variant == "bona fide" && s.post == post.0);
+        let bona_fide = scores("test", &|s: &Sample| bona_fide_photo(s) && s.post == post.0);
         writeln!(
             doc,
             "| bona fide, {} (BSCER) | yes | {} | {:.1} % | {:.1} % | | | |",
@@ -363,7 +356,7 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
     )
     .unwrap();
     for source in ["FRLL", "Canada", "congress"] {
-        let bona_fide = scores("test", &|s: &Sample| seen_bona_fide(s) && s.source == source);
+        let bona_fide = scores("test", &|s: &Sample| bona_fide_photo(s) && s.source == source);
         let morphs = scores("test", &|s: &Sample| s.variant != "bona fide" && !s.held_out && s.source == source);
         writeln!(
             doc,

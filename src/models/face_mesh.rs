@@ -63,6 +63,13 @@ pub struct MeshLandmarks {
     pub crop: RotatedRect,
 }
 
+/// The eye centres as the midpoints of each eye's corners, picture-left (subject's right) first:
+/// unlike the iris centres they do not move with the gaze. `point` gives a mesh point by index.
+pub fn eye_corner_centres(point: impl Fn(usize) -> Point) -> [Point; 2] {
+    let centre = |outer, inner| point(outer).midpoint(point(inner));
+    [centre(index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER), centre(index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER)]
+}
+
 impl MeshLandmarks {
     pub fn point(&self, index: usize) -> Point {
         let [x, y, _] = self.points[index];

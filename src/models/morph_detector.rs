@@ -3,7 +3,7 @@
 //! on passbild's own morphs of FRLL, Canada and congress photos (docs/morphing.md has its figures
 //! and what it does not catch).
 
-use super::face_mesh::{MeshLandmarks, index};
+use super::face_mesh::{MeshLandmarks, eye_corner_centres};
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, Similarity};
@@ -24,14 +24,7 @@ const CROPS: [(f32, f32); 2] = [(60.0, 70.0), (140.0, 40.0)];
 /// The similarities from crop pixels to photo pixels that put the eye centres (the midpoints of
 /// each eye's corners) at their places in each crop, whole face first.
 pub fn crops_for(mesh: &MeshLandmarks) -> [Similarity; 2] {
-    let eye_centre = |outer: usize, inner: usize| {
-        let (a, b) = (mesh.point(outer), mesh.point(inner));
-        Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0)
-    };
-    let in_photo = [
-        eye_centre(index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
-        eye_centre(index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
-    ];
+    let in_photo = eye_corner_centres(|i| mesh.point(i));
     let middle = CROP_PX as f32 / 2.0;
     CROPS.map(|(inter_eye_px, eye_row_px)| {
         let in_crop =
