@@ -11,11 +11,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use passbild::face_image::FaceImage;
-use passbild::imaging::Pyramid;
-use passbild::models::{FaceMesh, Models, iris::Eye};
-use passbild::scene::Scene;
-use passbild::{Backend, Checker, ModelSource, Profile, checks, decode, pipeline};
+use passbild::tools::internals::{self, Eye, FaceImage, FaceMesh, Models, Pyramid, Scene, decode};
+use passbild::{Analysis, Backend, Checker, ModelSource, Profile};
 
 const PHOTO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/frll_034_de.jpg");
 
@@ -39,28 +36,25 @@ fn checker(threads: usize, backend: &Backend) -> Checker {
 
 fn stages(c: &mut Criterion) {
     let bytes = photo();
-    let models = Models::embedded().unwrap();
+    let models = Models::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     model_stages(c, &bytes);
-    let decoded = decode::decode(&bytes, &Default::default()).unwrap();
+    let decoded = decode(&bytes, &Default::default()).unwrap();
     let pyramid = Pyramid::new(decoded.image.clone());
-    let analysis = pipeline::analyse(&models, decoded.image.clone(), decoded.facts.clone()).unwrap();
+    let analysis = internals::analyse(&models, decoded.clone()).unwrap();
     let profile = Profile::built_in("de-live").unwrap();
 
     let mut group = c.benchmark_group("stage");
     group.throughput(Throughput::Elements(1));
-    group
-        .bench_function("decode_jpeg_1244x1600", |b| b.iter(|| decode::decode(black_box(&bytes), &Default::default())));
+    group.bench_function("decode_jpeg_1244x1600", |b| b.iter(|| decode(black_box(&bytes), &Default::default())));
     group.bench_function("pyramid", |b| b.iter(|| Pyramid::new(black_box(decoded.image.clone()))));
-    group.bench_function("checks", |b| {
-        b.iter(|| checks::run_all(black_box(&analysis), &profile, passbild::Language::En))
-    });
+    group.bench_function("checks", |b| b.iter(|| internals::run_checks(black_box(&analysis), &profile)));
     group.finish();
     appearance(c, &pyramid, &analysis);
 }
 
 /// The model stages (sampling the input from the pyramid, the graph, decoding its output), per backend.
 fn model_stages(c: &mut Criterion, bytes: &[u8]) {
-    let decoded = decode::decode(bytes, &Default::default()).unwrap();
+    let decoded = decode(bytes, &Default::default()).unwrap();
     let pyramid = Pyramid::new(decoded.image);
     let mut group = c.benchmark_group("stage");
     for (suffix, backend) in backends() {
@@ -93,11 +87,11 @@ fn model_stages(c: &mut Criterion, bytes: &[u8]) {
 }
 
 /// The photographic, background and subject measurements, per family (issue budget: 15 ms).
-fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &pipeline::Analysis) {
-    use passbild::checks::{background, coverings, exposure, eyes_mouth, quality};
-    let face = analysis.face.as_ref().unwrap();
+fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
+    use internals::{background, colour, compression, coverings, exposure, eyes_mouth, focus};
+    let face = internals::face(analysis).unwrap();
     let new_face_image = || FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head).unwrap();
-    let new_scene = || Scene::new(pyramid, &analysis.mask, face.head.eye_midpoint());
+    let new_scene = || Scene::new(pyramid, internals::person_mask(analysis), face.head.eye_midpoint());
     let (face_image, scene) = (new_face_image(), new_scene());
     let bbox = &face.detection.bbox;
     let (x0, y0) = (bbox.x.max(0.0) as u32, bbox.y.max(0.0) as u32);
@@ -108,10 +102,12 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &pipeline::Analysi
     group.bench_function("face_image", |b| b.iter(new_face_image));
     group.bench_function("scene", |b| b.iter(new_scene));
     group.bench_function("exposure", |b| b.iter(|| exposure::measure(black_box(&face_image))));
-    group.bench_function("quality", |b| b.iter(|| quality::measure(black_box(&face_image))));
-    group.bench_function("blockiness", |b| b.iter(|| quality::blockiness(pyramid.base(), x0, y0, x1, y1)));
+    group.bench_function("quality", |b| {
+        b.iter(|| (focus::sharpness(black_box(&face_image)), colour::measure(black_box(&face_image))))
+    });
+    group.bench_function("blockiness", |b| b.iter(|| compression::blockiness(pyramid.base(), x0, y0, x1, y1)));
     group.bench_function("colour_depth", |b| {
-        b.iter(|| quality::colour_depth(analysis.facts.colour_type, black_box(&scene)))
+        b.iter(|| colour::colour_depth(analysis.facts().colour_type, black_box(&scene)))
     });
     group.bench_function("background", |b| b.iter(|| background::measure(black_box(&scene), &face.head)));
     group.bench_function("subject", |b| b.iter(|| eyes_mouth::measure(black_box(&face_image))));

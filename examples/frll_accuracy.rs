@@ -1,4 +1,4 @@
-use passbild::report::ids;
+use passbild::ids;
 fn main() {
     let checker = passbild::Checker::new("icao").unwrap();
     let labels = std::fs::read_to_string("../shared/datasets/frll/labels.csv").unwrap();

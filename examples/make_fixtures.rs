@@ -2,14 +2,14 @@
 //!     cargo run --release --example make_fixtures
 //!
 //! Compliant passport-format photos are cut from FRLL neutral images with their `.tem` landmarks
-//! by `passbild::edits::passport_crop` (35:45, pupils centred, top of the hair to chin 80 % of the
+//! by `passbild::tools::edits::passport_crop` (35:45, pupils centred, top of the hair to chin 80 % of the
 //! height, which leaves the skull's crown at about 75 %; the German template wants 71-80 %), then
 //! scaled to 1244x1600 with Lanczos3.
 
 use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, GenericImageView, imageops::FilterType};
-use passbild::edits::{parse_tem, passport_crop};
+use passbild::tools::edits::{parse_tem, passport_crop};
 
 /// FRLL identities with a near-frontal pose (|yaw|, |pitch|, |roll| < 2.5 degrees by our fit).
 const FRLL_COMPLIANT: &[&str] = &["034", "119"];

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use passbild::edits::{parse_tem, passport_crop};
-use passbild::report::ids;
+use passbild::ids;
+use passbild::tools::edits::{parse_tem, passport_crop};
 use passbild::{Checker, Profile, Report, Status};
 use rayon::prelude::*;
 

@@ -43,73 +43,6 @@
 #define PASSBILD_VERSION_PATCH 0
 
 /**
- * Raw pixels: 3 bytes per pixel, R G B.
- */
-#define PASSBILD_PIXEL_FORMAT_RGB8 0
-
-/**
- * Raw pixels: 4 bytes per pixel, R G B A (alpha ignored).
- */
-#define PASSBILD_PIXEL_FORMAT_RGBA8 1
-
-/**
- * Raw pixels: 3 bytes per pixel, B G R (Windows bitmaps, OpenCV).
- */
-#define PASSBILD_PIXEL_FORMAT_BGR8 2
-
-/**
- * Raw pixels: 4 bytes per pixel, B G R A (alpha ignored).
- */
-#define PASSBILD_PIXEL_FORMAT_BGRA8 3
-
-/**
- * Raw pixels: 1 byte per pixel, grey.
- */
-#define PASSBILD_PIXEL_FORMAT_GREY8 4
-
-#define PASSBILD_HINT_NO_FACE 0
-
-#define PASSBILD_HINT_MOVE_CLOSER 1
-
-#define PASSBILD_HINT_MOVE_BACK 2
-
-#define PASSBILD_HINT_MOVE_LEFT 3
-
-#define PASSBILD_HINT_MOVE_RIGHT 4
-
-#define PASSBILD_HINT_MOVE_UP 5
-
-#define PASSBILD_HINT_MOVE_DOWN 6
-
-#define PASSBILD_HINT_TURN_LEFT 7
-
-#define PASSBILD_HINT_TURN_RIGHT 8
-
-#define PASSBILD_HINT_CHIN_UP 9
-
-#define PASSBILD_HINT_CHIN_DOWN 10
-
-#define PASSBILD_HINT_STRAIGHTEN_HEAD 11
-
-#define PASSBILD_HINT_OPEN_EYES 12
-
-#define PASSBILD_HINT_MORE_LIGHT 13
-
-#define PASSBILD_HINT_LESS_LIGHT 14
-
-#define PASSBILD_HINT_READY 15
-
-/**
- * Messages in English.
- */
-#define PASSBILD_LANGUAGE_EN 0
-
-/**
- * Messages in German.
- */
-#define PASSBILD_LANGUAGE_DE 1
-
-/**
  * The outcome of a call. Values are fixed and never reused.
  */
 enum passbild_status
@@ -200,6 +133,43 @@ typedef uint32_t passbild_status;
 #endif // __cplusplus
 
 /**
+ * The one thing the person in front of the camera should do next. Values are fixed and never
+ * reused.
+ */
+enum passbild_hint
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  PASSBILD_HINT_NO_FACE = 0,
+  PASSBILD_HINT_MOVE_CLOSER = 1,
+  PASSBILD_HINT_MOVE_BACK = 2,
+  PASSBILD_HINT_MOVE_LEFT = 3,
+  PASSBILD_HINT_MOVE_RIGHT = 4,
+  PASSBILD_HINT_MOVE_UP = 5,
+  PASSBILD_HINT_MOVE_DOWN = 6,
+  PASSBILD_HINT_TURN_LEFT = 7,
+  PASSBILD_HINT_TURN_RIGHT = 8,
+  PASSBILD_HINT_CHIN_UP = 9,
+  PASSBILD_HINT_CHIN_DOWN = 10,
+  PASSBILD_HINT_STRAIGHTEN_HEAD = 11,
+  PASSBILD_HINT_OPEN_EYES = 12,
+  PASSBILD_HINT_MORE_LIGHT = 13,
+  PASSBILD_HINT_LESS_LIGHT = 14,
+  /**
+   * Nothing to correct.
+   */
+  PASSBILD_HINT_READY = 15,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum passbild_hint passbild_hint;
+#else
+typedef uint32_t passbild_hint;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The verdict on a photo, or the status of one check.
  */
 enum passbild_check_status
@@ -219,6 +189,68 @@ enum passbild_check_status
 typedef enum passbild_check_status passbild_check_status;
 #else
 typedef uint32_t passbild_check_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The layout of a raw pixel buffer. Values are fixed and never reused.
+ */
+enum passbild_pixel_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * 3 bytes per pixel, R G B.
+   */
+  PASSBILD_PIXEL_FORMAT_RGB8 = 0,
+  /**
+   * 4 bytes per pixel, R G B A (alpha ignored).
+   */
+  PASSBILD_PIXEL_FORMAT_RGBA8 = 1,
+  /**
+   * 3 bytes per pixel, B G R (Windows bitmaps, OpenCV).
+   */
+  PASSBILD_PIXEL_FORMAT_BGR8 = 2,
+  /**
+   * 4 bytes per pixel, B G R A (alpha ignored).
+   */
+  PASSBILD_PIXEL_FORMAT_BGRA8 = 3,
+  /**
+   * 1 byte per pixel, grey.
+   */
+  PASSBILD_PIXEL_FORMAT_GREY8 = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum passbild_pixel_format passbild_pixel_format;
+#else
+typedef uint32_t passbild_pixel_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The language of messages. Values are fixed and never reused.
+ */
+enum passbild_language
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * English.
+   */
+  PASSBILD_LANGUAGE_EN = 0,
+  /**
+   * German.
+   */
+  PASSBILD_LANGUAGE_DE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum passbild_language passbild_language;
+#else
+typedef uint32_t passbild_language;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -256,9 +288,9 @@ typedef struct {
    */
   uint8_t tracked;
   /**
-   * One of `PASSBILD_HINT_*`; `passbild_live_hint_text` gives its words.
+   * `passbild_live_hint_text` gives its words.
    */
-  uint32_t hint;
+  passbild_hint hint;
   float eye_midpoint_x;
   float eye_midpoint_y;
   float inter_eye_distance_px;
@@ -424,7 +456,7 @@ passbild_status passbild_checker_check_with_reference(const passbild_checker *ch
 
 /**
  * Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
- * `PASSBILD_PIXEL_FORMAT_*` layouts. The buffer must hold `stride * (height - 1) + width * bytes
+ * `passbild_pixel_format` layouts. The buffer must hold `stride * (height - 1) + width * bytes
  * per pixel` bytes.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
@@ -434,7 +466,7 @@ passbild_status passbild_checker_check_pixels(const passbild_checker *checker,
                                               uint32_t width,
                                               uint32_t height,
                                               size_t stride,
-                                              uint32_t format,
+                                              passbild_pixel_format format,
                                               passbild_report **report_out,
                                               passbild_error **error_out);
 
@@ -463,7 +495,7 @@ passbild_status passbild_live_session_new(const passbild_checker *checker,
                                           passbild_error **error_out);
 
 /**
- * One camera frame in one of the `PASSBILD_PIXEL_FORMAT_*` layouts, rows `stride` bytes apart
+ * One camera frame in one of the `passbild_pixel_format` layouts, rows `stride` bytes apart
  * (the buffer holds `stride * (height - 1) + width * bytes per pixel` bytes).
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe; `session`
@@ -474,18 +506,18 @@ passbild_status passbild_live_session_process(passbild_live_session *session,
                                               uint32_t width,
                                               uint32_t height,
                                               size_t stride,
-                                              uint32_t format,
+                                              passbild_pixel_format format,
                                               passbild_live_frame *frame_out,
                                               passbild_error **error_out);
 
 /**
- * The words of a hint in `language` (`PASSBILD_LANGUAGE_*`), copied into `buffer` with its NUL;
+ * The words of a hint in `language` (`passbild_language`), copied into `buffer` with its NUL;
  * `needed_out` (may be NULL) receives the size needed.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */
-passbild_status passbild_live_hint_text(uint32_t hint,
-                                        uint32_t language_code,
+passbild_status passbild_live_hint_text(passbild_hint hint,
+                                        passbild_language language,
                                         char *buffer,
                                         size_t buffer_len,
                                         size_t *needed_out);
@@ -523,14 +555,14 @@ passbild_status passbild_report_check(const passbild_report *report,
                                       passbild_check *check_out);
 
 /**
- * Copies the message of check `index` in `language` (`PASSBILD_LANGUAGE_*`, UTF-8) into
+ * Copies the message of check `index` in `language` (`passbild_language`, UTF-8) into
  * `buffer`; `*needed_out` (may be NULL) receives the size needed, NUL included.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */
 passbild_status passbild_report_check_message(const passbild_report *report,
                                               size_t index,
-                                              uint32_t language_code,
+                                              passbild_language language,
                                               char *buffer,
                                               size_t buffer_len,
                                               size_t *needed_out);
@@ -542,7 +574,7 @@ passbild_status passbild_report_check_message(const passbild_report *report,
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */
 passbild_status passbild_report_to_json(const passbild_report *report,
-                                        uint32_t language_code,
+                                        passbild_language language,
                                         char **json_out);
 
 /**

@@ -12,9 +12,13 @@ use crate::error::{Error, Result};
 /// decoded, so a decompression bomb costs a few microseconds and no memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecodeLimits {
+    /// Largest encoded input, in bytes (64 MiB by default).
     pub max_input_bytes: usize,
+    /// Widest image, in pixels (16384).
     pub max_width: u32,
+    /// Tallest image, in pixels (16384).
     pub max_height: u32,
+    /// Most pixels in one image (50 megapixels).
     pub max_pixels: u64,
     /// Upper bound on the decoder's own allocations (the `image` crate enforces it while decoding).
     pub max_alloc_bytes: u64,
@@ -48,17 +52,22 @@ impl DecodeLimits {
     }
 }
 
+/// The encoding of a photo, recognised by its signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
+    /// JPEG (JFIF or Exif).
     Jpeg,
+    /// PNG.
     Png,
+    /// JPEG 2000, as a JP2 file or a bare codestream.
     Jpeg2000,
     /// Pixels handed over by the caller, not an encoded file.
     Raw,
 }
 
 impl ImageFormat {
+    /// The format's usual name ("JPEG", "JPEG 2000", ...).
     pub fn name(self) -> &'static str {
         match self {
             ImageFormat::Jpeg => "JPEG",
@@ -84,24 +93,36 @@ impl ImageFormat {
     }
 }
 
+/// The colour channels the file stores (the pixels are checked as RGB whatever they are).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColourType {
+    /// One grey channel.
     Grey,
+    /// Grey and alpha.
     GreyAlpha,
+    /// Red, green, blue.
     Rgb,
+    /// Red, green, blue, alpha.
     Rgba,
+    /// Cyan, magenta, yellow, black (print files).
     Cmyk,
 }
 
 /// What the file says about itself. Dimensions are those of the upright image, after EXIF orientation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageFacts {
+    /// The encoding.
     pub format: ImageFormat,
+    /// Width in pixels, upright.
     pub width: u32,
+    /// Height in pixels, upright.
     pub height: u32,
+    /// The channels the file stores.
     pub colour_type: ColourType,
+    /// Bits per channel sample (8 or 16).
     pub bits_per_sample: u8,
+    /// Size of the encoded input (or of the pixel buffer), in bytes.
     pub bytes: usize,
     /// EXIF orientation tag (1..8) when the file has one; already applied to the pixels.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -109,6 +130,7 @@ pub struct ImageFacts {
     /// Quality 1..100 on the libjpeg scale, estimated from the luminance quantisation table.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub jpeg_quality: Option<u8>,
+    /// Whether a JPEG is progressive rather than baseline.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub jpeg_progressive: Option<bool>,
 }
@@ -223,14 +245,20 @@ fn decode_with_image_crate(
 /// Layouts of raw pixel buffers a caller may hand over (8 bits per sample, rows `stride` bytes apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PixelFormat {
+    /// 3 bytes per pixel: red, green, blue.
     Rgb8,
+    /// 4 bytes per pixel: red, green, blue, alpha (ignored).
     Rgba8,
+    /// 3 bytes per pixel: blue, green, red (Windows bitmaps, OpenCV).
     Bgr8,
+    /// 4 bytes per pixel: blue, green, red, alpha (ignored).
     Bgra8,
+    /// 1 byte per pixel: grey.
     Grey8,
 }
 
 impl PixelFormat {
+    /// Bytes one pixel takes in a buffer of this layout.
     pub fn bytes_per_pixel(self) -> usize {
         match self {
             PixelFormat::Rgb8 | PixelFormat::Bgr8 => 3,

@@ -8,38 +8,87 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// The input has zero bytes.
     #[error("the input is empty")]
     EmptyInput,
+    /// The input is larger than `DecodeLimits::max_input_bytes`.
     #[error("the input is {len} bytes, above the limit of {limit} bytes")]
-    InputTooLarge { len: usize, limit: usize },
+    InputTooLarge {
+        /// The input's size in bytes.
+        len: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Not JPEG, PNG or JPEG 2000 by its signature.
     #[error("unrecognised image format (passbild reads JPEG, PNG and JPEG 2000)")]
     UnknownFormat,
+    /// The file ends before its image data does.
     #[error("the {format} data is truncated")]
-    Truncated { format: &'static str },
+    Truncated {
+        /// The format's name.
+        format: &'static str,
+    },
+    /// The decoder refused the data.
     #[error("the {format} data cannot be decoded: {detail}")]
-    Decode { format: &'static str, detail: String },
+    Decode {
+        /// The format's name.
+        format: &'static str,
+        /// The decoder's reason.
+        detail: String,
+    },
+    /// Width, height or pixel count above the limits, found from the header before decoding.
     #[error("the image is {width}x{height} px, above the limit of {limit}")]
-    ImageTooLarge { width: u64, height: u64, limit: String },
+    ImageTooLarge {
+        /// Width in pixels as the header states it.
+        width: u64,
+        /// Height in pixels as the header states it.
+        height: u64,
+        /// The limit exceeded, in words.
+        limit: String,
+    },
+    /// Decoding would need more memory than `DecodeLimits::max_alloc_bytes`.
     #[error("decoding the image would need more than {limit_bytes} bytes of memory")]
-    DecoderMemory { limit_bytes: u64 },
+    DecoderMemory {
+        /// The limit in bytes.
+        limit_bytes: u64,
+    },
+    /// A raw pixel buffer does not match its width, height and stride.
     #[error("invalid pixel buffer: {0}")]
     InvalidPixels(String),
+    /// A model failed to load or run.
     #[error("model {model}: {detail}")]
-    Model { model: &'static str, detail: String },
+    Model {
+        /// The model's name ("face mesh", "iris", ...).
+        model: &'static str,
+        /// What went wrong.
+        detail: String,
+    },
+    /// No built-in profile has that name, and it is not a `.toml` path.
     #[error("unknown profile {name:?} (built-in profiles: {known})")]
-    UnknownProfile { name: String, known: String },
+    UnknownProfile {
+        /// The name asked for.
+        name: String,
+        /// The built-in profiles' names.
+        known: String,
+    },
+    /// A profile is not valid TOML, names an unknown key or check, or has a bad value.
     #[error("invalid profile: {0}")]
     InvalidProfile(String),
+    /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// The checker's thread pool could not be started.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(String),
 }
 
+/// The library's result type: `Error` by default.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {

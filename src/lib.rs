@@ -12,26 +12,53 @@
 //!
 //! A [`Checker`] loads the models once; it is `Send + Sync`, so one checker serves any number of
 //! threads. Batches run on the checker's own thread pool, never on rayon's global one.
+//!
+//! # The public API
+//! Everything a Rust integrator needs, and nothing else (the rest of the crate is private):
+//! - Checking: [`Checker`] and its [`CheckerBuilder`]; [`Profile`] (built in or from TOML, its
+//!   rule tables in [`profile`]); inputs as bytes, files, an [`image::DynamicImage`] or a raw
+//!   buffer in a [`PixelFormat`], within [`DecodeLimits`]; the models' [`ModelSource`] and
+//!   [`Backend`].
+//! - The result: [`Report`] with its [`CheckResult`]s (a [`Status`], the value, the profile's
+//!   range, a message in a [`Language`]), the stable check IDs in [`ids`], [`ImageFacts`]
+//!   ([`ImageFormat`], [`ColourType`]), the face as [`FaceReport`] ([`FaceBox`], [`KeyLandmarks`],
+//!   [`CrownSource`], [`PoseAngles`], [`Point`]) and every [`DetectedFace`].
+//! - Measuring without judging: [`Checker::analyse_bytes`] gives an [`Analysis`] to read (the face,
+//!   its 468 mesh points, irises and pose) and to judge with [`Checker::judge`];
+//!   [`Checker::overlay`] draws a report on its photo.
+//! - A running camera: [`live`] ([`live::LiveSession`] from [`Checker::live_session`], one
+//!   [`live::LiveFrame`] and [`live::Hint`] per frame) and [`capture::best_capture`] over the
+//!   captures kept.
+//! - Errors: one [`Error`] enum; [`Result`].
+//!
+//! The C ABI (`include/passbild.h`) is built from the same crate and is not part of the Rust API.
+//! The `tools` cargo feature adds the module `tools` for tests, examples, benchmarks and training
+//! (photo edits, a morph generator, the differential detector's training, the inner stages); it is
+//! off by default and not covered by semver.
+//!
+//! # Pose sign convention
+//! Angles are in degrees, all zero for a frontal face: yaw > 0 when the subject turns their head to
+//! their own right, pitch > 0 when they lower their chin, roll > 0 when the head tilts towards
+//! their left shoulder (the picture of the head turns clockwise).
+
+// The tools feature opens the inner stages to benchmarks and training; they are not API.
+#![cfg_attr(not(feature = "tools"), deny(missing_docs))]
 
 pub mod capture;
-pub mod checks;
-pub mod colour;
-pub mod decode;
-pub mod edits;
-pub mod error;
-pub mod face_image;
-pub mod ffi;
-pub mod head;
-pub mod imaging;
+mod checks;
+mod decode;
+mod error;
+mod ffi;
+mod imaging;
 pub mod live;
-pub mod models;
-pub mod morph;
-pub mod overlay;
-pub mod pipeline;
-pub mod pose;
+mod measure;
+mod models;
+mod overlay;
+mod pipeline;
 pub mod profile;
-pub mod report;
-pub mod scene;
+mod report;
+#[cfg(feature = "tools")]
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,12 +66,16 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use decode::{DecodeLimits, ImageFacts, PixelFormat};
+pub use decode::{ColourType, DecodeLimits, ImageFacts, ImageFormat, PixelFormat};
 pub use error::{Error, Result};
-pub use models::{Backend, ModelSource, Models};
+pub use imaging::Point;
+pub use measure::pose::PoseAngles;
+pub use models::{Backend, FaceBox, ModelSource};
 pub use pipeline::Analysis;
 pub use profile::Profile;
-pub use report::{CheckResult, Language, Report, Status};
+pub use report::{
+    CheckResult, CrownSource, DetectedFace, FORMAT_VERSION, FaceReport, KeyLandmarks, Language, Report, Status, ids,
+};
 
 /// Configures a [`Checker`].
 #[derive(Debug, Clone, Default)]
@@ -58,6 +89,7 @@ pub struct CheckerBuilder {
 }
 
 impl CheckerBuilder {
+    /// The profile to judge against (`icao` unless set).
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profile = Some(profile);
         self
@@ -86,6 +118,7 @@ impl CheckerBuilder {
         self
     }
 
+    /// The decoding limits (`DecodeLimits::default()` unless set).
     pub fn limits(mut self, limits: DecodeLimits) -> Self {
         self.limits = limits;
         self
@@ -97,6 +130,7 @@ impl CheckerBuilder {
         self
     }
 
+    /// Loads the models and builds the checker.
     pub fn build(self) -> Result<Checker> {
         let (checker, ()) = self.build_while(|_| ())?;
         Ok(checker)
@@ -128,12 +162,12 @@ impl CheckerBuilder {
             .thread_name(|i| format!("passbild-{i}"))
             .build()
             .map_err(|e| Error::ThreadPool(e.to_string()))?;
-        let (models, result) = Models::load_while(&self.models, &self.backend, job);
+        let (models, result) = models::Models::load_while(&self.models, &self.backend, job);
         let checker = Checker {
             models: models?,
             model_source: self.models,
             backend: self.backend,
-            embedder: std::sync::OnceLock::new(),
+            reference_models: std::sync::OnceLock::new(),
             profile,
             pool,
             limits: self.limits,
@@ -148,20 +182,25 @@ fn analyse_bytes_with(models: &dyn models::ModelSet, bytes: &[u8], limits: &Deco
     let started = Instant::now();
     let decoded = decode::decode(bytes, limits)?;
     let decode_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut analysis = pipeline::analyse_with(models, decoded.image, decoded.facts)?;
+    let mut analysis = pipeline::analyse(models, decoded.image, decoded.facts)?;
     analysis.timings.insert(0, ("decode", decode_ms));
     Ok(analysis)
 }
 
+/// The models only a comparison with a live capture needs: loaded on the first comparison (most
+/// users never compare, and the identity embedding is the largest model).
+struct ReferenceModels {
+    embedder: models::face_embedding::FaceEmbedder,
+    scorer: models::DifferentialMorph,
+}
+
 /// Checks photos against one profile. Build once, share freely.
 pub struct Checker {
-    models: Models,
+    models: models::Models,
     model_source: ModelSource,
     backend: Backend,
-    /// The identity embedding, loaded on the first comparison with a live capture (most users
-    /// never compare, and it is the largest model). The error is kept as text: `Error` is not
-    /// `Clone`.
-    embedder: std::sync::OnceLock<std::result::Result<models::face_embedding::FaceEmbedder, String>>,
+    /// A failed load is kept as the model's name and the error's text: `Error` is not `Clone`.
+    reference_models: std::sync::OnceLock<std::result::Result<ReferenceModels, (&'static str, String)>>,
     profile: Profile,
     pool: rayon::ThreadPool,
     limits: DecodeLimits,
@@ -184,22 +223,27 @@ impl Checker {
         Checker::builder().profile_name(profile)?.build()
     }
 
+    /// A builder for a checker with other settings than `new`'s defaults.
     pub fn builder() -> CheckerBuilder {
         CheckerBuilder::default()
     }
 
+    /// The profile this checker judges against.
     pub fn profile(&self) -> &Profile {
         &self.profile
     }
 
+    /// The language of the reports' messages.
     pub fn language(&self) -> Language {
         self.language
     }
 
+    /// The number of threads of the checker's pool (for `check_batch` and `check_files`).
     pub fn threads(&self) -> usize {
         self.pool.current_num_threads()
     }
 
+    /// The decoding limits every input is held to.
     pub fn limits(&self) -> &DecodeLimits {
         &self.limits
     }
@@ -225,6 +269,7 @@ impl Checker {
         Ok(self.judge(&self.analyse_image(image)?, None))
     }
 
+    /// Measures pixels already in memory without judging them.
     pub fn analyse_image(&self, image: &image::DynamicImage) -> Result<Analysis> {
         let (width, height) = (image.width(), image.height());
         if width == 0 || height == 0 {
@@ -243,7 +288,7 @@ impl Checker {
         width: u32,
         height: u32,
         stride: usize,
-        format: decode::PixelFormat,
+        format: PixelFormat,
     ) -> Result<Report> {
         let decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
         Ok(self.judge(&pipeline::analyse(&self.models, decoded.image, decoded.facts)?, None))
@@ -268,6 +313,14 @@ impl Checker {
         })
     }
 
+    /// The photo (decoded and upright) with what `report` found drawn on it: the face box,
+    /// landmarks, eye line, chin and crown, and the profile's target zones, green where the check
+    /// passed and red where it failed.
+    pub fn overlay(&self, bytes: &[u8], report: &Report) -> Result<image::RgbImage> {
+        let decoded = decode::decode(bytes, &self.limits)?;
+        Ok(overlay::draw(&decoded.image, report, &self.profile))
+    }
+
     /// A live session for one camera: frame by frame guidance with the profile's pose limits.
     pub fn live_session(&self) -> live::LiveSession {
         live::LiveSession::new(self.models.clone(), self.limits, live::LiveTarget::for_profile(&self.profile))
@@ -277,51 +330,39 @@ impl Checker {
     /// terminal's or the mobile kit's camera): the document's usual checks plus
     /// `identity.same_person` and `morph.differential`. Both inputs are encoded photos.
     pub fn check_with_reference(&self, document: &[u8], live: &[u8]) -> Result<Report> {
-        let embedder = self
-            .embedder
-            .get_or_init(|| {
-                models::face_embedding::FaceEmbedder::load(&self.model_source, &self.backend).map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|detail| Error::Model { model: "face embedding", detail: detail.clone() })?;
-        let (document_analysis, document_embedding) = self.analyse_and_embed(document, embedder)?;
-        let (live_analysis, live_embedding) = self.analyse_and_embed(live, embedder)?;
-        let mut report = self.judge(&document_analysis, None);
-        let distance = match (document_embedding, live_embedding) {
-            (Err(reason), _) => Err(reason),
-            (_, Err(_)) => Err(checks::Reason::NoFaceInReference),
-            (Ok(document), Ok(live)) => Ok(document.distance(&live)),
+        let reference_models = self.reference_models()?;
+        let embed = |bytes: &[u8]| {
+            let decoded = decode::decode(bytes, &self.limits)?;
+            pipeline::analyse_and_embed(&self.models, &reference_models.embedder, decoded.image, decoded.facts)
         };
-        // Both faces were found when there is a distance.
-        let morph_score = distance.and_then(|distance| {
-            let (Ok(document), Ok(live)) = (&document_analysis.face, &live_analysis.face) else {
-                return Err(checks::Reason::NoFaceInReference);
-            };
-            let features =
-                morph::differential::features(distance, &document.mesh.image_points(), &live.mesh.image_points())
-                    .ok_or(checks::Reason::NoLandmarks)?;
-            Ok(morph::differential::DifferentialModel::trained().score(&features))
-        });
-        report.checks.extend(checks::run_with_reference(distance, morph_score, &self.profile, self.language));
+        let (document_analysis, document_embedding) = embed(document)?;
+        let (live_analysis, live_embedding) = embed(live)?;
+        let comparison = pipeline::compare(
+            &reference_models.scorer,
+            (&document_analysis, document_embedding),
+            (&live_analysis, live_embedding),
+        )?;
+        let mut report = self.judge(&document_analysis, None);
+        report.checks.extend(checks::run_with_reference(&comparison, &self.profile, self.language));
         report.verdict = Report::verdict_of(&report.checks);
         Ok(report)
     }
 
-    /// The analysis of an encoded photo and its face's identity embedding (or why there is none).
-    fn analyse_and_embed(
-        &self,
-        bytes: &[u8],
-        embedder: &models::face_embedding::FaceEmbedder,
-    ) -> Result<(Analysis, std::result::Result<models::face_embedding::Embedding, checks::Reason>)> {
-        let decoded = decode::decode(bytes, &self.limits)?;
-        // One pyramid for the pipeline and the embedding's chip.
-        let pyramid = imaging::Pyramid::new(decoded.image);
-        let analysis = pipeline::analyse_pyramid(&self.models, &pyramid, decoded.facts)?;
-        let embedding = match &analysis.face {
-            Ok(face) => Ok(embedder.run(&pyramid, &face.mesh)?),
-            Err(missing) => Err(checks::Reason::from(*missing)),
+    fn reference_models(&self) -> Result<&ReferenceModels> {
+        let load = || -> Result<ReferenceModels> {
+            Ok(ReferenceModels {
+                embedder: models::face_embedding::FaceEmbedder::load(&self.model_source, &self.backend)?,
+                scorer: models::DifferentialMorph::load(&self.model_source, &self.backend)?,
+            })
         };
-        Ok((analysis, embedding))
+        let failed = |error: Error| match error {
+            Error::Model { model, detail } => (model, detail),
+            other => ("comparison with a live capture", other.to_string()),
+        };
+        self.reference_models
+            .get_or_init(|| load().map_err(failed))
+            .as_ref()
+            .map_err(|(model, detail)| Error::Model { model, detail: detail.clone() })
     }
 
     /// Runs the profile's checks on an analysis and assembles the report.
@@ -342,23 +383,8 @@ impl Checker {
             language: self.language,
             verdict: Report::verdict_of(&checks),
             image: analysis.facts.clone(),
-            faces: analysis.faces.iter().map(|f| report::DetectedFace { score: f.score, bbox: f.bbox }).collect(),
-            face: analysis.face.as_ref().ok().map(|face| report::FaceReport {
-                bbox: face.detection.bbox,
-                landmarks: report::KeyLandmarks {
-                    right_eye_centre: face.head.right_eye_centre,
-                    left_eye_centre: face.head.left_eye_centre,
-                    nose_tip: face.head.nose_tip,
-                    chin: face.head.chin,
-                    forehead: face.head.forehead,
-                    crown: face.head.crown,
-                    face_right_side: face.head.face_right_side,
-                    face_left_side: face.head.face_left_side,
-                },
-                crown_source: face.head.crown_source,
-                hair_top_y: face.head.hair_top_y,
-                pose: face.pose.as_ref().map(|p| p.angles()),
-            }),
+            faces: analysis.faces(),
+            face: analysis.face(),
             checks,
             timings_ms: timings,
         }

@@ -6,15 +6,15 @@
 
 use serde::Serialize;
 
-use crate::colour;
 use crate::decode::{self, DecodeLimits, PixelFormat};
 use crate::error::Result;
+use crate::imaging::colour;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
+use crate::measure::pose::{HeadPose, PoseAngles};
 use crate::models::Models;
 use crate::models::face_mesh::{FaceMesh, MeshLandmarks, eye_corner_centres, index};
 use crate::models::iris::Eye;
 use crate::pipeline::MIN_MESH_PRESENCE;
-use crate::pose::{HeadPose, PoseAngles};
 use crate::profile::{Profile, Range};
 use crate::report::Language;
 
@@ -28,9 +28,11 @@ pub struct LiveTarget {
     pub max_centre_offset: f32,
     /// The eye line's height from the top, as a share of the frame height.
     pub eye_line_share: (f32, f32),
-    /// Largest yaw, pitch and roll in degrees (from the profile's pose ranges).
+    /// Largest yaw in degrees either way (from the profile's pose range).
     pub max_yaw: f64,
+    /// Largest pitch in degrees either way.
     pub max_pitch: f64,
+    /// Largest roll in degrees either way.
     pub max_roll: f64,
     /// Smallest eyelid gap over the eye's width, the smaller of the two eyes.
     pub min_eye_aspect: f32,
@@ -64,8 +66,11 @@ impl LiveTarget {
 /// What a frame shows of the face.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LiveFace {
+    /// Midway between the eye centres (the midpoints of each eye's corners), in frame pixels.
     pub eye_midpoint: Point,
+    /// Between the eye centres, in frame pixels.
     pub inter_eye_distance_px: f32,
+    /// The head pose, when it could be fitted.
     pub pose: Option<PoseAngles>,
     /// Widest eyelid gap over eye width (iris model), the smaller of the two eyes' latest values.
     pub eye_aspect: f32,
@@ -77,27 +82,42 @@ pub struct LiveFace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hint {
+    /// No face in the frame.
     NoFace,
+    /// The face is too small in the frame.
     MoveCloser,
+    /// The face is too large in the frame.
     MoveBack,
     /// To the person's own left (the picture's right; the camera is not mirrored).
     MoveLeft,
+    /// To the person's own right.
     MoveRight,
+    /// The eyes are too low in the frame.
     MoveUp,
+    /// The eyes are too high in the frame.
     MoveDown,
     /// Turn the head towards the person's own left.
     TurnLeft,
+    /// Turn the head towards the person's own right.
     TurnRight,
+    /// The chin is lowered.
     ChinUp,
+    /// The chin is raised.
     ChinDown,
+    /// The head leans to a shoulder.
     StraightenHead,
+    /// An eye is closed or nearly so.
     OpenEyes,
+    /// The face is too dark.
     MoreLight,
+    /// The face is too bright.
     LessLight,
+    /// Nothing to correct: hold still.
     Ready,
 }
 
 impl Hint {
+    /// What to say to the person, in `language`.
     pub fn text(self, language: Language) -> &'static str {
         let (en, de) = match self {
             Hint::NoFace => ("no face in view", "kein Gesicht im Bild"),
@@ -124,9 +144,12 @@ impl Hint {
     }
 }
 
+/// What one camera frame shows and what to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LiveFrame {
+    /// The face, when one is in view.
     pub face: Option<LiveFace>,
+    /// The first thing to correct.
     pub hint: Hint,
     /// True when the face was followed from the previous frame (no detection ran).
     pub tracked: bool,
@@ -151,6 +174,7 @@ impl LiveSession {
         LiveSession { models, limits, target, last_crop: None, eye_aspects: [None; 2], next_eye: 0 }
     }
 
+    /// Where the session wants the face.
     pub fn target(&self) -> &LiveTarget {
         &self.target
     }

@@ -25,7 +25,7 @@ fn status_colour(report: &Report, id: &str) -> Rgb<u8> {
 }
 
 /// A copy of `image` (the decoded, upright photo the report was made from) with the overlay.
-pub fn draw(image: &RgbImage, report: &Report, profile: &Profile) -> RgbImage {
+pub(crate) fn draw(image: &RgbImage, report: &Report, profile: &Profile) -> RgbImage {
     let mut canvas = image.clone();
     let (width, height) = (canvas.width() as f32, canvas.height() as f32);
     let thickness = (width.max(height) / 500.0).ceil().max(1.0) as i32;

@@ -1,48 +1,46 @@
-//! Decode -> detection -> mesh -> iris -> segmentation -> pose and head outline. Each shared
-//! intermediate is computed once here and handed to the checks, which never run a model.
+//! One photo's path: pyramid -> detection -> mesh -> iris -> segmentation -> morph score -> pose,
+//! head outline and geometry -> appearance. Each shared intermediate is computed once here and
+//! each measurement family (`crate::measure`) runs once; the checks only judge the result.
 
 use std::time::Instant;
 
-use crate::checks::Finding;
-use crate::checks::background::{self, BackgroundMeasures};
-use crate::checks::coverings::{self, CoveringMeasures};
-use crate::checks::exposure::{self, ExposureMeasures};
-use crate::checks::eyes_mouth::{self, SubjectMeasures};
-use crate::checks::quality::{self, QualityMeasures};
 use crate::decode::ImageFacts;
 use crate::error::Result;
-use crate::face_image::FaceImage;
-use crate::head::{self, HeadOutline};
-use crate::imaging::Pyramid;
+use crate::imaging::{Point, Pyramid};
+use crate::measure::face_image::FaceImage;
+use crate::measure::head::{self, HeadOutline};
+use crate::measure::pose::{HeadPose, PoseAngles};
+use crate::measure::scene::Scene;
+use crate::measure::{
+    Finding, NotMeasured, background, colour, compression, coverings, exposure, eyes_mouth, focus, geometry, reference,
+};
+use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
-use crate::models::{EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet, Models, PersonMask};
-use crate::pose::HeadPose;
-use crate::scene::Scene;
+use crate::models::{DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet};
+use crate::report::{DetectedFace, FaceReport, KeyLandmarks};
 
 /// Below this Face Mesh presence the crop holds no usable face.
 pub(crate) const MIN_MESH_PRESENCE: f32 = 0.5;
 
-/// Everything measured on one photo.
+/// Everything measured on one photo, before any profile judges it. Made by
+/// `Checker::analyse_bytes` or `Checker::analyse_image` and judged by `Checker::judge`; read it
+/// through its methods.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    pub facts: ImageFacts,
-    pub width: u32,
-    pub height: u32,
+    pub(crate) facts: ImageFacts,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
     /// Every face found, strongest first.
-    pub faces: Vec<FaceDetection>,
+    pub(crate) faces: Vec<FaceDetection>,
     /// The largest face, measured; or why it could not be.
-    pub face: Result<FaceAnalysis, FaceMissing>,
-    pub mask: PersonMask,
+    pub(crate) face: Result<FaceAnalysis, NotMeasured>,
+    /// The person mask, for the tools that edit the background.
+    #[cfg(feature = "tools")]
+    pub(crate) mask: crate::models::PersonMask,
     /// 24 for colour, 8 for grey.
-    pub colour_depth: Finding,
+    pub(crate) colour_depth: Finding,
     /// (stage, milliseconds), in pipeline order.
-    pub timings: Vec<(&'static str, f64)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FaceMissing {
-    NoFaceDetected,
-    LandmarksNotFound,
+    pub(crate) timings: Vec<(&'static str, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +51,7 @@ pub struct FaceAnalysis {
     pub left_eye: EyeLandmarks,
     pub pose: Option<HeadPose>,
     pub head: HeadOutline,
+    pub geometry: geometry::GeometryMeasures,
     /// The single-image morph detector's score, 0 (bona fide) .. 1 (morph).
     pub morph_score: f32,
     /// Photographic, background and subject measurements; None when the face is too small.
@@ -63,13 +62,90 @@ pub struct FaceAnalysis {
 /// None when its region is not visible.
 #[derive(Debug, Clone)]
 pub struct Appearance {
-    pub exposure: Option<ExposureMeasures>,
-    pub quality: Option<QualityMeasures>,
+    pub exposure: Option<exposure::ExposureMeasures>,
+    pub sharpness: Option<Finding>,
+    pub colour: Option<colour::ColourMeasures>,
     /// JPEG blocking over the face, at the photo's own resolution.
     pub blockiness: Option<Finding>,
-    pub subject: Option<SubjectMeasures>,
-    pub background: Option<BackgroundMeasures>,
-    pub coverings: Option<CoveringMeasures>,
+    pub subject: Option<eyes_mouth::SubjectMeasures>,
+    pub background: Option<background::BackgroundMeasures>,
+    pub coverings: Option<coverings::CoveringMeasures>,
+}
+
+/// What a comparison of a document photo with a live capture measured.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReferenceMeasures {
+    /// Between the two faces' identity embeddings.
+    pub identity_distance: Result<Finding, NotMeasured>,
+    /// The differential morph detector's score, 0..1.
+    pub morph_score: Result<Finding, NotMeasured>,
+}
+
+impl Analysis {
+    /// The photo's format facts (format, size, colour type, JPEG quality).
+    pub fn facts(&self) -> &ImageFacts {
+        &self.facts
+    }
+
+    /// Width of the decoded, upright photo in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height of the decoded, upright photo in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Every face the detector found, strongest first.
+    pub fn faces(&self) -> Vec<DetectedFace> {
+        self.faces.iter().map(|f| DetectedFace { score: f.score, bbox: f.bbox }).collect()
+    }
+
+    /// The face the checks judge (the largest), with its key landmarks and pose; None when no
+    /// face was found or its landmarks could not be located.
+    pub fn face(&self) -> Option<FaceReport> {
+        let face = self.face.as_ref().ok()?;
+        let head = &face.head;
+        Some(FaceReport {
+            bbox: face.detection.bbox,
+            landmarks: KeyLandmarks {
+                right_eye_centre: head.right_eye_centre,
+                left_eye_centre: head.left_eye_centre,
+                nose_tip: head.nose_tip,
+                chin: head.chin,
+                forehead: head.forehead,
+                crown: head.crown,
+                face_right_side: head.face_right_side,
+                face_left_side: head.face_left_side,
+            },
+            crown_source: head.crown_source,
+            hair_top_y: head.hair_top_y,
+            pose: face.pose.as_ref().map(HeadPose::angles),
+        })
+    }
+
+    /// The face mesh's 468 points (MediaPipe's numbering) in photo pixels.
+    pub fn mesh_points(&self) -> Option<Vec<Point>> {
+        self.face.as_ref().ok().map(|face| face.mesh.image_points())
+    }
+
+    /// The iris centres, picture-left (the subject's right eye) first.
+    pub fn iris_centres(&self) -> Option<[Point; 2]> {
+        self.face.as_ref().ok().map(|face| [face.right_eye.iris_centre, face.left_eye.iris_centre])
+    }
+
+    /// The head pose in degrees (signs as the crate documentation states them).
+    pub fn pose(&self) -> Option<PoseAngles> {
+        self.face.as_ref().ok()?.pose.as_ref().map(HeadPose::angles)
+    }
+
+    /// One appearance family's measurements of the face, or why there are none.
+    pub(crate) fn measured<T>(&self, family: impl Fn(&Appearance) -> Option<&T>) -> Result<&T, NotMeasured> {
+        let face = self.face.as_ref().map_err(|&missing| missing)?;
+        let appearance = face.appearance.as_ref().ok_or(NotMeasured::FaceTooSmall)?;
+        family(appearance).ok_or(NotMeasured::RegionNotVisible)
+    }
 }
 
 struct Stopwatch {
@@ -89,26 +165,18 @@ impl Stopwatch {
     }
 }
 
-pub fn analyse(models: &Models, image: image::RgbImage, facts: ImageFacts) -> Result<Analysis> {
-    analyse_with(models, image, facts)
-}
-
-/// `analyse` with models that may still be loading: each stage waits for its own model only.
-pub(crate) fn analyse_with(models: &dyn ModelSet, image: image::RgbImage, facts: ImageFacts) -> Result<Analysis> {
+/// Measures a photo with models that may still be loading: each stage waits for its own model only.
+pub(crate) fn analyse(models: &dyn ModelSet, image: image::RgbImage, facts: ImageFacts) -> Result<Analysis> {
     let started = Instant::now();
     let pyramid = Pyramid::new(image);
     let pyramid_ms = started.elapsed().as_secs_f64() * 1e3;
-    let mut analysis = analyse_pyramid_with(models, &pyramid, facts)?;
+    let mut analysis = analyse_pyramid(models, &pyramid, facts)?;
     analysis.timings.insert(0, ("pyramid", pyramid_ms));
     Ok(analysis)
 }
 
 /// `analyse` on a pyramid the caller keeps (to cut more from the photo afterwards).
-pub fn analyse_pyramid(models: &Models, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
-    analyse_pyramid_with(models, pyramid, facts)
-}
-
-fn analyse_pyramid_with(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
+pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
     let mut watch = Stopwatch::new();
     let (width, height) = pyramid.base().dimensions();
     let faces = models.detector()?.detect(pyramid)?;
@@ -133,34 +201,55 @@ fn analyse_pyramid_with(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFa
     };
     watch.lap("morph detection");
     let face = match (largest, mesh, eyes, morph_score) {
-        (None, ..) => Err(FaceMissing::NoFaceDetected),
+        (None, ..) => Err(NotMeasured::NoFace),
         (Some(detection), Some(mesh), Some((right_eye, left_eye)), Some(morph_score)) => {
             let pose = HeadPose::fit(&mesh.points);
             let head = head::outline(&mesh, &right_eye, &left_eye, pose.as_ref(), &mask);
-            Ok(FaceAnalysis { detection, mesh, right_eye, left_eye, pose, head, morph_score, appearance: None })
+            let geometry = geometry::measure(&head, pose.as_ref().map(|p| p.yaw), width, height);
+            Ok(FaceAnalysis {
+                detection,
+                mesh,
+                right_eye,
+                left_eye,
+                pose,
+                head,
+                geometry,
+                morph_score,
+                appearance: None,
+            })
         }
-        (Some(_), ..) => Err(FaceMissing::LandmarksNotFound),
+        (Some(_), ..) => Err(NotMeasured::NoLandmarks),
     };
     watch.lap("geometry");
     let face_centre = match &face {
         Ok(face) => face.head.eye_midpoint(),
-        Err(_) => crate::imaging::Point::new(width as f32 / 2.0, height as f32 / 2.0),
+        Err(_) => Point::new(width as f32 / 2.0, height as f32 / 2.0),
     };
     let scene = Scene::new(pyramid, &mask, face_centre);
-    let colour_depth = quality::colour_depth(facts.colour_type, &scene);
+    let colour_depth = colour::colour_depth(facts.colour_type, &scene);
     let face = face.map(|mut face| {
         face.appearance = measure_appearance(pyramid, &scene, &face);
         face
     });
     watch.lap("appearance");
-    Ok(Analysis { facts, width, height, faces, face, mask, colour_depth, timings: watch.timings })
+    Ok(Analysis {
+        facts,
+        width,
+        height,
+        faces,
+        face,
+        #[cfg(feature = "tools")]
+        mask,
+        colour_depth,
+        timings: watch.timings,
+    })
 }
 
 fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> Option<Appearance> {
     let image = FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
     let face_box = &face.detection.bbox;
     let clip = |v: f32| v.max(0.0) as u32;
-    let blockiness = quality::blockiness(
+    let blockiness = compression::blockiness(
         pyramid.base(),
         clip(face_box.x),
         clip(face_box.y),
@@ -169,7 +258,8 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
     );
     Some(Appearance {
         exposure: exposure::measure(&image),
-        quality: Some(quality::measure(&image)),
+        sharpness: focus::sharpness(&image),
+        colour: Some(colour::measure(&image)),
         blockiness,
         subject: Some(eyes_mouth::measure(&image)),
         background: background::measure(scene, &face.head),
@@ -184,4 +274,51 @@ fn measure_eyes(
 ) -> Result<(EyeLandmarks, EyeLandmarks)> {
     let iris = models.iris()?;
     Ok((iris.run_on_mesh(pyramid, mesh, Eye::SubjectRight)?, iris.run_on_mesh(pyramid, mesh, Eye::SubjectLeft)?))
+}
+
+/// The analysis of a photo and its face's identity embedding (or why there is none).
+pub(crate) fn analyse_and_embed(
+    models: &dyn ModelSet,
+    embedder: &FaceEmbedder,
+    image: image::RgbImage,
+    facts: ImageFacts,
+) -> Result<(Analysis, Result<Embedding, NotMeasured>)> {
+    // One pyramid for the pipeline and the embedding's chip.
+    let pyramid = Pyramid::new(image);
+    let analysis = analyse_pyramid(models, &pyramid, facts)?;
+    let embedding = match &analysis.face {
+        Ok(face) => Ok(embedder.run(&pyramid, &face.mesh)?),
+        Err(missing) => Err(*missing),
+    };
+    Ok((analysis, embedding))
+}
+
+/// Compares a document photo with a live capture: their identity distance, and the differential
+/// morph detector's score on it and on how the two faces' geometry differs.
+pub(crate) fn compare(
+    scorer: &DifferentialMorph,
+    document: (&Analysis, Result<Embedding, NotMeasured>),
+    live: (&Analysis, Result<Embedding, NotMeasured>),
+) -> Result<ReferenceMeasures> {
+    let distance = match (document.1, live.1) {
+        (Err(missing), _) => Err(missing),
+        (_, Err(_)) => Err(NotMeasured::NoFaceInReference),
+        (Ok(document), Ok(live)) => Ok(document.distance(&live)),
+    };
+    // Both faces were found when there is a distance.
+    let features = distance.and_then(|distance| {
+        let (Ok(document), Ok(live)) = (&document.0.face, &live.0.face) else {
+            return Err(NotMeasured::NoFaceInReference);
+        };
+        reference::features(distance, &document.mesh.image_points(), &live.mesh.image_points())
+            .ok_or(NotMeasured::NoLandmarks)
+    });
+    let morph_score = match features {
+        Ok(features) => Ok(Finding { value: f64::from(scorer.score(&features)?), quality: None }),
+        Err(missing) => Err(missing),
+    };
+    Ok(ReferenceMeasures {
+        identity_distance: distance.map(|d| Finding { value: f64::from(d), quality: None }),
+        morph_score,
+    })
 }

@@ -16,11 +16,15 @@ const BUILT_IN: &[(&str, &str)] = &[
 /// check off, so an override can drop a check of its base.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Range {
+    /// Whether the check runs (true unless the profile says `enabled = false`).
     #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
     pub enabled: bool,
+    /// The smallest value that passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
+    /// The largest value that passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
 }
@@ -34,10 +38,12 @@ fn is_enabled(value: &bool) -> bool {
 }
 
 impl Range {
+    /// An enabled range; `None` leaves that side open.
     pub fn new(min: Option<f64>, max: Option<f64>) -> Self {
         Range { enabled: true, min, max }
     }
 
+    /// Whether `value` passes.
     pub fn contains(&self, value: f64) -> bool {
         self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
     }
@@ -46,11 +52,15 @@ impl Range {
 /// Image size: either an exact size (German profiles) or an aspect ratio with a tolerance.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DimensionsRule {
+    /// Whether the check runs.
     #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
     pub enabled: bool,
+    /// The exact width required, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
+    /// The exact height required, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// Width divided by height.
@@ -59,34 +69,44 @@ pub struct DimensionsRule {
     /// Relative tolerance on the aspect ratio (0.02 = 2 %).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect_tolerance: Option<f64>,
+    /// The smallest width allowed, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_width: Option<u32>,
+    /// The smallest height allowed, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_height: Option<u32>,
 }
 
+/// The rules of the `image.*` checks; an absent one is not run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ImageRules {
+    /// `image.dimensions`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<DimensionsRule>,
+    /// `image.colour_depth`: 24 for colour, 8 for grey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour_depth: Option<Range>,
     /// The JPEG quality the file was saved at (estimated from its quantisation table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Range>,
+    /// `image.compression_artefacts`: JPEG blocking over the face.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_artefacts: Option<Range>,
 }
 
-/// A table of ranges, one per check of a family; a missing table or key means the check is off.
+/// A table of ranges, one per check of a family (`[pose]` holds `yaw`, `pitch`, `roll`); a
+/// missing table or key means the check is off.
 macro_rules! range_rules {
-    ($(#[$doc:meta])* $name:ident { $($field:ident),* $(,)? }) => {
-        $(#[$doc])*
+    ($name:ident $family:literal { $($field:ident),* $(,)? }) => {
+        #[doc = concat!("The ranges of the `", $family, ".*` checks; an absent one is not run.")]
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
         pub struct $name {
             $(
+                #[doc = concat!("`", $family, ".", stringify!($field), "`")]
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<Range>,
             )*
@@ -94,7 +114,17 @@ macro_rules! range_rules {
     };
 }
 
-range_rules!(ExposureRules {
+range_rules!(FaceRules "face" { count, occlusion });
+range_rules!(GeometryRules "geometry" {
+    inter_eye_distance,
+    horizontal_centring,
+    eye_line_height,
+    head_width,
+    head_height,
+    chin_to_crown_de,
+});
+range_rules!(PoseRules "pose" { yaw, pitch, roll });
+range_rules!(ExposureRules "exposure" {
     luminance_mean,
     luminance_variance,
     under,
@@ -104,128 +134,120 @@ range_rules!(ExposureRules {
     face_shadows,
     hot_spots,
 });
-range_rules!(FocusRules { sharpness });
-range_rules!(ColourRules { natural_skin, red_eye });
-range_rules!(EyesRules { open, gaze, visible });
-range_rules!(GlassesRules { tinted, reflection, frame_over_eyes });
-range_rules!(HeadRules { covering });
-range_rules!(MouthRules { closed });
-range_rules!(ExpressionRules { neutral });
-range_rules!(IdentityRules { same_person });
-range_rules!(MorphRules { single_image, differential });
+range_rules!(FocusRules "focus" { sharpness });
+range_rules!(ColourRules "colour" { natural_skin, red_eye });
+range_rules!(EyesRules "eyes" { open, gaze, visible });
+range_rules!(GlassesRules "glasses" { tinted, reflection, frame_over_eyes });
+range_rules!(HeadRules "head" { covering });
+range_rules!(MouthRules "mouth" { closed });
+range_rules!(ExpressionRules "expression" { neutral });
+range_rules!(IdentityRules "identity" { same_person });
+range_rules!(MorphRules "morph" { single_image, differential });
 
 /// The background's mean level as a range, and how far its colour channels may drift apart
 /// (`max_cast`, sRGB levels) for a neutral grey.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BackgroundColourRule {
+    /// Whether the check runs.
     #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
     pub enabled: bool,
+    /// The darkest mean level that passes (sRGB 0..255).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
+    /// The brightest mean level that passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// The largest spread between the mean red, green and blue, in sRGB levels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cast: Option<f64>,
 }
 
 impl BackgroundColourRule {
+    /// The level's range.
     pub fn range(&self) -> Range {
         Range::new(self.min, self.max)
     }
 }
 
+/// The rules of the `background.*` checks; an absent one is not run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct BackgroundRules {
+    /// `background.uniformity`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uniformity: Option<Range>,
+    /// `background.colour`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<BackgroundColourRule>,
+    /// `background.shadow`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shadow: Option<Range>,
+    /// `background.objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Range>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaceRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occlusion: Option<Range>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeometryRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inter_eye_distance: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub horizontal_centring: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eye_line_height: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head_width: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head_height: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chin_to_crown_de: Option<Range>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PoseRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub yaw: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pitch: Option<Range>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roll: Option<Range>,
 }
 
 /// The thresholds of every check, grouped as the check IDs are (`[pose.yaw]` holds `pose.yaw`).
 /// A check whose table is absent or disabled is not run and does not appear in the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Profile {
+    /// The profile's name, as reports state it.
     pub name: String,
+    /// What the profile is for.
     #[serde(default)]
     pub description: String,
     /// Check IDs that are optional criteria: best-capture selection (`passbild::capture`) counts
     /// them only after the mandatory ones, which are all the others.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub optional: Vec<String>,
+    /// The `image.*` checks.
     #[serde(default)]
     pub image: ImageRules,
+    /// The `face.*` checks.
     #[serde(default)]
     pub face: FaceRules,
+    /// The `geometry.*` checks.
     #[serde(default)]
     pub geometry: GeometryRules,
+    /// The `pose.*` checks.
     #[serde(default)]
     pub pose: PoseRules,
+    /// The `exposure.*` checks.
     #[serde(default)]
     pub exposure: ExposureRules,
+    /// The `focus.*` checks.
     #[serde(default)]
     pub focus: FocusRules,
+    /// The `colour.*` checks.
     #[serde(default)]
     pub colour: ColourRules,
+    /// The `background.*` checks.
     #[serde(default)]
     pub background: BackgroundRules,
+    /// The `eyes.*` checks.
     #[serde(default)]
     pub eyes: EyesRules,
+    /// The `mouth.*` checks.
     #[serde(default)]
     pub mouth: MouthRules,
+    /// The `expression.*` checks.
     #[serde(default)]
     pub expression: ExpressionRules,
+    /// The `glasses.*` checks.
     #[serde(default)]
     pub glasses: GlassesRules,
+    /// The `head.*` checks.
     #[serde(default)]
     pub head: HeadRules,
     /// Checks against a live capture (`Checker::check_with_reference`).
     #[serde(default)]
     pub identity: IdentityRules,
+    /// The `morph.*` checks.
     #[serde(default)]
     pub morph: MorphRules,
 }
@@ -279,6 +301,7 @@ impl Profile {
         }
     }
 
+    /// A user profile from a TOML file (see `from_toml`).
     pub fn from_toml_file(path: &std::path::Path) -> Result<Profile> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         Profile::from_toml(&text)

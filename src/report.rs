@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::decode::ImageFacts;
 use crate::imaging::Point;
+use crate::measure::pose::PoseAngles;
 use crate::models::face_detector::FaceBox;
-use crate::pose::PoseAngles;
 
 /// Bumped whenever a field changes meaning or disappears (adding fields does not bump it).
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Stable check identifiers (requirements section 10). Reports, profiles and the C ABI use these.
+/// Stable check identifiers (requirements section 10). Reports, profiles and the C ABI use these;
+/// each constant's value is the ID it names, and README.md describes each check.
+#[allow(missing_docs)]
 pub mod ids {
     pub const IMAGE_DIMENSIONS: &str = "image.dimensions";
     pub const FACE_COUNT: &str = "face.count";
@@ -107,11 +109,14 @@ pub mod ids {
     pub const WITH_REFERENCE: &[&str] = &[IDENTITY_SAME_PERSON, MORPH_DIFFERENTIAL];
 }
 
+/// The language of the reports' messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
+    /// English.
     #[default]
     En,
+    /// German.
     De,
 }
 
@@ -128,17 +133,17 @@ impl std::str::FromStr for Language {
 
 /// The same text in each supported language.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Texts {
+pub(crate) struct Texts {
     pub en: String,
     pub de: String,
 }
 
 impl Texts {
-    pub fn new(en: impl Into<String>, de: impl Into<String>) -> Self {
+    pub(crate) fn new(en: impl Into<String>, de: impl Into<String>) -> Self {
         Texts { en: en.into(), de: de.into() }
     }
 
-    pub fn get(&self, language: Language) -> &str {
+    pub(crate) fn get(&self, language: Language) -> &str {
         match language {
             Language::En => &self.en,
             Language::De => &self.de,
@@ -146,15 +151,20 @@ impl Texts {
     }
 }
 
+/// A check's outcome, or a photo's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// The requirement is met.
     Pass,
+    /// The requirement is not met.
     Fail,
+    /// The check could not be computed (no face, a region not visible); the message says why.
     NotAssessed,
 }
 
 impl Status {
+    /// The status as the JSON report spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
@@ -167,14 +177,20 @@ impl Status {
 /// One requirement's finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
+    /// The stable check ID (`ids`), such as "pose.roll".
     pub id: String,
+    /// Whether the requirement is met.
     pub status: Status,
     /// The measured value; absent when it could not be measured.
     pub value: Option<f64>,
+    /// The unit of value, min and max: "px", "deg", "ratio", "count", "fraction", "bits",
+    /// "level", "jpeg_quality", "embedding_distance" or "score".
     pub unit: String,
+    /// The profile's lower bound, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub min: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The profile's upper bound, if any.
     pub max: Option<f64>,
     /// 0..100, higher is better, where a quality mapping fits (OFIQ's where OFIQ defines one).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -183,10 +199,11 @@ pub struct CheckResult {
     pub message: String,
     /// The message in every language; the JSON carries only `message`.
     #[serde(skip)]
-    pub texts: Texts,
+    pub(crate) texts: Texts,
 }
 
 impl CheckResult {
+    /// The message in `language` (the report's own language for a report read from JSON).
     pub fn message_in(&self, language: Language) -> &str {
         if self.texts.en.is_empty() { &self.message } else { self.texts.get(language) }
     }
@@ -195,15 +212,21 @@ impl CheckResult {
 /// Key points of the checked face, in image pixels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyLandmarks {
+    /// The subject's right eye's iris centre (the left one in the picture).
     pub right_eye_centre: Point,
+    /// The subject's left eye's iris centre.
     pub left_eye_centre: Point,
+    /// The tip of the nose.
     pub nose_tip: Point,
+    /// The lowest point of the chin.
     pub chin: Point,
     /// Top of the forehead (mesh point 10), below the hairline.
     pub forehead: Point,
     /// Top of the skull, ignoring hair (ISO 19794-5 crown), as estimated.
     pub crown: Point,
+    /// The subject's right cheek at its widest (mesh point 234).
     pub face_right_side: Point,
+    /// The subject's left cheek at its widest (mesh point 454).
     pub face_left_side: Point,
 }
 
@@ -220,20 +243,27 @@ pub enum CrownSource {
 /// The face the geometry and pose checks were computed on (the largest one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaceReport {
+    /// The detector's box.
     #[serde(rename = "box")]
     pub bbox: FaceBox,
+    /// Where the key points are.
     pub landmarks: KeyLandmarks,
+    /// How the crown was placed.
     pub crown_source: CrownSource,
     /// Top of the person (hair included) above the face, from the segmentation mask.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub hair_top_y: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The head pose, when it could be fitted.
     pub pose: Option<PoseAngles>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A face the detector found.
 pub struct DetectedFace {
+    /// The detector's confidence, 0..1.
     pub score: f32,
+    /// Where it is.
     #[serde(rename = "box")]
     pub bbox: FaceBox,
 }
@@ -241,18 +271,27 @@ pub struct DetectedFace {
 /// The whole verdict on one photo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The report format's version (`FORMAT_VERSION`).
     pub format_version: u32,
+    /// The version of passbild that wrote the report.
     pub passbild_version: String,
+    /// The file checked, when a file was.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub file: Option<String>,
+    /// The profile's name.
     pub profile: String,
+    /// The language of the messages.
     pub language: Language,
+    /// Fail if any check fails, else not assessed if any could not be computed, else pass.
     pub verdict: Status,
+    /// What the file says about itself.
     pub image: ImageFacts,
     /// Every face found, strongest first.
     pub faces: Vec<DetectedFace>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The face the checks judged (the largest), when one was found.
     pub face: Option<FaceReport>,
+    /// Every check the profile runs, in the order of `ids::ALL`.
     pub checks: Vec<CheckResult>,
     /// Milliseconds per pipeline stage.
     pub timings_ms: BTreeMap<String, f64>,
@@ -270,6 +309,7 @@ impl Report {
         }
     }
 
+    /// The check with this ID, if the profile runs it.
     pub fn check(&self, id: &str) -> Option<&CheckResult> {
         self.checks.iter().find(|c| c.id == id)
     }
@@ -284,10 +324,12 @@ impl Report {
         }
     }
 
+    /// The report as one line of JSON (the shape README.md documents).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a report always serialises")
     }
 
+    /// The report as indented JSON.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")
     }

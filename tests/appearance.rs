@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use passbild::edits;
-use passbild::report::ids;
+use passbild::ids;
+use passbild::tools::{edits, internals};
 use passbild::{Report, Status};
 
 fn analysis() -> &'static passbild::Analysis {
@@ -13,8 +13,8 @@ fn analysis() -> &'static passbild::Analysis {
     ANALYSIS.get_or_init(|| checker("de-live").analyse_image(&fixture_image("frll_034_de.jpg").into()).unwrap())
 }
 
-fn face() -> &'static passbild::pipeline::FaceAnalysis {
-    analysis().face.as_ref().unwrap()
+fn face() -> &'static internals::FaceAnalysis {
+    internals::face(analysis()).unwrap()
 }
 
 /// The edit fails `id` (and the unedited photo passes it).
@@ -62,7 +62,7 @@ fn light_from_one_side_fails_uniformity_and_shadows() {
 #[test]
 fn a_shadow_behind_the_head_fails() {
     let photo = fixture_image("frll_034_de.jpg");
-    let edited = edits::background_shadow(&photo, face(), &analysis().mask, 0.6, 0.6);
+    let edited = edits::background_shadow(&photo, face(), internals::person_mask(analysis()), 0.6, 0.6);
     assert_flips(&edited, ids::BACKGROUND_SHADOW, "shadow 0.6 IED right, 60 % darker");
 }
 
@@ -91,7 +91,7 @@ fn red_pupils_and_a_shiny_cheek_fail() {
 #[test]
 fn other_backgrounds_fail() {
     let photo = fixture_image("frll_034_de.jpg");
-    let mask = &analysis().mask;
+    let mask = internals::person_mask(analysis());
     let stripes =
         edits::replace_background(&photo, mask, |x, _| if (x / 12) % 2 == 0 { [90.0; 3] } else { [220.0; 3] });
     assert_flips(&stripes, ids::BACKGROUND_UNIFORMITY, "stripes 12 px");

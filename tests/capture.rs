@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use passbild::capture::best_capture;
-use passbild::report::ids;
+use passbild::ids;
 use passbild::{Profile, Report, Status};
 
 fn failed(report: &Report) -> Vec<String> {
@@ -16,8 +16,8 @@ fn failed(report: &Report) -> Vec<String> {
 fn the_capture_meeting_most_criteria_wins_and_ties_go_to_the_latest() {
     let photo = fixture_image("frll_034_de.jpg");
     let good = check("de-live", &photo);
-    let dark = check("de-live", &passbild::edits::gamma(&photo, 3.5));
-    let blurred = check("de-live", &passbild::edits::gaussian_blur(&photo, 5.0));
+    let dark = check("de-live", &passbild::tools::edits::gamma(&photo, 3.5));
+    let blurred = check("de-live", &passbild::tools::edits::gaussian_blur(&photo, 5.0));
     assert_eq!(good.verdict, Status::Pass);
     assert!(failed(&blurred).contains(&ids::SHARPNESS.to_string()), "{:?}", failed(&blurred));
     let profile = checker("de-live").profile().clone();

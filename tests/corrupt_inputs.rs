@@ -3,7 +3,8 @@
 
 mod common;
 
-use passbild::decode::{DecodeLimits, decode};
+use passbild::DecodeLimits;
+use passbild::tools::internals::decode;
 use proptest::prelude::*;
 
 fn originals() -> &'static [Vec<u8>] {

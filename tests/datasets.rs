@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use passbild::report::ids;
+use passbild::ids;
 
 #[test]
 fn frll_neutral_inter_eye_distance_within_3_percent_and_crown_below_the_hair() {

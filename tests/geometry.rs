@@ -8,7 +8,7 @@ use image::imageops::FilterType;
 use image::{Rgb, RgbImage};
 use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
 use passbild::Status;
-use passbild::report::ids;
+use passbild::ids;
 
 const COMPLIANT: &[&str] = &["frll_034_de.jpg", "frll_119_de.jpg"];
 

@@ -5,15 +5,15 @@
 mod common;
 
 use common::*;
-use passbild::imaging::Pyramid;
-use passbild::models::face_embedding::{Embedding, FaceEmbedder, SAME_PERSON_DISTANCE};
+use passbild::tools::internals::Pyramid;
+use passbild::tools::internals::{Embedding, FaceEmbedder, SAME_PERSON_DISTANCE};
 use passbild::{Backend, ModelSource};
 
 fn embed(embedder: &FaceEmbedder, path: &std::path::Path) -> Embedding {
     let image = image::open(path).unwrap().to_rgb8();
     let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
-    let mesh = analysis.face.as_ref().expect("a face").mesh.clone();
-    embedder.run(&Pyramid::new(image), &mesh).unwrap()
+    let face = passbild::tools::internals::face(&analysis).expect("a face");
+    embedder.run(&Pyramid::new(image), &face.mesh).unwrap()
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::io::Write;
 
 use common::*;
 use image::{DynamicImage, ImageEncoder, RgbImage};
-use passbild::decode::{ColourType, DecodeLimits, ImageFormat, decode};
+use passbild::tools::internals::decode;
+use passbild::{ColourType, DecodeLimits, ImageFormat};
 use passbild::{Error, Status};
 
 fn limits() -> DecodeLimits {
@@ -42,9 +43,9 @@ fn sixteen_bit_grey_and_rgba_pngs_decode_and_pass() {
     let grey = checker("de-live").check_bytes(&encode_png(&DynamicImage::ImageLuma8(photo.to_luma8()))).unwrap();
     assert_eq!(grey.image.colour_type, ColourType::Grey);
     assert_eq!(failures(&grey).len(), 2, "{:#?}", failures(&grey));
-    assert_eq!(status(&grey, passbild::report::ids::FACE_OCCLUSION), Status::NotAssessed);
-    assert_eq!(status(&grey, passbild::report::ids::COLOUR_DEPTH), Status::Fail);
-    assert_eq!(value(&grey, passbild::report::ids::COLOUR_DEPTH), 8.0);
+    assert_eq!(status(&grey, passbild::ids::FACE_OCCLUSION), Status::NotAssessed);
+    assert_eq!(status(&grey, passbild::ids::COLOUR_DEPTH), Status::Fail);
+    assert_eq!(value(&grey, passbild::ids::COLOUR_DEPTH), 8.0);
     let rgba = assert_passes_de_live(&encode_png(&DynamicImage::ImageRgba8(photo.to_rgba8())), "RGBA PNG");
     assert_eq!(rgba.image.colour_type, ColourType::Rgba);
 }

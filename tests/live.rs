@@ -51,7 +51,7 @@ fn hints_follow_what_is_out_of_place() {
         ("small face", frame(&photo, 0.15, centre(0.15)), Hint::MoveCloser),
         ("face on the picture's left", frame(&photo, 0.3, -40), Hint::MoveLeft),
         ("face on the picture's right", frame(&photo, 0.3, 300), Hint::MoveRight),
-        ("dark", frame(&passbild::edits::gamma(&photo, 3.5), 0.3, centre(0.3)), Hint::MoreLight),
+        ("dark", frame(&passbild::tools::edits::gamma(&photo, 3.5), 0.3, centre(0.3)), Hint::MoreLight),
         ("no one", RgbImage::from_pixel(640, 480, Rgb([128, 128, 128])), Hint::NoFace),
     ] {
         // A new session each: a face that jumps across the frame between two frames is not a
@@ -60,7 +60,7 @@ fn hints_follow_what_is_out_of_place() {
         assert_eq!(result.hint, expected, "{what}: {result:?}");
     }
     let analysis = checker("de-live").analyse_image(&photo.clone().into()).unwrap();
-    let closed = passbild::edits::closed_eyes(&photo, analysis.face.as_ref().unwrap());
+    let closed = passbild::tools::edits::closed_eyes(&photo, passbild::tools::internals::face(&analysis).unwrap());
     // The iris model reads one eye per frame: the second frame has both.
     let mut session = checker("de-live").live_session();
     let shut = frame(&closed, 0.3, centre(0.3));

@@ -4,11 +4,12 @@
 mod common;
 
 use common::*;
-use passbild::imaging::{Point, Pyramid};
-use passbild::models::face_embedding::{FaceEmbedder, SAME_PERSON_DISTANCE};
-use passbild::morph::post::{PostProcess, apply};
-use passbild::morph::{Contributor, Morph, MorphKind, morph};
-use passbild::report::ids;
+use passbild::Point;
+use passbild::ids;
+use passbild::tools::internals::Pyramid;
+use passbild::tools::internals::{FaceEmbedder, SAME_PERSON_DISTANCE};
+use passbild::tools::morph::post::{PostProcess, apply};
+use passbild::tools::morph::{Contributor, Morph, MorphKind, morph};
 use passbild::{Backend, ModelSource, Status};
 
 /// Where the morph's landmarks sit on the way from the first contributor's to the second's: the
@@ -59,8 +60,8 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     // (measured 0.26-0.37; the contributors are 0.55 apart).
     let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let embed = |image: &image::RgbImage| {
-        let mesh = checker("icao").analyse_image(&image.clone().into()).unwrap().face.unwrap().mesh;
-        embedder.run(&Pyramid::new(image.clone()), &mesh).unwrap()
+        let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
+        embedder.run(&Pyramid::new(image.clone()), &passbild::tools::internals::face(&analysis).unwrap().mesh).unwrap()
     };
     let contributors = [embed(&first_image), embed(&second_image)];
     let complete = morph(first, second, 0.5, MorphKind::Complete).unwrap();

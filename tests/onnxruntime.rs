@@ -11,7 +11,7 @@ use passbild::{Backend, Checker};
 mod with_the_feature {
     use std::path::PathBuf;
 
-    use passbild::report::ids;
+    use passbild::ids;
     use passbild::{Analysis, Backend, Checker, Error, Status};
 
     use super::common;
@@ -29,16 +29,19 @@ mod with_the_feature {
 
     /// Largest distance in image pixels between the two analyses' mesh points and iris centres.
     fn largest_landmark_shift(tract: &Analysis, onnxruntime: &Analysis) -> f32 {
-        let (Ok(a), Ok(b)) = (&tract.face, &onnxruntime.face) else {
-            assert_eq!(tract.face.is_ok(), onnxruntime.face.is_ok(), "one backend found the face, the other not");
+        let landmarks = |analysis: &Analysis| {
+            let points = analysis.mesh_points()?;
+            Some(points.into_iter().chain(analysis.iris_centres()?).collect::<Vec<_>>())
+        };
+        let (Some(a), Some(b)) = (landmarks(tract), landmarks(onnxruntime)) else {
+            assert_eq!(
+                tract.face().is_some(),
+                onnxruntime.face().is_some(),
+                "one backend found the face, the other not"
+            );
             return 0.0;
         };
-        let mesh = a.mesh.image_points().into_iter().zip(b.mesh.image_points()).map(|(p, q)| p.distance(q));
-        let irises = [
-            a.right_eye.iris_centre.distance(b.right_eye.iris_centre),
-            a.left_eye.iris_centre.distance(b.left_eye.iris_centre),
-        ];
-        mesh.chain(irises).fold(0.0, f32::max)
+        a.iter().zip(&b).map(|(p, q)| p.distance(*q)).fold(0.0, f32::max)
     }
 
     #[test]
@@ -49,7 +52,7 @@ mod with_the_feature {
         for name in fixtures {
             let bytes = common::fixture_bytes(name);
             let (a, b) = (tract.analyse_bytes(&bytes).unwrap(), onnxruntime.analyse_bytes(&bytes).unwrap());
-            assert_eq!(a.faces.len(), b.faces.len(), "{name}: faces found");
+            assert_eq!(a.faces().len(), b.faces().len(), "{name}: faces found");
             let shift = largest_landmark_shift(&a, &b);
             assert!(shift <= 0.5, "{name}: landmarks moved {shift} px between backends");
             let (a, b) = (tract.judge(&a, None), onnxruntime.judge(&b, None));

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use passbild::Status;
-use passbild::morph::{Contributor, MorphKind, morph};
-use passbild::report::ids;
+use passbild::ids;
+use passbild::tools::morph::{Contributor, MorphKind, morph};
 
 fn live_034() -> Vec<u8> {
     std::fs::read(datasets().join("frll/smiling_front/034_08.jpg")).unwrap()
@@ -30,7 +30,8 @@ fn the_applicant_passes_and_a_morph_with_another_person_fails() {
         MorphKind::Spliced,
     )
     .unwrap();
-    let attack = checker.check_with_reference(&passbild::edits::jpeg_bytes(&morphed.image, 92), &live_034()).unwrap();
+    let attack =
+        checker.check_with_reference(&passbild::tools::edits::jpeg_bytes(&morphed.image, 92), &live_034()).unwrap();
     assert_eq!(status(&attack, ids::IDENTITY_SAME_PERSON), Status::Pass, "the morph still matches the applicant");
     let differential = attack.check(ids::MORPH_DIFFERENTIAL).unwrap();
     assert_eq!(differential.status, Status::Fail, "morph.differential {:?}", differential.value);
@@ -44,7 +45,8 @@ fn the_applicant_passes_and_a_morph_with_another_person_fails() {
 
 #[test]
 fn a_live_capture_without_a_face_is_not_assessed() {
-    let blank = passbild::edits::jpeg_bytes(&image::RgbImage::from_pixel(640, 480, image::Rgb([200, 200, 200])), 90);
+    let blank =
+        passbild::tools::edits::jpeg_bytes(&image::RgbImage::from_pixel(640, 480, image::Rgb([200, 200, 200])), 90);
     let report = checker("icao").check_with_reference(&fixture_bytes("frll_034_de.jpg"), &blank).unwrap();
     for id in ids::WITH_REFERENCE {
         let result = report.check(id).unwrap();

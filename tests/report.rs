@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use passbild::report::{FORMAT_VERSION, ids};
 use passbild::{Checker, Language, Status};
+use passbild::{FORMAT_VERSION, ids};
 use serde_json::Value;
 
 /// The documented shape (README, "The report"): required fields and their types.

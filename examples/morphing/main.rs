@@ -1,5 +1,5 @@
 //! Builds the morphing evaluation sets, measures the detectors on them and trains the differential
-//! classifier, writing docs/morphing.md and src/morph/differential_model.rs (regenerate on
+//! classifier, writing docs/morphing.md and models/differential_morph.onnx (regenerate on
 //! purpose, review the diff, set the profiles' `morph.differential` and `morph.single_image`
 //! bounds from the document, commit). About 15 minutes on two cores:
 //!     cargo run --release --example morphing [-- --out DIR]
@@ -20,13 +20,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use image::RgbImage;
-use passbild::edits::{parse_tem, passport_crop};
-use passbild::imaging::{Point, Pyramid};
-use passbild::models::face_embedding::{Embedding, FaceEmbedder};
-use passbild::models::morph_detector::MorphDetector;
-use passbild::morph::differential::{self, DifferentialModel, GEOMETRY_FEATURE_NAMES};
-use passbild::morph::post::{PostProcess, apply};
-use passbild::morph::{Contributor, MorphKind, morph};
+use passbild::Point;
+use passbild::tools::dmad::DifferentialModel;
+use passbild::tools::edits::{parse_tem, passport_crop};
+use passbild::tools::internals::MorphDetector;
+use passbild::tools::internals::Pyramid;
+use passbild::tools::internals::{self, GEOMETRY_FEATURE_NAMES};
+use passbild::tools::internals::{Embedding, FaceEmbedder};
+use passbild::tools::morph::post::{PostProcess, apply};
+use passbild::tools::morph::{Contributor, MorphKind, morph};
 use passbild::{Backend, Checker, ModelSource, Profile};
 use rayon::prelude::*;
 
@@ -60,7 +62,7 @@ struct DifferentialAttempt {
     major_side: bool,
     /// The cross-validation fold: the (first) contributor's number modulo 5.
     fold: u32,
-    features: [f32; differential::FEATURES],
+    features: [f32; internals::FEATURES],
 }
 
 fn fold_of(id: &str) -> u32 {
@@ -69,7 +71,7 @@ fn fold_of(id: &str) -> u32 {
 
 /// One differential attempt of a morph: whether the live capture is the larger contributor's, the
 /// CSV row, the features.
-type DifferentialRow = (bool, (String, [f32; differential::FEATURES]));
+type DifferentialRow = (bool, (String, [f32; internals::FEATURES]));
 
 /// A named post-processing.
 type Post = (&'static str, &'static [PostProcess]);
@@ -125,7 +127,7 @@ fn main() {
         .collect();
     let embed = |image: &RgbImage| -> Option<(Vec<Point>, Embedding)> {
         let analysis = checker.analyse_image(&image.clone().into()).ok()?;
-        let face = analysis.face.ok()?;
+        let face = internals::face(&analysis)?;
         let landmarks = face.mesh.image_points();
         Some((landmarks, embedder.run(&Pyramid::new(image.clone()), &face.mesh).ok()?))
     };
@@ -181,7 +183,7 @@ fn main() {
                     pair: &str,
                     (document, document_embedding): (&[Point], &Embedding),
                     (live, live_embedding): (&[Point], &Embedding)| {
-        let features = differential::features(document_embedding.distance(live_embedding), document, live)?;
+        let features = internals::features(document_embedding.distance(live_embedding), document, live)?;
         let difference = document_embedding.0.iter().zip(&live_embedding.0).map(|(d, l)| d - l);
         let values: Vec<String> = features.iter().copied().chain(difference).map(|v| v.to_string()).collect();
         Some((format!("{variant},{split},{pair},{}", values.join(",")), features))
@@ -207,7 +209,7 @@ fn main() {
     let save = |name: &str, image: &RgbImage| {
         if let Some(dir) = &out_dir {
             std::fs::create_dir_all(dir).unwrap();
-            std::fs::write(dir.join(name), passbild::edits::jpeg_bytes(image, 90)).unwrap();
+            std::fs::write(dir.join(name), passbild::tools::edits::jpeg_bytes(image, 90)).unwrap();
         }
     };
     for person in &people {
@@ -351,7 +353,7 @@ fn main() {
 }
 
 /// Trains the shipped differential classifier on the train split's bona fide attempts and seen
-/// variants, writes it to src/morph/differential_model.rs, and its test figures to the document.
+/// variants, writes it to models/differential_morph.onnx, and its test figures to the document.
 fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], root: &Path) {
     let fit = |training: &[&DifferentialAttempt]| {
         let samples: Vec<_> = training.iter().map(|a| a.features).collect();
@@ -399,18 +401,10 @@ fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], r
     }
     rates_table(doc, &test_bona_fide, (at_1, at_10), &rows);
     cross_validation(doc, attempts, fit);
-    let list = |values: &[f64]| values.iter().map(|v| format!("{v:.6}")).collect::<Vec<_>>().join(", ");
-    let source = format!(
-        "//! Written by `cargo run --release --example morphing` (docs/morphing.md); do not edit.\n\
-         use super::differential::DifferentialModel;\n\n\
-         pub(crate) const TRAINED: DifferentialModel = DifferentialModel {{\n    \
-         mean: [{}],\n    scale: [{}],\n    weights: [{}],\n    bias: {:.6},\n}};\n",
-        list(&model.mean),
-        list(&model.scale),
-        list(&model.weights),
-        model.bias
-    );
-    std::fs::write(root.join("src/morph/differential_model.rs"), source).unwrap();
+    let doc = "passbild's differential morph detector: a logistic regression on the logarithms of the \
+               identity distance and the eyes, nose, brows and upper-outline residuals, standardised; \
+               trained by examples/morphing on the FRLL train split (docs/morphing.md)";
+    std::fs::write(root.join("models/differential_morph.onnx"), model.to_onnx(doc)).unwrap();
 }
 
 /// 5-fold cross-validation over all identities: the classifier against the identity distance

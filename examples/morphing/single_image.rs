@@ -13,13 +13,14 @@ use std::path::Path;
 
 use image::RgbImage;
 use passbild::Checker;
-use passbild::edits::{parse_tem, passport_crop};
-use passbild::imaging::{Point, Pyramid};
-use passbild::models::face_embedding::{Embedding, FaceEmbedder};
-use passbild::models::face_mesh::eye_corner_centres;
-use passbild::models::morph_detector::{CROP_PX, MorphDetector, face_crops};
-use passbild::morph::post::{PostProcess, apply};
-use passbild::morph::{Contributor, MorphKind, morph};
+use passbild::Point;
+use passbild::tools::edits::{parse_tem, passport_crop};
+use passbild::tools::internals::Pyramid;
+use passbild::tools::internals::eye_corner_centres;
+use passbild::tools::internals::{CROP_PX, MorphDetector, face_crops};
+use passbild::tools::internals::{Embedding, FaceEmbedder};
+use passbild::tools::morph::post::{PostProcess, apply};
+use passbild::tools::morph::{Contributor, MorphKind, morph};
 use rayon::prelude::*;
 
 use crate::{POSTS, Post, VARIANTS, Variant, equal_error_rate, quantile};
@@ -169,7 +170,8 @@ fn photos(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> Vec<Ph
         .into_par_iter()
         .filter_map(|(Listed { source, group, id, gender, fold }, load)| {
             let image = load()?;
-            let face = checker.analyse_image(&image.clone().into()).ok()?.face.ok()?;
+            let analysis = checker.analyse_image(&image.clone().into()).ok()?;
+            let face = passbild::tools::internals::face(&analysis)?;
             let embedding = embedder.run(&Pyramid::new(image.clone()), &face.mesh).ok()?;
             Some(Photo { source, group, id, gender, fold, landmarks: face.mesh.image_points(), embedding, image })
         })
@@ -223,7 +225,8 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
         };
         let image = steps.iter().fold(image, |image, &step| apply(&image, step));
         let saved = apply(&image, PostProcess::Jpeg { quality: 90 });
-        let face = checker.analyse_image(&saved.clone().into()).ok()?.face.ok()?;
+        let analysis = checker.analyse_image(&saved.clone().into()).ok()?;
+        let face = passbild::tools::internals::face(&analysis)?;
         let crop = face_crops(&Pyramid::new(saved), &face.mesh);
         Some(Sample { name, source, split: split_of(fold), variant, post, held_out, crop })
     };

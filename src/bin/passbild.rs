@@ -261,8 +261,7 @@ fn overlay_name(dir: &Path, photo: &Path) -> PathBuf {
 
 fn write_overlay(checker: &Checker, photo: &Path, report: &Report, target: &Path) -> Result<(), String> {
     let bytes = std::fs::read(photo).map_err(|e| format!("{}: {e}", photo.display()))?;
-    let decoded = passbild::decode::decode(&bytes, checker.limits()).map_err(|e| e.to_string())?;
-    let drawn = passbild::overlay::draw(&decoded.image, report, checker.profile());
+    let drawn = checker.overlay(&bytes, report).map_err(|e| e.to_string())?;
     drawn.save(target).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }
 

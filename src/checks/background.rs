@@ -1,183 +1,12 @@
-//! The background (requirements section 5): plain, uniform, light, no shadow behind the head, no
-//! other people or objects near it. Measured on the scene grid, away from the person mask's edge.
+//! `background.*`: plain, light, no shadow behind the head, nothing and no one else in it
+//! (requirements section 5), judged on what `measure::background` found.
 
-use super::{Finding, Measure, Reason, Unit, fail_with, judge, judge_finding, median, not_assessed, quality};
-use crate::head::HeadOutline;
+use super::{Measure, Unit, fail_with, judge, judge_finding, not_assessed};
+use crate::measure::background::BackgroundMeasures;
+use crate::measure::{Finding, NotMeasured};
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
 use crate::report::{CheckResult, ids};
-use crate::scene::Scene;
-
-/// A background cell further than this (max over the channels, sRGB levels) from the
-/// background's median colour is something else: an object, a pattern, a strong gradient.
-const FOREIGN_COLOUR_STEP: f32 = 40.0;
-/// Fewer background cells than this and the background is not assessed.
-const MIN_BACKGROUND_CELLS: usize = 50;
-/// Loose hair reaches this far (in head widths) beyond the person mask; background measures
-/// start beyond it, so flyaway curls are neither texture, nor objects, nor a shadow.
-const LOOSE_HAIR_OF_HEAD_WIDTH: f32 = 0.12;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct BackgroundMeasures {
-    /// Median gradient magnitude (Scharr) of the luminance over the background (OFIQ: the mean).
-    pub uniformity: Finding,
-    /// Mean sRGB level (0..255, mean of the channels).
-    pub level: Finding,
-    /// Spread between the mean red, green and blue of the background, in sRGB levels.
-    pub cast: f64,
-    /// How much darker the background is beside the head than elsewhere (0 = not at all).
-    pub shadow: Option<Finding>,
-    /// Fraction of the zone around the head taken by other people or things that differ from the
-    /// background.
-    pub objects: Option<Finding>,
-}
-
-/// The head's extent on the grid: columns and rows, end exclusive.
-struct HeadCells {
-    left: usize,
-    right: usize,
-    top: usize,
-    bottom: usize,
-}
-
-impl HeadCells {
-    fn new(scene: &Scene, head: &HeadOutline) -> Self {
-        let xs = [head.face_right_side.x, head.face_left_side.x];
-        let (left, top) = scene.cell_of(crate::imaging::Point::new(xs[0].min(xs[1]), head.crown.y));
-        let (right, bottom) = scene.cell_of(crate::imaging::Point::new(xs[0].max(xs[1]), head.chin.y));
-        HeadCells { left, right: right + 1, top, bottom: bottom + 1 }
-    }
-
-    fn width(&self) -> usize {
-        self.right - self.left
-    }
-
-    /// Cells from the person mask that loose hair may cover.
-    fn loose_hair(&self) -> u8 {
-        (LOOSE_HAIR_OF_HEAD_WIDTH * self.width() as f32).round().clamp(0.0, 254.0) as u8
-    }
-}
-
-pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> {
-    let head = HeadCells::new(scene, head);
-    let clear = |i: usize| scene.background[i] && scene.distance_to_person[i] > head.loose_hair();
-    let cells: Vec<usize> = (0..scene.rgb.len()).filter(|&i| clear(i)).collect();
-    if cells.len() < MIN_BACKGROUND_CELLS {
-        return None;
-    }
-    let mut sum = [0f64; 3];
-    for &i in &cells {
-        for (total, &level) in sum.iter_mut().zip(&scene.rgb[i]) {
-            *total += f64::from(level);
-        }
-    }
-    let mean = sum.map(|s| s / cells.len() as f64);
-    let level = (mean[0] + mean[1] + mean[2]) / 3.0;
-    let cast = mean.iter().cloned().fold(f64::MIN, f64::max) - mean.iter().cloned().fold(f64::MAX, f64::min);
-    Some(BackgroundMeasures {
-        uniformity: uniformity(scene, &clear),
-        level: Finding { value: level, quality: None },
-        cast,
-        shadow: shadow(scene, &head),
-        objects: objects(scene, &head, &cells),
-    })
-}
-
-/// OFIQ's background uniformity measure on the grid, with the median in place of OFIQ's mean:
-/// the Scharr gradient magnitude of the luminance over clear background cells (beyond loose
-/// hair) whose neighbours are clear too. The median ignores stray curls that the person mask
-/// misses (two FRLL photos with voluminous hair had a mean ten times the typical one); a
-/// patterned background raises it, as it covers most cells.
-fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
-    let (w, h) = (scene.width, scene.height);
-    let at = |x: usize, y: usize| f32::from(scene.luminance[y * w + x]);
-    let mut magnitudes = Vec::new();
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w - 1 {
-            let i = y * w + x;
-            if ![i, i - 1, i + 1, i - w, i + w].into_iter().all(clear) {
-                continue;
-            }
-            let gx = 3.0 * (at(x + 1, y - 1) - at(x - 1, y - 1))
-                + 10.0 * (at(x + 1, y) - at(x - 1, y))
-                + 3.0 * (at(x + 1, y + 1) - at(x - 1, y + 1));
-            let gy = 3.0 * (at(x - 1, y + 1) - at(x - 1, y - 1))
-                + 10.0 * (at(x, y + 1) - at(x, y - 1))
-                + 3.0 * (at(x + 1, y + 1) - at(x + 1, y - 1));
-            magnitudes.push(gx.hypot(gy));
-        }
-    }
-    let value = f64::from(median(&mut magnitudes).unwrap_or(0.0));
-    Finding { value, quality: quality(1.0 - value / 100.0) }
-}
-
-/// The darker side beside the head against the rest of the background, in linear light:
-/// 1 - median(near side) / median(elsewhere).
-fn shadow(scene: &Scene, head: &HeadCells) -> Option<Finding> {
-    let hair = head.loose_hair();
-    let near_cells = hair.saturating_add(((0.2 * head.width() as f32).round() as u8).max(3));
-    let (mut left, mut right, mut elsewhere) = (Vec::new(), Vec::new(), Vec::new());
-    let centre = (head.left + head.right) / 2;
-    for (i, &is_background) in scene.background.iter().enumerate() {
-        if !is_background || scene.distance_to_person[i] <= hair {
-            continue;
-        }
-        let (x, y) = (i % scene.width, i / scene.width);
-        let luminance = f32::from(scene.luminance[i]);
-        let beside_head = (head.top..head.bottom).contains(&y) && scene.distance_to_person[i] <= near_cells;
-        match (beside_head, x < centre) {
-            (true, true) => left.push(luminance),
-            (true, false) => right.push(luminance),
-            (false, _) => elsewhere.push(luminance),
-        }
-    }
-    let minimum = MIN_BACKGROUND_CELLS / 5;
-    if elsewhere.len() < minimum {
-        return None;
-    }
-    let reference = median(&mut elsewhere)?.max(1.0);
-    let darkest = [left, right]
-        .into_iter()
-        .filter(|side| side.len() >= minimum)
-        .filter_map(|mut side| median(&mut side))
-        .fold(None, |acc: Option<f32>, m| Some(acc.map_or(m, |a| a.min(m))))?;
-    let darkening = f64::from(1.0 - darkest / reference);
-    Some(Finding { value: darkening, quality: quality(1.0 - darkening.max(0.0)) })
-}
-
-/// Within a head width either side of the head, from the top edge down to the chin: the share
-/// of non-subject cells that are another person or differ from the background's median colour.
-fn objects(scene: &Scene, head: &HeadCells, background: &[usize]) -> Option<Finding> {
-    let mut channels: [Vec<f32>; 3] = Default::default();
-    for &i in background {
-        for (channel, &level) in channels.iter_mut().zip(&scene.rgb[i]) {
-            channel.push(level);
-        }
-    }
-    let reference = channels.map(|mut values| median(&mut values).unwrap_or(0.0));
-    let margin = head.width();
-    let (x0, x1) = (head.left.saturating_sub(margin), (head.right + margin).min(scene.width));
-    let (mut zone, mut foreign) = (0usize, 0usize);
-    for y in 0..head.bottom.min(scene.height) {
-        for x in x0..x1 {
-            let i = y * scene.width + x;
-            if scene.other_people[i] {
-                zone += 1;
-                foreign += 1;
-            } else if scene.background[i] && scene.distance_to_person[i] > head.loose_hair() {
-                zone += 1;
-                let step = (0..3).map(|c| (scene.rgb[i][c] - reference[c]).abs()).fold(0.0, f32::max);
-                if step > FOREIGN_COLOUR_STEP {
-                    foreign += 1;
-                }
-            }
-        }
-    }
-    (zone >= MIN_BACKGROUND_CELLS).then(|| {
-        let fraction = foreign as f64 / zone as f64;
-        Finding { value: fraction, quality: quality(1.0 - fraction) }
-    })
-}
 
 const UNIFORMITY: Measure = Measure {
     id: ids::BACKGROUND_UNIFORMITY,
@@ -221,14 +50,14 @@ const OBJECTS: Measure = Measure {
     ),
 };
 
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.background;
-    let measures = analysis.face_measures(|a| a.background.as_ref()).map_err(|reason| match reason {
-        Reason::RegionNotVisible => Reason::BackgroundNotVisible,
+    let measures = analysis.measured(|a| a.background.as_ref()).map_err(|reason| match reason {
+        NotMeasured::RegionNotVisible => NotMeasured::BackgroundNotVisible,
         other => other,
     });
-    let pick = |f: fn(&BackgroundMeasures) -> Option<Finding>| -> Result<Finding, Reason> {
-        measures.and_then(|m| f(m).ok_or(Reason::BackgroundNotVisible))
+    let pick = |f: fn(&BackgroundMeasures) -> Option<Finding>| -> Result<Finding, NotMeasured> {
+        measures.and_then(|m| f(m).ok_or(NotMeasured::BackgroundNotVisible))
     };
     judge_finding(out, &UNIFORMITY, &rules.uniformity, pick(|m| Some(m.uniformity)));
     if let Some(rule) = rules.colour.as_ref().filter(|r| r.enabled) {

@@ -1,100 +1,12 @@
-//! Exposure and light on the face (requirements section 4): OFIQ's luminance, exposure, dynamic
-//! range and illumination-uniformity measures on the face oval, and our own shadow and hot-spot
-//! measures on bare skin.
+//! `exposure.*`: the light on the face (requirements section 4), judged on what
+//! `measure::exposure` found.
 
-use super::{Finding, Measure, Reason, Unit, judge_finding, ofiq_sigmoid, quality};
-use crate::face_image::FaceImage;
+use super::{Measure, Unit, judge_finding};
+use crate::measure::exposure::ExposureMeasures;
+use crate::measure::{Finding, NotMeasured};
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
 use crate::report::{CheckResult, ids};
-
-/// A face pixel at most this luminance is crushed (OFIQ: 0..25).
-const UNDER_EXPOSED_MAX: usize = 25;
-/// A face pixel at least this luminance is blown (OFIQ: 247..255).
-const OVER_EXPOSED_MIN: usize = 247;
-/// Skin darker than this fraction of the median skin luminance (in linear light, about 1.3 stops)
-/// lies in a shadow.
-const SHADOW_OF_MEDIAN: f32 = 0.4;
-/// Skin brighter than this multiple of the median skin luminance, and at least `HOT_SPOT_MIN`,
-/// is a specular reflection.
-const HOT_SPOT_OF_MEDIAN: f32 = 1.8;
-const HOT_SPOT_MIN: u8 = 180;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExposureMeasures {
-    pub luminance_mean: Finding,
-    pub luminance_variance: Finding,
-    pub under: Finding,
-    pub over: Finding,
-    pub dynamic_range: Finding,
-    pub illumination_uniformity: Option<Finding>,
-    pub face_shadows: Option<Finding>,
-    pub hot_spots: Option<Finding>,
-}
-
-/// Normalised 256-bin histogram of `values` at the `selected` pixels; None when none is selected.
-fn histogram(values: &[u8], selected: impl Iterator<Item = usize>) -> Option<[f64; 256]> {
-    let mut counts = [0u32; 256];
-    let mut total = 0u32;
-    for i in selected {
-        counts[usize::from(values[i])] += 1;
-        total += 1;
-    }
-    (total > 0).then(|| counts.map(|c| f64::from(c) / f64::from(total)))
-}
-
-fn mask_indices(mask: &[bool]) -> impl Iterator<Item = usize> + '_ {
-    mask.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| i)
-}
-
-pub fn measure(face: &FaceImage) -> Option<ExposureMeasures> {
-    let h = histogram(&face.luminance, mask_indices(&face.face))?;
-    let mean: f64 = h.iter().enumerate().map(|(i, p)| p * i as f64 / 255.0).sum();
-    let variance: f64 = h.iter().enumerate().map(|(i, p)| p * (i as f64 / 255.0 - mean).powi(2)).sum();
-    let under: f64 = h[..=UNDER_EXPOSED_MAX].iter().sum();
-    let over: f64 = h[OVER_EXPOSED_MIN..].iter().sum();
-    let entropy: f64 = h.iter().filter(|&&p| p > 0.0).map(|p| -p * p.log2()).sum();
-
-    Some(ExposureMeasures {
-        luminance_mean: Finding {
-            value: mean,
-            quality: quality(ofiq_sigmoid(mean, 0.2, 0.05) * (1.0 - ofiq_sigmoid(mean, 0.8, 0.05))),
-        },
-        luminance_variance: Finding {
-            value: variance,
-            quality: quality((60.0 * variance / (60.0 * variance + 1.0) * std::f64::consts::PI).sin()),
-        },
-        under: Finding { value: under, quality: quality(1.0 - under) },
-        over: Finding { value: over, quality: quality(1.0 - over) },
-        dynamic_range: Finding { value: entropy, quality: quality(0.125 * entropy) },
-        illumination_uniformity: illumination_uniformity(face),
-        face_shadows: skin_fraction(face, |y, median| y < SHADOW_OF_MEDIAN * median),
-        hot_spots: skin_fraction(face, |y, median| y > (HOT_SPOT_OF_MEDIAN * median).max(f32::from(HOT_SPOT_MIN))),
-    })
-}
-
-/// OFIQ: the intersection of the luminance histograms of the two cheek zones (1 = lit alike).
-fn illumination_uniformity(face: &FaceImage) -> Option<Finding> {
-    let [right, left] = face.cheek_patches();
-    let in_face = |rect| face.indices_in(rect).filter(|&i| face.face[i]);
-    let right = histogram(&face.luminance, in_face(right))?;
-    let left = histogram(&face.luminance, in_face(left))?;
-    let intersection: f64 = right.iter().zip(&left).map(|(a, b)| a.min(*b)).sum();
-    Some(Finding { value: intersection, quality: quality(intersection.powf(0.3)) })
-}
-
-/// The fraction of skin pixels whose luminance, against the skin's median, meets `test`.
-fn skin_fraction(face: &FaceImage, test: impl Fn(f32, f32) -> bool) -> Option<Finding> {
-    let mut skin: Vec<u8> = mask_indices(&face.skin).map(|i| face.luminance[i]).collect();
-    if skin.is_empty() {
-        return None;
-    }
-    let count = skin.len();
-    let median = f32::from(*skin.select_nth_unstable(count / 2).1);
-    let hits = skin.iter().filter(|&&y| test(f32::from(y), median)).count();
-    let fraction = hits as f64 / count as f64;
-    Some(Finding { value: fraction, quality: quality(1.0 - fraction) })
-}
 
 const LUMINANCE_MEAN: Measure = Measure {
     id: ids::LUMINANCE_MEAN,
@@ -170,11 +82,11 @@ const HOT_SPOTS: Measure = Measure {
     ),
 };
 
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.exposure;
-    let measures = analysis.face_measures(|m| m.exposure.as_ref());
-    let pick = |f: fn(&ExposureMeasures) -> Option<Finding>| -> Result<Finding, Reason> {
-        measures.and_then(|m| f(m).ok_or(Reason::RegionNotVisible))
+    let measures = analysis.measured(|m| m.exposure.as_ref());
+    let pick = |f: fn(&ExposureMeasures) -> Option<Finding>| -> Result<Finding, NotMeasured> {
+        measures.and_then(|m| f(m).ok_or(NotMeasured::RegionNotVisible))
     };
     judge_finding(out, &LUMINANCE_MEAN, &rules.luminance_mean, pick(|m| Some(m.luminance_mean)));
     judge_finding(out, &LUMINANCE_VARIANCE, &rules.luminance_variance, pick(|m| Some(m.luminance_variance)));

@@ -1,6 +1,8 @@
-//! `face.count`: exactly one face in the photo.
+//! `face.*`: exactly one face in the photo, and nothing in front of it (requirements sections 5
+//! and 6).
 
-use super::{Measure, Unit, enabled, judge};
+use super::{Measure, Unit, enabled, judge, judge_finding};
+use crate::measure::NotMeasured;
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
 use crate::report::{CheckResult, ids};
@@ -14,8 +16,20 @@ const COUNT: Measure = Measure {
     too_high: ("only the applicant may be in the photo", "nur die antragstellende Person darf auf dem Bild sein"),
 };
 
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+const FACE_OCCLUSION: Measure = Measure {
+    id: ids::FACE_OCCLUSION,
+    unit: Unit::Fraction,
+    name_en: "Face not covered (share of the lower face that is neither skin nor hair)",
+    name_de: "Gesicht nicht verdeckt (Anteil des unteren Gesichts, der weder Haut noch Haar ist)",
+    too_low: ("", ""),
+    too_high: ("something covers the lower face; remove it", "etwas verdeckt das untere Gesicht; entfernen"),
+};
+
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     if let Some(range) = enabled(&profile.face.count) {
         out.push(judge(&COUNT, analysis.faces.len() as f64, range, None));
     }
+    let occlusion =
+        analysis.measured(|a| a.coverings.as_ref()).and_then(|m| m.face_occlusion.ok_or(NotMeasured::NeedsColour));
+    judge_finding(out, &FACE_OCCLUSION, &profile.face.occlusion, occlusion);
 }

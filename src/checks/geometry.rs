@@ -1,9 +1,10 @@
-//! Geometry of the face in the frame (ISO/IEC 19794-5 clause 8.3; TR-03121-3.2 Table 5.3).
+//! `geometry.*`: the face's position and size in the frame (ISO/IEC 19794-5 clause 8.3;
+//! TR-03121-3.2 Table 5.3), judged on what `measure::geometry` found.
 
-use super::{Measure, Reason, Unit, enabled, fail_with, judge, not_assessed, ofiq_sigmoid_quality};
-use crate::head::HeadOutline;
-use crate::imaging::Point;
-use crate::pipeline::{Analysis, FaceAnalysis};
+use super::{Measure, Unit, enabled, fail_with, judge, judge_finding, not_assessed};
+use crate::measure::geometry::{ChinToCrown, GeometryMeasures};
+use crate::measure::{Finding, NotMeasured};
+use crate::pipeline::Analysis;
 use crate::profile::{Profile, Range};
 use crate::report::{CheckResult, ids};
 
@@ -59,96 +60,36 @@ const CHIN_TO_CROWN_DE: Measure = Measure {
     too_high: ("the head is too large for the template", "der Kopf ist für die Schablone zu groß"),
 };
 
-/// The image frame, for "is this point in the photo".
-#[derive(Clone, Copy)]
-struct Frame {
-    width: f32,
-    height: f32,
-}
-
-impl Frame {
-    fn contains(self, p: Point) -> bool {
-        (0.0..=self.width).contains(&p.x) && (0.0..=self.height).contains(&p.y)
-    }
-}
-
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.geometry;
-    let frame = Frame { width: analysis.width as f32, height: analysis.height as f32 };
-    let face = analysis.face.as_ref().map_err(|&missing| Reason::from(missing));
-    let mut run_one =
-        |measure: &Measure, rule: &Option<Range>, check: &dyn Fn(&FaceAnalysis, &Range) -> CheckResult| {
-            if let Some(range) = enabled(rule) {
-                out.push(match &face {
-                    Ok(face) => check(face, range),
-                    Err(reason) => not_assessed(measure, range, *reason),
-                });
-            }
-        };
-    run_one(&INTER_EYE_DISTANCE, &rules.inter_eye_distance, &|f, r| {
-        inter_eye_distance(&f.head, f.pose.as_ref().map(|p| p.yaw), frame, r)
-    });
-    run_one(&HORIZONTAL_CENTRING, &rules.horizontal_centring, &|f, r| horizontal_centring(&f.head, frame, r));
-    run_one(&EYE_LINE_HEIGHT, &rules.eye_line_height, &|f, r| eye_line_height(&f.head, frame, r));
-    run_one(&HEAD_WIDTH, &rules.head_width, &|f, r| head_width(&f.head, frame, r));
-    run_one(&HEAD_HEIGHT, &rules.head_height, &|f, r| chin_to_crown(&HEAD_HEIGHT, &f.head, frame, r));
-    run_one(&CHIN_TO_CROWN_DE, &rules.chin_to_crown_de, &|f, r| chin_to_crown(&CHIN_TO_CROWN_DE, &f.head, frame, r));
-}
-
-fn eyes_inside(head: &HeadOutline, frame: Frame) -> bool {
-    frame.contains(head.right_eye_centre) && frame.contains(head.left_eye_centre)
-}
-
-/// Distance between the iris centres, divided by cos(yaw) so that a turned head is not penalised
-/// twice (OFIQ does the same). Quality: OFIQ's sigmoid(x; 70, 20).
-fn inter_eye_distance(head: &HeadOutline, yaw_degrees: Option<f64>, frame: Frame, range: &Range) -> CheckResult {
-    if !eyes_inside(head, frame) {
-        return not_assessed(&INTER_EYE_DISTANCE, range, Reason::EyesOutsideImage);
+    let measures = analysis.face.as_ref().map(|face| &face.geometry).map_err(|&missing| missing);
+    let ratio = |pick: fn(&GeometryMeasures) -> Result<f64, NotMeasured>| {
+        measures.and_then(pick).map(|value| Finding { value, quality: None })
+    };
+    judge_finding(out, &INTER_EYE_DISTANCE, &rules.inter_eye_distance, measures.and_then(|m| m.inter_eye_distance));
+    judge_finding(out, &HORIZONTAL_CENTRING, &rules.horizontal_centring, ratio(|m| m.horizontal_centring));
+    judge_finding(out, &EYE_LINE_HEIGHT, &rules.eye_line_height, ratio(|m| m.eye_line_height));
+    judge_finding(out, &HEAD_WIDTH, &rules.head_width, ratio(|m| m.head_width));
+    for (measure, rule) in [(&HEAD_HEIGHT, &rules.head_height), (&CHIN_TO_CROWN_DE, &rules.chin_to_crown_de)] {
+        if let Some(range) = enabled(rule) {
+            out.push(match measures.and_then(|m| m.chin_to_crown) {
+                Ok(chin_to_crown) => chin_to_crown_result(measure, chin_to_crown, range),
+                Err(missing) => not_assessed(measure, range, missing),
+            });
+        }
     }
-    let cos_yaw = yaw_degrees.map_or(1.0, |yaw| yaw.to_radians().cos().max(0.1));
-    let distance = f64::from(head.inter_eye_distance_px()) / cos_yaw;
-    judge(&INTER_EYE_DISTANCE, distance, range, Some(ofiq_sigmoid_quality(distance, 70.0, 20.0)))
 }
 
-/// x of the midpoint of the eye centres, as a fraction of the width.
-fn horizontal_centring(head: &HeadOutline, frame: Frame, range: &Range) -> CheckResult {
-    if !eyes_inside(head, frame) {
-        return not_assessed(&HORIZONTAL_CENTRING, range, Reason::EyesOutsideImage);
-    }
-    judge(&HORIZONTAL_CENTRING, f64::from(head.eye_midpoint().x / frame.width), range, None)
-}
-
-/// y of the midpoint of the eye centres, as a fraction of the height, from the top.
-fn eye_line_height(head: &HeadOutline, frame: Frame, range: &Range) -> CheckResult {
-    if !eyes_inside(head, frame) {
-        return not_assessed(&EYE_LINE_HEIGHT, range, Reason::EyesOutsideImage);
-    }
-    judge(&EYE_LINE_HEIGHT, f64::from(head.eye_midpoint().y / frame.height), range, None)
-}
-
-/// Cheek to cheek (mesh points 234 and 454), as a fraction of the width.
-fn head_width(head: &HeadOutline, frame: Frame, range: &Range) -> CheckResult {
-    if !frame.contains(head.face_right_side) || !frame.contains(head.face_left_side) {
-        return not_assessed(&HEAD_WIDTH, range, Reason::FaceSideOutsideImage);
-    }
-    judge(&HEAD_WIDTH, f64::from(head.head_width_px() / frame.width), range, None)
-}
-
-/// Chin to crown, as a fraction of the height. A crown above the top edge fails whatever the
-/// ratio: the whole head must be in the photo.
-fn chin_to_crown(measure: &Measure, head: &HeadOutline, frame: Frame, range: &Range) -> CheckResult {
-    if !frame.contains(head.chin) {
-        return not_assessed(measure, range, Reason::ChinOutsideImage);
-    }
-    let ratio = f64::from(head.chin_to_crown_px() / frame.height);
-    if head.crown.y < 0.0 {
+/// A crown above the top edge fails whatever the ratio: the whole head must be in the photo.
+fn chin_to_crown_result(measure: &Measure, chin_to_crown: ChinToCrown, range: &Range) -> CheckResult {
+    if chin_to_crown.crown_above_frame {
         return fail_with(
             measure,
-            Some(ratio),
+            Some(chin_to_crown.ratio),
             range,
             "the top of the head is cut off by the upper edge",
             "der Kopf wird oben vom Bildrand abgeschnitten",
         );
     }
-    judge(measure, ratio, range, None)
+    judge(measure, chin_to_crown.ratio, range, None)
 }

@@ -1,6 +1,8 @@
-//! `image.dimensions`: the exact size of a profile, or the 35:45 aspect ratio.
+//! `image.*`: the file itself (requirements sections 4 and 7): its size, colour depth, the JPEG
+//! quality it was saved at, and the blocking that left on the face.
 
-use super::{Measure, Unit, result};
+use super::{Measure, Unit, judge_finding, result};
+use crate::measure::compression::jpeg_quality_setting;
 use crate::pipeline::Analysis;
 use crate::profile::{DimensionsRule, Profile, Range};
 use crate::report::{CheckResult, Status, Texts, ids};
@@ -14,15 +16,51 @@ const DIMENSIONS: Measure = Measure {
     too_high: ("", ""),
 };
 
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
-    if let Some(rule) = profile.image.dimensions.as_ref().filter(|r| r.enabled) {
+const COMPRESSION: Measure = Measure {
+    id: ids::COMPRESSION,
+    unit: Unit::JpegQuality,
+    name_en: "JPEG quality the file was saved at",
+    name_de: "JPEG-Qualität, mit der die Datei gespeichert wurde",
+    too_low: (
+        "the photo is compressed too strongly; save at the highest quality",
+        "das Bild ist zu stark komprimiert; mit höchster Qualität speichern",
+    ),
+    too_high: ("", ""),
+};
+const COMPRESSION_ARTEFACTS: Measure = Measure {
+    id: ids::COMPRESSION_ARTEFACTS,
+    unit: Unit::Ratio,
+    name_en: "JPEG blocking on the face",
+    name_de: "JPEG-Blockartefakte im Gesicht",
+    too_low: ("", ""),
+    too_high: (
+        "the photo is compressed too strongly; save at the highest quality",
+        "das Bild ist zu stark komprimiert; mit höchster Qualität speichern",
+    ),
+};
+const COLOUR_DEPTH: Measure = Measure {
+    id: ids::COLOUR_DEPTH,
+    unit: Unit::Bits,
+    name_en: "Colour depth",
+    name_de: "Farbtiefe",
+    too_low: ("the photo must be in colour (24-bit)", "das Bild muss farbig sein (24 Bit)"),
+    too_high: ("", ""),
+};
+
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+    let rules = &profile.image;
+    if let Some(rule) = rules.dimensions.as_ref().filter(|r| r.enabled) {
         out.push(dimensions(analysis.width, analysis.height, rule));
     }
+    judge_finding(out, &COLOUR_DEPTH, &rules.colour_depth, Ok(analysis.colour_depth));
+    judge_finding(out, &COMPRESSION, &rules.compression, jpeg_quality_setting(&analysis.facts));
+    let blocking = analysis.measured(|a| a.blockiness.as_ref()).copied();
+    judge_finding(out, &COMPRESSION_ARTEFACTS, &rules.compression_artefacts, blocking);
 }
 
 /// The value is the aspect ratio (width / height); an exact size, where the profile sets one,
 /// must match too.
-pub fn dimensions(width: u32, height: u32, rule: &DimensionsRule) -> CheckResult {
+fn dimensions(width: u32, height: u32, rule: &DimensionsRule) -> CheckResult {
     let aspect = f64::from(width) / f64::from(height);
     let aspect_range = match (rule.aspect_ratio, rule.aspect_tolerance) {
         (Some(ratio), tolerance) => {

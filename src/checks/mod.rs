@@ -1,55 +1,72 @@
 //! Checks: plain functions from what the pipeline measured to a finding with a status, the
 //! measured value, the profile's range, a 0..100 quality where one fits, and a message in English
-//! and German. One file per family of checks.
+//! and German. One file per check-ID prefix: `pose.roll` is judged in `pose.rs`. No check measures
+//! anything itself; `crate::measure` does.
 
-pub mod background;
-pub mod coverings;
-pub mod exposure;
-pub mod eyes_mouth;
-pub mod face;
-pub mod geometry;
-pub mod image;
-pub mod morph;
-pub mod pose;
-pub mod quality;
-pub mod reference;
+mod background;
+mod colour;
+mod exposure;
+mod expression;
+mod eyes;
+mod face;
+mod focus;
+mod geometry;
+mod glasses;
+mod head;
+mod identity;
+mod image;
+mod morph;
+mod mouth;
+mod pose;
 
-use serde::Serialize;
-
-use crate::pipeline::{Analysis, Appearance, FaceMissing};
+use crate::measure::{Finding, NotMeasured};
+use crate::pipeline::{Analysis, ReferenceMeasures};
 use crate::profile::{Profile, Range};
-use crate::report::{CheckResult, Language, Status, Texts};
+use crate::report::{CheckResult, Language, Status, Texts, ids};
 
-/// Runs every check the profile enables, in a fixed order.
-pub fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Vec<CheckResult> {
+/// Runs every check the profile enables; results in report order (`ids::ALL`).
+pub(crate) fn run_all(analysis: &Analysis, profile: &Profile, language: Language) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    image::run(analysis, profile, &mut results);
-    quality::run_image(analysis, profile, &mut results);
-    face::run(analysis, profile, &mut results);
-    geometry::run(analysis, profile, &mut results);
-    pose::run(analysis, profile, &mut results);
-    exposure::run(analysis, profile, &mut results);
-    quality::run(analysis, profile, &mut results);
-    background::run(analysis, profile, &mut results);
-    eyes_mouth::run(analysis, profile, &mut results);
-    coverings::run(analysis, profile, &mut results);
-    morph::run(analysis, profile, &mut results);
+    for run in [
+        image::run,
+        face::run,
+        geometry::run,
+        pose::run,
+        exposure::run,
+        focus::run,
+        colour::run,
+        background::run,
+        eyes::run,
+        mouth::run,
+        expression::run,
+        glasses::run,
+        head::run,
+        morph::run,
+    ] {
+        run(analysis, profile, &mut results);
+    }
+    in_order(&mut results, ids::ALL);
     localise(&mut results, language);
     results
 }
 
-/// The checks a comparison with a live capture adds, given the identity distance or why there is
-/// none.
+/// The checks a comparison with a live capture adds.
 pub(crate) fn run_with_reference(
-    distance: Result<f32, Reason>,
-    morph_score: Result<f64, Reason>,
+    comparison: &ReferenceMeasures,
     profile: &Profile,
     language: Language,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    reference::run(distance, morph_score, profile, &mut results);
+    identity::run(comparison, profile, &mut results);
+    morph::run_differential(comparison, profile, &mut results);
+    in_order(&mut results, ids::WITH_REFERENCE);
     localise(&mut results, language);
     results
+}
+
+/// Sorts results by the position of their ID in `order` (stable).
+fn in_order(results: &mut [CheckResult], order: &[&str]) {
+    results.sort_by_key(|result| order.iter().position(|id| *id == result.id));
 }
 
 /// Sets each result's message to its text in `language`.
@@ -125,64 +142,36 @@ impl Unit {
     }
 }
 
-/// Why a check could not be computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reason {
-    NoFace,
-    NoLandmarks,
-    EyesOutsideImage,
-    FaceSideOutsideImage,
-    ChinOutsideImage,
-    NoPose,
-    FaceTooSmall,
-    RegionNotVisible,
-    BackgroundNotVisible,
-    CompressionUnknown,
-    NeedsColour,
-    NoFaceInReference,
-}
-
-impl Reason {
-    fn texts(self) -> (&'static str, &'static str) {
-        match self {
-            Reason::NoFace => ("no face was found", "kein Gesicht gefunden"),
-            Reason::NoLandmarks => {
-                ("the facial landmarks could not be located", "die Gesichtsmerkmale konnten nicht bestimmt werden")
-            }
-            Reason::EyesOutsideImage => ("an eye lies outside the photo", "ein Auge liegt außerhalb des Bildes"),
-            Reason::FaceSideOutsideImage => (
-                "a side of the face is cut off by the image border",
-                "eine Gesichtsseite wird vom Bildrand abgeschnitten",
-            ),
-            Reason::ChinOutsideImage => ("the chin lies outside the photo", "das Kinn liegt außerhalb des Bildes"),
-            Reason::NoPose => ("the head pose could not be fitted", "die Kopfhaltung konnte nicht bestimmt werden"),
-            Reason::FaceTooSmall => {
-                ("the face is too small to measure", "das Gesicht ist zu klein, um es zu vermessen")
-            }
-            Reason::RegionNotVisible => {
-                ("the region to measure is not visible", "der zu messende Bereich ist nicht sichtbar")
-            }
-            Reason::BackgroundNotVisible => {
-                ("too little background is visible", "es ist zu wenig Hintergrund sichtbar")
-            }
-            Reason::NeedsColour => ("this check needs a colour photo", "diese Prüfung braucht ein Farbbild"),
-            Reason::NoFaceInReference => {
-                ("no face was found in the live capture", "in der Live-Aufnahme wurde kein Gesicht gefunden")
-            }
-            Reason::CompressionUnknown => (
-                "the compression of a JPEG 2000 file is not estimated",
-                "die Kompression einer JPEG-2000-Datei wird nicht geschätzt",
-            ),
+/// Why a check could not be computed, in English and German.
+fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
+    match missing {
+        NotMeasured::NoFace => ("no face was found", "kein Gesicht gefunden"),
+        NotMeasured::NoLandmarks => {
+            ("the facial landmarks could not be located", "die Gesichtsmerkmale konnten nicht bestimmt werden")
         }
-    }
-}
-
-impl From<FaceMissing> for Reason {
-    fn from(missing: FaceMissing) -> Self {
-        match missing {
-            FaceMissing::NoFaceDetected => Reason::NoFace,
-            FaceMissing::LandmarksNotFound => Reason::NoLandmarks,
+        NotMeasured::EyesOutsideImage => ("an eye lies outside the photo", "ein Auge liegt außerhalb des Bildes"),
+        NotMeasured::FaceSideOutsideImage => {
+            ("a side of the face is cut off by the image border", "eine Gesichtsseite wird vom Bildrand abgeschnitten")
         }
+        NotMeasured::ChinOutsideImage => ("the chin lies outside the photo", "das Kinn liegt außerhalb des Bildes"),
+        NotMeasured::NoPose => ("the head pose could not be fitted", "die Kopfhaltung konnte nicht bestimmt werden"),
+        NotMeasured::FaceTooSmall => {
+            ("the face is too small to measure", "das Gesicht ist zu klein, um es zu vermessen")
+        }
+        NotMeasured::RegionNotVisible => {
+            ("the region to measure is not visible", "der zu messende Bereich ist nicht sichtbar")
+        }
+        NotMeasured::BackgroundNotVisible => {
+            ("too little background is visible", "es ist zu wenig Hintergrund sichtbar")
+        }
+        NotMeasured::NeedsColour => ("this check needs a colour photo", "diese Prüfung braucht ein Farbbild"),
+        NotMeasured::NoFaceInReference => {
+            ("no face was found in the live capture", "in der Live-Aufnahme wurde kein Gesicht gefunden")
+        }
+        NotMeasured::CompressionUnknown => (
+            "the compression of a JPEG 2000 file is not estimated",
+            "die Kompression einer JPEG-2000-Datei wird nicht geschätzt",
+        ),
     }
 }
 
@@ -249,44 +238,13 @@ pub(crate) fn fail_with(measure: &Measure, value: Option<f64>, range: &Range, en
     result(measure, Status::Fail, value, range, None, texts)
 }
 
-pub(crate) fn not_assessed(measure: &Measure, range: &Range, reason: Reason) -> CheckResult {
-    let (en, de) = reason.texts();
+pub(crate) fn not_assessed(measure: &Measure, range: &Range, missing: NotMeasured) -> CheckResult {
+    let (en, de) = reason_texts(missing);
     let texts = Texts::new(
         format!("{}: not assessed, {en}.", measure.name_en),
         format!("{}: nicht bewertet, {de}.", measure.name_de),
     );
     result(measure, Status::NotAssessed, None, range, None, texts)
-}
-
-/// OFIQ's sigmoid: 1 / (1 + exp((x0 - x) / w)).
-pub(crate) fn ofiq_sigmoid(x: f64, x0: f64, w: f64) -> f64 {
-    1.0 / (1.0 + ((x0 - x) / w).exp())
-}
-
-/// A 0..1 score as a 0..100 quality, rounded and clipped.
-pub(crate) fn quality(score: f64) -> Option<u8> {
-    Some((100.0 * score).round().clamp(0.0, 100.0) as u8)
-}
-
-/// OFIQ's quality mapping with its common parameters: 100 * sigmoid((x - x0) / w), rounded.
-pub(crate) fn ofiq_sigmoid_quality(x: f64, x0: f64, w: f64) -> u8 {
-    (100.0 / (1.0 + ((x0 - x) / w).exp())).round().clamp(0.0, 100.0) as u8
-}
-
-/// The median (the upper one of an even count), or None for no values.
-pub(crate) fn median(values: &mut [f32]) -> Option<f32> {
-    if values.is_empty() {
-        return None;
-    }
-    let middle = values.len() / 2;
-    Some(*values.select_nth_unstable_by(middle, f32::total_cmp).1)
-}
-
-/// A measured value and its 0..100 quality, as the pipeline hands it to a check.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Finding {
-    pub value: f64,
-    pub quality: Option<u8>,
 }
 
 /// Judges a finding against the profile's rule, when the profile enables it; a finding that
@@ -295,22 +253,13 @@ pub(crate) fn judge_finding(
     out: &mut Vec<CheckResult>,
     measure: &Measure,
     rule: &Option<Range>,
-    finding: Result<Finding, Reason>,
+    finding: Result<Finding, NotMeasured>,
 ) {
     if let Some(range) = enabled(rule) {
         out.push(match finding {
             Ok(finding) => judge(measure, finding.value, range, finding.quality),
-            Err(reason) => not_assessed(measure, range, reason),
+            Err(missing) => not_assessed(measure, range, missing),
         });
-    }
-}
-
-impl Analysis {
-    /// One family's measurements of the face, or why there are none.
-    pub(crate) fn face_measures<T>(&self, pick: impl Fn(&Appearance) -> Option<&T>) -> Result<&T, Reason> {
-        let face = self.face.as_ref().map_err(|&missing| Reason::from(missing))?;
-        let appearance = face.appearance.as_ref().ok_or(Reason::FaceTooSmall)?;
-        pick(appearance).ok_or(Reason::RegionNotVisible)
     }
 }
 

@@ -1,9 +1,11 @@
-//! Single-image morph detection (requirements section 8): does the photo itself look like two
-//! faces blended? The score comes from `models::morph_detector`; docs/morphing.md has what it
-//! catches and misses.
+//! `morph.*` (requirements section 8): does the photo itself look like two faces blended
+//! (`morph.single_image`, scored by `models::morph_detector`), and does it differ from a live
+//! capture of the applicant as a morph would (`morph.differential`, scored by
+//! `models::differential_morph`)? docs/morphing.md has what each catches and misses.
 
-use super::{Finding, Measure, Reason, Unit, judge_finding};
-use crate::pipeline::Analysis;
+use super::{Measure, Unit, judge_finding};
+use crate::measure::Finding;
+use crate::pipeline::{Analysis, ReferenceMeasures};
 use crate::profile::Profile;
 use crate::report::{CheckResult, ids};
 
@@ -19,10 +21,28 @@ const SINGLE_IMAGE: Measure = Measure {
     ),
 };
 
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+const DIFFERENTIAL: Measure = Measure {
+    id: ids::MORPH_DIFFERENTIAL,
+    unit: Unit::Score,
+    name_en: "Morph check against the live capture (score from identity distance and face geometry)",
+    name_de: "Morphing-Prüfung gegen die Live-Aufnahme (Wert aus Identitätsabstand und Gesichtsgeometrie)",
+    too_low: ("", ""),
+    too_high: (
+        "the document photo may be a morph: its face differs from the live face more than photos of one person do",
+        "das Dokumentenfoto kann ein Morph sein: das Gesicht weicht stärker vom Live-Gesicht ab als Fotos einer Person",
+    ),
+};
+
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let finding = match &analysis.face {
         Ok(face) => Ok(Finding { value: f64::from(face.morph_score), quality: None }),
-        Err(missing) => Err(Reason::from(*missing)),
+        Err(missing) => Err(*missing),
     };
     judge_finding(out, &SINGLE_IMAGE, &profile.morph.single_image, finding);
+}
+
+/// The differential detector's score: a morph still matches each contributor but sits further
+/// from either, in identity and in face geometry, than their own photos do.
+pub(super) fn run_differential(comparison: &ReferenceMeasures, profile: &Profile, out: &mut Vec<CheckResult>) {
+    judge_finding(out, &DIFFERENTIAL, &profile.morph.differential, comparison.morph_score);
 }

@@ -1,7 +1,9 @@
 //! Head pose: yaw, pitch and roll within the profile's limits (ISO/IEC 19794-5 7.2.2). The sign
-//! convention is documented in `crate::pose`.
+//! convention is documented in `crate::measure::pose`.
 
-use super::{Measure, Reason, Unit, enabled, judge, not_assessed};
+use super::{Measure, Unit, enabled, judge, not_assessed};
+use crate::measure::NotMeasured;
+use crate::measure::pose::PoseAngles;
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
 use crate::report::{CheckResult, ids};
@@ -48,14 +50,14 @@ fn pose_quality(degrees: f64) -> u8 {
     (100.0 * degrees.to_radians().cos().powi(2)).round().clamp(0.0, 100.0) as u8
 }
 
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.pose;
     let pose = match &analysis.face {
-        Ok(face) => face.pose.as_ref().map(|p| p.angles()).ok_or(Reason::NoPose),
-        Err(missing) => Err(Reason::from(*missing)),
+        Ok(face) => face.pose.as_ref().map(|p| p.angles()).ok_or(NotMeasured::NoPose),
+        Err(missing) => Err(*missing),
     };
     for (measure, rule, pick) in [
-        (&YAW, &rules.yaw, (|a: &crate::pose::PoseAngles| a.yaw) as fn(&crate::pose::PoseAngles) -> f64),
+        (&YAW, &rules.yaw, (|a: &PoseAngles| a.yaw) as fn(&PoseAngles) -> f64),
         (&PITCH, &rules.pitch, |a| a.pitch),
         (&ROLL, &rules.roll, |a| a.roll),
     ] {

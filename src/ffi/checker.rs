@@ -2,19 +2,46 @@
 
 use std::ffi::c_char;
 
-use super::{Failure, borrow, guard, passbild_error, passbild_report, passbild_status, string_argument, write_out};
+use super::report::passbild_report;
+use super::{Failure, borrow, guard, passbild_error, passbild_status, string_argument, write_out};
 use crate::{Backend, Checker, PixelFormat, Profile};
 
-/// Raw pixels: 3 bytes per pixel, R G B.
-pub const PASSBILD_PIXEL_FORMAT_RGB8: u32 = 0;
-/// Raw pixels: 4 bytes per pixel, R G B A (alpha ignored).
-pub const PASSBILD_PIXEL_FORMAT_RGBA8: u32 = 1;
-/// Raw pixels: 3 bytes per pixel, B G R (Windows bitmaps, OpenCV).
-pub const PASSBILD_PIXEL_FORMAT_BGR8: u32 = 2;
-/// Raw pixels: 4 bytes per pixel, B G R A (alpha ignored).
-pub const PASSBILD_PIXEL_FORMAT_BGRA8: u32 = 3;
-/// Raw pixels: 1 byte per pixel, grey.
-pub const PASSBILD_PIXEL_FORMAT_GREY8: u32 = 4;
+/// The layout of a raw pixel buffer. Values are fixed and never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum passbild_pixel_format {
+    /// 3 bytes per pixel, R G B.
+    Rgb8 = 0,
+    /// 4 bytes per pixel, R G B A (alpha ignored).
+    Rgba8 = 1,
+    /// 3 bytes per pixel, B G R (Windows bitmaps, OpenCV).
+    Bgr8 = 2,
+    /// 4 bytes per pixel, B G R A (alpha ignored).
+    Bgra8 = 3,
+    /// 1 byte per pixel, grey.
+    Grey8 = 4,
+}
+
+/// A `passbild_pixel_format` as a caller passes it: the header declares the enum, and any value
+/// is checked here before use, so a wrong one is `PASSBILD_STATUS_INVALID_ARGUMENT`, never
+/// undefined behaviour.
+pub type passbild_pixel_format_value = u32;
+
+fn pixel_format(value: passbild_pixel_format_value) -> Result<PixelFormat, Failure> {
+    use passbild_pixel_format as Code;
+    let formats = [
+        (Code::Rgb8, PixelFormat::Rgb8),
+        (Code::Rgba8, PixelFormat::Rgba8),
+        (Code::Bgr8, PixelFormat::Bgr8),
+        (Code::Bgra8, PixelFormat::Bgra8),
+        (Code::Grey8, PixelFormat::Grey8),
+    ];
+    formats
+        .iter()
+        .find(|(code, _)| *code as u32 == value)
+        .map(|&(_, format)| format)
+        .ok_or_else(|| Failure::new(passbild_status::InvalidArgument, format!("no pixel format {value}")))
+}
 
 /// A checker: the models and a profile, loaded once. Immutable after creation: any number of
 /// threads may call `passbild_checker_check_*` on the same checker at once.
@@ -167,7 +194,7 @@ pub unsafe extern "C" fn passbild_checker_check_with_reference(
 }
 
 /// Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
-/// `PASSBILD_PIXEL_FORMAT_*` layouts. The buffer must hold `stride * (height - 1) + width * bytes
+/// `passbild_pixel_format` layouts. The buffer must hold `stride * (height - 1) + width * bytes
 /// per pixel` bytes.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
@@ -178,7 +205,7 @@ pub unsafe extern "C" fn passbild_checker_check_pixels(
     width: u32,
     height: u32,
     stride: usize,
-    format: u32,
+    format: passbild_pixel_format_value,
     report_out: *mut *mut passbild_report,
     error_out: *mut *mut passbild_error,
 ) -> passbild_status {
@@ -242,16 +269,9 @@ pub(crate) unsafe fn pixel_buffer<'a>(
     width: u32,
     height: u32,
     stride: usize,
-    format: u32,
+    format: passbild_pixel_format_value,
 ) -> Result<(&'a [u8], PixelFormat), Failure> {
-    let format = match format {
-        PASSBILD_PIXEL_FORMAT_RGB8 => PixelFormat::Rgb8,
-        PASSBILD_PIXEL_FORMAT_RGBA8 => PixelFormat::Rgba8,
-        PASSBILD_PIXEL_FORMAT_BGR8 => PixelFormat::Bgr8,
-        PASSBILD_PIXEL_FORMAT_BGRA8 => PixelFormat::Bgra8,
-        PASSBILD_PIXEL_FORMAT_GREY8 => PixelFormat::Grey8,
-        other => return Err(Failure::new(passbild_status::InvalidArgument, format!("no pixel format {other}"))),
-    };
+    let format = pixel_format(format)?;
     if width == 0 || height == 0 {
         return Err(Failure::new(passbild_status::InvalidPixels, "zero width or height"));
     }

@@ -2,9 +2,9 @@
 
 use std::ffi::c_char;
 
-use super::checker::{checker_of, pixel_buffer};
-use super::report::language;
-use super::{Failure, borrow, copy_to_buffer, guard, passbild_checker, passbild_error, passbild_status, write_out};
+use super::checker::{checker_of, passbild_checker, passbild_pixel_format_value, pixel_buffer};
+use super::report::{language, passbild_language_value};
+use super::{Failure, borrow, copy_to_buffer, guard, passbild_error, passbild_status, write_out};
 use crate::live::{Hint, LiveSession};
 
 /// Follows one person across the frames of one camera. Use it from one thread at a time; it may
@@ -22,8 +22,8 @@ pub struct passbild_live_frame {
     pub has_face: u8,
     /// 1 when the face was followed from the previous frame (no detection ran).
     pub tracked: u8,
-    /// One of `PASSBILD_HINT_*`; `passbild_live_hint_text` gives its words.
-    pub hint: u32,
+    /// `passbild_live_hint_text` gives its words.
+    pub hint: passbild_hint,
     pub eye_midpoint_x: f32,
     pub eye_midpoint_y: f32,
     pub inter_eye_distance_px: f32,
@@ -36,45 +36,56 @@ pub struct passbild_live_frame {
     pub face_luma: f32,
 }
 
-pub const PASSBILD_HINT_NO_FACE: u32 = 0;
-pub const PASSBILD_HINT_MOVE_CLOSER: u32 = 1;
-pub const PASSBILD_HINT_MOVE_BACK: u32 = 2;
-pub const PASSBILD_HINT_MOVE_LEFT: u32 = 3;
-pub const PASSBILD_HINT_MOVE_RIGHT: u32 = 4;
-pub const PASSBILD_HINT_MOVE_UP: u32 = 5;
-pub const PASSBILD_HINT_MOVE_DOWN: u32 = 6;
-pub const PASSBILD_HINT_TURN_LEFT: u32 = 7;
-pub const PASSBILD_HINT_TURN_RIGHT: u32 = 8;
-pub const PASSBILD_HINT_CHIN_UP: u32 = 9;
-pub const PASSBILD_HINT_CHIN_DOWN: u32 = 10;
-pub const PASSBILD_HINT_STRAIGHTEN_HEAD: u32 = 11;
-pub const PASSBILD_HINT_OPEN_EYES: u32 = 12;
-pub const PASSBILD_HINT_MORE_LIGHT: u32 = 13;
-pub const PASSBILD_HINT_LESS_LIGHT: u32 = 14;
-pub const PASSBILD_HINT_READY: u32 = 15;
+/// The one thing the person in front of the camera should do next. Values are fixed and never
+/// reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum passbild_hint {
+    NoFace = 0,
+    MoveCloser = 1,
+    MoveBack = 2,
+    MoveLeft = 3,
+    MoveRight = 4,
+    MoveUp = 5,
+    MoveDown = 6,
+    TurnLeft = 7,
+    TurnRight = 8,
+    ChinUp = 9,
+    ChinDown = 10,
+    StraightenHead = 11,
+    OpenEyes = 12,
+    MoreLight = 13,
+    LessLight = 14,
+    /// Nothing to correct.
+    Ready = 15,
+}
 
-/// The hints in the order of their codes.
-const HINTS: [Hint; 16] = [
-    Hint::NoFace,
-    Hint::MoveCloser,
-    Hint::MoveBack,
-    Hint::MoveLeft,
-    Hint::MoveRight,
-    Hint::MoveUp,
-    Hint::MoveDown,
-    Hint::TurnLeft,
-    Hint::TurnRight,
-    Hint::ChinUp,
-    Hint::ChinDown,
-    Hint::StraightenHead,
-    Hint::OpenEyes,
-    Hint::MoreLight,
-    Hint::LessLight,
-    Hint::Ready,
+/// A `passbild_hint` as a caller passes it, checked before use (see
+/// `passbild_pixel_format_value`).
+pub type passbild_hint_value = u32;
+
+/// Each hint's code.
+const HINTS: [(passbild_hint, Hint); 16] = [
+    (passbild_hint::NoFace, Hint::NoFace),
+    (passbild_hint::MoveCloser, Hint::MoveCloser),
+    (passbild_hint::MoveBack, Hint::MoveBack),
+    (passbild_hint::MoveLeft, Hint::MoveLeft),
+    (passbild_hint::MoveRight, Hint::MoveRight),
+    (passbild_hint::MoveUp, Hint::MoveUp),
+    (passbild_hint::MoveDown, Hint::MoveDown),
+    (passbild_hint::TurnLeft, Hint::TurnLeft),
+    (passbild_hint::TurnRight, Hint::TurnRight),
+    (passbild_hint::ChinUp, Hint::ChinUp),
+    (passbild_hint::ChinDown, Hint::ChinDown),
+    (passbild_hint::StraightenHead, Hint::StraightenHead),
+    (passbild_hint::OpenEyes, Hint::OpenEyes),
+    (passbild_hint::MoreLight, Hint::MoreLight),
+    (passbild_hint::LessLight, Hint::LessLight),
+    (passbild_hint::Ready, Hint::Ready),
 ];
 
-fn hint_code(hint: Hint) -> u32 {
-    HINTS.iter().position(|&h| h == hint).expect("every hint has a code") as u32
+fn hint_code(hint: Hint) -> passbild_hint {
+    HINTS.iter().find(|(_, h)| *h == hint).expect("every hint has a code").0
 }
 
 /// Starts a live session with the checker's models and profile (pose limits). Free it with
@@ -97,7 +108,7 @@ pub unsafe extern "C" fn passbild_live_session_new(
     })
 }
 
-/// One camera frame in one of the `PASSBILD_PIXEL_FORMAT_*` layouts, rows `stride` bytes apart
+/// One camera frame in one of the `passbild_pixel_format` layouts, rows `stride` bytes apart
 /// (the buffer holds `stride * (height - 1) + width * bytes per pixel` bytes).
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe; `session`
@@ -109,7 +120,7 @@ pub unsafe extern "C" fn passbild_live_session_process(
     width: u32,
     height: u32,
     stride: usize,
-    format: u32,
+    format: passbild_pixel_format_value,
     frame_out: *mut passbild_live_frame,
     error_out: *mut *mut passbild_error,
 ) -> passbild_status {
@@ -147,23 +158,24 @@ pub unsafe extern "C" fn passbild_live_session_process(
     })
 }
 
-/// The words of a hint in `language` (`PASSBILD_LANGUAGE_*`), copied into `buffer` with its NUL;
+/// The words of a hint in `language` (`passbild_language`), copied into `buffer` with its NUL;
 /// `needed_out` (may be NULL) receives the size needed.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn passbild_live_hint_text(
-    hint: u32,
-    language_code: u32,
+    hint: passbild_hint_value,
+    language: passbild_language_value,
     buffer: *mut c_char,
     buffer_len: usize,
     needed_out: *mut usize,
 ) -> passbild_status {
     guard(std::ptr::null_mut(), || {
-        let hint = HINTS
-            .get(hint as usize)
+        let (_, hint) = HINTS
+            .iter()
+            .find(|(code, _)| *code as u32 == hint)
             .ok_or_else(|| Failure::new(passbild_status::InvalidArgument, format!("no hint {hint}")))?;
-        copy_to_buffer(hint.text(language(language_code)?), buffer, buffer_len, needed_out)
+        copy_to_buffer(hint.text(self::language(language)?), buffer, buffer_len, needed_out)
     })
 }
 

@@ -15,17 +15,18 @@ mod report;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-pub use checker::*;
-pub use live::*;
-pub use report::*;
-
 use crate::Error;
 
+// The version constants exist for cbindgen, which writes them into the header as macros; a unit
+// test keeps them equal to Cargo.toml's version.
 /// Major version of the library; compare with `passbild_version()` at run time.
+#[allow(dead_code)]
 pub const PASSBILD_VERSION_MAJOR: u32 = 0;
 /// Minor version of the library.
+#[allow(dead_code)]
 pub const PASSBILD_VERSION_MINOR: u32 = 1;
 /// Patch version of the library.
+#[allow(dead_code)]
 pub const PASSBILD_VERSION_PATCH: u32 = 0;
 
 /// The outcome of a call. Values are fixed and never reused.
@@ -315,5 +316,21 @@ pub unsafe extern "C" fn passbild_string_free(string: *mut c_char) {
     if !string.is_null() {
         // SAFETY: strings handed out by passbild come from CString::into_raw and are freed once.
         drop(unsafe { CString::from_raw(string) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_macros_match_cargo_toml() {
+        let parse = |v: &str| v.parse::<u32>().unwrap();
+        assert_eq!(PASSBILD_VERSION_MAJOR, parse(env!("CARGO_PKG_VERSION_MAJOR")));
+        assert_eq!(PASSBILD_VERSION_MINOR, parse(env!("CARGO_PKG_VERSION_MINOR")));
+        assert_eq!(PASSBILD_VERSION_PATCH, parse(env!("CARGO_PKG_VERSION_PATCH")));
+        // SAFETY: a static NUL-terminated string.
+        let version = unsafe { CStr::from_ptr(passbild_version()) };
+        assert_eq!(version.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
     }
 }

@@ -6,10 +6,19 @@ use std::ffi::{CString, c_char};
 use super::{Failure, borrow, copy_to_buffer, guard, passbild_status, write_out};
 use crate::{Language, Report, Status};
 
-/// Messages in English.
-pub const PASSBILD_LANGUAGE_EN: u32 = 0;
-/// Messages in German.
-pub const PASSBILD_LANGUAGE_DE: u32 = 1;
+/// The language of messages. Values are fixed and never reused.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum passbild_language {
+    /// English.
+    En = 0,
+    /// German.
+    De = 1,
+}
+
+/// A `passbild_language` as a caller passes it, checked before use (see
+/// `passbild_pixel_format_value`).
+pub type passbild_language_value = u32;
 
 /// The verdict on a photo, or the status of one check.
 #[repr(u32)]
@@ -68,10 +77,10 @@ impl passbild_report {
     }
 }
 
-pub(crate) fn language(code: u32) -> Result<Language, Failure> {
-    match code {
-        PASSBILD_LANGUAGE_EN => Ok(Language::En),
-        PASSBILD_LANGUAGE_DE => Ok(Language::De),
+pub(crate) fn language(value: passbild_language_value) -> Result<Language, Failure> {
+    match value {
+        v if v == passbild_language::En as u32 => Ok(Language::En),
+        v if v == passbild_language::De as u32 => Ok(Language::De),
         other => Err(Failure::new(passbild_status::InvalidArgument, format!("no language {other}"))),
     }
 }
@@ -141,7 +150,7 @@ pub unsafe extern "C" fn passbild_report_check(
     })
 }
 
-/// Copies the message of check `index` in `language` (`PASSBILD_LANGUAGE_*`, UTF-8) into
+/// Copies the message of check `index` in `language` (`passbild_language`, UTF-8) into
 /// `buffer`; `*needed_out` (may be NULL) receives the size needed, NUL included.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
@@ -149,7 +158,7 @@ pub unsafe extern "C" fn passbild_report_check(
 pub unsafe extern "C" fn passbild_report_check_message(
     report: *const passbild_report,
     index: usize,
-    language_code: u32,
+    language: passbild_language_value,
     buffer: *mut c_char,
     buffer_len: usize,
     needed_out: *mut usize,
@@ -157,7 +166,7 @@ pub unsafe extern "C" fn passbild_report_check_message(
     guard(std::ptr::null_mut(), || {
         let report = borrow(report, "report")?;
         let index = check_index(report, index)?;
-        let language = language(language_code)?;
+        let language = self::language(language)?;
         copy_to_buffer(report.report.checks[index].message_in(language), buffer, buffer_len, needed_out)
     })
 }
@@ -169,12 +178,12 @@ pub unsafe extern "C" fn passbild_report_check_message(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn passbild_report_to_json(
     report: *const passbild_report,
-    language_code: u32,
+    language: passbild_language_value,
     json_out: *mut *mut c_char,
 ) -> passbild_status {
     guard(std::ptr::null_mut(), || {
         let report = borrow(report, "report")?;
-        let language = language(language_code)?;
+        let language = self::language(language)?;
         if json_out.is_null() {
             return Err(Failure::null("json_out"));
         }

@@ -22,17 +22,23 @@ const MIN_SUPPRESSION_IOU: f32 = 0.3;
 /// An axis-aligned box in image pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FaceBox {
+    /// Left edge.
     pub x: f32,
+    /// Top edge.
     pub y: f32,
+    /// Width.
     pub width: f32,
+    /// Height.
     pub height: f32,
 }
 
 impl FaceBox {
+    /// The box's centre.
     pub fn centre(&self) -> Point {
         Point::new(self.x + self.width / 2.0, self.y + self.height / 2.0)
     }
 
+    /// The box's area in square pixels (0 for an empty box).
     pub fn area(&self) -> f32 {
         self.width.max(0.0) * self.height.max(0.0)
     }

@@ -19,6 +19,7 @@ const CHIP_PX: usize = 150;
 const PADDING: f32 = 0.25;
 pub const EMBEDDING_LEN: usize = 128;
 /// dlib's usual threshold for "the same person".
+#[cfg(feature = "tools")]
 pub const SAME_PERSON_DISTANCE: f32 = 0.6;
 
 /// dlib's five-point template in a unit chip (`get_face_chip_details`), with the mesh point

@@ -29,8 +29,11 @@ pub mod index {
     pub const UNDER_NOSE: usize = 2;
     pub const FACE_RIGHT_SIDE: usize = 234;
     pub const FACE_LEFT_SIDE: usize = 454;
-    pub const UPPER_LIP_INNER: usize = 13;
-    pub const LOWER_LIP_INNER: usize = 14;
+    /// The upper temples, where the face oval meets the hair.
+    pub const RIGHT_TEMPLE: usize = 54;
+    pub const LEFT_TEMPLE: usize = 284;
+    /// The bridge of the nose between the eyes.
+    pub const NOSE_BRIDGE: usize = 168;
     pub const MOUTH_RIGHT_CORNER: usize = 61;
     pub const MOUTH_LEFT_CORNER: usize = 291;
 
@@ -59,8 +62,6 @@ pub struct MeshLandmarks {
     pub points: Vec<[f32; 3]>,
     /// Probability that the crop holds a face at all.
     pub presence: f32,
-    /// The crop the mesh was computed on.
-    pub crop: RotatedRect,
 }
 
 /// The eye centres as the midpoints of each eye's corners, picture-left (subject's right) first:
@@ -119,6 +120,6 @@ impl FaceMesh {
                 [at.x, at.y, p[2] * depth_scale]
             })
             .collect();
-        Ok(MeshLandmarks { points, presence: sigmoid(presence), crop })
+        Ok(MeshLandmarks { points, presence: sigmoid(presence) })
     }
 }

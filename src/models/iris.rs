@@ -28,7 +28,6 @@ pub struct EyeLandmarks {
     /// Mean distance from the centre to the four iris boundary points.
     pub iris_radius: f32,
     pub contour: Vec<Point>,
-    pub crop: RotatedRect,
 }
 
 impl EyeLandmarks {
@@ -112,6 +111,6 @@ impl IrisModel {
         let iris_centre = iris_points[0];
         let iris_radius = iris_points[1..].iter().map(|p| p.distance(iris_centre)).sum::<f32>() / 4.0;
         let contour = contour.chunks_exact(3).map(|p| to_image(p[0], p[1])).collect();
-        Ok(EyeLandmarks { iris_centre, iris_radius, contour, crop })
+        Ok(EyeLandmarks { iris_centre, iris_radius, contour })
     }
 }

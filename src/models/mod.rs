@@ -1,18 +1,20 @@
 //! The face models, one file each: load from ONNX bytes once (shapes fixed, graph optimised),
 //! then `run(&self)` from any number of threads. The default models are embedded in the binary.
 
-pub mod face_detector;
-pub mod face_embedding;
-pub mod face_mesh;
-pub mod iris;
-pub mod morph_detector;
+pub(crate) mod differential_morph;
+pub(crate) mod face_detector;
+pub(crate) mod face_embedding;
+pub(crate) mod face_mesh;
+pub(crate) mod iris;
+pub(crate) mod morph_detector;
 mod runtime;
-pub mod segmentation;
+pub(crate) mod segmentation;
 
 use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-pub use face_detector::{FaceDetection, FaceDetector};
+pub use differential_morph::DifferentialMorph;
+pub use face_detector::{FaceBox, FaceDetection, FaceDetector};
 pub use face_mesh::{FaceMesh, MeshLandmarks};
 pub use iris::{EyeLandmarks, IrisModel};
 pub use morph_detector::MorphDetector;
@@ -68,8 +70,8 @@ pub struct Models {
 }
 
 impl Models {
-    /// Loads and optimises the five models on two threads: the iris graph, the slowest to
-    /// optimise (about as long as the other three together), on one, the rest on the other.
+    /// Loads and optimises the models (as `load_while` does, with nothing to run beside).
+    #[cfg(feature = "tools")]
     pub fn load(source: &ModelSource, backend: &Backend) -> Result<Models> {
         Models::load_while(source, backend, |_| ()).0
     }
@@ -100,14 +102,6 @@ impl Models {
             job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         (loading.into_models(), result)
-    }
-
-    pub fn embedded() -> Result<Models> {
-        Models::load(&ModelSource::Embedded, &Backend::Tract)
-    }
-
-    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Models> {
-        Models::load(&ModelSource::Directory(dir.as_ref().to_path_buf()), &Backend::Tract)
     }
 }
 

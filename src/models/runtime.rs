@@ -19,7 +19,10 @@ pub enum Backend {
     /// ONNX Runtime from its shared library (`libonnxruntime.so`, 1.20 or newer; the PyPI wheel
     /// `onnxruntime` ships one under `onnxruntime/capi/`). Needs the `onnxruntime` cargo feature;
     /// one library per process: the first checker that asks for it loads it.
-    OnnxRuntime { library: PathBuf },
+    OnnxRuntime {
+        /// The path of the shared library.
+        library: PathBuf,
+    },
 }
 
 /// A loaded graph with a fixed NHWC input shape.

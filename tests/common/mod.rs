@@ -63,9 +63,9 @@ pub fn checker(profile: &str) -> &'static Checker {
 }
 
 /// The face mesh's points on a photo (icao checker), in photo pixels.
-pub fn mesh_points(image: &RgbImage) -> Vec<passbild::imaging::Point> {
+pub fn mesh_points(image: &RgbImage) -> Vec<passbild::Point> {
     let analysis = checker("icao").analyse_image(&DynamicImage::ImageRgb8(image.clone())).unwrap();
-    analysis.face.expect("a face").mesh.image_points()
+    analysis.mesh_points().expect("a face")
 }
 
 pub fn check(profile: &str, image: &RgbImage) -> Report {

@@ -5,7 +5,7 @@
     /tmp/smad/venv/bin/python training/smad/train.py /tmp/smad/crops.bin models/morph_detector.onnx
     cargo run --release --example morphing     # the figures with the new model, docs/morphing.md
 
-The input is the face crops of `passbild::models::morph_detector::face_crops` (two 192 px
+The input is the face crops of `passbild::tools::internals::face_crops` (two 192 px
 crops stacked, RGB: the whole face with the eye centres 60 px apart, the eyes to the mouth with
 them 140 px apart), written by the example with a CSV of what each is: bona fide photos of
 FRLL, Canada and congress, and passbild's morphs of them, each class under the same

@@ -2,12 +2,14 @@
 //! both faces warped to a blended shape over a Delaunay triangulation of the mesh landmarks and
 //! the frame's border, their textures blended (a complete morph), or the blended inner face
 //! pasted into one contributor's photo with a feathered mask and matched colour (a spliced
-//! morph). Not part of checking.
+//! morph). `post` holds what a forger does to a morph afterwards.
+
+pub mod post;
 
 use image::{Rgb, RgbImage};
 
-use crate::face_image::polygon_mask;
 use crate::imaging::{Bilinear, Point, Similarity};
+use crate::measure::face_image::polygon_mask;
 use crate::models::face_mesh::{LANDMARK_COUNT, index};
 
 /// One person's photo and its face mesh landmarks (photo pixels).
@@ -182,7 +184,7 @@ fn splice(morph: &RgbImage, base: &RgbImage, shape: &[Point]) -> RgbImage {
         .midpoint(shape[index::RIGHT_EYE_INNER])
         .distance(shape[index::LEFT_EYE_OUTER].midpoint(shape[index::LEFT_EYE_INNER]));
     let oval: Vec<Point> = index::FACE_OVAL.iter().map(|&i| shape[i]).collect();
-    let inner = crate::face_image::grow(&oval, -0.08 * ied);
+    let inner = crate::measure::face_image::grow(&oval, -0.08 * ied);
     let hard = polygon_mask(width, height, &[inner]);
     let feather_sigma = 0.06 * ied;
     let soft = imageproc::filter::gaussian_blur_f32(&hard, feather_sigma.max(0.5));

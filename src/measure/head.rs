@@ -4,9 +4,9 @@
 //! the skull cannot end above the top of the hair.
 
 use crate::imaging::Point;
+use crate::measure::pose::HeadPose;
 use crate::models::face_mesh::index;
 use crate::models::{EyeLandmarks, MeshLandmarks, PersonMask};
-use crate::pose::HeadPose;
 use crate::report::CrownSource;
 
 /// The skull's vertex in canonical-face centimetres (x to the subject's left, y up, z out of the

@@ -2,25 +2,32 @@
 //! the photo, resampled to the model's input size from an image pyramid so that strong
 //! downscaling (1600 px to 128 px for detection) averages pixels instead of aliasing them.
 
+pub(crate) mod colour;
+
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
 /// A position in image pixels; (0, 0) is the top-left corner of the top-left pixel, y grows down.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Point {
+    /// Pixels from the left edge.
     pub x: f32,
+    /// Pixels from the top edge.
     pub y: f32,
 }
 
 impl Point {
+    /// The point at (x, y).
     pub const fn new(x: f32, y: f32) -> Self {
         Point { x, y }
     }
 
+    /// The Euclidean distance to `other`, in pixels.
     pub fn distance(self, other: Point) -> f32 {
         (self.x - other.x).hypot(self.y - other.y)
     }
 
+    /// The point halfway to `other`.
     pub fn midpoint(self, other: Point) -> Point {
         Point::new((self.x + other.x) / 2.0, (self.y + other.y) / 2.0)
     }
@@ -42,7 +49,7 @@ pub struct RotatedRect {
 
 impl RotatedRect {
     /// The image position of rectangle coordinates (u, v), each 0..1 from its top-left corner.
-    pub fn to_image(&self, u: f32, v: f32) -> Point {
+    pub fn to_image(self, u: f32, v: f32) -> Point {
         let (dx, dy) = ((u - 0.5) * self.width, (v - 0.5) * self.height);
         let (sin, cos) = self.angle.sin_cos();
         Point::new(self.centre.x + dx * cos - dy * sin, self.centre.y + dx * sin + dy * cos)
@@ -84,6 +91,7 @@ impl Similarity {
         Point::new(self.a * p.x - self.b * p.y + self.tx, self.b * p.x + self.a * p.y + self.ty)
     }
 
+    #[cfg(any(test, feature = "tools"))]
     pub fn inverse(&self) -> Similarity {
         let det = (self.a * self.a + self.b * self.b).max(f32::EPSILON);
         let (a, b) = (self.a / det, -self.b / det);

@@ -7,14 +7,10 @@
 //! provides (the subject's own sclera, skin and hair). The thresholds and what each cue misses are
 //! in docs/calibration.md.
 
-use super::{Finding, Measure, Reason, Unit, judge_finding, median, quality};
-use crate::colour;
-use crate::face_image::{FaceImage, IrisInCrop};
-use crate::imaging::Point;
+use super::face_image::{FaceImage, IrisInCrop};
+use super::{Finding, median, quality};
+use crate::imaging::{Point, colour};
 use crate::models::face_mesh::index;
-use crate::pipeline::Analysis;
-use crate::profile::Profile;
-use crate::report::{CheckResult, ids};
 
 /// Inside the eye opening, outside the iris, darker than this share of the skin around the eye is
 /// not eye: a strand of hair, a frame.
@@ -226,12 +222,8 @@ fn median_lab(face: &FaceImage, pixels: &[usize]) -> Option<[f64; 3]> {
         return None;
     }
     let labs: Vec<[f64; 3]> = pixels.iter().map(|&i| colour::lab(face.rgb[i])).collect();
-    let median = |c: usize| {
-        let mut v: Vec<f64> = labs.iter().map(|l| l[c]).collect();
-        let k = v.len() / 2;
-        *v.select_nth_unstable_by(k, f64::total_cmp).1
-    };
-    Some([median(0), median(1), median(2)])
+    let channel = |c: usize| median(&mut labs.iter().map(|l| l[c]).collect::<Vec<f64>>());
+    Some([channel(0)?, channel(1)?, channel(2)?])
 }
 
 /// Whether `pixel` could be `reference` under other light: near it in CIELAB with lightness
@@ -278,12 +270,12 @@ fn forehead(face: &FaceImage) -> Vec<usize> {
     face.indices_in(rect).filter(|&i| face.skin[i]).collect()
 }
 
-/// Hair beside the face at the upper temples (mesh points 54 and 284), outside the face oval.
+/// Hair beside the face at the upper temples, outside the face oval.
 fn temple_hair(face: &FaceImage) -> [Vec<usize>; 2] {
     let ied = face.px_per_ied;
     let (right, left) = face.eye_centres();
     let midline = (right.x + left.x) / 2.0;
-    [54, 284].map(|temple| {
+    [index::RIGHT_TEMPLE, index::LEFT_TEMPLE].map(|temple| {
         let p = face.point(temple);
         let outward = if p.x < midline { -1.0 } else { 1.0 };
         let rect = face.rect_around(Point::new(p.x + outward * 0.2 * ied, p.y - 0.1 * ied), 0.12 * ied, 0.12 * ied);
@@ -309,7 +301,7 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
 /// alone can be mostly highlight).
 fn skin_references(face: &FaceImage) -> Vec<[f64; 3]> {
     let ied = face.px_per_ied;
-    let bridge = face.point(168);
+    let bridge = face.point(index::NOSE_BRIDGE);
     let bridge_zone: Vec<usize> = face
         .indices_in(face.rect_around(Point::new(bridge.x, bridge.y + 0.1 * ied), 0.06 * ied, 0.08 * ied))
         .filter(|&i| face.skin[i])
@@ -341,92 +333,4 @@ fn face_occlusion(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opt
         .filter(|&i| face.skin[i] && (i / face.side) as f32 > nose_tip.y)
         .collect();
     unexplained(face, &zone, &references, FACE_LIGHTNESS_WEIGHT)
-}
-
-const EYES_VISIBLE: Measure = Measure {
-    id: ids::EYES_VISIBLE,
-    unit: Unit::Fraction,
-    name_en: "Eyes visible (share of the eye hidden by hair, frame or glare)",
-    name_de: "Augen sichtbar (Anteil des Auges, den Haare, Brillenrand oder Spiegelung verdecken)",
-    too_low: ("", ""),
-    too_high: (
-        "something covers an eye; move hair away and avoid glare on the glasses",
-        "etwas verdeckt ein Auge; Haare aus dem Gesicht nehmen und Spiegelungen auf der Brille vermeiden",
-    ),
-};
-const TINTED: Measure = Measure {
-    id: ids::GLASSES_TINTED,
-    unit: Unit::Ratio,
-    name_en: "Clear lenses (skin around the eyes over cheek skin)",
-    name_de: "Klare Brillengläser (Haut um die Augen zu Wangenhaut)",
-    too_low: (
-        "the area around the eyes is dark as behind tinted lenses; take off sunglasses or tinted glasses",
-        "der Bereich um die Augen ist dunkel wie hinter getönten Gläsern; Sonnenbrille oder getönte Brille abnehmen",
-    ),
-    too_high: ("", ""),
-};
-const REFLECTION: Measure = Measure {
-    id: ids::GLASSES_REFLECTION,
-    unit: Unit::Fraction,
-    name_en: "No reflections on glasses (glare around the eyes)",
-    name_de: "Keine Spiegelungen auf der Brille (Glanz um die Augen)",
-    too_low: ("", ""),
-    too_high: (
-        "light is reflected around the eyes; tilt the glasses or move the lights",
-        "um die Augen spiegelt sich Licht; Brille neigen oder Licht versetzen",
-    ),
-};
-const FRAME: Measure = Measure {
-    id: ids::GLASSES_FRAME_OVER_EYES,
-    unit: Unit::Fraction,
-    name_en: "No frame across the eyes (dark line across the eye opening)",
-    name_de: "Kein Brillenrand über den Augen (dunkle Linie quer über dem Auge)",
-    too_low: ("", ""),
-    too_high: (
-        "a dark line crosses an eye, as a glasses frame does; adjust or take off the glasses",
-        "eine dunkle Linie verläuft über ein Auge, wie ein Brillenrand; Brille zurechtrücken oder abnehmen",
-    ),
-};
-const HEAD_COVERING: Measure = Measure {
-    id: ids::HEAD_COVERING,
-    unit: Unit::Fraction,
-    name_en: "No head covering (share above the forehead that is neither hair nor skin)",
-    name_de: "Keine Kopfbedeckung (Anteil über der Stirn, der weder Haar noch Haut ist)",
-    too_low: ("", ""),
-    too_high: (
-        "the head appears covered; take off hats and caps (religious coverings: the face must stay fully visible)",
-        "der Kopf scheint bedeckt; Hut oder Mütze abnehmen (religiöse Kopfbedeckung: das Gesicht muss ganz sichtbar bleiben)",
-    ),
-};
-const FACE_OCCLUSION: Measure = Measure {
-    id: ids::FACE_OCCLUSION,
-    unit: Unit::Fraction,
-    name_en: "Face not covered (share of the lower face that is neither skin nor hair)",
-    name_de: "Gesicht nicht verdeckt (Anteil des unteren Gesichts, der weder Haut noch Haar ist)",
-    too_low: ("", ""),
-    too_high: ("something covers the lower face; remove it", "etwas verdeckt das untere Gesicht; entfernen"),
-};
-
-pub fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
-    let measures = analysis.face_measures(|a| a.coverings.as_ref());
-    let pick = |f: fn(&CoveringMeasures) -> Finding| -> Result<Finding, Reason> { measures.map(f) };
-    let pick_optional = |f: fn(&CoveringMeasures) -> Option<Finding>, missing: Reason| -> Result<Finding, Reason> {
-        measures.and_then(|m| f(m).ok_or(missing))
-    };
-    judge_finding(out, &EYES_VISIBLE, &profile.eyes.visible, pick(|m| m.eyes_hidden));
-    judge_finding(out, &TINTED, &profile.glasses.tinted, pick(|m| m.lens_brightness));
-    judge_finding(out, &REFLECTION, &profile.glasses.reflection, pick(|m| m.lens_glare));
-    judge_finding(out, &FRAME, &profile.glasses.frame_over_eyes, pick(|m| m.frame_across_eye));
-    judge_finding(
-        out,
-        &HEAD_COVERING,
-        &profile.head.covering,
-        pick_optional(|m| m.head_covering, Reason::RegionNotVisible),
-    );
-    judge_finding(
-        out,
-        &FACE_OCCLUSION,
-        &profile.face.occlusion,
-        pick_optional(|m| m.face_occlusion, Reason::NeedsColour),
-    );
 }

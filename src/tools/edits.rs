@@ -7,8 +7,8 @@
 
 use image::{Rgb, RgbImage};
 
-use crate::face_image::polygon_mask;
 use crate::imaging::Point;
+use crate::measure::face_image::polygon_mask;
 use crate::models::PersonMask;
 use crate::models::face_mesh::index;
 use crate::pipeline::FaceAnalysis;
@@ -67,7 +67,7 @@ pub fn colour_cast(image: &RgbImage, gains: [f32; 3]) -> RgbImage {
 }
 
 pub fn greyscale(image: &RgbImage) -> RgbImage {
-    map_pixels(image, |_, _, p| [crate::colour::luma(p); 3])
+    map_pixels(image, |_, _, p| [crate::imaging::colour::luma(p); 3])
 }
 
 /// An sRGB level with its light scaled by `gain` (through a 2.2 gamma), as more or less light
@@ -336,7 +336,7 @@ fn mean_colour(
 /// The eye opening outlined by the mesh's `contour`, grown by `grow` pixels, as a mask.
 fn eye_opening(image: &RgbImage, face: &FaceAnalysis, contour: &[usize], grow: f32) -> image::GrayImage {
     let outline: Vec<Point> = contour.iter().map(|&i| face.mesh.point(i)).collect();
-    polygon_mask(image.width(), image.height(), &[crate::face_image::grow(&outline, grow)])
+    polygon_mask(image.width(), image.height(), &[crate::measure::face_image::grow(&outline, grow)])
 }
 
 /// Closed eyes: each eye opening (grown by 0.05 inter-eye distances, over the lid line) covered with the skin

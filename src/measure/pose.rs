@@ -26,7 +26,7 @@ struct CanonicalFace {
 }
 
 static CANONICAL: LazyLock<CanonicalFace> = LazyLock::new(|| {
-    let vertices = include_str!("../models/canonical_face_model_vertices.csv")
+    let vertices = include_str!("../../models/canonical_face_model_vertices.csv")
         .lines()
         .skip(1)
         .map(|line| {
@@ -34,7 +34,7 @@ static CANONICAL: LazyLock<CanonicalFace> = LazyLock::new(|| {
             Vector3::new(v[0], v[1], v[2])
         })
         .collect();
-    let procrustes = include_str!("../models/canonical_face_model_procrustes_weights.csv")
+    let procrustes = include_str!("../../models/canonical_face_model_procrustes_weights.csv")
         .lines()
         .skip(1)
         .map(|line| {
@@ -64,10 +64,15 @@ pub struct HeadPose {
     pub residual_cm: f64,
 }
 
+/// The head's yaw, pitch and roll in degrees, all zero for a frontal face; signs as the crate
+/// documentation states them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PoseAngles {
+    /// Positive when the subject turns their head to their own right.
     pub yaw: f64,
+    /// Positive when the subject lowers their chin.
     pub pitch: f64,
+    /// Positive when the head tilts towards the subject's left shoulder.
     pub roll: f64,
 }
 

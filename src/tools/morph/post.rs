@@ -48,7 +48,7 @@ fn combine(image: &RgbImage, other: &RgbImage, f: impl Fn(f32, f32) -> f32) -> R
 }
 
 fn jpeg_round_trip(image: &RgbImage, quality: u8) -> RgbImage {
-    let bytes = crate::edits::jpeg_bytes(image, quality.clamp(1, 100));
+    let bytes = crate::tools::edits::jpeg_bytes(image, quality.clamp(1, 100));
     image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
         .expect("a JPEG the image crate just wrote decodes")
         .to_rgb8()

@@ -5,7 +5,7 @@ use image::{GrayImage, Luma};
 use imageproc::distance_transform::{Norm, distance_transform};
 use imageproc::region_labelling::{Connectivity, connected_components};
 
-use crate::colour;
+use crate::imaging::colour;
 use crate::imaging::{Point, Pyramid, RotatedRect};
 use crate::models::PersonMask;
 
@@ -24,8 +24,6 @@ pub struct Scene {
     pub rgb: Vec<[f32; 3]>,
     /// ISO/IEC 29794-5 luminance per cell.
     pub luminance: Vec<u8>,
-    /// The connected person region that holds the face.
-    pub subject: Vec<bool>,
     /// Person regions not connected to the subject: other people, or things the mask took for one.
     pub other_people: Vec<bool>,
     /// Clear background: no person within a few cells.
@@ -63,11 +61,10 @@ impl Scene {
         );
         let subject_label = regions.get_pixel(face_cell.0, face_cell.1)[0];
         let labels: Vec<u32> = regions.into_raw();
-        let subject: Vec<bool> = labels.iter().map(|&l| l != 0 && (subject_label == 0 || l == subject_label)).collect();
         let other_people = labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
         let distance_to_person = distance_transform(&person, Norm::L2).into_raw();
         let background = distance_to_person.iter().map(|&d| d > EDGE_CELLS).collect();
-        Scene { width, height, cell_px, rgb, luminance, subject, other_people, background, distance_to_person }
+        Scene { width, height, cell_px, rgb, luminance, other_people, background, distance_to_person }
     }
 
     /// Grid cell of a photo position, clamped to the grid.

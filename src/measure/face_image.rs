@@ -5,9 +5,9 @@
 use image::{GrayImage, Luma};
 use imageproc::drawing::draw_polygon_mut;
 
-use crate::colour;
-use crate::head::HeadOutline;
+use crate::imaging::colour;
 use crate::imaging::{Point, Pyramid, RotatedRect};
+use crate::measure::head::HeadOutline;
 use crate::models::face_mesh::index;
 use crate::models::{EyeLandmarks, MeshLandmarks};
 
@@ -77,8 +77,6 @@ pub struct FaceImage {
     pub skin: Vec<bool>,
     /// The eye openings (the mesh's eye outlines).
     pub eyes: Vec<bool>,
-    /// The crop in the photo.
-    pub rect: RotatedRect,
 }
 
 impl FaceImage {
@@ -161,7 +159,6 @@ impl FaceImage {
             face,
             skin,
             eyes: eyes_mask,
-            rect,
         })
     }
 
@@ -208,7 +205,7 @@ impl FaceImage {
 }
 
 /// Moves each vertex `by` pixels away from the outline's centroid.
-pub(crate) fn grow(outline: &[Point], by: f32) -> Vec<Point> {
+pub fn grow(outline: &[Point], by: f32) -> Vec<Point> {
     if by == 0.0 || outline.is_empty() {
         return outline.to_vec();
     }
@@ -225,12 +222,12 @@ pub(crate) fn grow(outline: &[Point], by: f32) -> Vec<Point> {
 }
 
 /// A mask of the pixels inside any of the polygons.
-pub(crate) fn fill(side: usize, polygons: &[Vec<Point>]) -> Vec<bool> {
+pub fn fill(side: usize, polygons: &[Vec<Point>]) -> Vec<bool> {
     polygon_mask(side as u32, side as u32, polygons).into_raw().into_iter().map(|v| v > 0).collect()
 }
 
 /// The pixels inside any of the polygons at 255, the rest at 0.
-pub(crate) fn polygon_mask(width: u32, height: u32, polygons: &[Vec<Point>]) -> GrayImage {
+pub fn polygon_mask(width: u32, height: u32, polygons: &[Vec<Point>]) -> GrayImage {
     let mut canvas = GrayImage::new(width, height);
     for polygon in polygons {
         let mut vertices: Vec<imageproc::point::Point<i32>> =

@@ -1,0 +1,37 @@
+//! `colour.*`: natural skin colour and no red eyes (requirements sections 4 and 7).
+
+use super::{Measure, Unit, judge_finding};
+use crate::measure::colour::ColourMeasures;
+use crate::measure::{Finding, NotMeasured};
+use crate::pipeline::Analysis;
+use crate::profile::Profile;
+use crate::report::{CheckResult, ids};
+
+const NATURAL_SKIN: Measure = Measure {
+    id: ids::NATURAL_SKIN,
+    unit: Unit::Ratio,
+    name_en: "Natural skin colour (CIELAB distance from the natural range)",
+    name_de: "Natürliche Hautfarbe (CIELAB-Abstand vom natürlichen Bereich)",
+    too_low: ("", ""),
+    too_high: (
+        "the skin colour is unnatural; check white balance and filters",
+        "die Hautfarbe ist unnatürlich; Weißabgleich und Filter prüfen",
+    ),
+};
+const RED_EYE: Measure = Measure {
+    id: ids::RED_EYE,
+    unit: Unit::Fraction,
+    name_en: "Red eyes",
+    name_de: "Rote Augen",
+    too_low: ("", ""),
+    too_high: ("the pupils are red; avoid direct flash", "die Pupillen sind rot; direkten Blitz vermeiden"),
+};
+
+pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
+    let measures = analysis.measured(|a| a.colour.as_ref());
+    let pick = |f: fn(&ColourMeasures) -> Option<Finding>| -> Result<Finding, NotMeasured> {
+        measures.and_then(|m| f(m).ok_or(NotMeasured::RegionNotVisible))
+    };
+    judge_finding(out, &NATURAL_SKIN, &profile.colour.natural_skin, pick(|m| m.natural_skin));
+    judge_finding(out, &RED_EYE, &profile.colour.red_eye, pick(|m| m.red_eye));
+}
