@@ -102,8 +102,9 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
     group.bench_function("face_image", |b| b.iter(new_face_image));
     group.bench_function("scene", |b| b.iter(new_scene));
     group.bench_function("exposure", |b| b.iter(|| exposure::measure(black_box(&face_image))));
+    let outline: Vec<passbild::Point> = internals::face_oval(face);
     group.bench_function("quality", |b| {
-        b.iter(|| (focus::sharpness(black_box(&face_image)), colour::measure(black_box(&face_image))))
+        b.iter(|| (focus::sharpness(pyramid.base(), black_box(&outline)), colour::measure(black_box(&face_image))))
     });
     group.bench_function("blockiness", |b| b.iter(|| compression::blockiness(pyramid.base(), x0, y0, x1, y1)));
     group.bench_function("colour_depth", |b| {

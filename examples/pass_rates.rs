@@ -70,11 +70,11 @@ fn main() {
         let mut header = String::from("| check |");
         let mut rule = String::from("|---|");
         for profile in profiles {
-            write!(header, " {profile}: pass / fail / n.a. | {profile}: fail % |").unwrap();
+            write!(header, " {profile}: pass / warn / fail / n.a. | {profile}: fail % |").unwrap();
             rule.push_str("---|---|");
         }
         writeln!(doc, "{header}\n{rule}").unwrap();
-        let mut table: BTreeMap<&str, Vec<(usize, usize, usize)>> = BTreeMap::new();
+        let mut table: BTreeMap<&str, Vec<(usize, usize, usize, usize)>> = BTreeMap::new();
         for (p, profile) in profiles.iter().enumerate() {
             let checker = Checker::builder().profile(Profile::built_in(profile).unwrap()).threads(2).build().unwrap();
             let reports: Vec<Report> = set
@@ -88,11 +88,12 @@ fn main() {
             for ((file, _), report) in set.photos.iter().zip(&reports) {
                 for check in &report.checks {
                     let id = ids::ALL.iter().find(|id| **id == check.id).unwrap();
-                    let counts = table.entry(id).or_insert_with(|| vec![(0, 0, 0); profiles.len()]);
+                    let counts = table.entry(id).or_insert_with(|| vec![(0, 0, 0, 0); profiles.len()]);
                     match check.status {
                         Status::Pass => counts[p].0 += 1,
-                        Status::Fail => counts[p].1 += 1,
-                        Status::NotAssessed => counts[p].2 += 1,
+                        Status::Warn => counts[p].1 += 1,
+                        Status::Fail => counts[p].2 += 1,
+                        Status::NotAssessed => counts[p].3 += 1,
                     }
                     if p == 0
                         && let Some(value) = check.value
@@ -106,14 +107,14 @@ fn main() {
         for id in ids::ALL {
             let Some(counts) = table.get(id) else { continue };
             let mut row = format!("| `{id}` |");
-            for &(pass, fail, na) in counts {
-                let assessed = pass + fail;
+            for &(pass, warn, fail, na) in counts {
+                let assessed = pass + warn + fail;
                 let rate = if assessed == 0 {
                     "-".to_string()
                 } else {
                     format!("{:.1}", 100.0 * fail as f64 / assessed as f64)
                 };
-                write!(row, " {pass} / {fail} / {na} | {rate} |").unwrap();
+                write!(row, " {pass} / {warn} / {fail} / {na} | {rate} |").unwrap();
             }
             writeln!(doc, "{row}").unwrap();
         }

@@ -183,6 +183,11 @@ enum passbild_check_status
    * The check could not be computed (no face, face cut off); the message says why.
    */
   PASSBILD_CHECK_STATUS_NOT_ASSESSED = 2,
+  /**
+   * The target is missed, but the value lies within the rejection bounds: not a reason to
+   * reject (a verdict is WARN when no check fails or is not assessed and one warns).
+   */
+  PASSBILD_CHECK_STATUS_WARN = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

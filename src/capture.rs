@@ -1,5 +1,6 @@
 //! Best-capture selection over a sequence of captures (TR-03121, requirements section 9): the
-//! capture that meets the most mandatory criteria, then the most optional ones, then the most
+//! capture that meets the most mandatory criteria, then the most optional ones, then the one whose
+//! checks meet the most targets (a warning meets its criterion, not its target), then the most
 //! recent. Mandatory are all checks the profile does not list as `optional`.
 
 use crate::profile::Profile;
@@ -11,14 +12,12 @@ pub fn best_capture<'a>(captures: impl IntoIterator<Item = &'a Report>, profile:
         .into_iter()
         .enumerate()
         .max_by_key(|(index, report)| {
-            let passed = |optional: bool| {
-                report
-                    .checks
-                    .iter()
-                    .filter(|c| c.status == Status::Pass && profile.optional.contains(&c.id) == optional)
-                    .count()
+            let met = |optional: bool| {
+                let met = |c: &&crate::CheckResult| matches!(c.status, Status::Pass | Status::Warn);
+                report.checks.iter().filter(met).filter(|c| profile.optional.contains(&c.id) == optional).count()
             };
-            (passed(false), passed(true), *index)
+            let on_target = report.checks.iter().filter(|c| c.status == Status::Pass).count();
+            (met(false), met(true), on_target, *index)
         })
         .map(|(index, _)| index)
 }

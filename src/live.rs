@@ -10,7 +10,7 @@ use crate::decode::{self, DecodeLimits, PixelFormat};
 use crate::error::Result;
 use crate::imaging::colour;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
-use crate::measure::pose::{HeadPose, PoseAngles};
+use crate::measure::pose::{Camera, HeadPose, PoseAngles};
 use crate::models::Models;
 use crate::models::face_mesh::{FaceMesh, MeshLandmarks, eye_corner_centres, index};
 use crate::models::iris::Eye;
@@ -242,6 +242,7 @@ fn crop_around(mesh: &MeshLandmarks) -> RotatedRect {
 }
 
 fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace {
+    let (frame_width, frame_height) = pyramid.base().dimensions();
     let p = |i: usize| mesh.point(i);
     let [right, left] = eye_corner_centres(p);
     let sampler = Bilinear::new(pyramid.base());
@@ -250,7 +251,7 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
     LiveFace {
         eye_midpoint: right.midpoint(left),
         inter_eye_distance_px: right.distance(left),
-        pose: HeadPose::fit(&mesh.points).map(|pose| pose.angles()),
+        pose: HeadPose::fit(&mesh.points, Camera::terminal(frame_width, frame_height)).map(|pose| pose.angles()),
         eye_aspect,
         face_luma,
     }

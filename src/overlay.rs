@@ -1,6 +1,6 @@
 //! Draws what was measured on the photo so a person sees at a glance what is wrong: the profile's
 //! target zones (centring band, eye-line band, where the crown must lie for this chin), the face
-//! box, landmarks, eye line, chin and crown, each green when its check passed and red when it failed.
+//! box, landmarks, eye line, chin and crown, each green when its check passed, yellow when it warned and red when it failed.
 
 use image::{Rgb, RgbImage};
 use imageproc::drawing::{draw_filled_circle_mut, draw_hollow_rect_mut, draw_line_segment_mut};
@@ -13,6 +13,7 @@ use crate::report::{Report, Status, ids};
 const PASS: Rgb<u8> = Rgb([0, 190, 60]);
 const FAIL: Rgb<u8> = Rgb([230, 20, 20]);
 const UNKNOWN: Rgb<u8> = Rgb([255, 160, 0]);
+const WARN: Rgb<u8> = Rgb([240, 220, 0]);
 const ZONE: Rgb<u8> = Rgb([0, 170, 255]);
 const LANDMARK: Rgb<u8> = Rgb([255, 255, 0]);
 
@@ -20,6 +21,7 @@ fn status_colour(report: &Report, id: &str) -> Rgb<u8> {
     match report.check(id).map(|c| c.status) {
         Some(Status::Pass) => PASS,
         Some(Status::Fail) => FAIL,
+        Some(Status::Warn) => WARN,
         _ => UNKNOWN,
     }
 }

@@ -5,15 +5,21 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::report::Status;
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("icao", include_str!("../profiles/icao.toml")),
     ("de-live", include_str!("../profiles/de-live.toml")),
     ("de-scan", include_str!("../profiles/de-scan.toml")),
+    ("de-child-6-9", include_str!("../profiles/de-child-6-9.toml")),
+    ("de-child-under-6", include_str!("../profiles/de-child-under-6.toml")),
 ];
 
-/// A pass range for one measured value. A missing bound is open. `enabled = false` switches the
-/// check off, so an override can drop a check of its base.
+/// A pass range for one measured value, the target. A missing bound is open. Where the rules set a
+/// rejection bound beyond the target (or the measurement is too uncertain near the target to
+/// reject there), `reject_min` and `reject_max` give it: between target and rejection bound the
+/// check warns, beyond it the check fails. `enabled = false` switches the check off, so an
+/// override can drop a check of its base.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -27,6 +33,12 @@ pub struct Range {
     /// The largest value that passes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// Below `min` but at or above this, the check warns; below this it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reject_min: Option<f64>,
+    /// Above `max` but at or below this, the check warns; above this it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reject_max: Option<f64>,
 }
 
 fn enabled() -> bool {
@@ -40,12 +52,48 @@ fn is_enabled(value: &bool) -> bool {
 impl Range {
     /// An enabled range; `None` leaves that side open.
     pub fn new(min: Option<f64>, max: Option<f64>) -> Self {
-        Range { enabled: true, min, max }
+        Range { enabled: true, min, max, reject_min: None, reject_max: None }
     }
 
-    /// Whether `value` passes.
+    /// The same target with rejection bounds beyond it.
+    pub fn with_reject(self, reject_min: Option<f64>, reject_max: Option<f64>) -> Self {
+        Range { reject_min, reject_max, ..self }
+    }
+
+    /// Whether `value` meets the target.
     pub fn contains(&self, value: f64) -> bool {
         self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
+    }
+
+    /// Pass within the target, warn between it and the rejection bounds, fail beyond them.
+    pub fn status_of(&self, value: f64) -> Status {
+        let within = |bound: Option<f64>, inside: fn(f64, f64) -> bool| bound.is_some_and(|b| inside(value, b));
+        if self.contains(value) {
+            Status::Pass
+        } else if self.min.is_some_and(|min| value < min) {
+            if within(self.reject_min, |v, b| v >= b) { Status::Warn } else { Status::Fail }
+        } else if within(self.reject_max, |v, b| v <= b) {
+            Status::Warn
+        } else {
+            Status::Fail
+        }
+    }
+
+    /// A rejection bound inside the target, or one without the target bound it extends, is a
+    /// mistake in the profile.
+    fn check_bounds(&self) -> std::result::Result<(), String> {
+        match (self.min, self.reject_min) {
+            (None, Some(_)) => return Err("`reject_min` without `min`".into()),
+            (Some(min), Some(reject)) if reject > min => {
+                return Err(format!("`reject_min` {reject} above `min` {min}"));
+            }
+            _ => {}
+        }
+        match (self.max, self.reject_max) {
+            (None, Some(_)) => Err("`reject_max` without `max`".into()),
+            (Some(max), Some(reject)) if reject < max => Err(format!("`reject_max` {reject} below `max` {max}")),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -133,6 +181,8 @@ range_rules!(ExposureRules "exposure" {
     illumination_uniformity,
     face_shadows,
     hot_spots,
+    white_level,
+    black_level,
 });
 range_rules!(FocusRules "focus" { sharpness });
 range_rules!(ColourRules "colour" { natural_skin, red_eye });
@@ -264,9 +314,8 @@ impl Profile {
             name: name.to_string(),
             known: Profile::built_in_names().collect::<Vec<_>>().join(", "),
         })?;
-        let profile: Profile =
-            toml::from_str(text).map_err(|e| Error::InvalidProfile(format!("built-in {name}: {e}")))?;
-        profile.validated()
+        // A built-in profile may name another as its base (the children's profiles do).
+        Profile::from_toml(text).map_err(|e| Error::InvalidProfile(format!("built-in {name}: {e}")))
     }
 
     /// A user profile in TOML. With `base = "<built-in name>"` its tables override the base's
@@ -292,13 +341,22 @@ impl Profile {
 
     /// Refuses `optional` entries that name no check, so a misspelt ID cannot silently count as
     /// mandatory.
+    /// Also refuses rejection bounds that lie inside their target.
     fn validated(self) -> Result<Profile> {
         let known =
             |id: &str| crate::report::ids::ALL.contains(&id) || crate::report::ids::WITH_REFERENCE.contains(&id);
-        match self.optional.iter().find(|id| !known(id)) {
-            Some(unknown) => Err(Error::InvalidProfile(format!("`optional` names an unknown check {unknown:?}"))),
-            None => Ok(self),
+        if let Some(unknown) = self.optional.iter().find(|id| !known(id)) {
+            return Err(Error::InvalidProfile(format!("`optional` names an unknown check {unknown:?}")));
         }
+        let table = toml::Table::try_from(&self).map_err(|e| Error::InvalidProfile(e.to_string()))?;
+        for (family, checks) in table.iter().filter_map(|(k, v)| Some((k, v.as_table()?))) {
+            for (check, rule) in checks {
+                // Tables of other shapes (image.dimensions, background.colour) are not ranges.
+                let Ok(range) = rule.clone().try_into::<Range>() else { continue };
+                range.check_bounds().map_err(|e| Error::InvalidProfile(format!("[{family}.{check}]: {e}")))?;
+            }
+        }
+        Ok(self)
     }
 
     /// A user profile from a TOML file (see `from_toml`).
@@ -350,7 +408,7 @@ mod tests {
     fn overrides_change_only_what_they_name() {
         let profile = Profile::from_toml("base = \"de-live\"\nname = \"studio\"\n[pose.yaw]\nmax = 4\n").unwrap();
         assert_eq!(profile.name, "studio");
-        assert_eq!(profile.pose.yaw.unwrap(), Range::new(Some(-5.0), Some(4.0)));
+        assert_eq!(profile.pose.yaw.unwrap(), Range::new(Some(-5.0), Some(4.0)).with_reject(Some(-8.0), Some(8.0)));
         assert_eq!(profile.geometry, Profile::built_in("de-live").unwrap().geometry);
     }
 
@@ -374,6 +432,48 @@ mod tests {
         assert!(profile.pose.yaw.is_none() && profile.geometry.head_height.is_none());
         assert_eq!(profile.pose.roll.unwrap().max, Some(8.0));
         assert!(Profile::from_toml("[pose.roll]\nmax = 8\n").is_err(), "a stand-alone profile needs a name");
+    }
+
+    #[test]
+    fn between_target_and_rejection_bound_is_a_warning() {
+        let range = Range::new(Some(0.711), Some(0.8)).with_reject(Some(0.6), Some(0.889));
+        let cases = [(0.75, Status::Pass), (0.65, Status::Warn), (0.85, Status::Warn), (0.59, Status::Fail)];
+        for (value, status) in cases.into_iter().chain([(0.9, Status::Fail), (0.6, Status::Warn), (0.8, Status::Pass)])
+        {
+            assert_eq!(range.status_of(value), status, "{value}");
+        }
+        let one_sided = Range::new(Some(-5.0), Some(5.0)).with_reject(None, Some(10.0));
+        assert_eq!(one_sided.status_of(-6.0), Status::Fail);
+        assert_eq!(one_sided.status_of(6.0), Status::Warn);
+        let de_live = Profile::built_in("de-live").unwrap();
+        assert_eq!(de_live.geometry.chin_to_crown_de.unwrap().reject_min, Some(0.6));
+    }
+
+    #[test]
+    fn the_childrens_profiles_follow_the_german_template() {
+        let child = Profile::built_in("de-child-6-9").unwrap();
+        assert_eq!(child.geometry.eye_line_height.unwrap(), Range::new(Some(0.289), Some(0.6)));
+        let crown = child.geometry.chin_to_crown_de.unwrap();
+        assert_eq!((crown.min, crown.max, crown.reject_min), (Some(0.378), Some(0.889), Some(0.333)));
+        assert_eq!(child.image, Profile::built_in("de-live").unwrap().image, "otherwise as adults");
+        let baby = Profile::built_in("de-child-under-6").unwrap();
+        assert!(!baby.pose.pitch.unwrap().enabled && !baby.eyes.open.unwrap().enabled);
+        assert!(!baby.expression.neutral.unwrap().enabled && !baby.mouth.closed.unwrap().enabled);
+        assert!(baby.focus.sharpness.unwrap().enabled && baby.face.count.unwrap().enabled);
+        assert_eq!(baby.geometry, child.geometry);
+    }
+
+    #[test]
+    fn a_rejection_bound_inside_its_target_is_refused() {
+        for text in [
+            "base = \"icao\"\n[pose.pitch]\nreject_max = 4\n",
+            "base = \"icao\"\n[pose.pitch]\nreject_min = -3\n",
+            "name = \"x\"\n[pose.pitch]\nreject_max = 9\n",
+        ] {
+            let error = Profile::from_toml(text).unwrap_err().to_string();
+            assert!(error.contains("[pose.pitch]"), "{text:?}: {error}");
+        }
+        assert!(Profile::from_toml("base = \"icao\"\n[pose.pitch]\nreject_max = 9\nreject_min = -9\n").is_ok());
     }
 
     #[test]

@@ -10,8 +10,9 @@ use crate::imaging::Point;
 use crate::measure::pose::PoseAngles;
 use crate::models::face_detector::FaceBox;
 
-/// Bumped whenever a field changes meaning or disappears (adding fields does not bump it).
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever a field changes meaning or disappears, or a field gains a value old readers do
+/// not know (adding fields does not bump it). 2: the status `warn`.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Stable check identifiers (requirements section 10). Reports, profiles and the C ABI use these;
 /// each constant's value is the ID it names, and README.md describes each check.
@@ -39,6 +40,8 @@ pub mod ids {
     pub const ILLUMINATION_UNIFORMITY: &str = "exposure.illumination_uniformity";
     pub const FACE_SHADOWS: &str = "exposure.face_shadows";
     pub const HOT_SPOTS: &str = "exposure.hot_spots";
+    pub const WHITE_LEVEL: &str = "exposure.white_level";
+    pub const BLACK_LEVEL: &str = "exposure.black_level";
     pub const SHARPNESS: &str = "focus.sharpness";
     pub const NATURAL_SKIN: &str = "colour.natural_skin";
     pub const RED_EYE: &str = "colour.red_eye";
@@ -85,6 +88,8 @@ pub mod ids {
         ILLUMINATION_UNIFORMITY,
         FACE_SHADOWS,
         HOT_SPOTS,
+        WHITE_LEVEL,
+        BLACK_LEVEL,
         SHARPNESS,
         NATURAL_SKIN,
         RED_EYE,
@@ -161,6 +166,9 @@ pub enum Status {
     Fail,
     /// The check could not be computed (no face, a region not visible); the message says why.
     NotAssessed,
+    /// The target is missed but the value is within the rejection bounds (the rules set both, or
+    /// the measurement is too uncertain there to reject): worth a look, not a reason to reject.
+    Warn,
 }
 
 impl Status {
@@ -170,6 +178,7 @@ impl Status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::NotAssessed => "not_assessed",
+            Status::Warn => "warn",
         }
     }
 }
@@ -192,6 +201,13 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     /// The profile's upper bound, if any.
     pub max: Option<f64>,
+    /// Below this the check fails; between it and `min` it warns. Absent where the rules give
+    /// one bound only (then below `min` fails).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reject_min: Option<f64>,
+    /// Above this the check fails; between `max` and it, it warns.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reject_max: Option<f64>,
     /// 0..100, higher is better, where a quality mapping fits (OFIQ's where OFIQ defines one).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub quality: Option<u8>,
@@ -282,7 +298,8 @@ pub struct Report {
     pub profile: String,
     /// The language of the messages.
     pub language: Language,
-    /// Fail if any check fails, else not assessed if any could not be computed, else pass.
+    /// Fail if any check fails, else not assessed if any could not be computed, else warn if any
+    /// warns, else pass.
     pub verdict: Status,
     /// What the file says about itself.
     pub image: ImageFacts,
@@ -298,15 +315,11 @@ pub struct Report {
 }
 
 impl Report {
-    /// Fail if any check fails; otherwise not assessed if any check could not be computed; else pass.
+    /// Fail if any check fails; otherwise not assessed if any check could not be computed;
+    /// otherwise warn if any check warns; else pass.
     pub fn verdict_of(checks: &[CheckResult]) -> Status {
-        if checks.iter().any(|c| c.status == Status::Fail) {
-            Status::Fail
-        } else if checks.iter().any(|c| c.status == Status::NotAssessed) {
-            Status::NotAssessed
-        } else {
-            Status::Pass
-        }
+        let any = |status: Status| checks.iter().any(|c| c.status == status);
+        [Status::Fail, Status::NotAssessed, Status::Warn].into_iter().find(|&s| any(s)).unwrap_or(Status::Pass)
     }
 
     /// The check with this ID, if the profile runs it.

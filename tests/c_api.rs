@@ -28,6 +28,7 @@ fn c_status(status: Status) -> String {
         Status::Pass => 0,
         Status::Fail => 1,
         Status::NotAssessed => 2,
+        Status::Warn => 3,
     };
     value.to_string()
 }

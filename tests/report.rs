@@ -15,7 +15,7 @@ fn validate_shape(report: &Value) -> Result<(), String> {
         return Err("format_version".into());
     }
     need("profile")?.as_str().ok_or("profile is not a string")?;
-    let status_ok = |v: &Value| matches!(v.as_str(), Some("pass" | "fail" | "not_assessed"));
+    let status_ok = |v: &Value| matches!(v.as_str(), Some("pass" | "fail" | "not_assessed" | "warn"));
     if !status_ok(need("verdict")?) {
         return Err("verdict".into());
     }

@@ -69,7 +69,8 @@ int main(int argc, char **argv) {
         }
         passbild_check_status verdict = PASSBILD_CHECK_STATUS_NOT_ASSESSED;
         passbild_report_verdict(report, &verdict);
-        if (verdict != PASSBILD_CHECK_STATUS_PASS && exit_code == 0) exit_code = 1;
+        int accepted = verdict == PASSBILD_CHECK_STATUS_PASS || verdict == PASSBILD_CHECK_STATUS_WARN;
+        if (!accepted && exit_code == 0) exit_code = 1;
         passbild_report_free(report);
     }
     passbild_checker_free(checker);

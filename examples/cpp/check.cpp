@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         auto report = passbild::check(checker, photo);
         passbild_check_status verdict = PASSBILD_CHECK_STATUS_NOT_ASSESSED;
         passbild_report_verdict(report.get(), &verdict);
-        const char* names[] = {"pass", "fail", "not_assessed"};
+        const char* names[] = {"pass", "fail", "not_assessed", "warn"};
         std::cout << "verdict " << names[verdict] << "\n";
         size_t count = 0;
         passbild_report_check_count(report.get(), &count);
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
             passbild_report_check(report.get(), i, &item);
             std::cout << item.id << " " << names[item.status] << "\n";
         }
-        return verdict == PASSBILD_CHECK_STATUS_PASS ? 0 : 1;
+        return verdict == PASSBILD_CHECK_STATUS_PASS || verdict == PASSBILD_CHECK_STATUS_WARN ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "passbild: " << e.what() << "\n";
         return 2;

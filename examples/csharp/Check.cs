@@ -53,7 +53,7 @@ sealed class ReportHandle : SafeHandle
 
 static class Program
 {
-    static readonly string[] Verdicts = { "pass", "fail", "not_assessed" };
+    static readonly string[] Verdicts = { "pass", "fail", "not_assessed", "warn" };
 
     static Exception Failure(uint status, IntPtr error)
     {
@@ -88,7 +88,8 @@ static class Program
                     var message = Encoding.UTF8.GetString(buffer, 0, buffer.Length - 1);
                     Console.WriteLine($"{id} {Verdicts[check.Status]} {(double.IsNaN(check.Value) ? "-" : check.Value.ToString("G6"))} {message}");
                 }
-                return verdict == 0 ? 0 : 1;
+                // pass (0) and warn (3) accept the photo; fail and not assessed do not.
+                return verdict == 0 || verdict == 3 ? 0 : 1;
             }
         }
     }

@@ -56,7 +56,7 @@ public class Check {
         public double max;
     }
 
-    static final String[] VERDICTS = {"pass", "fail", "not_assessed"};
+    static final String[] VERDICTS = {"pass", "fail", "not_assessed", "warn"};
 
     static void fail(Passbild lib, int status, PointerByReference error) {
         Memory buffer = new Memory(1024);
@@ -91,7 +91,8 @@ public class Check {
                     lib.passbild_report_check_message(report.getValue(), new SizeT(i), 1, message, new SizeT(message.size()), null);
                     System.out.println(check.id + " " + VERDICTS[check.status] + " " + message.getString(0, "UTF-8"));
                 }
-                System.exit(verdict.getValue() == 0 ? 0 : 1);
+                // pass (0) and warn (3) accept the photo; fail and not assessed do not.
+                System.exit(verdict.getValue() == 0 || verdict.getValue() == 3 ? 0 : 1);
             } finally {
                 lib.passbild_report_free(report.getValue());
             }

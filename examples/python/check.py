@@ -1,13 +1,13 @@
 """passbild from Python through ctypes.
 
 usage: python3 check.py LIBRARY PROFILE PHOTO
-prints "verdict pass|fail|not_assessed", then "id status value message" per check.
+prints "verdict pass|fail|not_assessed|warn", then "id status value message" per check.
 """
 import ctypes
 import math
 import sys
 
-VERDICTS = ["pass", "fail", "not_assessed"]
+VERDICTS = ["pass", "fail", "not_assessed", "warn"]
 
 
 class Check(ctypes.Structure):
@@ -75,7 +75,8 @@ def main(library, profile, photo_path):
                 lib.passbild_report_check_message(report, i, 0, message, needed.value, None)
                 value = "-" if math.isnan(check.value) else f"{check.value:.6g}"
                 print(check.id.decode(), VERDICTS[check.status], value, message.value.decode())
-            return 0 if verdict.value == 0 else 1
+            # pass (0) and warn (3) accept the photo; fail and not assessed do not.
+            return 0 if verdict.value in (0, 3) else 1
         finally:
             lib.passbild_report_free(report)
     finally:

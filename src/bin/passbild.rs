@@ -1,5 +1,6 @@
 //! `passbild check FILE|DIR...`: a verdict per requirement for each photo.
-//! Exit code 0 when every photo passes, 1 when any fails or cannot be assessed, 2 on an error.
+//! Exit code 0 when every photo passes (warnings allowed unless `--strict`), 1 when any fails or
+//! cannot be assessed, 2 on an error.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,8 @@ enum Command {
     Check {
         #[arg(required = true, value_name = "FILE|DIR")]
         inputs: Vec<PathBuf>,
-        /// Built-in profile (icao, de-live, de-scan) or a TOML profile file.
+        /// Built-in profile (icao, de-live, de-scan, de-child-6-9, de-child-under-6) or a TOML
+        /// profile file.
         #[arg(long, short, default_value = "icao")]
         profile: String,
         /// One JSON report per photo, one per line (JSON Lines).
@@ -51,6 +53,10 @@ enum Command {
         /// it, adding identity.same_person and morph.differential.
         #[arg(long, value_name = "LIVE.jpg")]
         reference: Option<PathBuf>,
+        /// Exit 1 when a photo's verdict is warn (a target missed within the rejection bounds),
+        /// not only when it fails.
+        #[arg(long)]
+        strict: bool,
     },
     /// List the built-in profiles, or print one as TOML.
     Profiles { name: Option<String> },
@@ -62,9 +68,9 @@ fn parse_language(s: &str) -> Result<Language, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { inputs, profile, json, lang, overlay, threads, models, onnxruntime, reference } => {
+        Command::Check { inputs, profile, json, lang, overlay, threads, models, onnxruntime, reference, strict } => {
             let backend = onnxruntime.map_or(Backend::Tract, |library| Backend::OnnxRuntime { library });
-            let options = CheckOptions { json, overlay, reference, backend };
+            let options = CheckOptions { json, overlay, reference, backend, strict };
             match run_check(&inputs, &profile, lang, threads, models, &options) {
                 Ok(code) => code,
                 Err(message) => {
@@ -104,6 +110,7 @@ struct CheckOptions {
     overlay: Option<PathBuf>,
     reference: Option<PathBuf>,
     backend: Backend,
+    strict: bool,
 }
 
 fn run_check(
@@ -175,7 +182,7 @@ fn run_check(
     for (path, result) in files.iter().zip(reports) {
         match result {
             Ok(report) => {
-                all_pass &= report.verdict == Status::Pass;
+                all_pass &= report.verdict == Status::Pass || (report.verdict == Status::Warn && !options.strict);
                 if options.json {
                     writeln!(stdout, "{}", report.to_json()).map_err(|e| e.to_string())?;
                 } else {
@@ -273,6 +280,8 @@ fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std
         (Status::Fail, Language::De) => "NICHT ERFÜLLT",
         (Status::NotAssessed, Language::En) => "NOT ASSESSED",
         (Status::NotAssessed, Language::De) => "NICHT BEWERTET",
+        (Status::Warn, Language::En) => "WARN",
+        (Status::Warn, Language::De) => "HINWEIS",
     };
     let file = report.file.as_deref().unwrap_or("-");
     writeln!(out, "{file}  [{}]  {}", report.profile, verdict(report.verdict))?;
@@ -281,6 +290,7 @@ fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std
             Status::Pass => "ok  ",
             Status::Fail => "FAIL",
             Status::NotAssessed => "n/a ",
+            Status::Warn => "warn",
         };
         let value = check.value.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
         writeln!(out, "  {mark}  {:32} {:>9}  {}", check.id, value, check.message_in(language))?;

@@ -82,6 +82,29 @@ const HOT_SPOTS: Measure = Measure {
     ),
 };
 
+const WHITE_LEVEL: Measure = Measure {
+    id: ids::WHITE_LEVEL,
+    unit: Unit::Level,
+    name_en: "Brightness of the eye whites",
+    name_de: "Helligkeit des Augenweiß",
+    too_low: (
+        "the eye whites are dark: the photo is under-exposed; add light",
+        "das Augenweiß ist dunkel: das Bild ist unterbelichtet; mehr Licht",
+    ),
+    too_high: ("", ""),
+};
+const BLACK_LEVEL: Measure = Measure {
+    id: ids::BLACK_LEVEL,
+    unit: Unit::Level,
+    name_en: "Darkness of the pupils",
+    name_de: "Dunkelheit der Pupillen",
+    too_low: ("", ""),
+    too_high: (
+        "the pupils are grey rather than black: the photo is washed out or over-exposed",
+        "die Pupillen sind grau statt schwarz: das Bild ist flau oder überbelichtet",
+    ),
+};
+
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.exposure;
     let measures = analysis.measured(|m| m.exposure.as_ref());
@@ -96,4 +119,6 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &ILLUMINATION_UNIFORMITY, &rules.illumination_uniformity, pick(|m| m.illumination_uniformity));
     judge_finding(out, &FACE_SHADOWS, &rules.face_shadows, pick(|m| m.face_shadows));
     judge_finding(out, &HOT_SPOTS, &rules.hot_spots, pick(|m| m.hot_spots));
+    judge_finding(out, &WHITE_LEVEL, &rules.white_level, pick(|m| m.white_level));
+    judge_finding(out, &BLACK_LEVEL, &rules.black_level, pick(|m| m.black_level));
 }

@@ -7,9 +7,9 @@ use crate::report::{CheckResult, ids};
 
 const SHARPNESS: Measure = Measure {
     id: ids::SHARPNESS,
-    unit: Unit::Ratio,
-    name_en: "Sharpness of the face",
-    name_de: "Schärfe des Gesichts",
+    unit: Unit::PerPixel,
+    name_en: "Sharpness of the face (one over the blur width of its edges)",
+    name_de: "Schärfe des Gesichts (Kehrwert der Unschärfebreite seiner Kanten)",
     too_low: ("the face is blurred; focus and hold still", "das Gesicht ist unscharf; scharf stellen und stillhalten"),
     too_high: ("", ""),
 };

@@ -105,6 +105,8 @@ pub(crate) enum Unit {
     EmbeddingDistance,
     /// A classifier's score 0..1, higher meaning more likely an attack.
     Score,
+    /// One over a length in photo pixels.
+    PerPixel,
 }
 
 impl Unit {
@@ -120,6 +122,7 @@ impl Unit {
             Unit::JpegQuality => "jpeg_quality",
             Unit::EmbeddingDistance => "embedding_distance",
             Unit::Score => "score",
+            Unit::PerPixel => "per_px",
         }
     }
 
@@ -134,6 +137,7 @@ impl Unit {
             Unit::Level => format!("{value:.0}"),
             Unit::JpegQuality => format!("{value:.0}"),
             Unit::EmbeddingDistance | Unit::Score => format!("{value:.3}"),
+            Unit::PerPixel => format!("{value:.2}/px"),
         };
         match language {
             Language::En => text,
@@ -200,33 +204,51 @@ fn result(
         unit: measure.unit.id().to_string(),
         min: range.min,
         max: range.max,
+        reject_min: range.reject_min,
+        reject_max: range.reject_max,
         quality,
         message: String::new(),
         texts,
     }
 }
 
-/// Pass when `value` lies in `range`, else fail, with a message that says which way to go.
+/// The rejection bounds as words, when the range has any.
+fn reject_text(range: &Range, unit: Unit) -> Option<(String, String)> {
+    let (en, de) = (|v| unit.format(v, Language::En), |v| unit.format(v, Language::De));
+    match (range.reject_min, range.reject_max) {
+        (Some(lo), Some(hi)) => Some((
+            format!("rejected below {} or above {}", en(lo), en(hi)),
+            format!("abgelehnt unter {} oder über {}", de(lo), de(hi)),
+        )),
+        (Some(lo), None) => Some((format!("rejected below {}", en(lo)), format!("abgelehnt unter {}", de(lo)))),
+        (None, Some(hi)) => Some((format!("rejected above {}", en(hi)), format!("abgelehnt über {}", de(hi)))),
+        (None, None) => None,
+    }
+}
+
+/// Pass when `value` lies in the range's target, warn when it misses the target but lies within
+/// the rejection bounds, else fail; the message says which way to go.
 pub(crate) fn judge(measure: &Measure, value: f64, range: &Range, quality: Option<u8>) -> CheckResult {
     let (shown_en, shown_de) = (measure.unit.format(value, Language::En), measure.unit.format(value, Language::De));
-    let (allowed_en, allowed_de) = range_text(range, measure.unit);
-    let (status, texts) = if range.contains(value) {
-        (
-            Status::Pass,
-            Texts::new(
-                format!("{} {shown_en} (allowed: {allowed_en}).", measure.name_en),
-                format!("{} {shown_de} (zulässig: {allowed_de}).", measure.name_de),
-            ),
+    let (mut allowed_en, mut allowed_de) = range_text(range, measure.unit);
+    let (mut allowed_word_en, mut allowed_word_de) = ("allowed", "zulässig");
+    if let Some((reject_en, reject_de)) = reject_text(range, measure.unit) {
+        (allowed_word_en, allowed_word_de) = ("target", "Ziel");
+        allowed_en = format!("{allowed_en}; {reject_en}");
+        allowed_de = format!("{allowed_de}; {reject_de}");
+    }
+    let status = range.status_of(value);
+    let texts = if status == Status::Pass {
+        Texts::new(
+            format!("{} {shown_en} ({allowed_word_en}: {allowed_en}).", measure.name_en),
+            format!("{} {shown_de} ({allowed_word_de}: {allowed_de}).", measure.name_de),
         )
     } else {
         let low = range.min.is_some_and(|min| value < min);
         let (advice_en, advice_de) = if low { measure.too_low } else { measure.too_high };
-        (
-            Status::Fail,
-            Texts::new(
-                format!("{} {shown_en} (allowed: {allowed_en}): {advice_en}.", measure.name_en),
-                format!("{} {shown_de} (zulässig: {allowed_de}): {advice_de}.", measure.name_de),
-            ),
+        Texts::new(
+            format!("{} {shown_en} ({allowed_word_en}: {allowed_en}): {advice_en}.", measure.name_en),
+            format!("{} {shown_de} ({allowed_word_de}: {allowed_de}): {advice_de}.", measure.name_de),
         )
     };
     result(measure, status, Some(value), range, quality, texts)

@@ -28,6 +28,9 @@ pub enum passbild_check_status {
     Fail = 1,
     /// The check could not be computed (no face, face cut off); the message says why.
     NotAssessed = 2,
+    /// The target is missed, but the value lies within the rejection bounds: not a reason to
+    /// reject (a verdict is WARN when no check fails or is not assessed and one warns).
+    Warn = 3,
 }
 
 impl From<Status> for passbild_check_status {
@@ -36,6 +39,7 @@ impl From<Status> for passbild_check_status {
             Status::Pass => passbild_check_status::Pass,
             Status::Fail => passbild_check_status::Fail,
             Status::NotAssessed => passbild_check_status::NotAssessed,
+            Status::Warn => passbild_check_status::Warn,
         }
     }
 }

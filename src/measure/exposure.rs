@@ -1,6 +1,8 @@
 //! Exposure and light on the face (requirements section 4): OFIQ's luminance, exposure, dynamic
-//! range and illumination-uniformity measures on the face oval, and our own shadow and hot-spot
-//! measures on bare skin.
+//! range and illumination-uniformity measures on the face oval, our own shadow and hot-spot
+//! measures on bare skin, and two levels that do not depend on the skin's own tone: the eye
+//! whites (whatever the skin, they are light when the exposure is right: a dark photo darkens
+//! them) and the pupils (black in any face: a washed-out photo lifts them).
 
 use super::face_image::FaceImage;
 use super::{Finding, ofiq_sigmoid, quality};
@@ -27,7 +29,20 @@ pub struct ExposureMeasures {
     pub illumination_uniformity: Option<Finding>,
     pub face_shadows: Option<Finding>,
     pub hot_spots: Option<Finding>,
+    /// The eye whites' level (luma 0..255): the upper quartile of the eye openings outside the
+    /// irises, both eyes; None when too little white shows.
+    pub white_level: Option<Finding>,
+    /// The pupils' level (luma 0..255): the lower quartile of the irises' inner half, inside the
+    /// eye openings, both eyes.
+    pub black_level: Option<Finding>,
 }
+
+/// The iris (a little beyond the model's radius, for its dark rim) is not eye white.
+const IRIS_RIM: f32 = 1.15;
+/// The pupil zone: this share of the iris radius.
+const PUPIL_OF_IRIS: f32 = 0.5;
+/// Fewer pixels than this and a level is not measured.
+const MIN_LEVEL_PIXELS: usize = 12;
 
 /// Normalised 256-bin histogram of `values` at the `selected` pixels; None when none is selected.
 fn histogram(values: &[u8], selected: impl Iterator<Item = usize>) -> Option<[f64; 256]> {
@@ -67,7 +82,26 @@ pub fn measure(face: &FaceImage) -> Option<ExposureMeasures> {
         illumination_uniformity: illumination_uniformity(face),
         face_shadows: skin_fraction(face, |y, median| y < SHADOW_OF_MEDIAN * median),
         hot_spots: skin_fraction(face, |y, median| y > (HOT_SPOT_OF_MEDIAN * median).max(f32::from(HOT_SPOT_MIN))),
+        white_level: eye_level(face, 0.75, |p| {
+            !face.right_iris.covers(p, IRIS_RIM) && !face.left_iris.covers(p, IRIS_RIM)
+        })
+        .map(|level| Finding { value: level, quality: quality((level - 60.0) / 100.0) }),
+        black_level: eye_level(face, 0.25, |p| {
+            face.right_iris.covers(p, PUPIL_OF_IRIS) || face.left_iris.covers(p, PUPIL_OF_IRIS)
+        })
+        .map(|level| Finding { value: level, quality: quality(1.0 - (level - 30.0) / 100.0) }),
     })
+}
+
+/// The `quantile` of the luma inside the eye openings at the pixels `select` keeps.
+fn eye_level(face: &FaceImage, quantile: f32, select: impl Fn(crate::imaging::Point) -> bool) -> Option<f64> {
+    let mut levels: Vec<f32> =
+        mask_indices(&face.eyes).filter(|&i| select(face.pixel_centre(i))).map(|i| face.luma[i]).collect();
+    if levels.len() < MIN_LEVEL_PIXELS {
+        return None;
+    }
+    let k = ((levels.len() - 1) as f32 * quantile).round() as usize;
+    Some(f64::from(*levels.select_nth_unstable_by(k, f32::total_cmp).1))
 }
 
 /// OFIQ: the intersection of the luminance histograms of the two cheek zones (1 = lit alike).

@@ -57,9 +57,6 @@ impl PixelRect {
 pub struct FaceImage {
     pub side: usize,
     pub px_per_ied: f32,
-    /// Crop pixels per photo pixel, above 1 when the face was enlarged: detail finer than this
-    /// many crop pixels is not in the photo.
-    pub enlargement: f32,
     /// sRGB 0..255, row-major.
     pub rgb: Vec<[f32; 3]>,
     /// ISO/IEC 29794-5 luminance (linear light, 0..255) inside the face oval, where the exposure
@@ -92,7 +89,6 @@ impl FaceImage {
             return None;
         }
         let px_per_ied = PX_PER_IED;
-        let enlargement = (PX_PER_IED / ied).max(1.0);
         let side = (SIDE_IN_IED * px_per_ied).round() as usize;
         let side_in_photo = SIDE_IN_IED * ied;
         let angle = head.right_eye_centre.angle_to(head.left_eye_centre);
@@ -149,7 +145,6 @@ impl FaceImage {
         Some(FaceImage {
             side,
             px_per_ied,
-            enlargement,
             rgb,
             luminance,
             luma,

@@ -26,6 +26,8 @@ pub struct Scene {
     pub luminance: Vec<u8>,
     /// Person regions not connected to the subject: other people, or things the mask took for one.
     pub other_people: Vec<bool>,
+    /// Each such region's bounding box in photo pixels (x0, y0, x1, y1), largest first.
+    pub other_people_boxes: Vec<[f32; 4]>,
     /// Clear background: no person within a few cells.
     pub background: Vec<bool>,
     /// Cells from each cell to the nearest person cell (saturates at 255).
@@ -61,10 +63,34 @@ impl Scene {
         );
         let subject_label = regions.get_pixel(face_cell.0, face_cell.1)[0];
         let labels: Vec<u32> = regions.into_raw();
-        let other_people = labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
+        let other_people: Vec<bool> =
+            labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
+        let mut boxes: std::collections::BTreeMap<u32, (usize, [usize; 4])> = std::collections::BTreeMap::new();
+        for (i, &label) in labels.iter().enumerate().filter(|&(i, _)| other_people[i]) {
+            let (x, y) = (i % width, i / width);
+            let entry = boxes.entry(label).or_insert((0, [x, y, x, y]));
+            entry.0 += 1;
+            entry.1 = [entry.1[0].min(x), entry.1[1].min(y), entry.1[2].max(x), entry.1[3].max(y)];
+        }
+        let mut boxes: Vec<(usize, [usize; 4])> = boxes.into_values().collect();
+        boxes.sort_by_key(|b| std::cmp::Reverse(b.0));
+        let other_people_boxes = boxes
+            .into_iter()
+            .map(|(_, [x0, y0, x1, y1])| [x0, y0, x1 + 1, y1 + 1].map(|v| v as f32 * cell_px))
+            .collect();
         let distance_to_person = distance_transform(&person, Norm::L2).into_raw();
         let background = distance_to_person.iter().map(|&d| d > EDGE_CELLS).collect();
-        Scene { width, height, cell_px, rgb, luminance, other_people, background, distance_to_person }
+        Scene {
+            width,
+            height,
+            cell_px,
+            rgb,
+            luminance,
+            other_people,
+            other_people_boxes,
+            background,
+            distance_to_person,
+        }
     }
 
     /// Grid cell of a photo position, clamped to the grid.

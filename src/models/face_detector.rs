@@ -43,6 +43,14 @@ impl FaceBox {
         self.width.max(0.0) * self.height.max(0.0)
     }
 
+    /// Whether the boxes share any area.
+    pub fn overlaps(&self, other: &FaceBox) -> bool {
+        self.x < other.x + other.width
+            && other.x < self.x + self.width
+            && self.y < other.y + other.height
+            && other.y < self.y + self.height
+    }
+
     fn intersection_over_union(&self, other: &FaceBox) -> f32 {
         let left = self.x.max(other.x);
         let top = self.y.max(other.y);
@@ -97,8 +105,14 @@ impl FaceDetector {
         let (width, height) = (pyramid.base().width() as f32, pyramid.base().height() as f32);
         // Letterbox: the whole photo centred in a square, padded with black, as MediaPipe does.
         let side = width.max(height);
-        let letterbox =
-            RotatedRect { centre: Point::new(width / 2.0, height / 2.0), width: side, height: side, angle: 0.0 };
+        self.detect_in(pyramid, Point::new(width / 2.0, height / 2.0), side, MIN_SCORE)
+    }
+
+    /// The faces in a square of the photo (padded with black where it leaves the photo) whose
+    /// score reaches `min_score`, strongest first, in image pixels: a closer look at a region
+    /// where a face too small for the whole-photo view may be.
+    pub fn detect_in(&self, pyramid: &Pyramid, centre: Point, side: f32, min_score: f32) -> Result<Vec<FaceDetection>> {
+        let letterbox = RotatedRect { centre, width: side, height: side, angle: 0.0 };
         let input = pyramid.sample(&letterbox, INPUT_SIZE, INPUT_SIZE, false, InputRange::MinusOneToOne);
         let outputs = self.model.run(input)?;
         let regressors = self.model.output(&outputs, ANCHOR_COUNT * VALUES_PER_ANCHOR)?;
@@ -107,7 +121,7 @@ impl FaceDetector {
         let mut candidates = Vec::new();
         for (i, anchor) in self.anchors.iter().enumerate() {
             let score = sigmoid(logits[i]);
-            if score < MIN_SCORE {
+            if score < min_score {
                 continue;
             }
             let r = &regressors[i * VALUES_PER_ANCHOR..][..VALUES_PER_ANCHOR];

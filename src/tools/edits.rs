@@ -342,9 +342,18 @@ fn eye_opening(image: &RgbImage, face: &FaceAnalysis, contour: &[usize], grow: f
 /// Closed eyes: each eye opening (grown by 0.05 inter-eye distances, over the lid line) covered with the skin
 /// below it, mirrored about the opening's lower edge, and a lash line just below the lower lid.
 pub fn closed_eyes(image: &RgbImage, face: &FaceAnalysis) -> RgbImage {
+    close_eyes(image, face, &[index::RIGHT_EYE, index::LEFT_EYE])
+}
+
+/// One eye closed (a wink), the subject's right one (on the picture's left), as `closed_eyes`.
+pub fn wink(image: &RgbImage, face: &FaceAnalysis) -> RgbImage {
+    close_eyes(image, face, &[index::RIGHT_EYE])
+}
+
+fn close_eyes(image: &RgbImage, face: &FaceAnalysis, contours: &[&[usize]]) -> RgbImage {
     let ied = face.head.inter_eye_distance_px();
     let mut out = image.clone();
-    for contour in [index::RIGHT_EYE, index::LEFT_EYE] {
+    for &contour in contours {
         let opening = eye_opening(image, face, contour, 0.05 * ied);
         let is_open = |x: u32, y: u32| opening.get_pixel(x, y).0[0] > 0;
         let lower_edges: Vec<Option<u32>> =
@@ -404,6 +413,75 @@ pub fn gaze_aside(image: &RgbImage, face: &FaceAnalysis, shift_eye_widths: f32) 
                 }
             }
             if here.distance(centre) <= iris { sclera } else { p }
+        });
+    }
+    out
+}
+
+/// `other` pasted as a rectangular portrait: its face (the mesh's box, grown to take in hair and
+/// shoulders) scaled so that the face is `face_height` px high, its top-left corner at `at` (it
+/// may run off the photo, as a face cut by the border).
+pub fn paste_portrait(
+    image: &RgbImage,
+    other: &RgbImage,
+    other_face: &FaceAnalysis,
+    at: (i64, i64),
+    face_height: u32,
+) -> RgbImage {
+    let points = &other_face.mesh.points;
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &[x, y, _] in points {
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    let (face_w, face_h) = (x1 - x0, y1 - y0);
+    // The portrait: half a face width either side, half a face above, a third below.
+    let (px0, py0) = (x0 - 0.5 * face_w, y0 - 0.5 * face_h);
+    let (pw, ph) = (2.0 * face_w, 1.83 * face_h);
+    let scale = face_height as f32 / face_h;
+    let (out_w, out_h) = ((pw * scale) as i64, (ph * scale) as i64);
+    let sampler = crate::imaging::Bilinear::new(other);
+    map_pixels(image, |x, y, p| {
+        let (dx, dy) = (i64::from(x) - at.0, i64::from(y) - at.1);
+        if dx < 0 || dy < 0 || dx >= out_w || dy >= out_h {
+            return p;
+        }
+        let (u, v) = (px0 + (dx as f32 + 0.5) / scale, py0 + (dy as f32 + 0.5) / scale);
+        sampler.at(u - 0.5, v - 0.5)
+    })
+}
+
+/// Exposure off by `ev` stops: linear light multiplied by 2^ev, clipped.
+pub fn exposure_stops(image: &RgbImage, ev: f32) -> RgbImage {
+    let gain = 2f32.powf(ev);
+    map_pixels(image, |_, _, p| {
+        p.map(|c| {
+            let linear = crate::imaging::colour::linear(c) * gain;
+            let encoded = if linear <= 0.003_130_8 { 12.92 * linear } else { 1.055 * linear.powf(1.0 / 2.4) - 0.055 };
+            encoded.clamp(0.0, 1.0) * 255.0
+        })
+    })
+}
+
+/// Contrast reduced to `share` of itself about mid-grey.
+pub fn flatten(image: &RgbImage, share: f32) -> RgbImage {
+    map_pixels(image, |_, _, p| p.map(|c| 128.0 + (c - 128.0) * share))
+}
+
+/// Gaussian noise of standard deviation `sigma` levels, seeded.
+pub fn noise(image: &RgbImage, sigma: f32, seed: u64) -> RgbImage {
+    let mut state = seed | 1;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f32 / (1u64 << 53) as f32
+    };
+    let mut out = image.clone();
+    for p in out.pixels_mut() {
+        p.0 = p.0.map(|c| {
+            let (u1, u2) = (uniform().max(1e-9), uniform());
+            let noisy = f32::from(c) + sigma * (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos();
+            noisy.round().clamp(0.0, 255.0) as u8
         });
     }
     out

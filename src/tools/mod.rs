@@ -4,9 +4,11 @@
 //! is part of checking: the default build of the library, the CLI and the C library leaves it out,
 //! and it is not covered by the crate's semver promise.
 
+pub mod accuracy;
 pub mod dmad;
 pub mod edits;
 pub mod morph;
+pub mod render;
 
 /// The library's inner parts, for benchmarks and training that time or feed them one by one.
 pub mod internals {
@@ -28,6 +30,11 @@ pub mod internals {
     /// The measured face of an analysis (mesh, irises, head outline), if one was found.
     pub fn face(analysis: &Analysis) -> Option<&FaceAnalysis> {
         analysis.face.as_ref().ok()
+    }
+
+    /// The face oval (MediaPipe's outline) in photo pixels.
+    pub fn face_oval(face: &FaceAnalysis) -> Vec<crate::Point> {
+        crate::models::face_mesh::index::FACE_OVAL.iter().map(|&i| face.mesh.point(i)).collect()
     }
 
     /// The person mask of an analysis.

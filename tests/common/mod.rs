@@ -141,3 +141,26 @@ pub fn compile_against_library(sources: &[PathBuf], output_name: &str, cpp: bool
     run_ok(&format!("compiling {output_name}"), &mut command);
     output
 }
+
+/// A real PNG of 15000x15000 black pixels: 225 MB of pixels in a few hundred kB.
+pub fn png_bomb() -> Vec<u8> {
+    let side = 15_000u32;
+    // The stream writer needs to own its sink, so encode into a temporary file.
+    let path = std::env::temp_dir().join(format!(
+        "passbild-bomb-src-{}-{:?}.png",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_compression(png::Compression::Fastest);
+    let mut stream = encoder.write_header().unwrap().into_stream_writer().unwrap();
+    let row = vec![0u8; side as usize];
+    for _ in 0..side {
+        std::io::Write::write_all(&mut stream, &row).unwrap();
+    }
+    stream.finish().unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    bytes
+}

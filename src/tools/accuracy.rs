@@ -1,0 +1,191 @@
+//! The accuracy harness's parts (`cargo run --release --example accuracy` writes docs/accuracy.md;
+//! tests/accuracy.rs runs them on a small subset with bounds): compliant passport-framed photos
+//! from the shared datasets, split by identity into a calibration half and a test half, and the
+//! edits whose label is known by construction (turned heads, rotated photos, scaled heads).
+
+use std::path::Path;
+
+use image::RgbImage;
+use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
+
+use super::edits::{parse_tem, passport_crop};
+use super::render::turn_head;
+use crate::imaging::Point;
+use crate::measure::pose::{Camera, HeadPose};
+use crate::{Checker, PoseAngles};
+
+/// Which half of the identities a photo belongs to: thresholds are set on the calibration half,
+/// figures are reported on the test half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Half {
+    /// Thresholds and calibrations are set on these.
+    Calibration,
+    /// Figures are reported on these.
+    Test,
+}
+
+/// The half of an identity: the parity of its name's FNV-1a hash, the same on every machine.
+pub fn half(identity: &str) -> Half {
+    if name_hash(identity).count_ones().is_multiple_of(2) { Half::Calibration } else { Half::Test }
+}
+
+/// A compliant photo of one person, framed as a passport photo.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    /// The set and the person, such as "frll/001".
+    pub identity: String,
+    /// The photo, cut to 35:45 and resampled to the requested size.
+    pub photo: RgbImage,
+    /// The eye line's angle in the photo from the set's pupil labels, degrees (the crate's roll
+    /// sign: positive when the eye on the right of the picture is lower).
+    pub roll_deg: f64,
+}
+
+/// The labelled sets with a face outline (`.tem`) to frame from: FRLL's neutral photos and the
+/// Canada set, each cut to 35:45 with the top of the hair to the chin 80 % of the height, and
+/// resampled to `width` x `height` (Catmull-Rom).
+pub fn subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
+    let sets = [("frll", datasets.join("frll/neutral_front")), ("canada", datasets.join("webmorph_canada"))];
+    let mut subjects = Vec::new();
+    for (set, dir) in sets {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut files: Vec<_> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+            .collect();
+        files.sort();
+        for path in files {
+            let Some(points) = std::fs::read_to_string(path.with_extension("tem")).ok().and_then(|t| parse_tem(&t))
+            else {
+                continue;
+            };
+            let Ok(image) = image::open(&path) else { continue };
+            let Some(crop) = passport_crop(&image.to_rgb8(), &points) else { continue };
+            let photo = image::imageops::resize(&crop, width, height, image::imageops::FilterType::CatmullRom);
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let (a, b) = (points[0], points[1]);
+            let (right, left) = if a.x < b.x { (a, b) } else { (b, a) };
+            subjects.push(Subject {
+                identity: format!("{set}/{}", &stem[..stem.len().min(3)]),
+                photo,
+                roll_deg: f64::from((left.y - right.y).atan2(left.x - right.x)).to_degrees(),
+            });
+        }
+    }
+    subjects
+}
+
+/// One turned head: what it was turned to, and what passbild read.
+#[derive(Debug, Clone)]
+pub struct PoseSample {
+    /// Whose photo.
+    pub identity: String,
+    /// The pose rendered, against the line of sight.
+    pub truth: PoseAngles,
+    /// The camera's distance, centimetres.
+    pub distance_cm: f64,
+    /// The pose fit's raw angles (before its response is divided out).
+    pub raw: Option<PoseAngles>,
+    /// The pose as reported.
+    pub reading: Option<PoseAngles>,
+}
+
+/// Each subject's face turned to each (yaw, pitch) and rendered from a studio distance of 1, 1.5
+/// or 2 m (drawn per render from its name), then analysed.
+pub fn pose_set(checker: &Checker, subjects: &[Subject], angles: &[(f64, f64)]) -> Vec<PoseSample> {
+    use rayon::prelude::*;
+    subjects
+        .par_iter()
+        .flat_map(|subject| {
+            let Ok(analysis) = checker.analyse_image(&subject.photo.clone().into()) else { return Vec::new() };
+            let Some(face) = analysis.face.as_ref().ok() else { return Vec::new() };
+            angles
+                .iter()
+                .enumerate()
+                .filter_map(|(n, &(yaw, pitch))| {
+                    let draw = name_hash(&format!("{}/{n}", subject.identity));
+                    let distance_cm = [100.0, 150.0, 200.0][(draw % 3) as usize];
+                    let turned = turn_head(&subject.photo, face, yaw, pitch, distance_cm)?;
+                    let seen = checker.analyse_image(&turned.image.clone().into()).ok()?;
+                    let (width, height) = turned.image.dimensions();
+                    let raw = seen.face.as_ref().ok().and_then(|f| {
+                        HeadPose::fit_uncalibrated(&f.mesh.points, Camera::studio(width, height)).map(|p| p.angles())
+                    });
+                    Some(PoseSample {
+                        identity: subject.identity.clone(),
+                        truth: turned.pose,
+                        distance_cm,
+                        raw,
+                        reading: seen.pose(),
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// FNV-1a of a name: the same draw on every machine.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// `photo` turned clockwise by `degrees` about its centre (the crate's positive roll), the corners
+/// filled by repeating the border.
+pub fn rolled(photo: &RgbImage, degrees: f64) -> RgbImage {
+    rotate_about_center(photo, (degrees as f32).to_radians(), Interpolation::Bilinear, Border::Replicate)
+}
+
+/// `photo` with everything scaled by `factor` about the eye midpoint `eyes` (its size kept; the
+/// border repeated where the scaled photo does not reach): the head becomes `factor` times as
+/// large, the eyes stay where they were.
+pub fn scaled_about(photo: &RgbImage, eyes: Point, factor: f64) -> RgbImage {
+    let (width, height) = photo.dimensions();
+    let sampler = crate::imaging::Bilinear::new(photo);
+    let factor = factor as f32;
+    RgbImage::from_fn(width, height, |x, y| {
+        let sx = eyes.x + (x as f32 + 0.5 - eyes.x) / factor;
+        let sy = eyes.y + (y as f32 + 0.5 - eyes.y) / factor;
+        image::Rgb(sampler.at(sx - 0.5, sy - 0.5).map(|c| c.round().clamp(0.0, 255.0) as u8))
+    })
+}
+
+/// The share of `values` at or below `q` (0..1) by nearest rank; NaN for none.
+pub fn percentile(values: &[f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
+}
+
+/// Least-squares slope and offset of `y` against `x`.
+pub fn line_fit(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = x.len().max(1) as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
+    let slope = if sxx > 0.0 { sxy / sxx } else { f64::NAN };
+    (slope, my - slope * mx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halves_split_identities_about_evenly_and_stably() {
+        let names: Vec<String> = (0..200).map(|i| format!("frll/{i:03}")).collect();
+        let calibration = names.iter().filter(|n| half(n) == Half::Calibration).count();
+        assert!((70..130).contains(&calibration), "{calibration}");
+        assert_eq!(half("frll/001"), half("frll/001"));
+    }
+
+    #[test]
+    fn statistics_helpers() {
+        assert_eq!(percentile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        let (slope, offset) = line_fit(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]);
+        assert!((slope - 2.0).abs() < 1e-12 && (offset - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,119 @@
+//! The accuracy harness (examples/accuracy.rs, docs/accuracy.md) on a small subset of the test
+//! half, with bounds: a regression in pose, roll, geometry or the appearance checks fails here.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::*;
+use passbild::tools::accuracy::{self, Half, Subject, half};
+use passbild::tools::{edits, internals};
+use passbild::{Report, Status, ids};
+
+/// Three test-half FRLL subjects at 1244x1600.
+fn subjects() -> &'static [Subject] {
+    static SUBJECTS: OnceLock<Vec<Subject>> = OnceLock::new();
+    SUBJECTS.get_or_init(|| {
+        accuracy::subjects(&datasets(), 1244, 1600)
+            .into_iter()
+            .filter(|s| s.identity.starts_with("frll") && half(&s.identity) == Half::Test)
+            .take(3)
+            .collect()
+    })
+}
+
+fn report(photo: &image::RgbImage) -> Report {
+    check("de-live", photo)
+}
+
+#[test]
+fn turned_heads_are_read_within_bounds_and_fail_beyond_the_rejection_bound() {
+    let angles = [(0.0, -15.0), (0.0, 0.0), (0.0, 15.0), (-15.0, 0.0), (15.0, 0.0)];
+    let samples = accuracy::pose_set(checker("de-live"), subjects(), &angles);
+    assert_eq!(samples.len(), subjects().len() * angles.len());
+    let (mut pitch_errors, mut yaw_errors) = (Vec::new(), Vec::new());
+    let profile = checker("de-live").profile();
+    for sample in &samples {
+        let reading = sample.reading.expect("a pose");
+        pitch_errors.push((reading.pitch - sample.truth.pitch).abs());
+        yaw_errors.push((reading.yaw - sample.truth.yaw).abs());
+        if sample.truth.pitch.abs() > 14.0 {
+            assert_eq!(profile.pose.pitch.unwrap().status_of(reading.pitch), Status::Fail, "{sample:?}");
+        }
+        if sample.truth.yaw.abs() > 14.0 {
+            assert_eq!(profile.pose.yaw.unwrap().status_of(reading.yaw), Status::Fail, "{sample:?}");
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    // docs/accuracy.md: 2.0 and 1.0 on the whole test half.
+    assert!(mean(&pitch_errors) <= 3.0, "pitch mean abs error {:.2}: {pitch_errors:?}", mean(&pitch_errors));
+    assert!(mean(&yaw_errors) <= 1.5, "yaw mean abs error {:.2}: {yaw_errors:?}", mean(&yaw_errors));
+}
+
+#[test]
+fn a_photo_turned_by_12_degrees_reads_its_turn_within_1_5_degrees() {
+    for subject in &subjects()[..2] {
+        let before = report(&subject.photo).check(ids::ROLL).unwrap().value.unwrap();
+        for degrees in [-12.0, 12.0] {
+            let after = report(&accuracy::rolled(&subject.photo, degrees)).check(ids::ROLL).unwrap().value.unwrap();
+            assert!((after - before - degrees).abs() <= 1.5, "{}: {before} then {after}", subject.identity);
+        }
+    }
+}
+
+#[test]
+fn compliant_heads_pass_geometry_and_scaled_heads_warn_then_fail() {
+    for subject in &subjects()[..2] {
+        let compliant = report(&subject.photo);
+        for check in compliant.checks.iter().filter(|c| c.id.starts_with("geometry.")) {
+            assert_ne!(check.status, Status::Fail, "{}: {check:?}", subject.identity);
+        }
+        let ratio = compliant.check(ids::CHIN_TO_CROWN_DE).unwrap().value.unwrap();
+        let face = compliant.face.as_ref().unwrap();
+        let eyes = face.landmarks.right_eye_centre.midpoint(face.landmarks.left_eye_centre);
+        for (millimetres, status) in [(26.0, Status::Fail), (30.0, Status::Warn), (34.0, Status::Pass)] {
+            let scaled = accuracy::scaled_about(&subject.photo, eyes, millimetres / 45.0 / ratio);
+            assert_eq!(
+                status_of(&report(&scaled), ids::CHIN_TO_CROWN_DE),
+                status,
+                "{} at {millimetres} mm",
+                subject.identity
+            );
+        }
+    }
+}
+
+fn status_of(report: &Report, id: &str) -> Status {
+    report.check(id).unwrap().status
+}
+
+#[test]
+fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
+    let subject = &subjects()[0];
+    let compliant = report(&subject.photo);
+    for id in [ids::SHARPNESS, ids::WHITE_LEVEL, ids::BLACK_LEVEL, ids::EYES_OPEN, ids::FACE_COUNT] {
+        assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
+    }
+    let donor_subject = &subjects()[1];
+    let donor_analysis = checker("de-live").analyse_image(&donor_subject.photo.clone().into()).unwrap();
+    let donor = internals::face(&donor_analysis).unwrap();
+    let cases: Vec<(&str, image::RgbImage, &[&str])> = vec![
+        ("blur sigma 3", edits::gaussian_blur(&subject.photo, 3.0), &[ids::SHARPNESS]),
+        ("motion blur 30 px", edits::motion_blur(&subject.photo, 30), &[ids::SHARPNESS]),
+        ("gamma 0.4", edits::gamma(&subject.photo, 0.4), &[ids::BLACK_LEVEL, ids::OVER_EXPOSURE, ids::LUMINANCE_MEAN]),
+        ("gamma 3", edits::gamma(&subject.photo, 3.0), &[ids::WHITE_LEVEL, ids::UNDER_EXPOSURE, ids::LUMINANCE_MEAN]),
+        (
+            "a second face of 150 px",
+            edits::paste_portrait(&subject.photo, &donor_subject.photo, donor, (20, 20), 150),
+            &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
+        ),
+    ];
+    for (what, photo, meant) in cases {
+        let edited = report(&photo);
+        assert!(
+            meant.iter().any(|id| status_of(&edited, id) == Status::Fail),
+            "{what} passed {meant:?}: {:#?}",
+            meant.iter().map(|id| edited.check(id)).collect::<Vec<_>>()
+        );
+    }
+}
