@@ -1,7 +1,7 @@
 //! Writes docs/accuracy.md: how right passbild's verdicts are on photos whose truth is known by
 //! construction, on the test half of the identities (thresholds and calibrations are set on the
 //! calibration half, and this example prints what it would set them to).
-//!     cargo run --release --example accuracy [pose|roll|geometry|appearance]
+//!     cargo run --release --example accuracy [pose|roll|geometry|appearance|smiles|sizes]
 //! About 25 minutes on two cores for all parts (one part: only that section is written). tests/accuracy.rs runs the same parts on a small subset.
 
 use std::collections::BTreeMap;
@@ -48,7 +48,13 @@ fn main() {
         geometry_section(&mut doc, &de_live, &subjects);
     }
     if wanted("appearance") {
-        appearance_section(&mut doc, &de_live, &subjects, &datasets);
+        appearance_section(&mut doc, &de_live, &subjects);
+    }
+    if wanted("smiles") {
+        smile_section(&mut doc, &de_live, &datasets);
+    }
+    if wanted("sizes") {
+        sharpness_by_resolution_section(&mut doc, &subjects, &datasets);
     }
     std::fs::write(root.join("docs/accuracy.md"), doc).unwrap();
 }
@@ -567,7 +573,7 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
 }
 
 /// Per check, false fails on compliant photos; per defect and strength, the share caught.
-fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject], datasets: &Path) {
+fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
     // FRLL's backgrounds are the light grey the rules ask for; the Canada set's are not.
     let test: Vec<&Subject> =
         subjects.iter().filter(|s| half(&s.identity) == Half::Test && s.identity.starts_with("frll")).collect();
@@ -636,7 +642,6 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
             Some((s.photo.clone(), internals::face(&analysis)?.clone()))
         })
         .collect();
-    let _ = datasets;
     writeln!(
         doc,
         "\n### Defects\n\nEach test-half photo edited one way (`tools::edits`); caught = one of the \
@@ -688,5 +693,106 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
             by_check.join(", ")
         )
         .unwrap();
+    }
+}
+
+/// FRLL's real smiles, the test half, cut as the neutral photos are.
+fn smile_section(doc: &mut String, checker: &Checker, datasets: &Path) {
+    let smiling: Vec<Subject> = accuracy::smiling_subjects(datasets, 1244, 1600)
+        .into_iter()
+        .filter(|s| half(&s.identity) == Half::Test)
+        .collect();
+    let reports: Vec<Report> =
+        smiling.par_iter().filter_map(|s| checker.check_image(&s.photo.clone().into()).ok()).collect();
+    let n = reports.len().max(1) as f64;
+    let fails = |id: &str| reports.iter().filter(|r| r.check(id).is_some_and(|c| c.status == Status::Fail)).count();
+    let caught = reports
+        .iter()
+        .filter(|r| {
+            [ids::EXPRESSION_NEUTRAL, ids::MOUTH_CLOSED]
+                .iter()
+                .any(|id| r.check(id).is_some_and(|c| c.status == Status::Fail))
+        })
+        .count();
+    writeln!(
+        doc,
+        "\n### Real smiles\n\nFRLL's smiling photos of the test half ({} photos, most with the lips \
+         apart, some closed-lipped), cut as the neutral ones: caught by `expression.neutral` or \
+         `mouth.closed` **{:.0} %** (`expression.neutral` {:.0} %, `mouth.closed` {:.0} %); any \
+         check fails {:.0} %. Mouth width is the only expression cue today; a smile with closed lips \
+         and a narrow mouth passes.",
+        reports.len(),
+        100.0 * caught as f64 / n,
+        100.0 * fails(ids::EXPRESSION_NEUTRAL) as f64 / n,
+        100.0 * fails(ids::MOUTH_CLOSED) as f64 / n,
+        100.0 * reports.iter().filter(|r| r.verdict == Status::Fail).count() as f64 / n
+    )
+    .unwrap();
+}
+
+/// Makes one version of a subject's photo; None when it cannot be made.
+type MakeVariant<'a> = Box<dyn Fn(&Subject) -> Option<image::RgbImage> + Sync + 'a>;
+
+/// Sharpness at the other profiles' sizes: de-scan's 622x800 and a 300-px-wide icao photo, both
+/// for blur made at that size and for blur made at 1244x1600 before the photo was shrunk (a
+/// defocused capture delivered small).
+fn sharpness_by_resolution_section(doc: &mut String, subjects: &[Subject], datasets: &Path) {
+    let is_test = |s: &&Subject| half(&s.identity) == Half::Test && s.identity.starts_with("frll");
+    let large: BTreeMap<&str, &Subject> = subjects.iter().filter(is_test).map(|s| (s.identity.as_str(), s)).collect();
+    writeln!(
+        doc,
+        "\n### Sharpness at other sizes\n\n`focus.sharpness` on the test half's compliant FRLL photos \
+         at de-scan's 622x800 and at 300x386 under icao: blurred at that size, and blurred at \
+         1244x1600 and then shrunk (blur then reads smaller by the shrink factor). Fail share and \
+         median value. Clear: blur of 3 px or more at the photo's own size.\n\n\
+         | size (profile) | photo | fail | median |\n|---|---|---|---|"
+    )
+    .unwrap();
+    for (profile, width, height) in [("de-scan", 622u32, 800u32), ("icao", 300, 386)] {
+        let checker = Checker::builder().profile_name(profile).unwrap().threads(2).build().unwrap();
+        let small: Vec<Subject> =
+            accuracy::subjects(datasets, width, height).into_iter().filter(|s| is_test(&s)).collect();
+        let shrink = f64::from(width) / 1244.0;
+        let mut variants: Vec<(String, MakeVariant)> =
+            vec![("compliant".into(), Box::new(|s: &Subject| Some(s.photo.clone())))];
+        for sigma in [1.0f32, 2.0, 3.0] {
+            let clear = if sigma >= 3.0 { " **clear**" } else { "" };
+            variants.push((
+                format!("Gaussian blur sigma {sigma} px{clear}"),
+                Box::new(move |s: &Subject| Some(edits::gaussian_blur(&s.photo, sigma))),
+            ));
+        }
+        for sigma in [2.0f32, 4.0, 8.0] {
+            let own = f64::from(sigma) * shrink;
+            let clear = if own >= 3.0 { " **clear**" } else { "" };
+            let large = &large;
+            variants.push((
+                format!("blur sigma {sigma} px at 1244x1600, then shrunk ({own:.1} px){clear}"),
+                Box::new(move |s: &Subject| {
+                    let blurred = edits::gaussian_blur(&large.get(s.identity.as_str())?.photo, sigma);
+                    Some(image::imageops::resize(&blurred, width, height, image::imageops::FilterType::CatmullRom))
+                }),
+            ));
+        }
+        for (name, make) in &variants {
+            let checks: Vec<(Status, f64)> = small
+                .par_iter()
+                .filter_map(|s| {
+                    let report = checker.check_image(&make(s)?.into()).ok()?;
+                    let check = report.check(ids::SHARPNESS)?;
+                    Some((check.status, check.value?))
+                })
+                .collect();
+            let fails = checks.iter().filter(|c| c.0 == Status::Fail).count();
+            let values: Vec<f64> = checks.iter().map(|c| c.1).collect();
+            writeln!(
+                doc,
+                "| {width}x{height} ({profile}) | {name} | {:.0} % of {} | {:.3} |",
+                100.0 * fails as f64 / checks.len().max(1) as f64,
+                checks.len(),
+                percentile(&values, 0.5)
+            )
+            .unwrap();
+        }
     }
 }

@@ -48,32 +48,56 @@ pub fn subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
     let sets = [("frll", datasets.join("frll/neutral_front")), ("canada", datasets.join("webmorph_canada"))];
     let mut subjects = Vec::new();
     for (set, dir) in sets {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut files: Vec<_> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
-            .collect();
-        files.sort();
-        for path in files {
+        for path in jpeg_files(&dir) {
             let Some(points) = std::fs::read_to_string(path.with_extension("tem")).ok().and_then(|t| parse_tem(&t))
             else {
                 continue;
             };
-            let Ok(image) = image::open(&path) else { continue };
-            let Some(crop) = passport_crop(&image.to_rgb8(), &points) else { continue };
-            let photo = image::imageops::resize(&crop, width, height, image::imageops::FilterType::CatmullRom);
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let (a, b) = (points[0], points[1]);
-            let (right, left) = if a.x < b.x { (a, b) } else { (b, a) };
-            subjects.push(Subject {
-                identity: format!("{set}/{}", &stem[..stem.len().min(3)]),
-                photo,
-                roll_deg: f64::from((left.y - right.y).atan2(left.x - right.x)).to_degrees(),
-            });
+            subjects.extend(cut(set, &path, &points, width, height));
         }
     }
     subjects
+}
+
+/// FRLL's smiling photos, cut as `subjects` cuts the same person's neutral photo (the smiling
+/// photos have no outline of their own; the sitters kept still between the two shots).
+pub fn smiling_subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
+    jpeg_files(&datasets.join("frll/smiling_front"))
+        .iter()
+        .filter_map(|path| {
+            let stem = path.file_stem()?.to_string_lossy();
+            let tem = datasets.join(format!("frll/neutral_front/{}_03.tem", stem.get(..3)?));
+            let points = parse_tem(&std::fs::read_to_string(tem).ok()?)?;
+            cut("frll", path, &points, width, height)
+        })
+        .collect()
+}
+
+/// The `.jpg` files in `dir`, sorted by name; none when it cannot be read.
+fn jpeg_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// One photo of `set` cut to 35:45 by its face outline `points` and resampled.
+fn cut(set: &str, path: &Path, points: &[Point], width: u32, height: u32) -> Option<Subject> {
+    let image = image::open(path).ok()?;
+    let crop = passport_crop(&image.to_rgb8(), points)?;
+    let photo = image::imageops::resize(&crop, width, height, image::imageops::FilterType::CatmullRom);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let (a, b) = (points[0], points[1]);
+    let (right, left) = if a.x < b.x { (a, b) } else { (b, a) };
+    Some(Subject {
+        identity: format!("{set}/{}", &stem[..stem.len().min(3)]),
+        photo,
+        roll_deg: f64::from((left.y - right.y).atan2(left.x - right.x)).to_degrees(),
+    })
 }
 
 /// One turned head: what it was turned to, and what passbild read.
