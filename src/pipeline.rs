@@ -16,7 +16,7 @@ use crate::measure::{
 };
 use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
-use crate::models::{DifferentialMorph, EyeLandmarks, FaceBox, FaceDetection, FaceMesh, MeshLandmarks, ModelSet};
+use crate::models::{DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet};
 use crate::report::{DetectedFace, FaceReport, KeyLandmarks};
 
 /// Below this Face Mesh presence the crop holds no usable face.
@@ -276,7 +276,7 @@ fn faces_among_other_people(
         let side = 1.2 * (x1 - x0).max(y1 - y0);
         let centre = Point::new((x0 + x1) / 2.0, (y0 + y1) / 2.0);
         for face in models.detector()?.detect_in(pyramid, centre, side, CLOSER_LOOK_MIN_SCORE)? {
-            if is_another_face(&face, known, &found) {
+            if is_another_face(models, pyramid, &face, known, &found)? {
                 found.push(face);
             }
         }
@@ -284,21 +284,22 @@ fn faces_among_other_people(
     Ok(found)
 }
 
-/// Around a face already found, its hair and ears: a closer look there finds face-like patches of
-/// the same head (a cheek and a strand of hair scored 0.62 on a compliant FRLL photo), not another
-/// person. The margin is this share of the face box's side on every side.
-const HEAD_MARGIN_OF_FACE: f32 = 0.15;
-
-/// Whether a face found on a closer look is a face not yet counted: clear of every known face's
-/// head and of every face found before it.
-fn is_another_face(face: &FaceDetection, known: &[FaceDetection], found: &[FaceDetection]) -> bool {
-    let head = |other: &FaceDetection| {
-        let b = other.bbox;
-        let margin = HEAD_MARGIN_OF_FACE * b.width.max(b.height);
-        FaceBox { x: b.x - margin, y: b.y - margin, width: b.width + 2.0 * margin, height: b.height + 2.0 * margin }
-    };
-    !known.iter().any(|other| head(other).overlaps(&face.bbox))
-        && !found.iter().any(|other| other.bbox.overlaps(&face.bbox))
+/// Whether a face found on a closer look is one not yet counted and a face at all: clear of every
+/// face found before it, and confirmed by Face Mesh's presence score (zoomed in, the detector
+/// scored a cheek with a strand of hair 0.62 on a compliant FRLL photo).
+fn is_another_face(
+    models: &dyn ModelSet,
+    pyramid: &Pyramid,
+    face: &FaceDetection,
+    known: &[FaceDetection],
+    found: &[FaceDetection],
+) -> Result<bool> {
+    let overlaps = |other: &FaceDetection| other.bbox.overlaps(&face.bbox);
+    if known.iter().any(overlaps) || found.iter().any(overlaps) {
+        return Ok(false);
+    }
+    let mesh = models.mesh()?.run(pyramid, FaceMesh::crop_for(face))?;
+    Ok(mesh.presence >= MIN_MESH_PRESENCE)
 }
 
 /// Tiles for a closer look at the whole background: a side of this share of the photo's height
@@ -327,7 +328,7 @@ fn small_faces(
         for x in starts(width) {
             let centre = Point::new(x + side / 2.0, y + side / 2.0);
             for face in models.detector()?.detect_in(pyramid, centre, side, CLOSER_LOOK_MIN_SCORE)? {
-                if is_another_face(&face, known, &found) {
+                if is_another_face(models, pyramid, &face, known, &found)? {
                     found.push(face);
                 }
             }
