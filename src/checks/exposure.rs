@@ -119,6 +119,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &ILLUMINATION_UNIFORMITY, &rules.illumination_uniformity, pick(|m| m.illumination_uniformity));
     judge_finding(out, &FACE_SHADOWS, &rules.face_shadows, pick(|m| m.face_shadows));
     judge_finding(out, &HOT_SPOTS, &rules.hot_spots, pick(|m| m.hot_spots));
-    judge_finding(out, &WHITE_LEVEL, &rules.white_level, pick(|m| m.white_level));
-    judge_finding(out, &BLACK_LEVEL, &rules.black_level, pick(|m| m.black_level));
+    let level = |f: fn(&ExposureMeasures) -> Result<Finding, NotMeasured>| measures.and_then(f);
+    judge_finding(out, &WHITE_LEVEL, &rules.white_level, level(|m| m.white_level));
+    judge_finding(out, &BLACK_LEVEL, &rules.black_level, level(|m| m.black_level));
 }

@@ -162,6 +162,10 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
         NotMeasured::FaceTooSmall => {
             ("the face is too small to measure", "das Gesicht ist zu klein, um es zu vermessen")
         }
+        NotMeasured::EyesTooSmall => (
+            "the irises are under 12 pixels across: too few to read the eye whites and pupils",
+            "die Iris ist unter 12 Pixel breit: zu wenige, um Augenweiß und Pupillen zu lesen",
+        ),
         NotMeasured::RegionNotVisible => {
             ("the region to measure is not visible", "der zu messende Bereich ist nicht sichtbar")
         }

@@ -57,6 +57,8 @@ impl PixelRect {
 pub struct FaceImage {
     pub side: usize,
     pub px_per_ied: f32,
+    /// Crop pixels per pixel of the photo: above 1 the crop enlarges a small face.
+    pub crop_px_per_photo_px: f32,
     /// sRGB 0..255, row-major.
     pub rgb: Vec<[f32; 3]>,
     /// ISO/IEC 29794-5 luminance (linear light, 0..255) inside the face oval, where the exposure
@@ -145,6 +147,7 @@ impl FaceImage {
         Some(FaceImage {
             side,
             px_per_ied,
+            crop_px_per_photo_px: scale,
             rgb,
             luminance,
             luma,

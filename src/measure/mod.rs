@@ -33,6 +33,7 @@ pub enum NotMeasured {
     ChinOutsideImage,
     NoPose,
     FaceTooSmall,
+    EyesTooSmall,
     RegionNotVisible,
     BackgroundNotVisible,
     CompressionUnknown,
