@@ -123,6 +123,18 @@ enum passbild_status
    * passbild failed internally (a bug); the process is unharmed.
    */
   PASSBILD_STATUS_INTERNAL_ERROR = 18,
+  /**
+   * One side of the image is more than `max_aspect_ratio` (4) times the other.
+   */
+  PASSBILD_STATUS_ASPECT_RATIO = 19,
+  /**
+   * The path is not a regular file (a FIFO, a device, a directory).
+   */
+  PASSBILD_STATUS_NOT_A_FILE = 20,
+  /**
+   * The file is whole but its image data is damaged (a scan cut short, invalid codes).
+   */
+  PASSBILD_STATUS_DAMAGED = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -462,7 +474,7 @@ passbild_status passbild_checker_check_with_reference(const passbild_checker *ch
 /**
  * Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
  * `passbild_pixel_format` layouts. The buffer must hold `stride * (height - 1) + width * bytes
- * per pixel` bytes.
+ * per pixel` bytes: this function cannot check that, so prefer `passbild_checker_check_pixels_len`.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */
@@ -474,6 +486,24 @@ passbild_status passbild_checker_check_pixels(const passbild_checker *checker,
                                               passbild_pixel_format format,
                                               passbild_report **report_out,
                                               passbild_error **error_out);
+
+/**
+ * As `passbild_checker_check_pixels`, for a buffer of `pixels_len` readable bytes: a buffer
+ * shorter than `stride * (height - 1) + width * bytes per pixel` is refused with
+ * `PASSBILD_STATUS_INVALID_PIXELS`, never read beyond.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe; `pixels`
+ * points to `pixels_len` readable bytes.
+ */
+passbild_status passbild_checker_check_pixels_len(const passbild_checker *checker,
+                                                  const uint8_t *pixels,
+                                                  size_t pixels_len,
+                                                  uint32_t width,
+                                                  uint32_t height,
+                                                  size_t stride,
+                                                  passbild_pixel_format format,
+                                                  passbild_report **report_out,
+                                                  passbild_error **error_out);
 
 /**
  * Of `count` reports of captures in the order they were taken, the index of the one TR-03121
@@ -514,6 +544,23 @@ passbild_status passbild_live_session_process(passbild_live_session *session,
                                               passbild_pixel_format format,
                                               passbild_live_frame *frame_out,
                                               passbild_error **error_out);
+
+/**
+ * As `passbild_live_session_process`, for a buffer of `pixels_len` readable bytes: a shorter
+ * buffer than the frame needs is refused with `PASSBILD_STATUS_INVALID_PIXELS`, never read beyond.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe; `pixels`
+ * points to `pixels_len` readable bytes; `session` is not used by another thread during the call.
+ */
+passbild_status passbild_live_session_process_len(passbild_live_session *session,
+                                                  const uint8_t *pixels,
+                                                  size_t pixels_len,
+                                                  uint32_t width,
+                                                  uint32_t height,
+                                                  size_t stride,
+                                                  passbild_pixel_format format,
+                                                  passbild_live_frame *frame_out,
+                                                  passbild_error **error_out);
 
 /**
  * The words of a hint in `language` (`passbild_language`), copied into `buffer` with its NUL;

@@ -1,12 +1,15 @@
 //! Bytes to an upright RGB image, within limits checked before any pixel is decoded, plus the format
 //! facts a report states (format, size, colour type, an estimate of the JPEG quality).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
+use std::path::Path;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage, metadata::Orientation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+
+mod jpeg_entropy;
 
 /// Bounds on what a caller may hand us. Checked from the file header, before the pixels are
 /// decoded, so a decompression bomb costs a few microseconds and no memory.
@@ -22,6 +25,8 @@ pub struct DecodeLimits {
     pub max_pixels: u64,
     /// Upper bound on the decoder's own allocations (the `image` crate enforces it while decoding).
     pub max_alloc_bytes: u64,
+    /// Longest side over the shortest (4): grids sized from the photo's shape stay bounded.
+    pub max_aspect_ratio: u32,
 }
 
 impl Default for DecodeLimits {
@@ -32,6 +37,7 @@ impl Default for DecodeLimits {
             max_height: 16_384,
             max_pixels: 50_000_000,
             max_alloc_bytes: 512 << 20,
+            max_aspect_ratio: 4,
         }
     }
 }
@@ -48,7 +54,28 @@ impl DecodeLimits {
         if width == 0 || height == 0 {
             return Err(Error::Decode { format: "image", detail: "zero width or height".into() });
         }
+        let ratio = f64::from(width.max(height)) / f64::from(width.min(height));
+        if ratio > f64::from(self.max_aspect_ratio) {
+            return Err(Error::AspectRatio { width, height, ratio, limit: self.max_aspect_ratio });
+        }
         Ok(())
+    }
+
+    /// Reads a photo file with `max_input_bytes` applied while reading. Anything but a regular
+    /// file (a FIFO, a device, a directory, or a link to one) is refused before it is opened.
+    pub fn read_file(&self, path: &Path) -> Result<Vec<u8>> {
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(Error::NotAFile { path: path.to_path_buf() });
+        }
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut bytes = Vec::new();
+        file.take(self.max_input_bytes as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() > self.max_input_bytes {
+            let len = std::fs::metadata(path).map_or(bytes.len(), |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+            return Err(Error::InputTooLarge { len, limit: self.max_input_bytes });
+        }
+        Ok(bytes)
     }
 }
 
@@ -166,12 +193,16 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
 
 fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     let markers = jpeg_markers::scan(bytes)?;
+    if markers.components == 0 {
+        return Err(Error::Decode { format: "JPEG", detail: "no frame header (SOF) before the end".into() });
+    }
     limits.check_dimensions(u32::from(markers.width), u32::from(markers.height))?;
     if !markers.has_end_of_image {
         // zune-jpeg fills a cut-off scan with grey and reports success; a truncated upload must not
         // be judged as if it were the photo.
         return Err(Error::Truncated { format: "JPEG" });
     }
+    jpeg_entropy::check(bytes)?;
     decode_with_image_crate(bytes, image::ImageFormat::Jpeg, limits, Some(markers))
 }
 
@@ -239,7 +270,7 @@ fn decode_with_image_crate(
         jpeg_quality: jpeg.as_ref().and_then(|m| m.estimated_quality()),
         jpeg_progressive: jpeg.as_ref().map(|m| m.progressive),
     };
-    Ok(Decoded { image: image.into_rgb8(), facts })
+    Ok(Decoded { image: composite_over_white(image), facts })
 }
 
 /// Layouts of raw pixel buffers a caller may hand over (8 bits per sample, rows `stride` bytes apart).
@@ -358,6 +389,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     use hayro_jpeg2000::{ColorSpace, DecodeSettings, DecoderContext, Image};
     const NAME: &str = "JPEG 2000";
     let decode_error = |e: hayro_jpeg2000::DecodeError| Error::Decode { format: NAME, detail: e.to_string() };
+    jpeg2000_structure::check(bytes, limits)?;
     let image = Image::new(bytes, &DecodeSettings::default()).map_err(decode_error)?;
     let (width, height) = (image.width(), image.height());
     limits.check_dimensions(width, height)?;
@@ -385,10 +417,11 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     if samples.len() != pixel_count * stride {
         return Err(Error::Decode { format: NAME, detail: "unexpected number of samples".into() });
     }
+    let alpha = |p: &[u8]| if has_alpha { p[stride - 1] } else { u8::MAX };
     let rgb: Vec<u8> = match colour_channels {
-        1 => samples.chunks_exact(stride).flat_map(|p| [p[0]; 3]).collect(),
-        3 => samples.chunks_exact(stride).flat_map(|p| [p[0], p[1], p[2]]).collect(),
-        4 => samples.chunks_exact(stride).flat_map(cmyk_to_rgb).collect(),
+        1 => samples.chunks_exact(stride).flat_map(|p| over_white([p[0]; 3], alpha(p))).collect(),
+        3 => samples.chunks_exact(stride).flat_map(|p| over_white([p[0], p[1], p[2]], alpha(p))).collect(),
+        4 => samples.chunks_exact(stride).flat_map(|p| over_white(cmyk_to_rgb(p), alpha(p))).collect(),
         n => {
             return Err(Error::Decode { format: NAME, detail: format!("{n} colour channels are not supported") });
         }
@@ -409,10 +442,136 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     Ok(Decoded { image, facts })
 }
 
+/// A pixel as it shows on white paper or a white page: a transparent photo is not judged by the
+/// colours hidden under its alpha.
+fn over_white(rgb: [u8; 3], alpha: u8) -> [u8; 3] {
+    let a = u16::from(alpha);
+    rgb.map(|c| ((u16::from(c) * a + 255 * (255 - a) + 127) / 255) as u8)
+}
+
+fn composite_over_white(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.into_rgb8();
+    }
+    let rgba = image.into_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        image::Rgb(over_white([r, g, b], a))
+    })
+}
+
 fn cmyk_to_rgb(p: &[u8]) -> [u8; 3] {
     let k = 255 - u16::from(p[3]);
     let channel = |c: u8| ((255 - u16::from(c)) * k / 255) as u8;
     [channel(p[0]), channel(p[1]), channel(p[2])]
+}
+
+/// The JPEG 2000 codestream's main header, read before the decoder runs: a tile grid or code-block
+/// size that would make the decoder's bookkeeping outgrow the memory limit is refused, and a
+/// codestream without its end marker is truncated (the decoder would fill the rest).
+mod jpeg2000_structure {
+    use super::DecodeLimits;
+    use crate::error::{Error, Result};
+
+    const NAME: &str = "JPEG 2000";
+    /// Most tiles in one image (a photo has one, or a few dozen).
+    const MAX_TILES: u64 = 4096;
+    /// Most code-blocks, over all components (a 1244x1600 photo with 64x64 blocks has about 1,500).
+    const MAX_CODE_BLOCKS: u64 = 1 << 20;
+
+    fn be32(b: &[u8], at: usize) -> Option<u64> {
+        Some(u64::from(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?)))
+    }
+
+    /// The codestream: the whole input for a bare codestream, the `jp2c` box's contents in a JP2 file.
+    fn codestream(bytes: &[u8]) -> Result<&[u8]> {
+        let truncated = || Error::Truncated { format: NAME };
+        if bytes.starts_with(b"\xff\x4f") {
+            return Ok(bytes);
+        }
+        let mut pos = 0usize;
+        while pos + 8 <= bytes.len() {
+            let length = be32(bytes, pos).ok_or_else(truncated)?;
+            let kind = &bytes[pos + 4..pos + 8];
+            let (header, end) = match length {
+                0 => (8, bytes.len()),
+                1 => {
+                    let long = bytes.get(pos + 8..pos + 16).ok_or_else(truncated)?;
+                    let long = u64::from_be_bytes(long.try_into().map_err(|_| truncated())?);
+                    (16, usize::try_from(long).ok().and_then(|l| pos.checked_add(l)).ok_or_else(truncated)?)
+                }
+                l => (8, usize::try_from(l).ok().and_then(|l| pos.checked_add(l)).ok_or_else(truncated)?),
+            };
+            if end > bytes.len() {
+                return Err(truncated());
+            }
+            if end < pos + header {
+                return Err(Error::Decode {
+                    format: NAME,
+                    detail: format!("a box at byte {pos} is shorter than its header"),
+                });
+            }
+            if kind == b"jp2c" {
+                return Ok(&bytes[pos + header..end]);
+            }
+            pos = end;
+        }
+        Err(Error::Decode { format: NAME, detail: "no codestream box (jp2c)".into() })
+    }
+
+    pub fn check(bytes: &[u8], limits: &DecodeLimits) -> Result<()> {
+        let stream = codestream(bytes)?;
+        let bad = |detail: &str| Error::Decode { format: NAME, detail: detail.into() };
+        if !stream.starts_with(b"\xff\x4f\xff\x51") {
+            return Err(bad("the codestream does not start with SOC and SIZ"));
+        }
+        if !stream.ends_with(b"\xff\xd9") {
+            return Err(Error::Truncated { format: NAME });
+        }
+        // SIZ: Lsiz, Rsiz, then Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz, XTOsiz, YTOsiz, Csiz.
+        let siz = &stream[4..];
+        let field = |i: usize| be32(siz, 4 + 4 * i).ok_or(Error::Truncated { format: NAME });
+        let (width, height, x_offset, y_offset) = (field(0)?, field(1)?, field(2)?, field(3)?);
+        let (tile_width, tile_height, tile_x, tile_y) = (field(4)?, field(5)?, field(6)?, field(7)?);
+        let components = u64::from(u16::from_be_bytes(
+            siz.get(36..38).ok_or(Error::Truncated { format: NAME })?.try_into().unwrap_or([0, 0]),
+        ));
+        if tile_width == 0
+            || tile_height == 0
+            || width <= x_offset
+            || height <= y_offset
+            || tile_x > x_offset
+            || tile_y > y_offset
+        {
+            return Err(bad("the image and tile sizes in SIZ are inconsistent"));
+        }
+        let tiles = (width - tile_x).div_ceil(tile_width) * (height - tile_y).div_ceil(tile_height);
+        if tiles > MAX_TILES {
+            return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
+        }
+        // COD follows SIZ in the main header: its code-block exponents bound the block count.
+        let siz_length = usize::from(u16::from_be_bytes([siz[0], siz[1]]));
+        let mut pos = 4 + siz_length;
+        while let Some(marker) = stream.get(pos..pos + 4) {
+            let length = usize::from(u16::from_be_bytes([marker[2], marker[3]]));
+            match (marker[0], marker[1]) {
+                (0xFF, 0x52) => {
+                    // Scod, progression, layers (2), MCT, then levels, xcb, ycb.
+                    let exponents = stream.get(pos + 4 + 6..pos + 4 + 8).ok_or(Error::Truncated { format: NAME })?;
+                    let block_area = 1u64 << (u32::from(exponents[0] & 0x0F) + u32::from(exponents[1] & 0x0F) + 4);
+                    let samples = (width - x_offset) * (height - y_offset) * components.max(1);
+                    if samples / block_area + tiles * components > MAX_CODE_BLOCKS {
+                        return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
+                    }
+                    return Ok(());
+                }
+                (0xFF, 0x90) => return Ok(()),
+                (0xFF, _) => pos += 2 + length,
+                _ => return Err(bad("the main header is malformed")),
+            }
+        }
+        Err(Error::Truncated { format: NAME })
+    }
 }
 
 /// A tiny reader of JPEG marker segments: enough to know the component count, whether the stream

@@ -46,6 +46,34 @@ pub enum Error {
         /// The limit exceeded, in words.
         limit: String,
     },
+    /// One side more than `DecodeLimits::max_aspect_ratio` times the other: no photo, and every
+    /// grid sized from the photo's shape would grow without bound.
+    #[error("the image is {width}x{height} px, an aspect ratio of {ratio:.1}:1, beyond the limit of {limit}:1")]
+    AspectRatio {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// The longer side over the shorter.
+        ratio: f64,
+        /// The limit.
+        limit: u32,
+    },
+    /// The file's structure is whole but its image data is damaged (invalid codes, a scan that
+    /// ends early, restart markers out of order): its pixels are not the photo.
+    #[error("the {format} data is damaged: {detail}")]
+    Damaged {
+        /// The format's name.
+        format: &'static str,
+        /// What was found.
+        detail: String,
+    },
+    /// Not a regular file (a FIFO, a device, a directory): it is not read, since it may never end.
+    #[error("{path} is not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
     /// Decoding would need more memory than `DecodeLimits::max_alloc_bytes`.
     #[error("decoding the image would need more than {limit_bytes} bytes of memory")]
     DecoderMemory {

@@ -260,7 +260,7 @@ impl Checker {
 
     /// Checks a photo read from a file; the report names the file.
     pub fn check_file(&self, path: &Path) -> Result<Report> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let bytes = self.limits.read_file(path)?;
         Ok(self.judge(&self.analyse_bytes(&bytes)?, Some(path.display().to_string())))
     }
 

@@ -213,3 +213,55 @@ fn raw_pixels_in_every_layout_give_the_same_report() {
     assert_eq!(report.image.colour_type, ColourType::Grey);
     assert_eq!(report.faces.len(), 1);
 }
+
+/// The fixture re-encoded by jpeg-encoder with `configure` applied.
+fn reencoded(configure: impl Fn(&mut jpeg_encoder::Encoder<&mut Vec<u8>>)) -> Vec<u8> {
+    let photo = fixture_image("frll_034_de.jpg");
+    let mut bytes = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 92);
+    configure(&mut encoder);
+    encoder.encode(photo.as_raw(), photo.width() as u16, photo.height() as u16, jpeg_encoder::ColorType::Rgb).unwrap();
+    bytes
+}
+
+#[test]
+fn damaged_jpeg_scans_are_refused_and_whole_ones_decode() {
+    // Restart intervals, chroma subsampling and progressive files decode as before.
+    let with_restarts = reencoded(|e| {
+        e.set_restart_interval(4);
+        e.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    });
+    decode(&with_restarts, &limits()).unwrap();
+    decode(&reencoded(|e| e.set_progressive(true)), &limits()).unwrap();
+    // Two restart markers swapped: the intervals are out of order.
+    let mut swapped = with_restarts.clone();
+    let restarts: Vec<usize> = (0..swapped.len() - 1)
+        .filter(|&i| swapped[i] == 0xFF && (0xD0..=0xD7).contains(&swapped[i + 1]))
+        .take(2)
+        .collect();
+    swapped.swap(restarts[0] + 1, restarts[1] + 1);
+    let error = decode(&swapped, &limits()).unwrap_err();
+    assert!(matches!(error, Error::Damaged { .. }), "{error}");
+
+    // Ten flipped bits in the scan: most shift every code after them. A flip in a coefficient's
+    // value bits alone changes one block and leaves the codes whole, so not all are found
+    // (docs/reliability.md: 84 of 100 with ten flips).
+    let jpeg = fixture_bytes("frll_034_de.jpg");
+    let scan = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap() + 20;
+    let mut state = 12345u64;
+    let mut caught = 0;
+    for _ in 0..40 {
+        let mut flipped = jpeg.clone();
+        for _ in 0..10 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let at = scan + (state >> 33) as usize % (flipped.len() - 2 - scan);
+            flipped[at] ^= 1 << ((state >> 20) % 8);
+        }
+        match decode(&flipped, &limits()) {
+            Err(Error::Damaged { .. } | Error::Decode { .. }) => caught += 1,
+            Err(other) => panic!("{other}"),
+            Ok(_) => {}
+        }
+    }
+    assert!(caught >= 30, "{caught} of 40 found");
+}

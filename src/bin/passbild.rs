@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use passbild::{Backend, Checker, Language, ModelSource, Profile, Report, Status};
+use passbild::{Backend, Checker, DecodeLimits, Language, ModelSource, Profile, Report, Status};
 
 #[derive(Parser)]
 #[command(
@@ -134,7 +134,7 @@ fn run_check(
         .backend(options.backend.clone());
     // One photo: check it while the models load (the cold start of a script's call).
     let (checker, only_report) = match (files.as_slice(), &options.reference) {
-        ([only], None) => match std::fs::read(only) {
+        ([only], None) => match DecodeLimits::default().read_file(only) {
             Ok(bytes) => {
                 let (checker, report) = builder.build_and_check(&bytes).map_err(|e| e.to_string())?;
                 let report = report.map(|mut report| {
@@ -143,9 +143,9 @@ fn run_check(
                 });
                 (checker, Some(report))
             }
-            Err(source) => {
+            Err(error) => {
                 let checker = builder.build().map_err(|e| e.to_string())?;
-                (checker, Some(Err(passbild::Error::Io { path: only.clone(), source })))
+                (checker, Some(Err(error)))
             }
         },
         _ => (builder.build().map_err(|e| e.to_string())?, None),
@@ -164,7 +164,7 @@ fn run_check(
                     files.len()
                 ));
             };
-            let read = |path: &Path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+            let read = |path: &Path| checker.limits().read_file(path).map_err(|e| e.to_string());
             let (document_bytes, live_bytes) = (read(document)?, read(live)?);
             vec![checker.check_with_reference(&document_bytes, &live_bytes).map(|mut report| {
                 report.file = Some(document.display().to_string());
@@ -234,20 +234,29 @@ fn is_photo(path: &Path) -> bool {
     })
 }
 
-/// Files as given, directories searched recursively for photos, in a stable order.
+/// Files as given, directories searched recursively for photos, in a stable order. Links are
+/// followed, but each directory is entered once (by its device and inode), so a link to a parent
+/// cannot loop, and each photo is listed once.
 fn collect_photos(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    use std::os::unix::fs::MetadataExt;
+    let identity = |path: &Path| std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
+    let mut seen_dirs = std::collections::HashSet::new();
+    let mut seen_files = std::collections::HashSet::new();
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let mut stack = vec![input.clone()];
             let mut found = Vec::new();
             while let Some(dir) = stack.pop() {
+                if !identity(&dir).is_some_and(|id| seen_dirs.insert(id)) {
+                    continue;
+                }
                 let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
                 for entry in entries.flatten() {
                     let path = entry.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if is_photo(&path) {
+                    } else if is_photo(&path) && identity(&path).is_none_or(|id| seen_files.insert(id)) {
                         found.push(path);
                     }
                 }
@@ -267,7 +276,7 @@ fn overlay_name(dir: &Path, photo: &Path) -> PathBuf {
 }
 
 fn write_overlay(checker: &Checker, photo: &Path, report: &Report, target: &Path) -> Result<(), String> {
-    let bytes = std::fs::read(photo).map_err(|e| format!("{}: {e}", photo.display()))?;
+    let bytes = checker.limits().read_file(photo).map_err(|e| e.to_string())?;
     let drawn = checker.overlay(&bytes, report).map_err(|e| e.to_string())?;
     drawn.save(target).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }

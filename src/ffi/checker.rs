@@ -195,13 +195,53 @@ pub unsafe extern "C" fn passbild_checker_check_with_reference(
 
 /// Checks raw pixels: `height` rows of `width` pixels, rows `stride` bytes apart, in one of the
 /// `passbild_pixel_format` layouts. The buffer must hold `stride * (height - 1) + width * bytes
-/// per pixel` bytes.
+/// per pixel` bytes: this function cannot check that, so prefer `passbild_checker_check_pixels_len`.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn passbild_checker_check_pixels(
     checker: *const passbild_checker,
     pixels: *const u8,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: passbild_pixel_format_value,
+    report_out: *mut *mut passbild_report,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    // SAFETY: forwarded from this function's own contract.
+    unsafe { check_pixels(checker, pixels, None, width, height, stride, format, report_out, error_out) }
+}
+
+/// As `passbild_checker_check_pixels`, for a buffer of `pixels_len` readable bytes: a buffer
+/// shorter than `stride * (height - 1) + width * bytes per pixel` is refused with
+/// `PASSBILD_STATUS_INVALID_PIXELS`, never read beyond.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe; `pixels`
+/// points to `pixels_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_check_pixels_len(
+    checker: *const passbild_checker,
+    pixels: *const u8,
+    pixels_len: usize,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: passbild_pixel_format_value,
+    report_out: *mut *mut passbild_report,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    // SAFETY: forwarded from this function's own contract.
+    unsafe { check_pixels(checker, pixels, Some(pixels_len), width, height, stride, format, report_out, error_out) }
+}
+
+/// # Safety
+/// As the two entry points above; `pixels_len`, when given, is the readable length.
+#[allow(clippy::too_many_arguments)]
+unsafe fn check_pixels(
+    checker: *const passbild_checker,
+    pixels: *const u8,
+    pixels_len: Option<usize>,
     width: u32,
     height: u32,
     stride: usize,
@@ -217,8 +257,8 @@ pub unsafe extern "C" fn passbild_checker_check_pixels(
         if report_out.is_null() {
             return Err(Failure::null("report_out"));
         }
-        // SAFETY: forwarded from this function's own contract.
-        let (buffer, format) = unsafe { pixel_buffer(pixels, width, height, stride, format)? };
+        // SAFETY: forwarded from the entry point's contract.
+        let (buffer, format) = unsafe { pixel_buffer(pixels, pixels_len, width, height, stride, format)? };
         deliver(checker.inner.check_pixels(buffer, width, height, stride, format)?, report_out)
     })
 }
@@ -262,10 +302,11 @@ pub unsafe extern "C" fn passbild_checker_best_capture(
 
 /// The caller's pixel buffer as a slice of the documented size, and its format.
 /// # Safety
-/// `pixels` is non-NULL and points to `stride * (height - 1) + width * bytes per pixel` readable
-/// bytes.
+/// `pixels` is non-NULL and points to `pixels_len` readable bytes when that is given, else to
+/// `stride * (height - 1) + width * bytes per pixel` readable bytes.
 pub(crate) unsafe fn pixel_buffer<'a>(
     pixels: *const u8,
+    pixels_len: Option<usize>,
     width: u32,
     height: u32,
     stride: usize,
@@ -280,7 +321,11 @@ pub(crate) unsafe fn pixel_buffer<'a>(
         .ok()
         .filter(|&n| n <= isize::MAX as usize)
         .ok_or_else(|| Failure::new(passbild_status::InvalidPixels, "the buffer size overflows"))?;
-    // SAFETY: the caller promises `needed` readable bytes (the documented buffer size).
+    if let Some(len) = pixels_len.filter(|&len| len < needed) {
+        return Err(Failure::new(passbild_status::InvalidPixels, format!("{len} bytes given, {needed} needed")));
+    }
+    // SAFETY: the caller promises `needed` readable bytes (the documented buffer size), and
+    // `pixels_len`, when given, is at least that.
     Ok((unsafe { std::slice::from_raw_parts(pixels, needed) }, format))
 }
 

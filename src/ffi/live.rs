@@ -124,6 +124,45 @@ pub unsafe extern "C" fn passbild_live_session_process(
     frame_out: *mut passbild_live_frame,
     error_out: *mut *mut passbild_error,
 ) -> passbild_status {
+    // SAFETY: forwarded from this function's own contract.
+    unsafe { process(session, pixels, None, width, height, stride, format, frame_out, error_out) }
+}
+
+/// As `passbild_live_session_process`, for a buffer of `pixels_len` readable bytes: a shorter
+/// buffer than the frame needs is refused with `PASSBILD_STATUS_INVALID_PIXELS`, never read beyond.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe; `pixels`
+/// points to `pixels_len` readable bytes; `session` is not used by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_process_len(
+    session: *mut passbild_live_session,
+    pixels: *const u8,
+    pixels_len: usize,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: passbild_pixel_format_value,
+    frame_out: *mut passbild_live_frame,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    // SAFETY: forwarded from this function's own contract.
+    unsafe { process(session, pixels, Some(pixels_len), width, height, stride, format, frame_out, error_out) }
+}
+
+/// # Safety
+/// As the two entry points above; `pixels_len`, when given, is the readable length.
+#[allow(clippy::too_many_arguments)]
+unsafe fn process(
+    session: *mut passbild_live_session,
+    pixels: *const u8,
+    pixels_len: Option<usize>,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: passbild_pixel_format_value,
+    frame_out: *mut passbild_live_frame,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
     guard(error_out, || {
         if session.is_null() {
             return Err(Failure::null("session"));
@@ -137,7 +176,7 @@ pub unsafe extern "C" fn passbild_live_session_process(
         // SAFETY: non-NULL, made by passbild_live_session_new, used by one thread (contract).
         let session = unsafe { &mut *session };
         // SAFETY: forwarded from this function's own contract.
-        let (buffer, format) = unsafe { pixel_buffer(pixels, width, height, stride, format)? };
+        let (buffer, format) = unsafe { pixel_buffer(pixels, pixels_len, width, height, stride, format)? };
         let frame = session.inner.process(buffer, width, height, stride, format)?;
         let face = frame.face;
         let pose = face.and_then(|f| f.pose);

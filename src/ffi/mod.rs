@@ -70,10 +70,16 @@ pub enum passbild_status {
     BufferTooSmall = 17,
     /// passbild failed internally (a bug); the process is unharmed.
     InternalError = 18,
+    /// One side of the image is more than `max_aspect_ratio` (4) times the other.
+    AspectRatio = 19,
+    /// The path is not a regular file (a FIFO, a device, a directory).
+    NotAFile = 20,
+    /// The file is whole but its image data is damaged (a scan cut short, invalid codes).
+    Damaged = 21,
 }
 
 impl passbild_status {
-    const ALL: [passbild_status; 19] = [
+    const ALL: [passbild_status; 22] = [
         passbild_status::Ok,
         passbild_status::NullArgument,
         passbild_status::InvalidArgument,
@@ -93,6 +99,9 @@ impl passbild_status {
         passbild_status::IndexOutOfRange,
         passbild_status::BufferTooSmall,
         passbild_status::InternalError,
+        passbild_status::AspectRatio,
+        passbild_status::NotAFile,
+        passbild_status::Damaged,
     ];
 
     fn description(self) -> &'static str {
@@ -116,6 +125,9 @@ impl passbild_status {
             passbild_status::IndexOutOfRange => "the index is out of range",
             passbild_status::BufferTooSmall => "the buffer is too small",
             passbild_status::InternalError => "internal error in passbild",
+            passbild_status::AspectRatio => "the image is too narrow or too tall (aspect ratio beyond the limit)",
+            passbild_status::NotAFile => "the path is not a regular file",
+            passbild_status::Damaged => "the image data is damaged",
         }
     }
 }
@@ -158,6 +170,9 @@ impl From<Error> for Failure {
             Error::InvalidProfile(_) => passbild_status::InvalidProfile,
             Error::Io { .. } => passbild_status::IoFailed,
             Error::ThreadPool(_) => passbild_status::ThreadPoolFailed,
+            Error::AspectRatio { .. } => passbild_status::AspectRatio,
+            Error::NotAFile { .. } => passbild_status::NotAFile,
+            Error::Damaged { .. } => passbild_status::Damaged,
         };
         Failure::new(status, error.to_string())
     }

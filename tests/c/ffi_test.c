@@ -140,6 +140,11 @@ static void misuse(void) {
     expect_error_after(passbild_checker_check_pixels(checker, pixels, 4, 4, 2, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "stride");
     error = NULL;
     expect_error_after(passbild_checker_check_pixels(checker, pixels, 0, 4, 12, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "zero");
+    /* With the buffer's length, a buffer short of its rows is refused, not read beyond. */
+    error = NULL;
+    expect_error_after(passbild_checker_check_pixels_len(checker, pixels, sizeof pixels, 4, 8, 12, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "48 bytes given, 96 needed");
+    error = NULL;
+    expect_error_after(passbild_checker_check_pixels_len(checker, pixels, sizeof pixels, 8, 4, 24, PASSBILD_PIXEL_FORMAT_RGB8, &report, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "needed");
 
     /* A document against a live capture: NULLs refused, then the fixture against itself. */
     error = NULL;
@@ -175,6 +180,8 @@ static void misuse(void) {
     expect_error_after(passbild_live_session_process(session, NULL, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "pixels");
     error = NULL;
     expect_error_after(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, 42, &live_frame, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "pixel format");
+    error = NULL;
+    expect_error_after(passbild_live_session_process_len(session, grey_frame, 64 * 47 * 3, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "needed");
     EXPECT(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, NULL) == PASSBILD_STATUS_OK,
            "grey frame");
     EXPECT(!live_frame.has_face && live_frame.hint == PASSBILD_HINT_NO_FACE && isnan(live_frame.yaw_deg), "no face in a grey frame");
