@@ -8,6 +8,9 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 
+// Links the library, whose C ABI the block below declares.
+extern crate passbild;
+
 // passbild's C ABI (include/passbild.h), linked from the library itself.
 unsafe extern "C" {
     fn passbild_checker_new(profile: *const i8, threads: u32, out: *mut *mut c_void, error: *mut *mut c_void) -> u32;
