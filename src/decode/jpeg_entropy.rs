@@ -14,10 +14,10 @@ use crate::error::{Error, Result};
 
 const NAME: &str = "JPEG";
 
-/// A canonical Huffman table (ITU T.81 Annex C), decoded a bit at a time after a 9-bit lookup.
+/// A canonical Huffman table (ITU T.81 Annex C), decoded a bit at a time after an 11-bit lookup.
 #[derive(Clone)]
 struct Huffman {
-    /// For each 9-bit prefix: (code length, symbol), length 0 when the code is longer.
+    /// For each 11-bit prefix: (code length, symbol), length 0 when the code is longer.
     fast: Vec<(u8, u8)>,
     /// For lengths 1..=16: the largest code of that length (or -1), and the index of its first symbol.
     max_code: [i32; 17],
@@ -26,7 +26,7 @@ struct Huffman {
     symbols: Vec<u8>,
 }
 
-const FAST_BITS: u32 = 9;
+const FAST_BITS: u32 = 11;
 
 impl Huffman {
     fn new(counts: &[u8; 16], symbols: &[u8]) -> Huffman {
@@ -119,7 +119,9 @@ impl<'a> BitReader<'a> {
     }
 
     fn consume(&mut self, count: u32) -> Result<(), Damage> {
-        self.peek(count);
+        if self.count < count {
+            self.peek(count);
+        }
         self.window <<= count;
         self.count -= count;
         if self.consumed_bits() > self.bytes.len() * 8 { Err(Damage::EndsEarly) } else { Ok(()) }
