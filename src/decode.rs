@@ -65,14 +65,15 @@ impl DecodeLimits {
     /// file (a FIFO, a device, a directory, or a link to one) is refused before it is opened.
     pub fn read_file(&self, path: &Path) -> Result<Vec<u8>> {
         let io = |source| Error::Io { path: path.to_path_buf(), source };
-        if !std::fs::metadata(path).map_err(io)?.is_file() {
+        let metadata = std::fs::metadata(path).map_err(io)?;
+        if !metadata.is_file() {
             return Err(Error::NotAFile { path: path.to_path_buf() });
         }
         let file = std::fs::File::open(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.take(self.max_input_bytes as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
         if bytes.len() > self.max_input_bytes {
-            let len = std::fs::metadata(path).map_or(bytes.len(), |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+            let len = usize::try_from(metadata.len()).unwrap_or(usize::MAX).max(bytes.len());
             return Err(Error::InputTooLarge { len, limit: self.max_input_bytes });
         }
         Ok(bytes)
