@@ -68,7 +68,7 @@ enum passbild_status
    */
   PASSBILD_STATUS_INPUT_TOO_LARGE = 4,
   /**
-   * Not JPEG, PNG or JPEG 2000.
+   * Not JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM.
    */
   PASSBILD_STATUS_UNKNOWN_FORMAT = 5,
   /**
@@ -135,6 +135,31 @@ enum passbild_status
    * The file is whole but its image data is damaged (a scan cut short, invalid codes).
    */
   PASSBILD_STATUS_DAMAGED = 21,
+  /**
+   * The photo cannot be cropped to the template (too little room around the head, a head
+   * that would have to be enlarged, no face).
+   */
+  PASSBILD_STATUS_CROP_FAILED = 22,
+  /**
+   * A receipt is not a COSE_Sign1 receipt of passbild's format (cut short, damaged).
+   */
+  PASSBILD_STATUS_RECEIPT_MALFORMED = 23,
+  /**
+   * A receipt was signed with another key than the one given.
+   */
+  PASSBILD_STATUS_RECEIPT_WRONG_KEY = 24,
+  /**
+   * A receipt's signature does not match its contents: it was changed after signing.
+   */
+  PASSBILD_STATUS_RECEIPT_BAD_SIGNATURE = 25,
+  /**
+   * The image is not the one the receipt names (changed, or another photo).
+   */
+  PASSBILD_STATUS_RECEIPT_IMAGE_MISMATCH = 26,
+  /**
+   * A key is not an Ed25519 key in PKCS#8 (private) or SPKI (public) PEM.
+   */
+  PASSBILD_STATUS_INVALID_KEY = 27,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -400,6 +425,14 @@ void passbild_error_free(passbild_error *error);
 void passbild_string_free(char *string);
 
 /**
+ * Frees bytes returned by passbild (such as `passbild_checker_crop`'s JPEG) with their length;
+ * NULL is ignored.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+void passbild_bytes_free(uint8_t *bytes, size_t len);
+
+/**
  * Creates a checker for a built-in profile ("icao", "de-live", "de-scan") or the path of a TOML
  * profile file. `threads` is the pool size for batches (0: one per core). Loading takes about
  * 0.3 s: create one checker and share it.
@@ -445,7 +478,7 @@ passbild_status passbild_checker_new_from_toml(const char *toml,
 void passbild_checker_free(passbild_checker *checker);
 
 /**
- * Checks an encoded photo (JPEG, PNG or JPEG 2000) of `len` bytes. On success `*report_out`
+ * Checks an encoded photo (JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM) of `len` bytes. On success `*report_out`
  * receives a report to free with `passbild_report_free`.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
@@ -455,6 +488,22 @@ passbild_status passbild_checker_check_bytes(const passbild_checker *checker,
                                              size_t len,
                                              passbild_report **report_out,
                                              passbild_error **error_out);
+
+/**
+ * Crops an encoded studio photo of `len` bytes to the checker's profile template (eyes level,
+ * centred, at the eye-line height; the head at the middle of its target size; the profile's
+ * pixel size) and saves it as JPEG. On success `*jpeg_out` and `*jpeg_len_out` receive the JPEG,
+ * to free with `passbild_bytes_free(*jpeg_out, *jpeg_len_out)`. A photo without room around the
+ * head gives `PASSBILD_STATUS_CROP_FAILED`, its message naming the short sides.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_checker_crop(const passbild_checker *checker,
+                                      const uint8_t *data,
+                                      size_t len,
+                                      uint8_t **jpeg_out,
+                                      size_t *jpeg_len_out,
+                                      passbild_error **error_out);
 
 /**
  * Checks an encoded document photo and compares it with a trusted live capture of the applicant
@@ -580,6 +629,43 @@ passbild_status passbild_live_hint_text(passbild_hint hint,
  * `session` is NULL or came from `passbild_live_session_new` and is not used afterwards.
  */
 void passbild_live_session_free(passbild_live_session *session);
+
+/**
+ * Signs a receipt stating that the `image_len` bytes at `image` were checked with `report` (from
+ * `passbild_checker_check_bytes` on the same bytes and checker) by the photographer with the
+ * pseudonym `photographer`, now, with the Ed25519 key `private_key_pem` (PKCS#8 PEM). On success
+ * `*receipt_out` and `*receipt_len_out` receive the receipt (COSE_Sign1), to free with
+ * `passbild_bytes_free`.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_checker_sign_receipt(const passbild_checker *checker,
+                                              const passbild_report *report,
+                                              const uint8_t *image,
+                                              size_t image_len,
+                                              const char *photographer,
+                                              const char *private_key_pem,
+                                              uint8_t **receipt_out,
+                                              size_t *receipt_len_out,
+                                              passbild_error **error_out);
+
+/**
+ * Verifies a receipt of `receipt_len` bytes against the public key `public_key_pem` (SPKI PEM)
+ * and the `image_len` image bytes it should name. `PASSBILD_STATUS_OK` when it is valid, then
+ * `*verdict_out` (may be NULL) receives the verdict it states; otherwise the status says what does
+ * not match: `..._RECEIPT_BAD_SIGNATURE` (changed after signing), `..._RECEIPT_IMAGE_MISMATCH`
+ * (another or a changed photo), `..._RECEIPT_WRONG_KEY`, `..._RECEIPT_MALFORMED`,
+ * `..._INVALID_KEY`.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_receipt_verify(const uint8_t *receipt,
+                                        size_t receipt_len,
+                                        const uint8_t *image,
+                                        size_t image_len,
+                                        const char *public_key_pem,
+                                        passbild_check_status *verdict_out,
+                                        passbild_error **error_out);
 
 /**
  * The overall verdict: fail if any check fails, else not assessed if any check could not be

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 mod jpeg_entropy;
+mod resolution;
 
 /// Bounds on what a caller may hand us. Checked from the file header, before the pixels are
 /// decoded, so a decompression bomb costs a few microseconds and no memory.
@@ -90,6 +91,14 @@ pub enum ImageFormat {
     Png,
     /// JPEG 2000, as a JP2 file or a bare codestream.
     Jpeg2000,
+    /// TIFF (scanners): 8 or 16 bit, grey, RGB or CMYK, uncompressed, LZW, Deflate or PackBits.
+    Tiff,
+    /// Windows bitmap (scanners).
+    Bmp,
+    /// WebP, lossy or lossless (phones, the web).
+    WebP,
+    /// The portable anymap family: PBM, PGM, PPM, PAM.
+    Pnm,
     /// Pixels handed over by the caller, not an encoded file.
     Raw,
 }
@@ -101,6 +110,10 @@ impl ImageFormat {
             ImageFormat::Jpeg => "JPEG",
             ImageFormat::Png => "PNG",
             ImageFormat::Jpeg2000 => "JPEG 2000",
+            ImageFormat::Tiff => "TIFF",
+            ImageFormat::Bmp => "BMP",
+            ImageFormat::WebP => "WebP",
+            ImageFormat::Pnm => "PNM",
             ImageFormat::Raw => "raw pixels",
         }
     }
@@ -115,6 +128,18 @@ impl ImageFormat {
             Some(ImageFormat::Png)
         } else if bytes.starts_with(JP2) || bytes.starts_with(J2K) {
             Some(ImageFormat::Jpeg2000)
+        } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+            Some(ImageFormat::Tiff)
+        } else if bytes.starts_with(b"BM") && bytes.len() >= 26 {
+            Some(ImageFormat::Bmp)
+        } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+            Some(ImageFormat::WebP)
+        } else if bytes.len() >= 3
+            && bytes[0] == b'P'
+            && (b'1'..=b'7').contains(&bytes[1])
+            && bytes[2].is_ascii_whitespace()
+        {
+            Some(ImageFormat::Pnm)
         } else {
             None
         }
@@ -161,6 +186,21 @@ pub struct ImageFacts {
     /// Whether a JPEG is progressive rather than baseline.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub jpeg_progressive: Option<bool>,
+    /// The print resolution the file states (EXIF, JFIF, PNG pHYs, TIFF or BMP header), in dots per
+    /// inch, horizontal then vertical. Scanners write the real one; cameras often write 72.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub resolution_dpi: Option<[f64; 2]>,
+    /// For TIFF and WebP, which may hold either: whether the pixels are stored without loss.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub lossless: Option<bool>,
+}
+
+impl ImageFacts {
+    /// The size the photo prints at under its stated resolution, in millimetres (width, height).
+    pub fn printed_size_mm(&self) -> Option<[f64; 2]> {
+        let [x_dpi, y_dpi] = self.resolution_dpi?;
+        Some([f64::from(self.width) / x_dpi * 25.4, f64::from(self.height) / y_dpi * 25.4])
+    }
 }
 
 /// A decoded, upright photo and its facts.
@@ -168,9 +208,11 @@ pub struct ImageFacts {
 pub struct Decoded {
     pub image: RgbImage,
     pub facts: ImageFacts,
+    /// The embedded ICC colour profile, to carry into a file made from the photo.
+    pub icc_profile: Option<Vec<u8>>,
 }
 
-/// Decodes JPEG, PNG or JPEG 2000 bytes into an upright 8-bit RGB image.
+/// Decodes JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM bytes into an upright 8-bit RGB image.
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     if bytes.is_empty() {
         return Err(Error::EmptyInput);
@@ -181,15 +223,52 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     let format = ImageFormat::sniff(bytes).ok_or(Error::UnknownFormat)?;
     // The decoders are third-party code fed with untrusted bytes: should one of them panic, the
     // caller still gets a typed error (20,000 mutated files in testing found no such panic).
-    std::panic::catch_unwind(|| match format {
-        ImageFormat::Jpeg => decode_jpeg(bytes, limits),
-        ImageFormat::Png => decode_png(bytes, limits),
-        ImageFormat::Jpeg2000 => decode_jpeg2000(bytes, limits),
-        ImageFormat::Raw => Err(Error::UnknownFormat),
+    std::panic::catch_unwind(|| {
+        let mut decoded = match format {
+            ImageFormat::Jpeg => decode_jpeg(bytes, limits),
+            ImageFormat::Png => decode_png(bytes, limits),
+            ImageFormat::Jpeg2000 => decode_jpeg2000(bytes, limits),
+            ImageFormat::Tiff => decode_with_image_crate(bytes, image::ImageFormat::Tiff, limits, None),
+            ImageFormat::Bmp => decode_with_image_crate(bytes, image::ImageFormat::Bmp, limits, None),
+            ImageFormat::WebP => decode_with_image_crate(bytes, image::ImageFormat::WebP, limits, None),
+            ImageFormat::Pnm => decode_with_image_crate(bytes, image::ImageFormat::Pnm, limits, None),
+            ImageFormat::Raw => Err(Error::UnknownFormat),
+        }?;
+        decoded.facts.resolution_dpi = resolution::stated_dpi(format, bytes);
+        decoded.facts.lossless = stored_losslessly(format, bytes);
+        Ok(decoded)
     })
     .unwrap_or_else(|_| {
         Err(Error::Decode { format: format.name(), detail: "the decoder failed on malformed data".into() })
     })
+}
+
+/// Whether a TIFF's or WebP's pixels are stored without loss (TIFF: no compression, LZW, Deflate
+/// or PackBits; WebP: the VP8L codec). None for the formats whose name says it.
+fn stored_losslessly(format: ImageFormat, bytes: &[u8]) -> Option<bool> {
+    match format {
+        ImageFormat::Tiff => {
+            const LOSSLESS: [u32; 5] = [1, 5, 8, 32773, 32946];
+            let exif = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok()?;
+            let compression = exif.get_field(exif::Tag::Compression, exif::In::PRIMARY)?.value.get_uint(0)?;
+            Some(LOSSLESS.contains(&compression))
+        }
+        ImageFormat::WebP => {
+            // RIFF chunks after "WEBP": the image is in a VP8L (lossless) or a VP8 (lossy) chunk.
+            let mut pos = 12;
+            while let Some(header) = bytes.get(pos..pos + 8) {
+                match &header[..4] {
+                    b"VP8L" => return Some(true),
+                    b"VP8 " => return Some(false),
+                    _ => {}
+                }
+                let length = usize::try_from(u32::from_le_bytes(header[4..8].try_into().ok()?)).ok()?;
+                pos = pos.checked_add(8)?.checked_add(length.checked_add(length & 1)?)?;
+            }
+            None
+        }
+        _ => None,
+    }
 }
 
 fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
@@ -238,26 +317,40 @@ fn decode_with_image_crate(
     limits: &DecodeLimits,
     jpeg: Option<jpeg_markers::JpegMarkers>,
 ) -> Result<Decoded> {
-    let ours = if format == image::ImageFormat::Jpeg { ImageFormat::Jpeg } else { ImageFormat::Png };
+    let ours = match format {
+        image::ImageFormat::Jpeg => ImageFormat::Jpeg,
+        image::ImageFormat::Png => ImageFormat::Png,
+        image::ImageFormat::Tiff => ImageFormat::Tiff,
+        image::ImageFormat::Bmp => ImageFormat::Bmp,
+        image::ImageFormat::WebP => ImageFormat::WebP,
+        _ => ImageFormat::Pnm,
+    };
     let name = ours.name();
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    // Our own header check has run already; these limits are a second line of defence.
+    // Opening the decoder reads the header only; its size is checked here, before any pixel, so
+    // that a refusal names the size. The decoder's own limits then bound what it allocates.
+    let mut header_limits = image::Limits::default();
+    header_limits.max_alloc = Some(limits.max_alloc_bytes);
+    reader.limits(header_limits);
+    let mut decoder = reader.into_decoder().map_err(|e| image_error(name, e, limits))?;
+    let (width, height) = decoder.dimensions();
+    limits.check_dimensions(width, height)?;
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_width);
     image_limits.max_image_height = Some(limits.max_height);
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
-    reader.limits(image_limits);
-    let mut decoder = reader.into_decoder().map_err(|e| image_error(name, e, limits))?;
-    let (width, height) = decoder.dimensions();
-    limits.check_dimensions(width, height)?;
+    decoder.set_limits(image_limits).map_err(|e| image_error(name, e, limits))?;
     let colour = decoder.color_type();
+    let icc_profile = decoder.icc_profile().ok().flatten();
+    let stored_as_cmyk =
+        matches!(decoder.original_color_type(), image::ExtendedColorType::Cmyk8 | image::ExtendedColorType::Cmyk16);
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let exif_orientation = (orientation != Orientation::NoTransforms).then(|| orientation.to_exif());
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(name, e, limits))?;
     image.apply_orientation(orientation);
 
     let (mut colour_type, bits_per_sample, _) = describe_colour(colour);
-    if jpeg.as_ref().is_some_and(|m| m.components == 4) {
+    if stored_as_cmyk || jpeg.as_ref().is_some_and(|m| m.components == 4) {
         colour_type = ColourType::Cmyk;
     }
     let facts = ImageFacts {
@@ -270,8 +363,10 @@ fn decode_with_image_crate(
         exif_orientation,
         jpeg_quality: jpeg.as_ref().and_then(|m| m.estimated_quality()),
         jpeg_progressive: jpeg.as_ref().map(|m| m.progressive),
+        resolution_dpi: None,
+        lossless: None,
     };
-    Ok(Decoded { image: composite_over_white(image), facts })
+    Ok(Decoded { image: composite_over_white(image), facts, icc_profile })
 }
 
 /// Layouts of raw pixel buffers a caller may hand over (8 bits per sample, rows `stride` bytes apart).
@@ -349,8 +444,10 @@ pub fn from_pixels(
         exif_orientation: None,
         jpeg_quality: None,
         jpeg_progressive: None,
+        resolution_dpi: None,
+        lossless: None,
     };
-    Ok(Decoded { image, facts })
+    Ok(Decoded { image, facts, icc_profile: None })
 }
 
 /// Facts of pixels handed over in memory rather than as a file.
@@ -366,6 +463,8 @@ pub fn facts_of_pixels(image: &DynamicImage) -> ImageFacts {
         exif_orientation: None,
         jpeg_quality: None,
         jpeg_progressive: None,
+        resolution_dpi: None,
+        lossless: None,
     }
 }
 
@@ -439,8 +538,10 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         exif_orientation: None,
         jpeg_quality: None,
         jpeg_progressive: None,
+        resolution_dpi: None,
+        lossless: None,
     };
-    Ok(Decoded { image, facts })
+    Ok(Decoded { image, facts, icc_profile: None })
 }
 
 /// A pixel as it shows on white paper or a white page: a transparent photo is not judged by the

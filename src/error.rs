@@ -19,8 +19,8 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
-    /// Not JPEG, PNG or JPEG 2000 by its signature.
-    #[error("unrecognised image format (passbild reads JPEG, PNG and JPEG 2000)")]
+    /// Not JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM by its signature.
+    #[error("unrecognised image format (passbild reads JPEG, PNG, JPEG 2000, TIFF, BMP, WebP and PNM)")]
     UnknownFormat,
     /// The file ends before its image data does.
     #[error("the {format} data is truncated")]
@@ -111,6 +111,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The photo cannot be cropped to the profile's template (`Checker::crop`).
+    #[error("cannot crop to the template: {0}")]
+    Crop(crate::crop::CropProblem),
+    /// A receipt or a key was refused (`receipt::verify`); the kind says how.
+    #[error(transparent)]
+    Receipt(#[from] crate::receipt::ReceiptError),
     /// The checker's thread pool could not be started.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(String),

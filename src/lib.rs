@@ -46,6 +46,7 @@
 
 pub mod capture;
 mod checks;
+pub mod crop;
 mod decode;
 mod error;
 mod ffi;
@@ -56,12 +57,14 @@ mod models;
 mod overlay;
 mod pipeline;
 pub mod profile;
+pub mod receipt;
 mod report;
 #[cfg(feature = "tools")]
 pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -167,9 +170,9 @@ impl CheckerBuilder {
             models: models?,
             model_source: self.models,
             backend: self.backend,
-            reference_models: std::sync::OnceLock::new(),
+            reference_models: Arc::default(),
             profile,
-            pool,
+            pool: Arc::new(pool),
             limits: self.limits,
             language: self.language,
         };
@@ -187,6 +190,18 @@ fn analyse_bytes_with(models: &dyn models::ModelSet, bytes: &[u8], limits: &Deco
     Ok(analysis)
 }
 
+/// A photo cropped to a profile's template (`Checker::crop`).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Cropped {
+    /// The cropped pixels.
+    pub image: image::RgbImage,
+    /// The same, saved as JPEG (quality `crop::JPEG_QUALITY`, the photo's ICC profile kept).
+    pub jpeg: Vec<u8>,
+    /// The rotation, scale and placement applied.
+    pub plan: crop::CropPlan,
+}
+
 /// The models only a comparison with a live capture needs: loaded on the first comparison (most
 /// users never compare, and the identity embedding is the largest model).
 struct ReferenceModels {
@@ -194,15 +209,17 @@ struct ReferenceModels {
     scorer: models::DifferentialMorph,
 }
 
-/// Checks photos against one profile. Build once, share freely.
+/// Checks photos against one profile. Build once, share freely: a clone shares the models and the
+/// thread pool.
+#[derive(Clone)]
 pub struct Checker {
     models: models::Models,
     model_source: ModelSource,
     backend: Backend,
     /// A failed load is kept as the model's name and the error's text: `Error` is not `Clone`.
-    reference_models: std::sync::OnceLock<std::result::Result<ReferenceModels, (&'static str, String)>>,
+    reference_models: Arc<std::sync::OnceLock<std::result::Result<ReferenceModels, (&'static str, String)>>>,
     profile: Profile,
-    pool: rayon::ThreadPool,
+    pool: Arc<rayon::ThreadPool>,
     limits: DecodeLimits,
     language: Language,
 }
@@ -233,6 +250,12 @@ impl Checker {
         &self.profile
     }
 
+    /// A checker for another profile that shares this one's models and thread pool (a service
+    /// that serves every profile loads the models once).
+    pub fn with_profile(&self, profile: Profile) -> Checker {
+        Checker { profile, ..self.clone() }
+    }
+
     /// The language of the reports' messages.
     pub fn language(&self) -> Language {
         self.language
@@ -253,7 +276,7 @@ impl Checker {
         analyse_bytes_with(&self.models, bytes, &self.limits)
     }
 
-    /// Checks an encoded photo (JPEG, PNG or JPEG 2000).
+    /// Checks an encoded photo (JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM).
     pub fn check_bytes(&self, bytes: &[u8]) -> Result<Report> {
         Ok(self.judge(&self.analyse_bytes(bytes)?, None))
     }
@@ -319,6 +342,52 @@ impl Checker {
     pub fn overlay(&self, bytes: &[u8], report: &Report) -> Result<image::RgbImage> {
         let decoded = decode::decode(bytes, &self.limits)?;
         Ok(overlay::draw(&decoded.image, report, &self.profile))
+    }
+
+    /// Crops a larger studio photo to the profile's template: the eyes levelled, centred and at
+    /// the middle of the eye-line band, the head at the middle of its target size, resampled to
+    /// the profile's pixel size (35:45 at the photo's own scale for profiles without one) and
+    /// saved as JPEG with the photo's ICC profile. A photo without room around the head, or
+    /// whose head would have to be enlarged, gives `Error::Crop` with the reason.
+    pub fn crop(&self, bytes: &[u8]) -> Result<Cropped> {
+        let decoded = decode::decode(bytes, &self.limits)?;
+        let pyramid = imaging::Pyramid::new(decoded.image);
+        let analysis = pipeline::analyse_pyramid(&self.models, &pyramid, decoded.facts)?;
+        let face = analysis.face.as_ref().map_err(|_| Error::Crop(crop::CropProblem::NoFace))?;
+        let (width, height) = pyramid.base().dimensions();
+        let plan = crop::plan(&face.head, width, height, &self.profile).map_err(Error::Crop)?;
+        let image = crop::render(pyramid.base(), &plan);
+        let jpeg = crop::encode_jpeg(&image, decoded.icc_profile);
+        Ok(Cropped { image, jpeg, plan })
+    }
+
+    /// Signs a receipt (COSE_Sign1, Ed25519; `receipt`) stating that `image_bytes`, exactly these
+    /// bytes, were checked with `report` (from this checker) by the photographer with this
+    /// pseudonym, now.
+    pub fn sign_receipt(
+        &self,
+        image_bytes: &[u8],
+        report: &Report,
+        photographer: &str,
+        key: &receipt::ReceiptKey,
+    ) -> Result<Vec<u8>> {
+        let signed_at =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
+        Ok(receipt::sign(report, image_bytes, self.models_sha256()?, photographer, signed_at, key))
+    }
+
+    /// SHA-256 over the hashes of the models a check runs (detector, mesh, iris, segmentation,
+    /// morph detector), as receipts state it.
+    pub fn models_sha256(&self) -> Result<[u8; 32]> {
+        let files = [
+            &models::face_detector::FILE,
+            &models::face_mesh::FILE,
+            &models::iris::FILE,
+            &models::segmentation::FILE,
+            &models::morph_detector::FILE,
+        ];
+        let bytes = files.iter().map(|file| file.bytes(&self.model_source)).collect::<Result<Vec<_>>>()?;
+        Ok(receipt::models_sha256(&bytes.iter().map(|b| b.as_ref()).collect::<Vec<_>>()))
     }
 
     /// A live session for one camera: frame by frame guidance with the profile's pose limits.

@@ -125,6 +125,22 @@ pub struct DimensionsRule {
     pub min_height: Option<u32>,
 }
 
+/// `image.print_size`: the size a scan prints at, from the resolution its file states.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PrintSizeRule {
+    /// Whether the check runs.
+    #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
+    pub enabled: bool,
+    /// The paper photo's width, in millimetres.
+    pub width_mm: f64,
+    /// The paper photo's height, in millimetres.
+    pub height_mm: f64,
+    /// How far either side may be off, in millimetres.
+    pub tolerance_mm: f64,
+}
+
 /// The rules of the `image.*` checks; an absent one is not run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +158,9 @@ pub struct ImageRules {
     /// `image.compression_artefacts`: JPEG blocking over the face.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_artefacts: Option<Range>,
+    /// `image.print_size`: a scan's printed size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub print_size: Option<PrintSizeRule>,
 }
 
 /// A table of ranges, one per check of a family (`[pose]` holds `yaw`, `pitch`, `roll`); a

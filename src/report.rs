@@ -32,6 +32,7 @@ pub mod ids {
     pub const COLOUR_DEPTH: &str = "image.colour_depth";
     pub const COMPRESSION: &str = "image.compression";
     pub const COMPRESSION_ARTEFACTS: &str = "image.compression_artefacts";
+    pub const PRINT_SIZE: &str = "image.print_size";
     pub const LUMINANCE_MEAN: &str = "exposure.luminance_mean";
     pub const LUMINANCE_VARIANCE: &str = "exposure.luminance_variance";
     pub const UNDER_EXPOSURE: &str = "exposure.under";
@@ -70,6 +71,7 @@ pub mod ids {
         COLOUR_DEPTH,
         COMPRESSION,
         COMPRESSION_ARTEFACTS,
+        PRINT_SIZE,
         FACE_COUNT,
         INTER_EYE_DISTANCE,
         HORIZONTAL_CENTRING,
@@ -193,7 +195,7 @@ pub struct CheckResult {
     /// The measured value; absent when it could not be measured.
     pub value: Option<f64>,
     /// The unit of value, min and max: "px", "deg", "ratio", "count", "fraction", "bits",
-    /// "level", "jpeg_quality", "embedding_distance" or "score".
+    /// "level", "jpeg_quality", "mm", "embedding_distance" or "score".
     pub unit: String,
     /// The profile's lower bound, if any.
     #[serde(skip_serializing_if = "Option::is_none", default)]

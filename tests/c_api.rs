@@ -66,6 +66,11 @@ fn misuse_returns_a_status_and_the_process_lives() {
 }
 
 #[test]
+fn c_crops_and_signs_and_verifies_receipts() {
+    assert!(run("studio").contains("studio ok"));
+}
+
+#[test]
 fn eight_c_threads_share_one_checker() {
     assert!(run("threads").contains("threads ok 32"));
 }

@@ -101,6 +101,59 @@ fn the_java_example_checks_a_fixture_through_jna() {
     assert!(stdout.contains("Augenabstand"), "the Java example asks for German messages:\n{stdout}");
 }
 
+/// The studio signs with the CLI; the office verifies in Java. A changed photo and another key are
+/// refused with their own status.
+#[test]
+fn the_java_receipt_verifier_accepts_the_signed_photo_only() {
+    require("javac", "a JDK (Debian: default-jdk-headless)");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("java-receipt");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    run_ok(
+        "javac",
+        Command::new("javac")
+            .args(["-cp", JNA_JAR, "-d"])
+            .arg(&dir)
+            .arg(root().join("examples/java/VerifyReceipt.java")),
+    );
+    let cli = || Command::new(env!("CARGO_BIN_EXE_passbild"));
+    let (key, public, other_public) = (dir.join("key.pem"), dir.join("public.pem"), dir.join("other.pem"));
+    run_ok("keygen", cli().arg("keygen").arg(&key).arg(&public));
+    run_ok("keygen", cli().arg("keygen").arg(dir.join("other_key.pem")).arg(&other_public));
+    let photo = dir.join("photo.jpg");
+    std::fs::copy(fixture("frll_034_de.jpg"), &photo).unwrap();
+    let signed = cli()
+        .args(["check", "-p", "de-live", "--photographer", "studio-7"])
+        .arg("--sign")
+        .arg(&key)
+        .arg(&photo)
+        .output()
+        .unwrap();
+    assert_eq!(signed.status.code(), Some(0), "{}", String::from_utf8_lossy(&signed.stderr));
+    let mut changed = std::fs::read(&photo).unwrap();
+    *changed.last_mut().unwrap() ^= 1;
+    let changed_photo = dir.join("changed.jpg");
+    std::fs::write(&changed_photo, changed).unwrap();
+    let verify = |image: &Path, public: &Path| {
+        let output = Command::new("java")
+            .arg("-cp")
+            .arg(format!("{JNA_JAR}:{}", dir.display()))
+            .arg(format!("-Djna.library.path={}", library_dir().display()))
+            .arg("VerifyReceipt")
+            .arg(dir.join("photo.jpg.receipt"))
+            .arg(image)
+            .arg(public)
+            .output()
+            .unwrap();
+        (output.status.code(), String::from_utf8_lossy(&output.stdout).trim().to_string())
+    };
+    assert_eq!(verify(&photo, &public), (Some(0), "valid, verdict pass".to_string()));
+    let (code, stdout) = verify(&changed_photo, &public);
+    assert!(code == Some(1) && stdout.starts_with("invalid 26 "), "{stdout}");
+    let (code, stdout) = verify(&photo, &other_public);
+    assert!(code == Some(1) && stdout.starts_with("invalid 24 "), "{stdout}");
+}
+
 #[test]
 fn the_csharp_example_checks_a_fixture_through_pinvoke() {
     require("mcs", "mono-mcs");

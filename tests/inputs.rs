@@ -65,25 +65,6 @@ fn cmyk_jpeg_decodes_to_the_same_colours() {
     assert_passes_de_live(&bytes, "CMYK JPEG");
 }
 
-/// Inserts an EXIF APP1 segment holding only the orientation tag right after SOI.
-fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
-    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
-    tiff.extend_from_slice(&1u16.to_be_bytes()); // one IFD entry
-    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
-    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
-    tiff.extend_from_slice(&1u32.to_be_bytes());
-    tiff.extend_from_slice(&orientation.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]); // value padding, no next IFD
-    let mut segment = b"Exif\x00\x00".to_vec();
-    segment.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&segment);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 #[test]
 fn exif_orientation_is_applied_before_checking() {
     // Stored lying on its side; orientation 6 says "turn 90 degrees clockwise to display".

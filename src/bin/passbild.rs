@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+#[path = "passbild/serve.rs"]
+mod serve;
+use passbild::receipt::ReceiptKey;
 use passbild::{Backend, Checker, DecodeLimits, Language, ModelSource, Profile, Report, Status};
 
 #[derive(Parser)]
@@ -22,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check photos (JPEG, PNG, JPEG 2000); directories are searched for photos.
+    /// Check photos (JPEG, PNG, JPEG 2000, TIFF, BMP, WebP, PNM); directories are searched for photos.
     Check {
         #[arg(required = true, value_name = "FILE|DIR")]
         inputs: Vec<PathBuf>,
@@ -57,6 +61,77 @@ enum Command {
         /// not only when it fails.
         #[arg(long)]
         strict: bool,
+        /// Sign a receipt for each photo with this Ed25519 private key (PKCS#8 PEM, from
+        /// `passbild keygen`): written beside the photo as PHOTO.receipt (COSE_Sign1).
+        #[arg(long, value_name = "KEY.pem", requires = "photographer")]
+        sign: Option<PathBuf>,
+        /// The photographer's pseudonym the receipt states.
+        #[arg(long, value_name = "PSEUDONYM", requires = "sign")]
+        photographer: Option<String>,
+        /// Also write the receipt as a QR code (PNG; one photo only).
+        #[arg(long, value_name = "OUT.png", requires = "sign")]
+        qr: Option<PathBuf>,
+    },
+    /// Make an Ed25519 key pair for receipts: PRIVATE.pem (PKCS#8) and PUBLIC.pem (SPKI).
+    Keygen {
+        #[arg(value_name = "PRIVATE.pem")]
+        private_key: PathBuf,
+        #[arg(value_name = "PUBLIC.pem")]
+        public_key: PathBuf,
+    },
+    /// Verify a receipt against the photo and the signer's public key: exit 0 when valid.
+    Verify {
+        #[arg(value_name = "RECEIPT")]
+        receipt: PathBuf,
+        #[arg(value_name = "IMAGE")]
+        image: PathBuf,
+        /// The signer's public key (SPKI PEM).
+        #[arg(long, value_name = "PUBLIC.pem")]
+        key: PathBuf,
+    },
+    /// Crop a larger studio photo to a profile's template: eyes level, centred and at the
+    /// eye-line height, the head at the middle of its target size, saved as JPEG.
+    Crop {
+        /// The studio photo.
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        /// The cropped JPEG to write.
+        #[arg(value_name = "OUT.jpg")]
+        output: PathBuf,
+        /// Built-in profile or a TOML profile file whose template to crop to.
+        #[arg(long, short, default_value = "de-live")]
+        profile: String,
+    },
+    /// Serve checks over HTTP (docs/service.md): POST /v1/check, /v1/check-with-reference,
+    /// GET /v1/profiles, /healthz, /metrics.
+    Serve {
+        /// Address and port to listen on (port 0: any free port, printed on start).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// The profile of requests that name none.
+        #[arg(long, short, default_value = "icao")]
+        profile: String,
+        /// Checks at once (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
+        /// Requests that may wait for a worker; more are answered 503 with Retry-After.
+        #[arg(long, default_value_t = 32)]
+        queue: usize,
+        /// Largest request body, in MiB.
+        #[arg(long, default_value_t = 20)]
+        max_body_mib: usize,
+        /// Time limit per request, in seconds (504 beyond it).
+        #[arg(long, default_value_t = 30)]
+        timeout_secs: u64,
+        /// Require `Authorization: Bearer TOKEN` on /v1 requests.
+        #[arg(long, env = "PASSBILD_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Load the ONNX models from this directory instead of the embedded ones.
+        #[arg(long, value_name = "DIR")]
+        models: Option<PathBuf>,
+        /// Run the models in ONNX Runtime from this shared library.
+        #[arg(long, value_name = "LIB")]
+        onnxruntime: Option<PathBuf>,
     },
     /// List the built-in profiles, or print one as TOML.
     Profiles { name: Option<String> },
@@ -68,9 +143,30 @@ fn parse_language(s: &str) -> Result<Language, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { inputs, profile, json, lang, overlay, threads, models, onnxruntime, reference, strict } => {
+        Command::Check {
+            inputs,
+            profile,
+            json,
+            lang,
+            overlay,
+            threads,
+            models,
+            onnxruntime,
+            reference,
+            strict,
+            sign,
+            photographer,
+            qr,
+        } => {
             let backend = onnxruntime.map_or(Backend::Tract, |library| Backend::OnnxRuntime { library });
-            let options = CheckOptions { json, overlay, reference, backend, strict };
+            let receipts = match sign.map(|key| read_signing(&key, photographer.unwrap_or_default(), qr)).transpose() {
+                Ok(receipts) => receipts,
+                Err(message) => {
+                    eprintln!("passbild: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            let options = CheckOptions { json, overlay, reference, backend, strict, receipts };
             match run_check(&inputs, &profile, lang, threads, models, &options) {
                 Ok(code) => code,
                 Err(message) => {
@@ -79,8 +175,128 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve { bind, profile, workers, queue, max_body_mib, timeout_secs, token, models, onnxruntime } => {
+            let workers =
+                if workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { workers };
+            let options = serve::ServeOptions {
+                bind,
+                workers,
+                queue,
+                max_body_bytes: max_body_mib << 20,
+                timeout: std::time::Duration::from_secs(timeout_secs),
+                token,
+            };
+            let backend = onnxruntime.map_or(Backend::Tract, |library| Backend::OnnxRuntime { library });
+            let checker = Checker::builder()
+                .profile_name(&profile)
+                .map(|b| {
+                    b.threads(1).models(models.map_or(ModelSource::Embedded, ModelSource::Directory)).backend(backend)
+                })
+                .and_then(|b| b.build())
+                .map_err(|e| e.to_string());
+            report_outcome(checker.and_then(|checker| serve::serve(checker, options)))
+        }
+        Command::Keygen { private_key, public_key } => report_outcome(run_keygen(&private_key, &public_key)),
+        Command::Verify { receipt, image, key } => report_outcome(run_verify(&receipt, &image, &key)),
+        Command::Crop { input, output, profile } => match run_crop(&input, &output, &profile) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("passbild: {message}");
+                ExitCode::from(2)
+            }
+        },
         Command::Profiles { name } => print_profiles(name.as_deref()),
     }
+}
+
+fn report_outcome(outcome: Result<(), String>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("passbild: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What `--sign` needs: the key, the pseudonym, where the QR code goes.
+struct Receipts {
+    key: ReceiptKey,
+    photographer: String,
+    qr: Option<PathBuf>,
+}
+
+fn read_signing(key: &Path, photographer: String, qr: Option<PathBuf>) -> Result<Receipts, String> {
+    let pem = std::fs::read_to_string(key).map_err(|e| format!("cannot read {}: {e}", key.display()))?;
+    let key = ReceiptKey::from_pkcs8_pem(&pem).map_err(|e| format!("{}: {e}", key.display()))?;
+    Ok(Receipts { key, photographer, qr })
+}
+
+fn run_keygen(private_key: &Path, public_key: &Path) -> Result<(), String> {
+    let key = ReceiptKey::generate().map_err(|e| e.to_string())?;
+    let write = |path: &Path, text: &str, private: bool| -> Result<(), String> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let _ = private;
+        let mut file = options.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write(private_key, &key.to_pkcs8_pem(), true)?;
+    write(public_key, &key.public_key_pem(), false)
+}
+
+fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<(), String> {
+    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    let key_pem = std::fs::read_to_string(key).map_err(|e| format!("cannot read {}: {e}", key.display()))?;
+    let image_bytes = DecodeLimits::default().read_file(image).map_err(|e| e.to_string())?;
+    let contents = passbild::receipt::verify(&read(receipt)?, &image_bytes, &key_pem)
+        .map_err(|e| format!("{}: {e}", receipt.display()))?;
+    println!(
+        "valid: {} checked under {} by {} with passbild {}: {} (signed at {} s since 1970)",
+        image.display(),
+        contents.profile,
+        contents.photographer,
+        contents.passbild_version,
+        contents.verdict.as_str(),
+        contents.signed_at
+    );
+    Ok(())
+}
+
+/// Writes the receipt beside the photo (PHOTO.receipt) and, if asked, as a QR code.
+fn write_receipt(receipt: &[u8], photo: &Path, qr: Option<&Path>) -> Result<(), String> {
+    let mut name = photo.as_os_str().to_owned();
+    name.push(".receipt");
+    std::fs::write(&name, receipt).map_err(|e| format!("cannot write {}: {e}", Path::new(&name).display()))?;
+    if let Some(qr) = qr {
+        let code = qrcode::QrCode::with_error_correction_level(receipt, qrcode::EcLevel::L)
+            .map_err(|e| format!("the receipt does not fit a QR code: {e}"))?;
+        let image = code.render::<image::Luma<u8>>().min_dimensions(400, 400).build();
+        image.save(qr).map_err(|e| format!("cannot write {}: {e}", qr.display()))?;
+    }
+    Ok(())
+}
+
+fn run_crop(input: &Path, output: &Path, profile: &str) -> Result<(), String> {
+    let checker = Checker::builder().profile_name(profile).and_then(|b| b.build()).map_err(|e| e.to_string())?;
+    let bytes = checker.limits().read_file(input).map_err(|e| e.to_string())?;
+    let cropped = checker.crop(&bytes).map_err(|e| format!("{}: {e}", input.display()))?;
+    std::fs::write(output, &cropped.jpeg).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let plan = &cropped.plan;
+    eprintln!(
+        "{}: {}x{} px, turned by {:.1} deg, scaled by {:.3}",
+        output.display(),
+        plan.width,
+        plan.height,
+        -plan.roll_degrees,
+        plan.scale
+    );
+    Ok(())
 }
 
 fn print_profiles(name: Option<&str>) -> ExitCode {
@@ -111,6 +327,7 @@ struct CheckOptions {
     reference: Option<PathBuf>,
     backend: Backend,
     strict: bool,
+    receipts: Option<Receipts>,
 }
 
 fn run_check(
@@ -123,7 +340,7 @@ fn run_check(
 ) -> Result<ExitCode, String> {
     let files = collect_photos(inputs)?;
     if files.is_empty() {
-        return Err("no photos found (looked for .jpg, .jpeg, .png, .jp2, .j2k, .j2c, .jpf)".into());
+        return Err("no photos found (looked for .jpg, .jpeg, .png, .jp2, .j2k, .j2c, .jpf, .tif, .tiff, .bmp, .webp, .pbm, .pgm, .ppm, .pnm, .pam)".into());
     }
     let builder = Checker::builder()
         .profile_name(profile)
@@ -171,9 +388,15 @@ fn run_check(
                 report
             })]
         }
-        None => match only_report {
-            Some(report) => vec![report],
-            None => check_all(&checker, &files, options.json),
+        None => match (&options.receipts, only_report) {
+            (Some(receipts), _) => {
+                if receipts.qr.is_some() && files.len() > 1 {
+                    return Err("--qr writes the receipt of one photo, not of several".into());
+                }
+                files.iter().map(|path| check_and_sign(&checker, path, receipts)).collect()
+            }
+            (None, Some(report)) => vec![report],
+            (None, None) => check_all(&checker, &files, options.json),
         },
     };
 
@@ -216,6 +439,18 @@ fn run_check(
     })
 }
 
+/// Checks one photo and signs a receipt for exactly the bytes checked.
+fn check_and_sign(checker: &Checker, path: &Path, receipts: &Receipts) -> passbild::Result<Report> {
+    let bytes = checker.limits().read_file(path)?;
+    let mut report = checker.check_bytes(&bytes)?;
+    report.file = Some(path.display().to_string());
+    let receipt = checker.sign_receipt(&bytes, &report, &receipts.photographer, &receipts.key)?;
+    if let Err(message) = write_receipt(&receipt, path, receipts.qr.as_deref()) {
+        return Err(passbild::Error::Io { path: path.to_path_buf(), source: std::io::Error::other(message) });
+    }
+    Ok(report)
+}
+
 /// Checks every file on the checker's pool, with a progress bar for several in table mode.
 fn check_all(checker: &Checker, files: &[PathBuf], json: bool) -> Vec<passbild::Result<passbild::Report>> {
     let progress = if files.len() > 1 && !json {
@@ -230,7 +465,25 @@ fn check_all(checker: &Checker, files: &[PathBuf], json: bool) -> Vec<passbild::
 
 fn is_photo(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        matches!(e.to_ascii_lowercase().as_str(), "jpg" | "jpeg" | "png" | "jp2" | "j2k" | "j2c" | "jpf")
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "jpg"
+                | "jpeg"
+                | "png"
+                | "jp2"
+                | "j2k"
+                | "j2c"
+                | "jpf"
+                | "tif"
+                | "tiff"
+                | "bmp"
+                | "webp"
+                | "pbm"
+                | "pgm"
+                | "ppm"
+                | "pnm"
+                | "pam"
+        )
     })
 }
 

@@ -2,9 +2,11 @@
 //! quality it was saved at, and the blocking that left on the face.
 
 use super::{Measure, Unit, judge_finding, result};
+use crate::decode::ImageFacts;
+use crate::measure::NotMeasured;
 use crate::measure::compression::jpeg_quality_setting;
 use crate::pipeline::Analysis;
-use crate::profile::{DimensionsRule, Profile, Range};
+use crate::profile::{DimensionsRule, PrintSizeRule, Profile, Range};
 use crate::report::{CheckResult, Status, Texts, ids};
 
 const DIMENSIONS: Measure = Measure {
@@ -38,6 +40,14 @@ const COMPRESSION_ARTEFACTS: Measure = Measure {
         "das Bild ist zu stark komprimiert; mit höchster Qualität speichern",
     ),
 };
+const PRINT_SIZE: Measure = Measure {
+    id: ids::PRINT_SIZE,
+    unit: Unit::Millimetres,
+    name_en: "Printed size",
+    name_de: "Druckgröße",
+    too_low: ("", ""),
+    too_high: ("", ""),
+};
 const COLOUR_DEPTH: Measure = Measure {
     id: ids::COLOUR_DEPTH,
     unit: Unit::Bits,
@@ -56,6 +66,45 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &COMPRESSION, &rules.compression, jpeg_quality_setting(&analysis.facts));
     let blocking = analysis.measured(|a| a.blockiness.as_ref()).copied();
     judge_finding(out, &COMPRESSION_ARTEFACTS, &rules.compression_artefacts, blocking);
+    if let Some(rule) = rules.print_size.as_ref().filter(|r| r.enabled) {
+        out.push(print_size(&analysis.facts, rule));
+    }
+}
+
+/// The value is how far the printed size is off the paper photo's, on the worse side, in mm.
+fn print_size(facts: &ImageFacts, rule: &PrintSizeRule) -> CheckResult {
+    let range = Range::new(None, Some(rule.tolerance_mm));
+    let (Some([width_mm, height_mm]), Some([x_dpi, y_dpi])) = (facts.printed_size_mm(), facts.resolution_dpi) else {
+        return super::not_assessed(&PRINT_SIZE, &range, NotMeasured::NoPrintResolution);
+    };
+    let off_mm = (width_mm - rule.width_mm).abs().max((height_mm - rule.height_mm).abs());
+    let dpi =
+        if (x_dpi - y_dpi).abs() < 0.5 { format!("{x_dpi:.0} dpi") } else { format!("{x_dpi:.0}x{y_dpi:.0} dpi") };
+    let printed = format!("{width_mm:.1} x {height_mm:.1} mm at {dpi}");
+    let printed_de = printed.replace('.', ",").replace(" at ", " bei ");
+    let (want_w, want_h, tolerance) = (rule.width_mm, rule.height_mm, rule.tolerance_mm);
+    let (status, texts) = if range.contains(off_mm) {
+        (
+            Status::Pass,
+            Texts::new(
+                format!("Printed size {printed}: as required."),
+                format!("Druckgröße {printed_de}: wie vorgeschrieben."),
+            ),
+        )
+    } else {
+        let required = format!("{want_w} x {want_h} mm within {tolerance} mm");
+        let required_de = format!("{want_w} x {want_h} mm auf {tolerance} mm genau").replace('.', ",");
+        (
+            Status::Fail,
+            Texts::new(
+                format!("Printed size {printed}: {required} is required; scan the photo at its true size."),
+                format!(
+                    "Druckgröße {printed_de}: vorgeschrieben sind {required_de}; das Bild in Originalgröße scannen."
+                ),
+            ),
+        )
+    };
+    result(&PRINT_SIZE, status, Some(off_mm), &range, None, texts)
 }
 
 /// The value is the aspect ratio (width / height); an exact size, where the profile sets one,

@@ -107,6 +107,8 @@ pub(crate) enum Unit {
     Score,
     /// One over a length in photo pixels.
     PerPixel,
+    /// Millimetres on paper.
+    Millimetres,
 }
 
 impl Unit {
@@ -123,6 +125,7 @@ impl Unit {
             Unit::EmbeddingDistance => "embedding_distance",
             Unit::Score => "score",
             Unit::PerPixel => "per_px",
+            Unit::Millimetres => "mm",
         }
     }
 
@@ -138,6 +141,7 @@ impl Unit {
             Unit::JpegQuality => format!("{value:.0}"),
             Unit::EmbeddingDistance | Unit::Score => format!("{value:.3}"),
             Unit::PerPixel => format!("{value:.2}/px"),
+            Unit::Millimetres => format!("{value:.1} mm"),
         };
         match language {
             Language::En => text,
@@ -177,9 +181,12 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
             ("no face was found in the live capture", "in der Live-Aufnahme wurde kein Gesicht gefunden")
         }
         NotMeasured::CompressionUnknown => (
-            "the compression of a JPEG 2000 file is not estimated",
-            "die Kompression einer JPEG-2000-Datei wird nicht geschätzt",
+            "the compression of a JPEG 2000 file, a lossy WebP or a JPEG-compressed TIFF is not estimated",
+            "die Kompression einer JPEG-2000-Datei, eines verlustbehafteten WebP oder eines JPEG-komprimierten TIFF wird nicht geschätzt",
         ),
+        NotMeasured::NoPrintResolution => {
+            ("the file states no print resolution (dpi)", "die Datei gibt keine Druckauflösung (dpi) an")
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 use std::ffi::c_char;
 
 use super::report::passbild_report;
-use super::{Failure, borrow, guard, passbild_error, passbild_status, string_argument, write_out};
+use super::{
+    Failure, borrow, bytes_argument, give_bytes, guard, passbild_error, passbild_status, string_argument, write_out,
+};
 use crate::{Backend, Checker, PixelFormat, Profile};
 
 /// The layout of a raw pixel buffer. Values are fixed and never reused.
@@ -46,7 +48,7 @@ fn pixel_format(value: passbild_pixel_format_value) -> Result<PixelFormat, Failu
 /// A checker: the models and a profile, loaded once. Immutable after creation: any number of
 /// threads may call `passbild_checker_check_*` on the same checker at once.
 pub struct passbild_checker {
-    inner: Checker,
+    pub(super) inner: Checker,
 }
 
 fn new_checker(
@@ -134,7 +136,7 @@ fn deliver(report: crate::Report, report_out: *mut *mut passbild_report) -> Resu
     write_out(report_out, "report_out", Box::into_raw(Box::new(passbild_report::new(report))))
 }
 
-/// Checks an encoded photo (JPEG, PNG or JPEG 2000) of `len` bytes. On success `*report_out`
+/// Checks an encoded photo (JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM) of `len` bytes. On success `*report_out`
 /// receives a report to free with `passbild_report_free`.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
@@ -148,15 +150,38 @@ pub unsafe extern "C" fn passbild_checker_check_bytes(
 ) -> passbild_status {
     guard(error_out, || {
         let checker = borrow(checker, "checker")?;
-        if data.is_null() {
-            return Err(Failure::null("data"));
-        }
+        let bytes = bytes_argument(data, len, "data")?;
         if report_out.is_null() {
             return Err(Failure::null("report_out"));
         }
-        // SAFETY: `data` points to `len` readable bytes by the header contract.
-        let bytes = unsafe { std::slice::from_raw_parts(data, len) };
         deliver(checker.inner.check_bytes(bytes)?, report_out)
+    })
+}
+
+/// Crops an encoded studio photo of `len` bytes to the checker's profile template (eyes level,
+/// centred, at the eye-line height; the head at the middle of its target size; the profile's
+/// pixel size) and saves it as JPEG. On success `*jpeg_out` and `*jpeg_len_out` receive the JPEG,
+/// to free with `passbild_bytes_free(*jpeg_out, *jpeg_len_out)`. A photo without room around the
+/// head gives `PASSBILD_STATUS_CROP_FAILED`, its message naming the short sides.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_crop(
+    checker: *const passbild_checker,
+    data: *const u8,
+    len: usize,
+    jpeg_out: *mut *mut u8,
+    jpeg_len_out: *mut usize,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        let bytes = bytes_argument(data, len, "data")?;
+        if jpeg_out.is_null() || jpeg_len_out.is_null() {
+            return Err(Failure::null(if jpeg_out.is_null() { "jpeg_out" } else { "jpeg_len_out" }));
+        }
+        let cropped = checker.inner.crop(bytes)?;
+        give_bytes(cropped.jpeg, jpeg_out, jpeg_len_out)
     })
 }
 

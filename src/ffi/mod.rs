@@ -10,12 +10,14 @@
 
 mod checker;
 mod live;
+mod receipt;
 mod report;
 
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::Error;
+use crate::receipt::ReceiptError;
 
 // The version constants exist for cbindgen, which writes them into the header as macros; a unit
 // test keeps them equal to Cargo.toml's version.
@@ -42,7 +44,7 @@ pub enum passbild_status {
     EmptyInput = 3,
     /// The photo has more bytes than the limit.
     InputTooLarge = 4,
-    /// Not JPEG, PNG or JPEG 2000.
+    /// Not JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM.
     UnknownFormat = 5,
     /// The file ends early.
     Truncated = 6,
@@ -76,10 +78,23 @@ pub enum passbild_status {
     NotAFile = 20,
     /// The file is whole but its image data is damaged (a scan cut short, invalid codes).
     Damaged = 21,
+    /// The photo cannot be cropped to the template (too little room around the head, a head
+    /// that would have to be enlarged, no face).
+    CropFailed = 22,
+    /// A receipt is not a COSE_Sign1 receipt of passbild's format (cut short, damaged).
+    ReceiptMalformed = 23,
+    /// A receipt was signed with another key than the one given.
+    ReceiptWrongKey = 24,
+    /// A receipt's signature does not match its contents: it was changed after signing.
+    ReceiptBadSignature = 25,
+    /// The image is not the one the receipt names (changed, or another photo).
+    ReceiptImageMismatch = 26,
+    /// A key is not an Ed25519 key in PKCS#8 (private) or SPKI (public) PEM.
+    InvalidKey = 27,
 }
 
 impl passbild_status {
-    const ALL: [passbild_status; 22] = [
+    const ALL: [passbild_status; 28] = [
         passbild_status::Ok,
         passbild_status::NullArgument,
         passbild_status::InvalidArgument,
@@ -102,6 +117,12 @@ impl passbild_status {
         passbild_status::AspectRatio,
         passbild_status::NotAFile,
         passbild_status::Damaged,
+        passbild_status::CropFailed,
+        passbild_status::ReceiptMalformed,
+        passbild_status::ReceiptWrongKey,
+        passbild_status::ReceiptBadSignature,
+        passbild_status::ReceiptImageMismatch,
+        passbild_status::InvalidKey,
     ];
 
     fn description(self) -> &'static str {
@@ -111,7 +132,9 @@ impl passbild_status {
             passbild_status::InvalidArgument => "an argument is out of its domain",
             passbild_status::EmptyInput => "the input is empty",
             passbild_status::InputTooLarge => "the input is above the size limit",
-            passbild_status::UnknownFormat => "unrecognised image format (passbild reads JPEG, PNG and JPEG 2000)",
+            passbild_status::UnknownFormat => {
+                "unrecognised image format (passbild reads JPEG, PNG, JPEG 2000, TIFF, BMP, WebP and PNM)"
+            }
             passbild_status::Truncated => "the image data is truncated",
             passbild_status::DecodeFailed => "the image data cannot be decoded",
             passbild_status::ImageTooLarge => "the image dimensions are above the limits",
@@ -128,6 +151,12 @@ impl passbild_status {
             passbild_status::AspectRatio => "the image is too narrow or too tall (aspect ratio beyond the limit)",
             passbild_status::NotAFile => "the path is not a regular file",
             passbild_status::Damaged => "the image data is damaged",
+            passbild_status::CropFailed => "the photo cannot be cropped to the template",
+            passbild_status::ReceiptMalformed => "the receipt is malformed",
+            passbild_status::ReceiptWrongKey => "the receipt was signed with another key",
+            passbild_status::ReceiptBadSignature => "the receipt's signature does not match its contents",
+            passbild_status::ReceiptImageMismatch => "the image does not match the receipt",
+            passbild_status::InvalidKey => "the key is not an Ed25519 key in PEM",
         }
     }
 }
@@ -173,6 +202,14 @@ impl From<Error> for Failure {
             Error::AspectRatio { .. } => passbild_status::AspectRatio,
             Error::NotAFile { .. } => passbild_status::NotAFile,
             Error::Damaged { .. } => passbild_status::Damaged,
+            Error::Crop(_) => passbild_status::CropFailed,
+            Error::Receipt(receipt) => match receipt {
+                ReceiptError::Malformed(_) => passbild_status::ReceiptMalformed,
+                ReceiptError::WrongKey { .. } => passbild_status::ReceiptWrongKey,
+                ReceiptError::BadSignature => passbild_status::ReceiptBadSignature,
+                ReceiptError::ImageMismatch { .. } => passbild_status::ReceiptImageMismatch,
+                ReceiptError::InvalidKey(_) => passbild_status::InvalidKey,
+            },
         };
         Failure::new(status, error.to_string())
     }
@@ -210,6 +247,15 @@ pub(crate) fn guard(
 pub(crate) fn borrow<'a, T>(pointer: *const T, argument: &str) -> Result<&'a T, Failure> {
     // SAFETY: non-NULL pointers handed to us point to live objects of this type (header contract).
     unsafe { pointer.as_ref() }.ok_or_else(|| Failure::null(argument))
+}
+
+/// `len` bytes at `data`, or a NULL failure naming `argument`.
+pub(crate) fn bytes_argument<'a>(data: *const u8, len: usize, argument: &str) -> Result<&'a [u8], Failure> {
+    if data.is_null() {
+        return Err(Failure::null(argument));
+    }
+    // SAFETY: `data` points to `len` readable bytes by the header contract.
+    Ok(unsafe { std::slice::from_raw_parts(data, len) })
 }
 
 /// A NUL-terminated UTF-8 string argument.
@@ -332,6 +378,32 @@ pub unsafe extern "C" fn passbild_string_free(string: *mut c_char) {
         // SAFETY: strings handed out by passbild come from CString::into_raw and are freed once.
         drop(unsafe { CString::from_raw(string) });
     }
+}
+
+/// Frees bytes returned by passbild (such as `passbild_checker_crop`'s JPEG) with their length;
+/// NULL is ignored.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_bytes_free(bytes: *mut u8, len: usize) {
+    if !bytes.is_null() {
+        // SAFETY: byte buffers handed out by passbild come from Box<[u8]>::into_raw with this length.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(bytes, len)) });
+    }
+}
+
+/// Hands `bytes` to the caller as a pointer and a length, freed with `passbild_bytes_free`.
+pub(crate) fn give_bytes(bytes: Vec<u8>, bytes_out: *mut *mut u8, len_out: *mut usize) -> Result<(), Failure> {
+    if bytes_out.is_null() {
+        return Err(Failure::null("bytes_out"));
+    }
+    if len_out.is_null() {
+        return Err(Failure::null("len_out"));
+    }
+    let len = bytes.len();
+    let pointer = Box::into_raw(bytes.into_boxed_slice()) as *mut u8;
+    write_out(len_out, "len_out", len)?;
+    write_out(bytes_out, "bytes_out", pointer)
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub enum NotMeasured {
     RegionNotVisible,
     BackgroundNotVisible,
     CompressionUnknown,
+    NoPrintResolution,
     NeedsColour,
     NoFaceInReference,
 }

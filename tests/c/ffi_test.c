@@ -1,5 +1,5 @@
 /* The C ABI from C: values, misuse, threads. Built with -Wall -Wextra -Werror by tests/c_api.rs.
- * usage: ffi_test values|misuse|threads|short|onnxruntime FIXTURE_DIR */
+ * usage: ffi_test values|misuse|threads|short|studio|onnxruntime FIXTURE_DIR */
 #include "passbild.h"
 #include "passbild.h" /* twice: the include guard must hold */
 
@@ -393,6 +393,98 @@ static void onnxruntime(void) {
 }
 
 /* A short tour of every entry point, for valgrind. */
+/* Test keys only: made by `passbild keygen`, never used for anything else. */
+static const char *const TEST_PRIVATE_KEY =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MFECAQEwBQYDK2VwBCIEIBdsoRxywOQRznJnx7sN469dN6BHXhlWeMB99O1EpDKA\n"
+    "gSEADBxplwLvsqrAvN1ytRHk/otCZXwFIzAGJNC53XS3588=\n"
+    "-----END PRIVATE KEY-----\n";
+static const char *const TEST_PUBLIC_KEY =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MCowBQYDK2VwAyEADBxplwLvsqrAvN1ytRHk/otCZXwFIzAGJNC53XS3588=\n"
+    "-----END PUBLIC KEY-----\n";
+static const char *const OTHER_PUBLIC_KEY =
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MCowBQYDK2VwAyEAlOCVa8qXWDkEjRUzO25fX3EoiSOfn72QmasfjXGH+4M=\n"
+    "-----END PUBLIC KEY-----\n";
+
+static passbild_status verify(const uint8_t *receipt, size_t receipt_len, const unsigned char *image,
+                              size_t image_len, const char *key, passbild_check_status *verdict) {
+    passbild_error *error = NULL;
+    passbild_status status = passbild_receipt_verify(receipt, receipt_len, image, image_len, key, verdict, &error);
+    EXPECT((status == PASSBILD_STATUS_OK) == (error == NULL), "error object for status %u", status);
+    passbild_error_free(error);
+    return status;
+}
+
+/* Signs a receipt for a checked photo and verifies it; each tampering gets its own status. */
+static void receipts(const passbild_checker *checker, passbild_report *report, const char *name) {
+    size_t image_len = 0;
+    unsigned char *image = read_fixture(name, &image_len);
+    uint8_t *receipt = NULL;
+    size_t receipt_len = 0;
+    passbild_error *error = NULL;
+    passbild_status status = passbild_checker_sign_receipt(checker, report, image, image_len, "studio-7",
+                                                           TEST_PRIVATE_KEY, &receipt, &receipt_len, &error);
+    EXPECT(status == PASSBILD_STATUS_OK && receipt != NULL && receipt_len > 100, "sign: %u", status);
+    passbild_check_status verdict = 99, checked = 98;
+    EXPECT(passbild_report_verdict(report, &checked) == PASSBILD_STATUS_OK, "verdict");
+    EXPECT(verify(receipt, receipt_len, image, image_len, TEST_PUBLIC_KEY, &verdict) == PASSBILD_STATUS_OK, "valid");
+    EXPECT(verdict == checked, "the receipt states verdict %u, the report %u", verdict, checked);
+    image[image_len / 2] ^= 1;
+    EXPECT(verify(receipt, receipt_len, image, image_len, TEST_PUBLIC_KEY, NULL) ==
+               PASSBILD_STATUS_RECEIPT_IMAGE_MISMATCH,
+           "changed image");
+    image[image_len / 2] ^= 1;
+    receipt[receipt_len - 1] ^= 1;
+    EXPECT(verify(receipt, receipt_len, image, image_len, TEST_PUBLIC_KEY, NULL) ==
+               PASSBILD_STATUS_RECEIPT_BAD_SIGNATURE,
+           "changed signature");
+    receipt[receipt_len - 1] ^= 1;
+    EXPECT(verify(receipt, receipt_len, image, image_len, OTHER_PUBLIC_KEY, NULL) == PASSBILD_STATUS_RECEIPT_WRONG_KEY,
+           "other key");
+    EXPECT(verify(receipt, receipt_len / 2, image, image_len, TEST_PUBLIC_KEY, NULL) ==
+               PASSBILD_STATUS_RECEIPT_MALFORMED,
+           "truncated");
+    EXPECT(verify(receipt, receipt_len, image, image_len, "not a key", NULL) == PASSBILD_STATUS_INVALID_KEY, "key");
+    passbild_bytes_free(receipt, receipt_len);
+    free(image);
+}
+
+/* Crops a studio photo to the template; a head too small to fill it is refused with the reason. */
+static void studio(void) {
+    passbild_checker *icao = new_checker("icao");
+    size_t len = 0;
+    unsigned char *photo = read_fixture("obama3_half.jpg", &len);
+    uint8_t *jpeg = NULL;
+    size_t jpeg_len = 0;
+    passbild_status status = passbild_checker_crop(icao, photo, len, &jpeg, &jpeg_len, NULL);
+    EXPECT(status == PASSBILD_STATUS_OK && jpeg_len > 1000 && jpeg[0] == 0xFF && jpeg[1] == 0xD8, "crop: %u", status);
+    passbild_report *report = NULL;
+    EXPECT(passbild_checker_check_bytes(icao, jpeg, jpeg_len, &report, NULL) == PASSBILD_STATUS_OK, "check crop");
+    passbild_report_free(report);
+    passbild_bytes_free(jpeg, jpeg_len);
+    free(photo);
+    passbild_checker_free(icao);
+
+    passbild_checker *de_scan = new_checker("de-scan");
+    photo = read_fixture("lisa3.jpg", &len);
+    passbild_error *error = NULL;
+    jpeg = NULL;
+    expect_error_after(passbild_checker_crop(de_scan, photo, len, &jpeg, &jpeg_len, &error),
+                       PASSBILD_STATUS_CROP_FAILED, error, "enlarged");
+    EXPECT(jpeg == NULL, "no JPEG on failure");
+    free(photo);
+    passbild_checker_free(de_scan);
+
+    passbild_checker *de_live = new_checker("de-live");
+    report = check_fixture(de_live, "frll_034_de.jpg");
+    receipts(de_live, report, "frll_034_de.jpg");
+    passbild_report_free(report);
+    passbild_checker_free(de_live);
+    printf("studio ok\n");
+}
+
 static void short_run(void) {
     EXPECT(strcmp(passbild_version(), "") != 0, "version");
     passbild_checker *checker = new_checker("icao");
@@ -410,6 +502,7 @@ static void short_run(void) {
     char *json = NULL;
     EXPECT(passbild_report_to_json(report, PASSBILD_LANGUAGE_DE, &json) == PASSBILD_STATUS_OK, "json");
     passbild_string_free(json);
+    receipts(checker, report, "lisa3.jpg");
     passbild_report_free(report);
     passbild_error *error = NULL;
     EXPECT(passbild_checker_check_bytes(checker, (const uint8_t *)"xx", 2, &report, &error) ==
@@ -421,7 +514,7 @@ static void short_run(void) {
 }
 
 int main(int argc, char **argv) {
-    EXPECT(argc == 3, "usage: %s values|misuse|threads|short|onnxruntime FIXTURE_DIR", argv[0]);
+    EXPECT(argc == 3, "usage: %s values|misuse|threads|short|studio|onnxruntime FIXTURE_DIR", argv[0]);
     fixtures = argv[2];
     char expected[32];
     snprintf(expected, sizeof expected, "%d.%d.%d", PASSBILD_VERSION_MAJOR, PASSBILD_VERSION_MINOR,
@@ -440,6 +533,8 @@ int main(int argc, char **argv) {
         onnxruntime();
     } else if (strcmp(argv[1], "short") == 0) {
         short_run();
+    } else if (strcmp(argv[1], "studio") == 0) {
+        studio();
     } else {
         EXPECT(0, "unknown mode %s", argv[1]);
     }

@@ -1,0 +1,496 @@
+//! `passbild serve`: the checker as an HTTP service on one machine's network, with a page for the
+//! counter at `/` (docs/service.md).
+//! One process holds the models once; every built-in profile shares them. What protects the host:
+//! a request body limit, a bounded number of checks at once with a bounded queue behind them (503
+//! with Retry-After beyond it), a time limit per request, and the decode limits.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http_body_util::BodyExt;
+use passbild::{Checker, Error, Language, Profile, Report};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use serde::Deserialize;
+use tokio::sync::Semaphore;
+
+/// The service's settings, from the command line.
+pub struct ServeOptions {
+    pub bind: SocketAddr,
+    /// Checks run at once.
+    pub workers: usize,
+    /// Requests that may wait for a worker; beyond them the service answers 503.
+    pub queue: usize,
+    pub max_body_bytes: usize,
+    pub timeout: Duration,
+    /// A bearer token every /v1 request must present, if set.
+    pub token: Option<String>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    endpoint: String,
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FailureLabels {
+    kind: String,
+}
+
+struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Histogram,
+    in_flight: Gauge,
+    failures: Family<FailureLabels, Counter>,
+}
+
+impl Metrics {
+    fn new() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Histogram::new(exponential_buckets(0.005, 2.0, 14));
+        let in_flight = Gauge::default();
+        let failures = Family::<FailureLabels, Counter>::default();
+        registry.register("passbild_requests", "HTTP requests by endpoint and status code", requests.clone());
+        registry.register("passbild_request_duration_seconds", "Time to answer a check request", latency.clone());
+        registry.register("passbild_checks_in_flight", "Checks running or waiting for a worker", in_flight.clone());
+        registry.register("passbild_failures", "Requests answered with an error, by error code", failures.clone());
+        Metrics { registry, requests, latency, in_flight, failures }
+    }
+}
+
+struct Service {
+    /// One checker per built-in profile, all sharing the models.
+    checkers: HashMap<String, Checker>,
+    default_profile: String,
+    workers: Arc<Semaphore>,
+    /// Requests admitted: running or waiting for a worker.
+    admitted: AtomicUsize,
+    admit_limit: usize,
+    timeout: Duration,
+    max_body_bytes: usize,
+    token: Option<String>,
+    metrics: Metrics,
+}
+
+/// An error answer: a status, a stable code and the message, as JSON.
+struct Failure {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Failure {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Failure { status, code, message: message.into() }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        use StatusCode as S;
+        let (status, code) = match &error {
+            Error::EmptyInput => (S::BAD_REQUEST, "empty_input"),
+            Error::UnknownFormat => (S::BAD_REQUEST, "not_a_photo"),
+            Error::Truncated { .. } => (S::BAD_REQUEST, "truncated"),
+            Error::Decode { .. } => (S::BAD_REQUEST, "decode_failed"),
+            Error::Damaged { .. } => (S::BAD_REQUEST, "damaged"),
+            Error::AspectRatio { .. } => (S::BAD_REQUEST, "aspect_ratio"),
+            Error::InputTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "input_too_large"),
+            Error::ImageTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "image_too_large"),
+            Error::DecoderMemory { .. } => (S::PAYLOAD_TOO_LARGE, "decoder_memory"),
+            Error::UnknownProfile { .. } => (S::UNPROCESSABLE_ENTITY, "unknown_profile"),
+            Error::Crop(_) => (S::UNPROCESSABLE_ENTITY, "cannot_crop"),
+            _ => (S::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        Failure::new(status, code, error.to_string())
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+fn json_report(report: &Report) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], report.to_json()).into_response()
+}
+
+#[derive(Deserialize)]
+struct CheckQuery {
+    profile: Option<String>,
+    lang: Option<String>,
+}
+
+impl Service {
+    fn authorise(&self, headers: &HeaderMap) -> Result<(), Failure> {
+        let Some(token) = &self.token else { return Ok(()) };
+        let given =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        // Compared in constant time: the token is a secret.
+        let matches = given.is_some_and(|given| {
+            given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        });
+        if matches {
+            Ok(())
+        } else {
+            Err(Failure::new(StatusCode::UNAUTHORIZED, "unauthorized", "a valid bearer token is required"))
+        }
+    }
+
+    fn checker_and_language(&self, query: &CheckQuery) -> Result<(&Checker, Language), Failure> {
+        let name = query.profile.as_deref().unwrap_or(&self.default_profile);
+        let checker = self.checkers.get(name).ok_or_else(|| {
+            let mut known: Vec<&str> = self.checkers.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_profile",
+                format!("unknown profile {name:?} (built-in profiles: {})", known.join(", ")),
+            )
+        })?;
+        let language = match query.lang.as_deref() {
+            None => Language::En,
+            Some(lang) => lang
+                .parse()
+                .map_err(|e: String| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_language", e))?,
+        };
+        Ok((checker, language))
+    }
+
+    /// Runs `work` on a worker once one is free, within the time limit; refuses at once when the
+    /// queue is full.
+    async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, Failure> {
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.admit_limit {
+            self.admitted.fetch_sub(1, Ordering::SeqCst);
+            return Err(Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "too many checks waiting; retry shortly",
+            ));
+        }
+        self.metrics.in_flight.inc();
+        let service = Arc::clone(self);
+        let outcome = tokio::time::timeout(self.timeout, async move {
+            let permit = service.workers.clone().acquire_owned().await.expect("the semaphore is never closed");
+            // The permit travels with the work: a check that outlives the time limit still holds
+            // its worker until it ends, so the number of checks at once stays bounded.
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                work()
+            })
+            .await
+        })
+        .await;
+        if self.admitted.fetch_sub(1, Ordering::SeqCst) == 1 {
+            // Idle again: hand the memory the burst's threads freed back to the system.
+            tokio::task::spawn_blocking(release_free_memory);
+        }
+        self.metrics.in_flight.dec();
+        match outcome {
+            Err(_) => Err(Failure::new(StatusCode::GATEWAY_TIMEOUT, "timeout", "the check did not finish in time")),
+            Ok(Err(_)) => {
+                Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the check failed internally"))
+            }
+            Ok(Ok(result)) => result,
+        }
+    }
+
+    fn record(&self, endpoint: &str, started: Instant, response: &Response) {
+        let code = response.status().as_u16().to_string();
+        self.metrics.requests.get_or_create(&RequestLabels { endpoint: endpoint.into(), code }).inc();
+        self.metrics.latency.observe(started.elapsed().as_secs_f64());
+    }
+
+    fn answer(&self, endpoint: &str, started: Instant, result: Result<Response, Failure>) -> Response {
+        let response = result.unwrap_or_else(|failure| {
+            self.metrics.failures.get_or_create(&FailureLabels { kind: failure.code.into() }).inc();
+            failure.into_response()
+        });
+        self.record(endpoint, started, &response);
+        response
+    }
+}
+
+/// Returns the allocator's free memory to the system, where the allocator keeps it otherwise.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// How much of a body beyond the limit is read and dropped, so that a client still sending it can
+/// read the 413; beyond this the connection is closed.
+const DRAIN_LIMIT_BYTES: usize = 64 << 20;
+
+/// Reads a request body of at most `limit` bytes, within the time limit.
+async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes, Failure> {
+    let read = async {
+        let mut body = body;
+        let mut bytes = Vec::new();
+        let mut seen = 0usize;
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.to_string()))?;
+            let Ok(data) = frame.into_data() else { continue };
+            seen += data.len();
+            if seen <= limit {
+                bytes.extend_from_slice(&data);
+            } else if seen > limit + DRAIN_LIMIT_BYTES {
+                break;
+            }
+        }
+        if seen > limit {
+            return Err(Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is above the limit of {limit} bytes"),
+            ));
+        }
+        Ok(Bytes::from(bytes))
+    };
+    tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
+        Err(Failure::new(StatusCode::GATEWAY_TIMEOUT, "timeout", "the request body did not arrive in time"))
+    })
+}
+
+/// The path of a request that posts one photo: its body read, the caller authorised, the profile
+/// chosen, then `work` on a worker.
+async fn one_photo(
+    service: &Arc<Service>,
+    query: &CheckQuery,
+    headers: &HeaderMap,
+    body: Body,
+    work: impl FnOnce(Checker, Language, Bytes) -> Result<Response, Failure> + Send + 'static,
+) -> Result<Response, Failure> {
+    // The body is read first: an answer sent while the client is still sending would reach it as
+    // a broken connection, not as the error.
+    let body = read_body(body, service.max_body_bytes, service.timeout).await;
+    service.authorise(headers)?;
+    let (checker, language) = service.checker_and_language(query)?;
+    let (checker, body) = (checker.clone(), body?);
+    service.run(move || work(checker, language, body)).await
+}
+
+async fn check(
+    State(service): State<Arc<Service>>,
+    Query(query): Query<CheckQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    let result = one_photo(&service, &query, &headers, body, |checker, language, body| {
+        let mut report = checker.check_bytes(&body)?;
+        report.set_language(language);
+        Ok(json_report(&report))
+    })
+    .await;
+    service.answer("check", started, result)
+}
+
+async fn crop(
+    State(service): State<Arc<Service>>,
+    Query(query): Query<CheckQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    let result = one_photo(&service, &query, &headers, body, |checker, _, body| {
+        let cropped = checker.crop(&body)?;
+        Ok(([(header::CONTENT_TYPE, "image/jpeg")], cropped.jpeg).into_response())
+    })
+    .await;
+    service.answer("crop", started, result)
+}
+
+async fn check_with_reference(
+    State(service): State<Arc<Service>>,
+    Query(query): Query<CheckQuery>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let started = Instant::now();
+    let result = async {
+        service.authorise(&headers)?;
+        let (checker, language) = service.checker_and_language(&query)?;
+        let mut multipart =
+            multipart.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+        let (mut document, mut live) = (None, None);
+        while let Some(field) =
+            multipart.next_field().await.map_err(|e| multipart_failure(e.status(), e.body_text()))?
+        {
+            let name = field.name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|e| multipart_failure(e.status(), e.body_text()))?;
+            match name.as_str() {
+                "document" => document = Some(bytes),
+                "live" => live = Some(bytes),
+                _ => {}
+            }
+        }
+        let (Some(document), Some(live)) = (document, live) else {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the parts `document` and `live` are required",
+            ));
+        };
+        let checker = checker.clone();
+        let mut report =
+            service.run(move || checker.check_with_reference(&document, &live).map_err(Failure::from)).await?;
+        report.set_language(language);
+        Ok(json_report(&report))
+    }
+    .await;
+    service.answer("check_with_reference", started, result)
+}
+
+fn multipart_failure(status: StatusCode, text: String) -> Failure {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        Failure::new(status, "body_too_large", text)
+    } else {
+        Failure::new(StatusCode::BAD_REQUEST, "bad_request", text)
+    }
+}
+
+async fn profiles(State(service): State<Arc<Service>>, headers: HeaderMap) -> Response {
+    let started = Instant::now();
+    let result = service.authorise(&headers).map(|()| {
+        let mut names: Vec<&String> = service.checkers.keys().collect();
+        names.sort();
+        let list: Vec<serde_json::Value> = names
+            .into_iter()
+            .map(|name| {
+                let profile = service.checkers[name].profile();
+                serde_json::json!({"name": name, "description": profile.description})
+            })
+            .collect();
+        axum::Json(serde_json::json!({"default": service.default_profile, "profiles": list})).into_response()
+    });
+    service.answer("profiles", started, result)
+}
+
+/// The counter's page: plain files, embedded, no build step.
+const PAGE: [(&str, &str, &str); 3] = [
+    ("/", "text/html; charset=utf-8", include_str!("web/index.html")),
+    ("/app.js", "text/javascript; charset=utf-8", include_str!("web/app.js")),
+    ("/style.css", "text/css; charset=utf-8", include_str!("web/style.css")),
+];
+
+fn page_file(path: &'static str) -> Response {
+    let (_, content_type, text) = PAGE.iter().find(|(p, _, _)| *p == path).expect("a page file");
+    (
+        [
+            (header::CONTENT_TYPE, *content_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: mediastream:; connect-src 'self'",
+            ),
+        ],
+        *text,
+    )
+        .into_response()
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn metrics(State(service): State<Arc<Service>>) -> Response {
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, &service.metrics.registry)
+        .expect("metrics encode into a String");
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response()
+}
+
+async fn not_found() -> Response {
+    Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+}
+
+/// Serves every built-in profile on `base`'s models, and `base`'s own profile for requests that
+/// name none, until Ctrl-C.
+pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
+    let mut checkers = HashMap::new();
+    for name in Profile::built_in_names() {
+        let profile = Profile::built_in(name).map_err(|e| e.to_string())?;
+        checkers.insert(name.to_string(), base.with_profile(profile));
+    }
+    // The service's own profile (a built-in, or a TOML file's) answers to its name.
+    let default_profile = base.profile().name.clone();
+    checkers.insert(default_profile.clone(), base);
+    let workers = options.workers.max(1);
+    let service = Arc::new(Service {
+        checkers,
+        default_profile,
+        workers: Arc::new(Semaphore::new(workers)),
+        admitted: AtomicUsize::new(0),
+        admit_limit: workers + options.queue,
+        timeout: options.timeout,
+        max_body_bytes: options.max_body_bytes,
+        token: options.token,
+        metrics: Metrics::new(),
+    });
+    // /v1/check reads its body itself (to answer 413 to a client still sending); the multipart
+    // route is bounded by the layer.
+    let app = Router::new()
+        .route("/v1/check", post(check).layer(DefaultBodyLimit::disable()))
+        .route(
+            "/v1/check-with-reference",
+            post(check_with_reference).layer(DefaultBodyLimit::max(2 * options.max_body_bytes)),
+        )
+        .route("/v1/crop", post(crop).layer(DefaultBodyLimit::disable()))
+        .route("/v1/profiles", get(profiles))
+        .route("/", get(|| async { page_file("/") }))
+        .route("/app.js", get(|| async { page_file("/app.js") }))
+        .route("/style.css", get(|| async { page_file("/style.css") }))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .with_state(service);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(workers + 2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.bind)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("passbild: listening on http://{address}");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,203 @@
+//! The files scanners and phones write: TIFF (8 and 16 bit, grey, RGB, CMYK, LZW, Deflate,
+//! PackBits), BMP, WebP and PNM decode to the photo's pixels; their headers are checked before any
+//! pixel is decoded; a scan's stated resolution gives its printed size under de-scan.
+
+mod common;
+
+use std::io::Cursor;
+
+use common::*;
+use image::{DynamicImage, ImageEncoder, RgbImage, imageops::FilterType};
+use passbild::tools::internals::decode;
+use passbild::{ColourType, DecodeLimits, Error, ImageFormat, Status, ids};
+use tiff::encoder::{Compression, DeflateLevel, Rational, TiffEncoder, colortype};
+use tiff::tags::ResolutionUnit;
+
+fn small_photo() -> RgbImage {
+    image::imageops::resize(&fixture_image("frll_034_de.jpg"), 311, 400, FilterType::Triangle)
+}
+
+/// A TIFF of `pixels` in colour type `$colour`, optionally stating a resolution in dots per inch.
+macro_rules! tiff {
+    ($colour:ty, $width:expr, $height:expr, $pixels:expr, $compression:expr, $dpi:expr) => {{
+        let mut bytes = Cursor::new(Vec::new());
+        let mut encoder = TiffEncoder::new(&mut bytes).unwrap().with_compression($compression);
+        let mut image = encoder.new_image::<$colour>($width, $height).unwrap();
+        if let Some(dpi) = $dpi {
+            image.resolution(ResolutionUnit::Inch, Rational { n: dpi, d: 10 });
+        }
+        image.write_data($pixels).unwrap();
+        bytes.into_inner()
+    }};
+}
+
+fn decoded_rgb(bytes: &[u8]) -> (passbild::ImageFacts, RgbImage) {
+    let decoded = decode(bytes, &DecodeLimits::default()).unwrap();
+    (decoded.facts, decoded.image)
+}
+
+fn largest_difference(a: &RgbImage, b: &RgbImage) -> u8 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    a.as_raw().iter().zip(b.as_raw()).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0)
+}
+
+#[test]
+fn tiffs_in_every_layout_decode_to_the_photo() {
+    let photo = small_photo();
+    let (w, h) = photo.dimensions();
+    for (compression, name) in [
+        (Compression::Uncompressed, "uncompressed"),
+        (Compression::Lzw, "LZW"),
+        (Compression::Deflate(DeflateLevel::Balanced), "Deflate"),
+        (Compression::Packbits, "PackBits"),
+    ] {
+        let bytes = tiff!(colortype::RGB8, w, h, photo.as_raw(), compression, None::<u32>);
+        let (facts, image) = decoded_rgb(&bytes);
+        assert_eq!((facts.format, facts.colour_type, facts.bits_per_sample), (ImageFormat::Tiff, ColourType::Rgb, 8));
+        assert_eq!(facts.lossless, Some(true), "{name}");
+        assert_eq!(largest_difference(&image, &photo), 0, "{name}");
+    }
+
+    let grey16: Vec<u16> = DynamicImage::ImageRgb8(photo.clone()).to_luma16().into_raw();
+    let (facts, image) = decoded_rgb(&tiff!(colortype::Gray16, w, h, &grey16[..], Compression::Lzw, None::<u32>));
+    assert_eq!((facts.colour_type, facts.bits_per_sample), (ColourType::Grey, 16));
+    let grey8 = DynamicImage::ImageRgb8(photo.clone()).to_luma8();
+    assert!(image.pixels().zip(grey8.pixels()).all(|(rgb, g)| rgb[0].abs_diff(g[0]) <= 1 && rgb[0] == rgb[2]));
+
+    let cmyk: Vec<u8> = photo.pixels().flat_map(|p| [255 - p[0], 255 - p[1], 255 - p[2], 0]).collect();
+    let (facts, image) =
+        decoded_rgb(&tiff!(colortype::CMYK8, w, h, &cmyk[..], Compression::Deflate(DeflateLevel::Fast), None::<u32>));
+    assert_eq!(facts.colour_type, ColourType::Cmyk);
+    assert!(largest_difference(&image, &photo) <= 1);
+}
+
+#[test]
+fn a_compliant_photo_as_lzw_tiff_passes_de_live() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let (w, h) = photo.dimensions();
+    let bytes = tiff!(colortype::RGB8, w, h, photo.as_raw(), Compression::Lzw, None::<u32>);
+    let report = checker("de-live").check_bytes(&bytes).unwrap();
+    assert_eq!(report.verdict, Status::Pass, "{:#?}", failures(&report));
+    assert_eq!(value(&report, ids::COMPRESSION), 100.0);
+}
+
+#[test]
+fn bmp_webp_and_pnm_decode_to_the_photo() {
+    let photo = small_photo();
+    let (w, h) = photo.dimensions();
+    let encoded = |encode: &dyn Fn(&mut Vec<u8>)| {
+        let mut bytes = Vec::new();
+        encode(&mut bytes);
+        bytes
+    };
+    let rgb = image::ExtendedColorType::Rgb8;
+    let bmp = encoded(&|b| image::codecs::bmp::BmpEncoder::new(b).write_image(photo.as_raw(), w, h, rgb).unwrap());
+    let webp =
+        encoded(&|b| image::codecs::webp::WebPEncoder::new_lossless(b).write_image(photo.as_raw(), w, h, rgb).unwrap());
+    let ppm = encoded(&|b| image::codecs::pnm::PnmEncoder::new(b).write_image(photo.as_raw(), w, h, rgb).unwrap());
+    for (bytes, format) in [(bmp, ImageFormat::Bmp), (webp, ImageFormat::WebP), (ppm, ImageFormat::Pnm)] {
+        let (facts, image) = decoded_rgb(&bytes);
+        assert_eq!((facts.format, facts.width, facts.height), (format, w, h));
+        assert_eq!(largest_difference(&image, &photo), 0, "{format:?}");
+    }
+    let grey = DynamicImage::ImageRgb8(photo.clone()).to_luma8();
+    let pgm = encoded(&|b| {
+        image::codecs::pnm::PnmEncoder::new(b).write_image(grey.as_raw(), w, h, image::ExtendedColorType::L8).unwrap()
+    });
+    let (facts, image) = decoded_rgb(&pgm);
+    assert_eq!((facts.format, facts.colour_type), (ImageFormat::Pnm, ColourType::Grey));
+    assert_eq!(image.get_pixel(100, 100)[0], grey.get_pixel(100, 100)[0]);
+}
+
+/// A TIFF header with one strip, claiming `width` x `height` grey pixels it does not hold.
+fn tiff_header_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"II*\0\x08\0\0\0".to_vec();
+    let entries: [(u16, u16, u32); 8] = [
+        (256, 4, width),  // ImageWidth, LONG
+        (257, 4, height), // ImageLength
+        (258, 3, 8),      // BitsPerSample, SHORT
+        (259, 3, 1),      // Compression: none
+        (262, 3, 1),      // Photometric: black is zero
+        (273, 4, 200),    // StripOffsets
+        (278, 4, height), // RowsPerStrip
+        (279, 4, 16),     // StripByteCounts
+    ];
+    bytes.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    for (tag, kind, value) in entries {
+        bytes.extend_from_slice(&tag.to_le_bytes());
+        bytes.extend_from_slice(&kind.to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&value.to_le_bytes());
+    }
+    bytes.extend_from_slice(&[0; 4]);
+    bytes.resize(216, 0);
+    bytes
+}
+
+#[test]
+fn oversized_headers_of_the_new_formats_are_refused_before_decoding() {
+    let limits = DecodeLimits::default();
+    let too_large = |bytes: &[u8], what: &str| match decode(bytes, &limits) {
+        Err(Error::ImageTooLarge { width, height, .. }) => (width, height),
+        other => panic!("{what}: {other:?}"),
+    };
+    assert_eq!(too_large(&tiff_header_claiming(65_535, 65_535), "TIFF"), (65_535, 65_535));
+    // The header itself is sound: the same file at a small size decodes.
+    assert!(decode(&tiff_header_claiming(4, 4), &limits).is_ok());
+    assert_eq!(too_large(b"P5\n65535 65535\n255\n\0\0\0\0", "PGM"), (65_535, 65_535));
+    let mut bmp = b"BM".to_vec();
+    bmp.extend_from_slice(&[0; 12]);
+    bmp.extend_from_slice(&40u32.to_le_bytes());
+    bmp.extend_from_slice(&30_000i32.to_le_bytes());
+    bmp.extend_from_slice(&30_000i32.to_le_bytes());
+    bmp.extend_from_slice(&1u16.to_le_bytes());
+    bmp.extend_from_slice(&24u16.to_le_bytes());
+    bmp.resize(64, 0);
+    assert_eq!(too_large(&bmp, "BMP"), (30_000, 30_000));
+}
+
+/// The de-scan photo (622x800 px), as a TIFF stating `dpi_tenths` / 10 dots per inch.
+fn scan_at(dpi_tenths: Option<u32>) -> Vec<u8> {
+    let photo = image::imageops::resize(&fixture_image("frll_034_de.jpg"), 622, 800, FilterType::Lanczos3);
+    tiff!(colortype::RGB8, 622, 800, photo.as_raw(), Compression::Lzw, dpi_tenths)
+}
+
+#[test]
+fn de_scan_judges_the_printed_size_the_scan_states() {
+    let de_scan = checker("de-scan");
+    // 622 px over 35 mm is 451.4 dpi.
+    let true_size = de_scan.check_bytes(&scan_at(Some(4514))).unwrap();
+    let check = true_size.check(ids::PRINT_SIZE).unwrap();
+    assert_eq!(check.status, Status::Pass, "{check:?}");
+    assert!(check.value.unwrap() < 0.1, "{check:?}");
+    assert!(check.message.contains("35.0 x 45.0 mm at 451 dpi"), "{}", check.message);
+
+    let too_small = de_scan.check_bytes(&scan_at(Some(6000))).unwrap();
+    let check = too_small.check(ids::PRINT_SIZE).unwrap();
+    assert_eq!(check.status, Status::Fail, "{check:?}");
+    assert!((check.value.unwrap() - (45.0 - 800.0 / 600.0 * 25.4)).abs() < 0.01, "{check:?}");
+
+    let unstated = de_scan.check_bytes(&scan_at(None)).unwrap();
+    assert_eq!(status(&unstated, ids::PRINT_SIZE), Status::NotAssessed);
+    assert!(checker("de-live").check_bytes(&scan_at(Some(6000))).unwrap().check(ids::PRINT_SIZE).is_none());
+}
+
+#[test]
+fn png_and_jpeg_resolutions_are_read_in_their_units() {
+    let photo = small_photo();
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, photo.width(), photo.height());
+    encoder.set_color(png::ColorType::Rgb);
+    // 600 dpi is 23622 pixels per metre.
+    encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: 23_622, yppu: 23_622, unit: png::Unit::Meter }));
+    encoder.write_header().unwrap().write_image_data(photo.as_raw()).unwrap();
+    let [x, y] = decoded_rgb(&png).0.resolution_dpi.unwrap();
+    assert!((x - 600.0).abs() < 0.1 && (y - 600.0).abs() < 0.1, "{x} {y}");
+
+    let mut jpeg = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, 95);
+    encoder
+        .set_density(jpeg_encoder::PixelDensity { density: (300, 300), unit: jpeg_encoder::PixelDensityUnit::Inches });
+    encoder.encode(photo.as_raw(), photo.width() as u16, photo.height() as u16, jpeg_encoder::ColorType::Rgb).unwrap();
+    assert_eq!(decoded_rgb(&jpeg).0.resolution_dpi, Some([300.0, 300.0]));
+}

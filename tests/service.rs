@@ -1,0 +1,290 @@
+//! `passbild serve` as a client sees it: every answer matches docs/openapi.json; under a bounded
+//! load of valid, oversized, truncated and non-image bodies, every photo is checked and every bad
+//! body gets its error code; a full queue answers 503 with Retry-After; memory returns near its
+//! level before the load.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// A running service, stopped when dropped.
+struct Service {
+    child: Child,
+    url: String,
+}
+
+impl Service {
+    fn start(args: &[&str]) -> Service {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_passbild"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("passbild: listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        Service { child, url }
+    }
+
+    fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    retry_after: Option<String>,
+    body: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (content_type, retry_after) = (header("content-type").unwrap_or_default(), header("retry-after"));
+    let body = response.body_mut().with_config().limit(64 << 20).read_to_string().unwrap();
+    Answer { status: response.status().as_u16(), content_type, retry_after, body }
+}
+
+fn post(agent: &ureq::Agent, url: &str, body: &[u8]) -> Answer {
+    answer(agent.post(url).header("content-type", "application/octet-stream").send(body).unwrap())
+}
+
+fn get(agent: &ureq::Agent, url: &str) -> Answer {
+    answer(agent.get(url).call().unwrap())
+}
+
+/// The schema of one answer in docs/openapi.json, with the components beside it so that its
+/// references resolve.
+fn schema_for(openapi: &Value, path: &str, method: &str, status: u16) -> Value {
+    let mut response = &openapi["paths"][path][method]["responses"][status.to_string()];
+    if let Some(reference) = response.get("$ref").and_then(Value::as_str) {
+        let name = reference.rsplit('/').next().unwrap();
+        response = &openapi["components"]["responses"][name];
+    }
+    let content =
+        response["content"].as_object().unwrap_or_else(|| panic!("{method} {path} {status} is not described"));
+    let schema = content.values().next().unwrap()["schema"].clone();
+    serde_json::json!({"$ref": "#/$defs/answer", "$defs": {"answer": schema}, "components": openapi["components"]})
+}
+
+fn assert_described(openapi: &Value, path: &str, method: &str, answer: &Answer) {
+    let schema = schema_for(openapi, path, method, answer.status);
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let instance = if answer.content_type.starts_with("application/json") {
+        serde_json::from_str(&answer.body).unwrap()
+    } else {
+        Value::String(answer.body.clone())
+    };
+    let errors: Vec<String> =
+        validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {}: {errors:?}\n{}",
+        answer.status,
+        &answer.body[..answer.body.len().min(500)]
+    );
+}
+
+fn error_code(answer: &Answer) -> String {
+    let body: Value = serde_json::from_str(&answer.body).unwrap_or_else(|_| panic!("not JSON: {}", answer.body));
+    body["error"]["code"].as_str().unwrap().to_string()
+}
+
+fn small_photo() -> Vec<u8> {
+    let photo =
+        image::imageops::resize(&fixture_image("frll_034_de.jpg"), 311, 400, image::imageops::FilterType::Triangle);
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95).encode_image(&photo).unwrap();
+    bytes
+}
+
+fn multipart(parts: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "passbild-test-boundary";
+    let mut body = Vec::new();
+    for (name, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn every_answer_is_as_the_openapi_description_says() {
+    let openapi: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("docs/openapi.json")).unwrap()).unwrap();
+    let service = Service::start(&["--workers", "2", "--max-body-mib", "2", "--profile", "de-live"]);
+    let agent = agent();
+    let url = |path: &str| format!("{}{path}", service.url);
+
+    let health = get(&agent, &url("/healthz"));
+    assert_eq!(health.status, 200);
+    assert_described(&openapi, "/healthz", "get", &health);
+    let profiles = get(&agent, &url("/v1/profiles"));
+    assert_described(&openapi, "/v1/profiles", "get", &profiles);
+    assert!(profiles.body.contains("\"default\":\"de-live\""), "{}", profiles.body);
+
+    let photo = fixture_bytes("frll_034_de.jpg");
+    let report = post(&agent, &url("/v1/check?lang=de"), &photo);
+    assert_eq!(report.status, 200);
+    assert_described(&openapi, "/v1/check", "post", &report);
+    let report: passbild::Report = serde_json::from_str(&report.body).unwrap();
+    assert_eq!((report.profile.as_str(), report.verdict), ("de-live", passbild::Status::Pass));
+    assert!(report.check(passbild::ids::INTER_EYE_DISTANCE).unwrap().message.contains("Augenabstand"));
+
+    for (query, body, status, code) in [
+        ("", b"not a photo".as_slice(), 400, "not_a_photo"),
+        ("", &photo[..photo.len() / 2], 400, "truncated"),
+        ("", b"", 400, "empty_input"),
+        ("?profile=nope", &photo[..], 422, "unknown_profile"),
+        ("?lang=fr", &photo[..], 422, "unknown_language"),
+        ("", &vec![0xFF; 3 << 20], 413, "body_too_large"),
+    ] {
+        let answer = post(&agent, &url(&format!("/v1/check{query}")), body);
+        assert_eq!((answer.status, error_code(&answer).as_str()), (status, code), "{query}: {}", answer.body);
+        assert_described(&openapi, "/v1/check", "post", &answer);
+    }
+
+    let (content_type, body) = multipart(&[("document", &photo), ("live", &fixture_bytes("frll_119_de.jpg"))]);
+    let compared = answer(
+        agent.post(&url("/v1/check-with-reference")).header("content-type", &content_type).send(&body[..]).unwrap(),
+    );
+    assert_eq!(compared.status, 200, "{}", compared.body);
+    assert_described(&openapi, "/v1/check-with-reference", "post", &compared);
+    assert!(compared.body.contains("morph.differential"));
+    let (content_type, body) = multipart(&[("document", &photo)]);
+    let missing = answer(
+        agent.post(&url("/v1/check-with-reference")).header("content-type", &content_type).send(&body[..]).unwrap(),
+    );
+    assert_eq!((missing.status, error_code(&missing).as_str()), (400, "bad_request"));
+    assert_described(&openapi, "/v1/check-with-reference", "post", &missing);
+
+    let metrics = get(&agent, &url("/metrics"));
+    assert_described(&openapi, "/metrics", "get", &metrics);
+    assert!(metrics.body.contains("passbild_requests_total{endpoint=\"check\",code=\"200\"} 1"), "{}", metrics.body);
+    assert!(metrics.body.contains("passbild_failures_total{kind=\"truncated\"} 1"), "{}", metrics.body);
+
+    // A token, when set, is required on /v1 but not for health and metrics.
+    let guarded = Service::start(&["--workers", "1", "--token", "s3cret"]);
+    let refused = post(&agent, &format!("{}/v1/check", guarded.url), &photo);
+    assert_eq!((refused.status, error_code(&refused).as_str()), (401, "unauthorized"));
+    assert_described(&openapi, "/v1/check", "post", &refused);
+    let allowed = answer(
+        agent.get(&format!("{}/v1/profiles", guarded.url)).header("authorization", "Bearer s3cret").call().unwrap(),
+    );
+    assert_eq!(allowed.status, 200);
+    assert_eq!(get(&agent, &format!("{}/healthz", guarded.url)).status, 200);
+}
+
+/// Sends `inputs` from 8 clients at once; each answer must be the expected status and code.
+/// Returns each request's latency in seconds.
+fn load(agent: &ureq::Agent, url: &str, inputs: &[(&[u8], u16, &str)]) -> Vec<f64> {
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|client| {
+                let agent = agent.clone();
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    for (i, (body, status, code)) in inputs.iter().enumerate().skip(client).step_by(8) {
+                        let sent = Instant::now();
+                        let answer = post(&agent, url, body);
+                        assert_eq!(answer.status, *status, "request {i}: {}", answer.body);
+                        if *status == 200 {
+                            assert!(answer.body.contains("\"verdict\""));
+                        } else {
+                            assert_eq!(error_code(&answer), *code, "request {i}");
+                        }
+                        mine.push(sent.elapsed().as_secs_f64());
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn a_bounded_load_is_answered_in_full_and_memory_returns() {
+    let service = Service::start(&["--workers", "2", "--queue", "8", "--max-body-mib", "2"]);
+    let photo = small_photo();
+    let agent = agent();
+    let url = format!("{}/v1/check", service.url);
+    // Warm up: the first checks allocate the models' working memory.
+    for _ in 0..4 {
+        assert_eq!(post(&agent, &url, &photo).status, 200);
+    }
+    let before_kib = service.resident_kib();
+
+    let oversized = vec![0x42; 3 << 20];
+    let truncated = photo[..photo.len() * 2 / 3].to_vec();
+    let inputs: Vec<(&[u8], u16, &str)> = (0..200)
+        .map(|i| match i % 10 {
+            0..=4 => (photo.as_slice(), 200, ""),
+            5 | 6 => (oversized.as_slice(), 413, "body_too_large"),
+            7 | 8 => (truncated.as_slice(), 400, "truncated"),
+            _ => (b"GIF89a not a photo".as_slice(), 400, "not_a_photo"),
+        })
+        .collect();
+    let started = Instant::now();
+    let mut latencies = load(&agent, &url, &inputs);
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(latencies.len(), 200);
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "200 requests, 8 concurrent: {:.1} requests/s, p50 {:.0} ms, p99 {:.0} ms",
+        200.0 / seconds,
+        latencies[100] * 1e3,
+        latencies[198] * 1e3
+    );
+    // The service hands freed memory back when it goes idle.
+    std::thread::sleep(Duration::from_millis(500));
+    let after_first_kib = service.resident_kib();
+    load(&agent, &url, &inputs);
+    assert_eq!(get(&agent, &format!("{}/healthz", service.url)).status, 200, "the service lives");
+    std::thread::sleep(Duration::from_millis(500));
+    let after_kib = service.resident_kib();
+    println!(
+        "resident memory {before_kib} KiB after warm-up, {after_first_kib} KiB after one load, {after_kib} KiB after two"
+    );
+    assert!(after_kib < before_kib + 48 * 1024, "memory grew from {before_kib} KiB to {after_kib} KiB");
+    assert!(
+        after_kib < after_first_kib + 16 * 1024,
+        "a second load grew memory from {after_first_kib} KiB to {after_kib} KiB"
+    );
+}
+
+#[test]
+fn a_full_queue_answers_busy_with_retry_after() {
+    let service = Service::start(&["--workers", "1", "--queue", "0"]);
+    let photo = fixture_bytes("frll_034_de.jpg");
+    let url = format!("{}/v1/check", service.url);
+    let answers: Vec<Answer> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..4).map(|_| scope.spawn(|| post(&agent(), &url, &photo))).collect();
+        clients.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    assert!(answers.iter().any(|a| a.status == 200));
+    let busy: Vec<&Answer> = answers.iter().filter(|a| a.status == 503).collect();
+    assert!(!busy.is_empty(), "four at once on one worker without a queue");
+    assert!(busy.iter().all(|a| error_code(a) == "busy" && a.retry_after.as_deref() == Some("1")));
+}
