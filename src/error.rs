@@ -126,6 +126,38 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A stable code for the kind of error ("not_a_photo", "truncated", "unknown_profile", ...),
+    /// the same in the service's answers and the Python package's exceptions.
+    pub fn code(&self) -> &'static str {
+        use crate::receipt::ReceiptError;
+        match self {
+            Error::EmptyInput => "empty_input",
+            Error::InputTooLarge { .. } => "input_too_large",
+            Error::UnknownFormat => "not_a_photo",
+            Error::Truncated { .. } => "truncated",
+            Error::Decode { .. } => "decode_failed",
+            Error::ImageTooLarge { .. } => "image_too_large",
+            Error::AspectRatio { .. } => "aspect_ratio",
+            Error::Damaged { .. } => "damaged",
+            Error::NotAFile { .. } => "not_a_file",
+            Error::DecoderMemory { .. } => "decoder_memory",
+            Error::InvalidPixels(_) => "invalid_pixels",
+            Error::Model { .. } => "model_failed",
+            Error::UnknownProfile { .. } => "unknown_profile",
+            Error::InvalidProfile(_) => "invalid_profile",
+            Error::Io { .. } => "io",
+            Error::Crop(_) => "cannot_crop",
+            Error::Receipt(receipt) => match receipt {
+                ReceiptError::Malformed(_) => "receipt_malformed",
+                ReceiptError::WrongKey { .. } => "receipt_wrong_key",
+                ReceiptError::BadSignature => "receipt_bad_signature",
+                ReceiptError::ImageMismatch { .. } => "receipt_image_mismatch",
+                ReceiptError::InvalidKey(_) => "invalid_key",
+            },
+            Error::ThreadPool(_) => "thread_pool",
+        }
+    }
+
     pub(crate) fn model(model: &'static str, err: impl std::fmt::Display) -> Self {
         Error::Model { model, detail: format!("{err:#}") }
     }

@@ -104,20 +104,20 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         use StatusCode as S;
-        let (status, code) = match &error {
-            Error::EmptyInput => (S::BAD_REQUEST, "empty_input"),
-            Error::UnknownFormat => (S::BAD_REQUEST, "not_a_photo"),
-            Error::Truncated { .. } => (S::BAD_REQUEST, "truncated"),
-            Error::Decode { .. } => (S::BAD_REQUEST, "decode_failed"),
-            Error::Damaged { .. } => (S::BAD_REQUEST, "damaged"),
-            Error::AspectRatio { .. } => (S::BAD_REQUEST, "aspect_ratio"),
-            Error::InputTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "input_too_large"),
-            Error::ImageTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "image_too_large"),
-            Error::DecoderMemory { .. } => (S::PAYLOAD_TOO_LARGE, "decoder_memory"),
-            Error::UnknownProfile { .. } => (S::UNPROCESSABLE_ENTITY, "unknown_profile"),
-            Error::Crop(_) => (S::UNPROCESSABLE_ENTITY, "cannot_crop"),
-            _ => (S::INTERNAL_SERVER_ERROR, "internal"),
+        let status = match &error {
+            Error::EmptyInput
+            | Error::UnknownFormat
+            | Error::Truncated { .. }
+            | Error::Decode { .. }
+            | Error::Damaged { .. }
+            | Error::AspectRatio { .. } => S::BAD_REQUEST,
+            Error::InputTooLarge { .. } | Error::ImageTooLarge { .. } | Error::DecoderMemory { .. } => {
+                S::PAYLOAD_TOO_LARGE
+            }
+            Error::UnknownProfile { .. } | Error::Crop(_) => S::UNPROCESSABLE_ENTITY,
+            _ => S::INTERNAL_SERVER_ERROR,
         };
+        let code = if status == S::INTERNAL_SERVER_ERROR { "internal" } else { error.code() };
         Failure::new(status, code, error.to_string())
     }
 }

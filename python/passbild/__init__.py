@@ -1,0 +1,111 @@
+"""passbild: checks passport and ID photos against ICAO 9303, ISO/IEC 19794-5/39794-5 and BSI
+TR-03121 (Rust, through PyO3).
+
+    import passbild
+    checker = passbild.Checker("de-live")
+    report = checker.check("photo.jpg")      # a path, bytes, or a uint8 array (H, W[, 1|3|4])
+    print(report.verdict, [c.id for c in report.failures()])
+
+The checker releases the GIL while it checks, so threads check in parallel; `check_many` checks
+a list of files on the checker's own threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, List, Optional, Sequence, Union
+
+from ._passbild import NativeChecker, PassbildError, __version__, built_in_profiles
+
+__all__ = ["Checker", "Report", "Check", "PassbildError", "built_in_profiles", "__version__"]
+
+PassbildError.kind = property(  # type: ignore[attr-defined]
+    lambda self: self.args[1] if len(self.args) > 1 else "unknown",
+    doc="Why passbild refused: a stable code such as 'not_a_photo', 'truncated', 'unknown_profile'.",
+)
+
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, Any]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One requirement's finding (the report's `checks` entries)."""
+
+    id: str
+    status: str
+    value: Optional[float]
+    unit: str
+    message: str
+    min: Optional[float] = None
+    max: Optional[float] = None
+    reject_min: Optional[float] = None
+    reject_max: Optional[float] = None
+    quality: Optional[int] = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The verdict on one photo; the fields of passbild's JSON report (README, "The report")."""
+
+    verdict: str
+    profile: str
+    language: str
+    passbild_version: str
+    format_version: int
+    image: dict
+    faces: list
+    checks: List[Check]
+    timings_ms: dict
+    face: Optional[dict] = None
+    file: Optional[str] = None
+    json: str = field(default="", repr=False, compare=False)
+
+    @staticmethod
+    def from_json(text: str) -> "Report":
+        data = json.loads(text)
+        checks = [Check(**check) for check in data.pop("checks")]
+        known = {name for name in Report.__dataclass_fields__ if name not in ("checks", "json")}
+        return Report(checks=checks, json=text, **{k: v for k, v in data.items() if k in known})
+
+    @property
+    def passed(self) -> bool:
+        """Pass, or warn only: the photo may be accepted."""
+        return self.verdict in ("pass", "warn")
+
+    def check(self, id: str) -> Optional[Check]:
+        return next((c for c in self.checks if c.id == id), None)
+
+    def failures(self) -> List[Check]:
+        return [c for c in self.checks if c.status == "fail"]
+
+
+class Checker:
+    """Checks photos against one profile (icao, de-live, de-scan, de-child-6-9, de-child-under-6,
+    or a TOML profile file). Load once: the models load with it."""
+
+    def __init__(self, profile: str = "icao", language: str = "en", threads: int = 0) -> None:
+        self._native = NativeChecker(profile, language, threads)
+
+    @property
+    def profile(self) -> str:
+        return self._native.profile
+
+    def check(self, source: Source) -> Report:
+        """Checks a path, the bytes of an encoded photo, or pixels (a C-ordered uint8 array
+        shaped (height, width), (height, width, 3) RGB or (height, width, 4) RGBA)."""
+        return Report.from_json(self._native.check_json(source))
+
+    def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
+        """Checks files in parallel on the checker's threads (`threads` at construction); results
+        keep the order, a file that could not be checked gives its PassbildError in its place."""
+        results = self._native.check_many_json([os.fspath(p) for p in paths])
+        return [
+            Report.from_json(text) if text is not None else PassbildError(error[1], error[0])
+            for text, error in results
+        ]

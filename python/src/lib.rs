@@ -1,0 +1,139 @@
+//! The native half of the `passbild` Python package: a checker that takes a path, bytes or an
+//! image array and returns the report as JSON, with the GIL released while it checks. The Python
+//! half (`python/passbild/__init__.py`) turns the JSON into typed dataclasses.
+
+use std::path::PathBuf;
+
+use passbild::{Checker, Language, PixelFormat};
+use pyo3::buffer::PyBuffer;
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+
+create_exception!(
+    _passbild,
+    PassbildError,
+    PyException,
+    "A photo, a profile or a file passbild refused; `kind` names why."
+);
+
+fn raise(error: passbild::Error) -> PyErr {
+    PassbildError::new_err((error.to_string(), error.code()))
+}
+
+/// What `check` was given, read while holding the GIL.
+enum Input {
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+    Pixels { pixels: Vec<u8>, width: u32, height: u32, format: PixelFormat },
+}
+
+fn input(source: &Bound<'_, PyAny>) -> PyResult<Input> {
+    if let Ok(bytes) = source.cast::<PyBytes>() {
+        return Ok(Input::Bytes(bytes.as_bytes().to_vec()));
+    }
+    if let Ok(bytes) = source.cast::<PyByteArray>() {
+        return Ok(Input::Bytes(bytes.to_vec()));
+    }
+    if source.is_instance_of::<PyString>() || source.hasattr("__fspath__")? {
+        return Ok(Input::Path(source.extract()?));
+    }
+    let buffer = PyBuffer::<u8>::get(source).map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(
+            "check() takes a path, bytes, or an array of uint8 pixels shaped (height, width[, 1|3|4])",
+        )
+    })?;
+    let shape = buffer.shape();
+    let channels = match shape.len() {
+        2 => 1,
+        3 => shape[2],
+        _ => 0,
+    };
+    let format = match channels {
+        1 => PixelFormat::Grey8,
+        3 => PixelFormat::Rgb8,
+        4 => PixelFormat::Rgba8,
+        _ => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "pixels shaped {shape:?}: (height, width[, 1|3|4]) is needed"
+            )));
+        }
+    };
+    let too_large = |_| pyo3::exceptions::PyValueError::new_err("the image is too large");
+    let (height, width) = (u32::try_from(shape[0]).map_err(too_large)?, u32::try_from(shape[1]).map_err(too_large)?);
+    // to_vec copies in C order whatever the array's strides.
+    let pixels = buffer.to_vec(source.py())?;
+    Ok(Input::Pixels { pixels, width, height, format })
+}
+
+/// One file's outcome in `check_many_json`: the report's JSON, or the error's kind and message.
+type FileOutcome = (Option<String>, Option<(String, String)>);
+
+/// Checks photos against one profile; build once, use from many threads.
+#[pyclass(frozen, module = "passbild._passbild")]
+struct NativeChecker {
+    inner: Checker,
+}
+
+#[pymethods]
+impl NativeChecker {
+    #[new]
+    #[pyo3(signature = (profile = "icao", language = "en", threads = 0))]
+    fn new(py: Python<'_>, profile: &str, language: &str, threads: usize) -> PyResult<Self> {
+        let language: Language = language.parse().map_err(|e: String| pyo3::exceptions::PyValueError::new_err(e))?;
+        let builder = Checker::builder().profile_name(profile).map_err(raise)?.language(language).threads(threads);
+        let inner = py.detach(|| builder.build()).map_err(raise)?;
+        Ok(NativeChecker { inner })
+    }
+
+    /// The profile's name.
+    #[getter]
+    fn profile(&self) -> String {
+        self.inner.profile().name.clone()
+    }
+
+    /// The report of one photo, as JSON.
+    fn check_json(&self, py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<String> {
+        let input = input(source)?;
+        let checker = &self.inner;
+        let report = py.detach(|| match input {
+            Input::Path(path) => checker.check_file(&path),
+            Input::Bytes(bytes) => checker.check_bytes(&bytes),
+            Input::Pixels { pixels, width, height, format } => {
+                let stride = width as usize * format.bytes_per_pixel();
+                checker.check_pixels(&pixels, width, height, stride, format)
+            }
+        });
+        Ok(report.map_err(raise)?.to_json())
+    }
+
+    /// Reports of many files, checked in parallel on the checker's threads: per file the JSON, or
+    /// the error's kind and message.
+    fn check_many_json(&self, py: Python<'_>, paths: Vec<PathBuf>) -> Vec<FileOutcome> {
+        let checker = &self.inner;
+        let results = py.detach(|| checker.check_files(&paths, || {}));
+        results
+            .into_iter()
+            .map(|result| match result {
+                Ok(report) => (Some(report.to_json()), None),
+                Err(error) => (None, Some((error.code().to_string(), error.to_string()))),
+            })
+            .collect()
+    }
+}
+
+/// The built-in profiles' names.
+#[pyfunction]
+fn built_in_profiles() -> Vec<&'static str> {
+    passbild::Profile::built_in_names().collect()
+}
+
+#[pymodule]
+fn _passbild(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<NativeChecker>()?;
+    module.add_function(wrap_pyfunction!(built_in_profiles, module)?)?;
+    module.add("PassbildError", module.py().get_type::<PassbildError>())?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

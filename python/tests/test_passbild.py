@@ -1,0 +1,92 @@
+"""The Python package against the fixtures: the same verdicts as the Rust API, typed reports,
+errors as exceptions with their kind, the GIL released while checking."""
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import passbild
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+COMPLIANT = FIXTURES / "frll_034_de.jpg"
+
+
+@pytest.fixture(scope="module")
+def de_live():
+    return passbild.Checker("de-live", language="de", threads=2)
+
+
+def test_a_path_bytes_and_pixels_give_the_same_verdict(de_live):
+    by_path = de_live.check(COMPLIANT)
+    assert by_path.verdict == "pass" and by_path.passed
+    assert by_path.profile == "de-live" and by_path.language == "de"
+    assert by_path.check("geometry.inter_eye_distance").passed
+    assert "Augenabstand" in by_path.check("geometry.inter_eye_distance").message
+    assert by_path.image["width"] == 1244 and by_path.image["format"] == "jpeg"
+    by_bytes = de_live.check(COMPLIANT.read_bytes())
+    assert [c.status for c in by_bytes.checks] == [c.status for c in by_path.checks]
+    pixels = np.asarray(Image.open(COMPLIANT).convert("RGB"))
+    by_pixels = de_live.check(pixels)
+    assert by_pixels.verdict == "pass"
+    assert by_pixels.image["format"] == "raw"
+    assert de_live.check(np.ascontiguousarray(pixels[:, :, 0])).check("image.colour_depth").status == "fail"
+
+
+def test_the_report_is_typed(de_live):
+    report = de_live.check(str(COMPLIANT))
+    assert isinstance(report, passbild.Report)
+    assert all(isinstance(c, passbild.Check) for c in report.checks)
+    roll = report.check("pose.roll")
+    assert roll.unit == "deg" and isinstance(roll.value, float) and roll.min == -8
+    assert report.failures() == []
+    assert '"verdict":"pass"' in report.json
+
+
+def test_errors_are_exceptions_with_their_kind(de_live):
+    with pytest.raises(passbild.PassbildError) as refused:
+        de_live.check(b"this is not a photo")
+    assert refused.value.kind == "not_a_photo"
+    with pytest.raises(passbild.PassbildError) as truncated:
+        de_live.check(COMPLIANT.read_bytes()[:5000])
+    assert truncated.value.kind == "truncated"
+    with pytest.raises(passbild.PassbildError) as unknown:
+        passbild.Checker("no-such-profile")
+    assert unknown.value.kind == "unknown_profile"
+    with pytest.raises(TypeError):
+        de_live.check(42)
+
+
+def test_check_many_keeps_the_order_and_reports_failures_in_place(de_live, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff nothing")
+    results = de_live.check_many([COMPLIANT, FIXTURES / "two_people.jpg", broken])
+    assert [type(r).__name__ for r in results] == ["Report", "Report", "PassbildError"]
+    assert results[0].verdict == "pass" and results[1].verdict == "fail"
+    assert results[2].kind in ("truncated", "decode_failed")
+
+
+def test_the_gil_is_released_while_checking(de_live):
+    # A Python thread counts while the checker runs; with the GIL held it could not count.
+    counted = [0]
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            counted[0] += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    before = counted[0]
+    de_live.check(COMPLIANT)
+    during = counted[0] - before
+    done.set()
+    counter.join()
+    assert during > 1000, during
+
+
+def test_built_in_profiles_and_version():
+    assert "de-live" in passbild.built_in_profiles()
+    assert passbild.__version__ == "0.1.0"
