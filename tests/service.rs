@@ -178,6 +178,13 @@ fn every_answer_is_as_the_openapi_description_says() {
     );
     assert_eq!((missing.status, error_code(&missing).as_str()), (400, "bad_request"));
     assert_described(&openapi, "/v1/check-with-reference", "post", &missing);
+    // Two photos may take twice the body limit (2 MiB here); more is refused, and read to its end.
+    let (content_type, body) = multipart(&[("document", &vec![0xFF; 3 << 20]), ("live", &vec![0xFF; 3 << 20])]);
+    let oversized = answer(
+        agent.post(&url("/v1/check-with-reference")).header("content-type", &content_type).send(&body[..]).unwrap(),
+    );
+    assert_eq!((oversized.status, error_code(&oversized).as_str()), (413, "body_too_large"));
+    assert_described(&openapi, "/v1/check-with-reference", "post", &oversized);
 
     let metrics = get(&agent, &url("/metrics"));
     assert_described(&openapi, "/metrics", "get", &metrics);

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -331,15 +331,19 @@ async fn crop(
 async fn check_with_reference(
     State(service): State<Arc<Service>>,
     Query(query): Query<CheckQuery>,
-    headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    request: axum::extract::Request,
 ) -> Response {
     let started = Instant::now();
     let result = async {
-        service.authorise(&headers)?;
+        // As for one photo, the body (both photos) is read before any answer.
+        let (parts, body) = request.into_parts();
+        let body = read_body(body, 2 * service.max_body_bytes, service.timeout).await;
+        service.authorise(&parts.headers)?;
         let (checker, language) = service.checker_and_language(&query)?;
-        let mut multipart =
-            multipart.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+        let request = axum::extract::Request::from_parts(parts, Body::from(body?));
+        let mut multipart = Multipart::from_request(request, &())
+            .await
+            .map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
         let (mut document, mut live) = (None, None);
         while let Some(field) =
             multipart.next_field().await.map_err(|e| multipart_failure(e.status(), e.body_text()))?
@@ -455,14 +459,10 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
         token: options.token,
         metrics: Metrics::new(),
     });
-    // /v1/check reads its body itself (to answer 413 to a client still sending); the multipart
-    // route is bounded by the layer.
+    // The handlers read their bodies themselves, to answer 413 to a client still sending.
     let app = Router::new()
         .route("/v1/check", post(check).layer(DefaultBodyLimit::disable()))
-        .route(
-            "/v1/check-with-reference",
-            post(check_with_reference).layer(DefaultBodyLimit::max(2 * options.max_body_bytes)),
-        )
+        .route("/v1/check-with-reference", post(check_with_reference).layer(DefaultBodyLimit::disable()))
         .route("/v1/crop", post(crop).layer(DefaultBodyLimit::disable()))
         .route("/v1/profiles", get(profiles))
         .route("/", get(|| async { page_file("/") }))
