@@ -48,7 +48,7 @@ fn pixel_format(value: passbild_pixel_format_value) -> Result<PixelFormat, Failu
 /// A checker: the models and a profile, loaded once. Immutable after creation: any number of
 /// threads may call `passbild_checker_check_*` on the same checker at once.
 pub struct passbild_checker {
-    pub(super) inner: Checker,
+    inner: Checker,
 }
 
 fn new_checker(
@@ -202,18 +202,11 @@ pub unsafe extern "C" fn passbild_checker_check_with_reference(
 ) -> passbild_status {
     guard(error_out, || {
         let checker = borrow(checker, "checker")?;
-        if document.is_null() {
-            return Err(Failure::null("document"));
-        }
-        if live.is_null() {
-            return Err(Failure::null("live"));
-        }
+        let document = bytes_argument(document, document_len, "document")?;
+        let live = bytes_argument(live, live_len, "live")?;
         if report_out.is_null() {
             return Err(Failure::null("report_out"));
         }
-        // SAFETY: each pointer points to its length of readable bytes by the header contract.
-        let (document, live) =
-            unsafe { (std::slice::from_raw_parts(document, document_len), std::slice::from_raw_parts(live, live_len)) };
         deliver(checker.inner.check_with_reference(document, live)?, report_out)
     })
 }

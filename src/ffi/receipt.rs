@@ -1,7 +1,7 @@
 //! Signed check receipts across the C ABI: a studio signs, the office's software verifies on
 //! download. Keys are PEM text (PKCS#8 private, SPKI public), receipts COSE_Sign1 bytes.
 
-use super::checker::passbild_checker;
+use super::checker::{checker_of, passbild_checker};
 use super::report::{passbild_check_status, passbild_report};
 use super::{borrow, bytes_argument, give_bytes, guard, passbild_error, passbild_status, string_argument, write_out};
 use crate::receipt::{self, ReceiptKey};
@@ -32,7 +32,7 @@ pub unsafe extern "C" fn passbild_checker_sign_receipt(
         let photographer = string_argument(photographer, "photographer")?;
         let key = ReceiptKey::from_pkcs8_pem(string_argument(private_key_pem, "private_key_pem")?)
             .map_err(crate::Error::from)?;
-        let signed = checker.inner.sign_receipt(image, &report.report, photographer, &key)?;
+        let signed = checker_of(checker).sign_receipt(image, report.report(), photographer, &key)?;
         give_bytes(signed, receipt_out, receipt_len_out)
     })
 }

@@ -63,7 +63,7 @@ pub struct passbild_check {
 
 /// The report on one photo; free with `passbild_report_free`.
 pub struct passbild_report {
-    pub(super) report: Report,
+    report: Report,
     ids: Vec<CString>,
     units: Vec<CString>,
 }
