@@ -228,14 +228,15 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
             ImageFormat::Jpeg => decode_jpeg(bytes, limits),
             ImageFormat::Png => decode_png(bytes, limits),
             ImageFormat::Jpeg2000 => decode_jpeg2000(bytes, limits),
-            ImageFormat::Tiff => decode_with_image_crate(bytes, image::ImageFormat::Tiff, limits, None),
-            ImageFormat::Bmp => decode_with_image_crate(bytes, image::ImageFormat::Bmp, limits, None),
-            ImageFormat::WebP => decode_with_image_crate(bytes, image::ImageFormat::WebP, limits, None),
-            ImageFormat::Pnm => decode_with_image_crate(bytes, image::ImageFormat::Pnm, limits, None),
+            ImageFormat::Tiff | ImageFormat::Bmp | ImageFormat::WebP | ImageFormat::Pnm => {
+                decode_with_image_crate(bytes, format, limits, None)
+            }
             ImageFormat::Raw => Err(Error::UnknownFormat),
         }?;
-        decoded.facts.resolution_dpi = resolution::stated_dpi(format, bytes);
-        decoded.facts.lossless = stored_losslessly(format, bytes);
+        // A TIFF's EXIF holds both its resolution and its compression: read it once, when asked.
+        let exif = resolution::LazyExif::new(bytes);
+        decoded.facts.resolution_dpi = resolution::stated_dpi(format, bytes, &exif);
+        decoded.facts.lossless = stored_losslessly(format, bytes, &exif);
         Ok(decoded)
     })
     .unwrap_or_else(|_| {
@@ -245,11 +246,11 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
 
 /// Whether a TIFF's or WebP's pixels are stored without loss (TIFF: no compression, LZW, Deflate
 /// or PackBits; WebP: the VP8L codec). None for the formats whose name says it.
-fn stored_losslessly(format: ImageFormat, bytes: &[u8]) -> Option<bool> {
+fn stored_losslessly(format: ImageFormat, bytes: &[u8], exif: &resolution::LazyExif) -> Option<bool> {
     match format {
         ImageFormat::Tiff => {
             const LOSSLESS: [u32; 5] = [1, 5, 8, 32773, 32946];
-            let exif = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok()?;
+            let exif = exif.get()?;
             let compression = exif.get_field(exif::Tag::Compression, exif::In::PRIMARY)?.value.get_uint(0)?;
             Some(LOSSLESS.contains(&compression))
         }
@@ -283,7 +284,7 @@ fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         return Err(Error::Truncated { format: "JPEG" });
     }
     jpeg_entropy::check(bytes)?;
-    decode_with_image_crate(bytes, image::ImageFormat::Jpeg, limits, Some(markers))
+    decode_with_image_crate(bytes, ImageFormat::Jpeg, limits, Some(markers))
 }
 
 /// PNG puts the size in its first chunk (IHDR, bytes 16..24): check it before any decoder runs.
@@ -295,7 +296,7 @@ fn decode_png(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     let width = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
     let height = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
     limits.check_dimensions(width, height)?;
-    decode_with_image_crate(bytes, image::ImageFormat::Png, limits, None)
+    decode_with_image_crate(bytes, ImageFormat::Png, limits, None)
 }
 
 fn image_error(format: &'static str, err: image::ImageError, limits: &DecodeLimits) -> Error {
@@ -313,17 +314,18 @@ fn image_error(format: &'static str, err: image::ImageError, limits: &DecodeLimi
 
 fn decode_with_image_crate(
     bytes: &[u8],
-    format: image::ImageFormat,
+    ours: ImageFormat,
     limits: &DecodeLimits,
     jpeg: Option<jpeg_markers::JpegMarkers>,
 ) -> Result<Decoded> {
-    let ours = match format {
-        image::ImageFormat::Jpeg => ImageFormat::Jpeg,
-        image::ImageFormat::Png => ImageFormat::Png,
-        image::ImageFormat::Tiff => ImageFormat::Tiff,
-        image::ImageFormat::Bmp => ImageFormat::Bmp,
-        image::ImageFormat::WebP => ImageFormat::WebP,
-        _ => ImageFormat::Pnm,
+    let format = match ours {
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Tiff => image::ImageFormat::Tiff,
+        ImageFormat::Bmp => image::ImageFormat::Bmp,
+        ImageFormat::WebP => image::ImageFormat::WebP,
+        ImageFormat::Pnm => image::ImageFormat::Pnm,
+        ImageFormat::Jpeg2000 | ImageFormat::Raw => return Err(Error::UnknownFormat),
     };
     let name = ours.name();
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);

@@ -10,13 +10,29 @@ const MM_PER_INCH: f64 = 25.4;
 /// Resolutions outside this band are not a scan's or a print's (and a zero would divide by zero).
 const PLAUSIBLE_DPI: std::ops::RangeInclusive<f64> = 10.0..=10_000.0;
 
+/// A file's EXIF (JPEG, TIFF, PNG, WebP), parsed on first use and then kept: several facts read it.
+pub struct LazyExif<'a> {
+    bytes: &'a [u8],
+    parsed: std::cell::OnceCell<Option<exif::Exif>>,
+}
+
+impl<'a> LazyExif<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LazyExif { bytes, parsed: std::cell::OnceCell::new() }
+    }
+
+    pub fn get(&self) -> Option<&exif::Exif> {
+        self.parsed.get_or_init(|| exif::Reader::new().read_from_container(&mut Cursor::new(self.bytes)).ok()).as_ref()
+    }
+}
+
 /// Horizontal and vertical dots per inch, if the file states a plausible resolution in a real
 /// unit (a bare aspect ratio, as JFIF's unit 0 and PNG's unit 0 give, is not a resolution).
-pub fn stated_dpi(format: ImageFormat, bytes: &[u8]) -> Option<[f64; 2]> {
+pub fn stated_dpi(format: ImageFormat, bytes: &[u8], exif: &LazyExif) -> Option<[f64; 2]> {
     let dpi = match format {
-        ImageFormat::Jpeg => exif_dpi(bytes).or_else(|| jfif_dpi(bytes)),
-        ImageFormat::Png => png_dpi(bytes).or_else(|| exif_dpi(bytes)),
-        ImageFormat::Tiff | ImageFormat::WebP => exif_dpi(bytes),
+        ImageFormat::Jpeg => exif_dpi(exif).or_else(|| jfif_dpi(bytes)),
+        ImageFormat::Png => png_dpi(bytes).or_else(|| exif_dpi(exif)),
+        ImageFormat::Tiff | ImageFormat::WebP => exif_dpi(exif),
         ImageFormat::Bmp => bmp_dpi(bytes),
         ImageFormat::Jpeg2000 | ImageFormat::Pnm | ImageFormat::Raw => None,
     }?;
@@ -24,9 +40,9 @@ pub fn stated_dpi(format: ImageFormat, bytes: &[u8]) -> Option<[f64; 2]> {
 }
 
 /// EXIF's XResolution and YResolution in IFD0, in ResolutionUnit (2 = inch, the default; 3 = cm).
-fn exif_dpi(bytes: &[u8]) -> Option<[f64; 2]> {
+fn exif_dpi(exif: &LazyExif) -> Option<[f64; 2]> {
     use exif::{In, Tag, Value};
-    let exif = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok()?;
+    let exif = exif.get()?;
     let rational = |tag| match &exif.get_field(tag, In::PRIMARY)?.value {
         Value::Rational(values) => values.first().filter(|r| r.denom != 0).map(|r| r.to_f64()),
         _ => None,
@@ -103,6 +119,6 @@ mod tests {
         let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
         jpeg.extend_from_slice(b"JFIF\0\x01\x01\x00");
         jpeg.extend_from_slice(&[0, 1, 0, 1, 0, 0]);
-        assert_eq!(stated_dpi(ImageFormat::Jpeg, &jpeg), None);
+        assert_eq!(stated_dpi(ImageFormat::Jpeg, &jpeg, &LazyExif::new(&jpeg)), None);
     }
 }
