@@ -171,6 +171,7 @@ impl CheckerBuilder {
             model_source: self.models,
             backend: self.backend,
             reference_models: Arc::default(),
+            models_sha256: Arc::default(),
             profile,
             pool: Arc::new(pool),
             limits: self.limits,
@@ -218,6 +219,8 @@ pub struct Checker {
     backend: Backend,
     /// A failed load is kept as the model's name and the error's text: `Error` is not `Clone`.
     reference_models: Arc<std::sync::OnceLock<std::result::Result<ReferenceModels, (&'static str, String)>>>,
+    /// `models_sha256`, once computed.
+    models_sha256: Arc<std::sync::OnceLock<[u8; 32]>>,
     profile: Profile,
     pool: Arc<rayon::ThreadPool>,
     limits: DecodeLimits,
@@ -379,6 +382,9 @@ impl Checker {
     /// SHA-256 over the hashes of the models a check runs (detector, mesh, iris, segmentation,
     /// morph detector), as receipts state it.
     pub fn models_sha256(&self) -> Result<[u8; 32]> {
+        if let Some(&digest) = self.models_sha256.get() {
+            return Ok(digest);
+        }
         let files = [
             &models::face_detector::FILE,
             &models::face_mesh::FILE,
@@ -387,7 +393,9 @@ impl Checker {
             &models::morph_detector::FILE,
         ];
         let bytes = files.iter().map(|file| file.bytes(&self.model_source)).collect::<Result<Vec<_>>>()?;
-        Ok(receipt::models_sha256(&bytes.iter().map(|b| b.as_ref()).collect::<Vec<_>>()))
+        let digest = receipt::models_sha256(&bytes.iter().map(|b| b.as_ref()).collect::<Vec<_>>());
+        // Hashing reads every model (about 20 MB): once per checker, not once per receipt.
+        Ok(*self.models_sha256.get_or_init(|| digest))
     }
 
     /// A live session for one camera: frame by frame guidance with the profile's pose limits.
