@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::report::passbild_report;
 use super::{
-    Failure, borrow, bytes_argument, give_bytes, guard, passbild_error, passbild_status, string_argument, write_out,
+    BytesOut, Failure, borrow, bytes_argument, guard, passbild_error, passbild_status, string_argument, write_out,
 };
 use crate::{Backend, Checker, PixelFormat, Profile};
 
@@ -177,11 +177,10 @@ pub unsafe extern "C" fn passbild_checker_crop(
     guard(error_out, || {
         let checker = borrow(checker, "checker")?;
         let bytes = bytes_argument(data, len, "data")?;
-        if jpeg_out.is_null() || jpeg_len_out.is_null() {
-            return Err(Failure::null(if jpeg_out.is_null() { "jpeg_out" } else { "jpeg_len_out" }));
-        }
+        let out = BytesOut { bytes: (jpeg_out, "jpeg_out"), len: (jpeg_len_out, "jpeg_len_out") };
+        out.require()?;
         let cropped = checker.inner.crop(bytes)?;
-        give_bytes(cropped.jpeg, jpeg_out, jpeg_len_out)
+        out.give(cropped.jpeg)
     })
 }
 

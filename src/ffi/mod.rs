@@ -392,18 +392,31 @@ pub unsafe extern "C" fn passbild_bytes_free(bytes: *mut u8, len: usize) {
     }
 }
 
-/// Hands `bytes` to the caller as a pointer and a length, freed with `passbild_bytes_free`.
-pub(crate) fn give_bytes(bytes: Vec<u8>, bytes_out: *mut *mut u8, len_out: *mut usize) -> Result<(), Failure> {
-    if bytes_out.is_null() {
-        return Err(Failure::null("bytes_out"));
+/// The two out-arguments a byte buffer is handed back through, with their names in the header.
+pub(crate) struct BytesOut {
+    pub bytes: (*mut *mut u8, &'static str),
+    pub len: (*mut usize, &'static str),
+}
+
+impl BytesOut {
+    /// Refuses a NULL out-argument, naming it: checked before the work that fills them.
+    pub(crate) fn require(&self) -> Result<(), Failure> {
+        for (is_null, name) in [(self.bytes.0.is_null(), self.bytes.1), (self.len.0.is_null(), self.len.1)] {
+            if is_null {
+                return Err(Failure::null(name));
+            }
+        }
+        Ok(())
     }
-    if len_out.is_null() {
-        return Err(Failure::null("len_out"));
+
+    /// Hands `bytes` to the caller as a pointer and a length, freed with `passbild_bytes_free`.
+    pub(crate) fn give(self, bytes: Vec<u8>) -> Result<(), Failure> {
+        self.require()?;
+        let len = bytes.len();
+        let pointer = Box::into_raw(bytes.into_boxed_slice()) as *mut u8;
+        write_out(self.len.0, self.len.1, len)?;
+        write_out(self.bytes.0, self.bytes.1, pointer)
     }
-    let len = bytes.len();
-    let pointer = Box::into_raw(bytes.into_boxed_slice()) as *mut u8;
-    write_out(len_out, "len_out", len)?;
-    write_out(bytes_out, "bytes_out", pointer)
 }
 
 #[cfg(test)]
@@ -419,5 +432,22 @@ mod tests {
         // SAFETY: a static NUL-terminated string.
         let version = unsafe { CStr::from_ptr(passbild_version()) };
         assert_eq!(version.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn a_null_out_argument_is_refused_by_its_name_and_nothing_is_handed_out() {
+        let mut len = 7usize;
+        let out = BytesOut { bytes: (std::ptr::null_mut(), "receipt_out"), len: (&mut len, "receipt_len_out") };
+        let failure = out.give(vec![1, 2, 3]).unwrap_err();
+        assert_eq!(failure.message, "receipt_out is NULL");
+        assert_eq!(len, 7);
+
+        let mut bytes: *mut u8 = std::ptr::null_mut();
+        let mut given_len = 0usize;
+        let out = BytesOut { bytes: (&mut bytes, "jpeg_out"), len: (&mut given_len, "jpeg_len_out") };
+        assert!(out.give(vec![1, 2, 3]).is_ok());
+        assert_eq!(given_len, 3);
+        // SAFETY: handed out just above with this length.
+        unsafe { passbild_bytes_free(bytes, given_len) };
     }
 }

@@ -3,7 +3,7 @@
 
 use super::checker::{checker_of, passbild_checker};
 use super::report::{passbild_check_status, passbild_report};
-use super::{borrow, bytes_argument, give_bytes, guard, passbild_error, passbild_status, string_argument, write_out};
+use super::{BytesOut, borrow, bytes_argument, guard, passbild_error, passbild_status, string_argument, write_out};
 use crate::receipt::{self, ReceiptKey};
 
 /// Signs a receipt stating that the `image_len` bytes at `image` were checked with `report` (from
@@ -33,7 +33,7 @@ pub unsafe extern "C" fn passbild_checker_sign_receipt(
         let key = ReceiptKey::from_pkcs8_pem(string_argument(private_key_pem, "private_key_pem")?)
             .map_err(crate::Error::from)?;
         let signed = checker_of(checker).sign_receipt(image, report.report(), photographer, &key)?;
-        give_bytes(signed, receipt_out, receipt_len_out)
+        BytesOut { bytes: (receipt_out, "receipt_out"), len: (receipt_len_out, "receipt_len_out") }.give(signed)
     })
 }
 
