@@ -12,7 +12,7 @@ pub(crate) const FILE: ModelFile = ModelFile {
     name: "morph detector",
     file: "morph_detector.onnx",
     embedded: include_bytes!("../../models/morph_detector.onnx"),
-    embedded_decluttered: None,
+    embedded_decluttered: Some(include_bytes!("../../models/tract/morph_detector.nnef.tar")),
 };
 /// The side of each of the two crops the network reads, stacked in one input: the whole face
 /// (hairline to chin, for the ghosting of a blended outline and hair) above the eyes, nose and

@@ -152,16 +152,18 @@ fn decluttered_onnx(onnx: &[u8], input_shape: &[usize]) -> TractResult<TypedMode
         .into_decluttered()
 }
 
-/// tract's NNEF with the ONNX operator extensions (the segmentation graph's Resize needs them).
-fn nnef() -> tract_nnef::framework::Nnef {
+/// tract's NNEF with the ONNX operator extensions (the segmentation graph's Resize needs them),
+/// made once per process: making it parses tract's NNEF standard library.
+fn nnef() -> &'static tract_nnef::framework::Nnef {
     use tract_onnx_opl::WithOnnx;
-    tract_nnef::nnef().with_onnx()
+    static NNEF: std::sync::OnceLock<tract_nnef::framework::Nnef> = std::sync::OnceLock::new();
+    NNEF.get_or_init(|| tract_nnef::nnef().with_onnx())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{face_detector, face_mesh, iris, segmentation};
+    use crate::models::{face_detector, face_mesh, iris, morph_detector, segmentation};
 
     /// Each archive in models/tract/ must compute what its ONNX graph computes in this tract
     /// version (tract numbers the nodes it makes in no fixed order, so the bytes may differ from a
@@ -169,18 +171,20 @@ mod tests {
     #[test]
     fn decluttered_archives_compute_what_the_onnx_graphs_compute() {
         let bless = std::env::var_os("PASSBILD_BLESS").is_some();
+        let square = |side: usize| [1, side, side, 3];
         let models = [
-            (&face_detector::FILE, face_detector::INPUT_SIZE),
-            (&face_mesh::FILE, face_mesh::INPUT_SIZE),
-            (&iris::FILE, iris::INPUT_SIZE),
-            (&segmentation::FILE, segmentation::SIZE),
+            (&face_detector::FILE, square(face_detector::INPUT_SIZE)),
+            (&face_mesh::FILE, square(face_mesh::INPUT_SIZE)),
+            (&iris::FILE, square(iris::INPUT_SIZE)),
+            (&segmentation::FILE, square(segmentation::SIZE)),
+            (&morph_detector::FILE, [1, 2 * morph_detector::CROP_PX, morph_detector::CROP_PX, 3]),
         ];
         let mut stale = Vec::new();
-        for (file, side) in models {
-            let shape = [1, side, side, 3];
+        for (file, shape) in models {
+            let (rows, columns) = (shape[1], shape[2]);
             // A smooth, colourful input, so every channel and position matters.
-            let input: Vec<f32> = (0..side * side * 3)
-                .map(|i| ((i % (side * 3)) * (i % 3 + 1) + 3 * (i / (side * 3))) % 97)
+            let input: Vec<f32> = (0..rows * columns * 3)
+                .map(|i| ((i % (columns * 3)) * (i % 3 + 1) + 3 * (i / (columns * 3))) % 97)
                 .map(|v| v as f32 / 96.0)
                 .collect();
             let run = |archive: Option<&[u8]>| -> Result<Vec<Vec<f32>>> {
