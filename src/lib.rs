@@ -322,17 +322,29 @@ impl Checker {
 
     /// Checks many encoded photos in parallel on the checker's own pool; results keep the order.
     pub fn check_batch<B: AsRef<[u8]> + Sync>(&self, inputs: &[B]) -> Vec<Result<Report>> {
-        self.pool.install(|| inputs.par_iter().map(|bytes| self.check_bytes(bytes.as_ref())).collect())
+        let memory = BatchMemory::default();
+        self.pool.install(|| {
+            inputs
+                .par_iter()
+                .map(|bytes| {
+                    let report = self.check_bytes(bytes.as_ref());
+                    memory.one_done();
+                    report
+                })
+                .collect()
+        })
     }
 
     /// Checks files in parallel on the checker's pool, calling `on_done` after each (for progress).
     pub fn check_files<P: AsRef<Path> + Sync>(&self, paths: &[P], on_done: impl Fn() + Sync) -> Vec<Result<Report>> {
+        let memory = BatchMemory::default();
         self.pool.install(|| {
             paths
                 .par_iter()
                 .map(|path| {
                     let report = self.check_file(path.as_ref());
                     on_done();
+                    memory.one_done();
                     report
                 })
                 .collect()
@@ -464,6 +476,35 @@ impl Checker {
             face: analysis.face(),
             checks,
             timings_ms: timings,
+        }
+    }
+}
+
+/// Hands the memory the allocator keeps after freeing back to the system (glibc's `malloc_trim`;
+/// elsewhere nothing). glibc's malloc raises its mmap threshold each time a large buffer (a decoded
+/// photo, a model's tensor) is freed, and a worker thread's arena keeps what it frees: without a
+/// trim, a batch on the checker's pool grew by about 1 MB per photo. Batches call it every few
+/// photos; a long-running service can call it after a burst.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Photos between two trims in a batch: a trim takes every arena's lock, and after each photo it
+/// cost 14 % on two threads.
+const TRIM_EVERY: usize = 8;
+
+/// Counts a batch's photos and trims the allocator every `TRIM_EVERY`.
+#[derive(Default)]
+struct BatchMemory(std::sync::atomic::AtomicUsize);
+
+impl BatchMemory {
+    fn one_done(&self) {
+        if self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
+            release_free_memory();
         }
     }
 }

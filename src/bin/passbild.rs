@@ -451,21 +451,6 @@ fn check_and_sign(checker: &Checker, path: &Path, receipts: &Receipts) -> passbi
     Ok(report)
 }
 
-/// Photos between two trims of the allocator in a batch.
-const TRIM_EVERY: usize = 8;
-
-/// glibc's malloc keeps what the checker's threads free in their own arenas and raises its mmap
-/// threshold as large buffers are freed, so without a trim a batch grew by about 1 MB per photo
-/// (186 MiB peak over 80 photos on one thread, 108 MiB with a trim after each). A trim takes
-/// every arena's lock, so it runs after every few photos, not after each.
-fn give_freed_memory_back() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// Checks every file on the checker's pool, with a progress bar for several in table mode.
 fn check_all(checker: &Checker, files: &[PathBuf], json: bool) -> Vec<passbild::Result<passbild::Report>> {
     let progress = if files.len() > 1 && !json {
@@ -473,13 +458,7 @@ fn check_all(checker: &Checker, files: &[PathBuf], json: bool) -> Vec<passbild::
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let checked = std::sync::atomic::AtomicUsize::new(0);
-    let reports = checker.check_files(files, || {
-        progress.inc(1);
-        if checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
-            give_freed_memory_back();
-        }
-    });
+    let reports = checker.check_files(files, || progress.inc(1));
     progress.finish_and_clear();
     reports
 }

@@ -208,7 +208,7 @@ impl Service {
         .await;
         if self.admitted.fetch_sub(1, Ordering::SeqCst) == 1 {
             // Idle again: hand the memory the burst's threads freed back to the system.
-            tokio::task::spawn_blocking(release_free_memory);
+            tokio::task::spawn_blocking(passbild::release_free_memory);
         }
         self.metrics.in_flight.dec();
         match outcome {
@@ -233,15 +233,6 @@ impl Service {
         });
         self.record(endpoint, started, &response);
         response
-    }
-}
-
-/// Returns the allocator's free memory to the system, where the allocator keeps it otherwise.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
