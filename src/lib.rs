@@ -322,29 +322,30 @@ impl Checker {
 
     /// Checks many encoded photos in parallel on the checker's own pool; results keep the order.
     pub fn check_batch<B: AsRef<[u8]> + Sync>(&self, inputs: &[B]) -> Vec<Result<Report>> {
-        let memory = BatchMemory::default();
-        self.pool.install(|| {
-            inputs
-                .par_iter()
-                .map(|bytes| {
-                    let report = self.check_bytes(bytes.as_ref());
-                    memory.one_done();
-                    report
-                })
-                .collect()
-        })
+        self.each_on_pool(inputs, |bytes| self.check_bytes(bytes.as_ref()))
     }
 
     /// Checks files in parallel on the checker's pool, calling `on_done` after each (for progress).
     pub fn check_files<P: AsRef<Path> + Sync>(&self, paths: &[P], on_done: impl Fn() + Sync) -> Vec<Result<Report>> {
-        let memory = BatchMemory::default();
+        self.each_on_pool(paths, |path| {
+            let report = self.check_file(path.as_ref());
+            on_done();
+            report
+        })
+    }
+
+    /// `check` on each item in parallel on the checker's pool, results in order, with the
+    /// allocator trimmed after every `TRIM_EVERY` photos.
+    fn each_on_pool<T: Sync>(&self, items: &[T], check: impl Fn(&T) -> Result<Report> + Sync) -> Vec<Result<Report>> {
+        let checked = std::sync::atomic::AtomicUsize::new(0);
         self.pool.install(|| {
-            paths
+            items
                 .par_iter()
-                .map(|path| {
-                    let report = self.check_file(path.as_ref());
-                    on_done();
-                    memory.one_done();
+                .map(|item| {
+                    let report = check(item);
+                    if checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
+                        release_free_memory();
+                    }
                     report
                 })
                 .collect()
@@ -496,18 +497,6 @@ pub fn release_free_memory() {
 /// Photos between two trims in a batch: a trim takes every arena's lock, and after each photo it
 /// cost 14 % on two threads.
 const TRIM_EVERY: usize = 8;
-
-/// Counts a batch's photos and trims the allocator every `TRIM_EVERY`.
-#[derive(Default)]
-struct BatchMemory(std::sync::atomic::AtomicUsize);
-
-impl BatchMemory {
-    fn one_done(&self) {
-        if self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
-            release_free_memory();
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
