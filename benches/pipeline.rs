@@ -88,7 +88,7 @@ fn model_stages(c: &mut Criterion, bytes: &[u8]) {
 
 /// The photographic, background and subject measurements, per family (issue budget: 15 ms).
 fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
-    use internals::{background, colour, compression, coverings, exposure, eyes_mouth, focus};
+    use internals::{background, colour, compression, coverings, exposure, eyes_mouth, focus, integrity};
     let face = internals::face(analysis).unwrap();
     let new_face_image = || FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head).unwrap();
     let new_scene = || Scene::new(pyramid, internals::person_mask(analysis), face.head.eye_midpoint());
@@ -107,6 +107,10 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
         b.iter(|| (focus::sharpness(pyramid.base(), black_box(&outline)), colour::measure(black_box(&face_image))))
     });
     group.bench_function("blockiness", |b| b.iter(|| compression::blockiness(pyramid.base(), x0, y0, x1, y1)));
+    let layout = internals::jpeg_blocks(analysis).unwrap();
+    group.bench_function("block_bands", |b| {
+        b.iter(|| integrity::block_band_step(black_box(pyramid.base()), None, layout, &scene))
+    });
     group.bench_function("colour_depth", |b| {
         b.iter(|| colour::colour_depth(analysis.facts().colour_type, black_box(&scene)))
     });

@@ -193,6 +193,20 @@ pub struct ImageFacts {
     /// For TIFF and WebP, which may hold either: whether the pixels are stored without loss.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub lossless: Option<bool>,
+    /// For a JPEG: how its blocks lie in the file, which damage to its values follows.
+    #[serde(skip)]
+    pub(crate) jpeg_blocks: Option<JpegBlockLayout>,
+}
+
+/// The block grid a JPEG was coded in, in stored pixels (before the EXIF turn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JpegBlockLayout {
+    /// Width and height of one MCU, the unit the file codes in order: 8 for a single component,
+    /// 16 for colour with halved chroma.
+    pub mcu_width: u32,
+    pub mcu_height: u32,
+    /// MCUs between restart markers, which start every block value afresh; 0 for none.
+    pub restart_interval: u32,
 }
 
 impl ImageFacts {
@@ -364,6 +378,7 @@ fn decode_with_image_crate(
         bytes: bytes.len(),
         exif_orientation,
         jpeg_quality: jpeg.as_ref().and_then(|m| m.estimated_quality()),
+        jpeg_blocks: jpeg.as_ref().map(|m| m.block_layout),
         jpeg_progressive: jpeg.as_ref().map(|m| m.progressive),
         resolution_dpi: None,
         lossless: None,
@@ -445,6 +460,7 @@ pub fn from_pixels(
         bytes: needed,
         exif_orientation: None,
         jpeg_quality: None,
+        jpeg_blocks: None,
         jpeg_progressive: None,
         resolution_dpi: None,
         lossless: None,
@@ -464,6 +480,7 @@ pub fn facts_of_pixels(image: &DynamicImage) -> ImageFacts {
         bytes: image.as_bytes().len(),
         exif_orientation: None,
         jpeg_quality: None,
+        jpeg_blocks: None,
         jpeg_progressive: None,
         resolution_dpi: None,
         lossless: None,
@@ -539,6 +556,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         bytes: bytes.len(),
         exif_orientation: None,
         jpeg_quality: None,
+        jpeg_blocks: None,
         jpeg_progressive: None,
         resolution_dpi: None,
         lossless: None,
@@ -681,6 +699,7 @@ mod jpeg2000_structure {
 /// A tiny reader of JPEG marker segments: enough to know the component count, whether the stream
 /// ends, and the quantisation tables, without decoding anything.
 mod jpeg_markers {
+    use super::JpegBlockLayout;
     use crate::error::{Error, Result};
 
     #[derive(Debug, Clone)]
@@ -693,6 +712,7 @@ mod jpeg_markers {
         /// Quantisation tables 0..3 in zig-zag order, as stored.
         pub tables: [Option<[u16; 64]>; 4],
         pub luma_table: usize,
+        pub block_layout: JpegBlockLayout,
     }
 
     /// The IJG example luminance table (ITU T.81 Annex K.1), in zig-zag order: libjpeg scales it by
@@ -724,6 +744,7 @@ mod jpeg_markers {
             has_end_of_image: false,
             tables: [None; 4],
             luma_table: 0,
+            block_layout: JpegBlockLayout { mcu_width: 8, mcu_height: 8, restart_interval: 0 },
         };
         let mut pos = 2;
         loop {
@@ -759,6 +780,19 @@ mod jpeg_markers {
                     markers.width = u16::from_be_bytes([size[2], size[3]]);
                     markers.components = *segment.get(5).ok_or_else(truncated)?;
                     markers.luma_table = usize::from(*segment.get(8).ok_or_else(truncated)? & 0x0F);
+                    // One component is coded block by block; several, MCU by MCU, each as large
+                    // as the largest sampling factors.
+                    let sampling =
+                        segment.get(6..).unwrap_or_default().chunks_exact(3).map(|c| (c[1] >> 4, c[1] & 0x0F));
+                    let (h_max, v_max) = sampling.fold((1, 1), |(h, v), (ch, cv)| (h.max(ch), v.max(cv)));
+                    if markers.components > 1 {
+                        markers.block_layout.mcu_width = 8 * u32::from(h_max.min(4));
+                        markers.block_layout.mcu_height = 8 * u32::from(v_max.min(4));
+                    }
+                }
+                0xDD => {
+                    let interval = segment.get(..2).ok_or_else(truncated)?;
+                    markers.block_layout.restart_interval = u32::from(u16::from_be_bytes([interval[0], interval[1]]));
                 }
                 0xDA => {
                     // Entropy-coded data stuffs every 0xFF with 0x00 or a restart marker, so the first

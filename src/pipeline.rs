@@ -12,7 +12,8 @@ use crate::measure::head::{self, HeadOutline};
 use crate::measure::pose::{Camera, HeadPose, PoseAngles};
 use crate::measure::scene::Scene;
 use crate::measure::{
-    Finding, NotMeasured, background, colour, compression, coverings, exposure, eyes_mouth, focus, geometry, reference,
+    Finding, NotMeasured, background, colour, compression, coverings, exposure, eyes_mouth, focus, geometry, integrity,
+    reference,
 };
 use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
@@ -39,6 +40,8 @@ pub struct Analysis {
     pub(crate) mask: crate::models::PersonMask,
     /// 24 for colour, 8 for grey.
     pub(crate) colour_depth: Finding,
+    /// The largest step a row of JPEG block borders shows across the background (damaged values).
+    pub(crate) block_band_step: Result<Finding, NotMeasured>,
     /// (stage, milliseconds), in pipeline order.
     pub(crate) timings: Vec<(&'static str, f64)>,
 }
@@ -234,6 +237,11 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     faces.extend(more);
     faces.sort_by(|a, b| b.score.total_cmp(&a.score));
     let colour_depth = colour::colour_depth(facts.colour_type, &scene);
+    let block_band_step = match facts.jpeg_blocks {
+        Some(layout) => integrity::block_band_step(pyramid.base(), facts.exif_orientation, layout, &scene),
+        // Only a JPEG codes its blocks' values one after another.
+        None => Ok(Finding { value: 0.0, quality: Some(100) }),
+    };
     let face = face.map(|mut face| {
         face.appearance = measure_appearance(pyramid, &scene, &face);
         face
@@ -248,6 +256,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         #[cfg(feature = "tools")]
         mask,
         colour_depth,
+        block_band_step,
         timings: watch.timings,
     })
 }

@@ -158,6 +158,10 @@ pub struct ImageRules {
     /// `image.compression_artefacts`: JPEG blocking over the face.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_artefacts: Option<Range>,
+    /// `image.integrity`: a band a damaged JPEG value leaves along a row of block borders, in
+    /// grey levels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrity: Option<Range>,
     /// `image.print_size`: a scan's printed size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub print_size: Option<PrintSizeRule>,

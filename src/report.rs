@@ -32,6 +32,7 @@ pub mod ids {
     pub const COLOUR_DEPTH: &str = "image.colour_depth";
     pub const COMPRESSION: &str = "image.compression";
     pub const COMPRESSION_ARTEFACTS: &str = "image.compression_artefacts";
+    pub const INTEGRITY: &str = "image.integrity";
     pub const PRINT_SIZE: &str = "image.print_size";
     pub const LUMINANCE_MEAN: &str = "exposure.luminance_mean";
     pub const LUMINANCE_VARIANCE: &str = "exposure.luminance_variance";
@@ -71,6 +72,7 @@ pub mod ids {
         COLOUR_DEPTH,
         COMPRESSION,
         COMPRESSION_ARTEFACTS,
+        INTEGRITY,
         PRINT_SIZE,
         FACE_COUNT,
         INTER_EYE_DISTANCE,

@@ -246,3 +246,47 @@ fn damaged_jpeg_scans_are_refused_and_whole_ones_decode() {
     }
     assert!(caught >= 30, "{caught} of 40 found");
 }
+
+#[test]
+fn a_band_left_by_a_damaged_value_fails_integrity() {
+    // One flipped bit at a time in the scan; the copies whose codes stay whole decode, and a band
+    // that shifts at least 2 % of the photo by 16 levels or more must fail `image.integrity`.
+    let jpeg = fixture_bytes("frll_034_de.jpg");
+    let whole = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+    let scan = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap() + 20;
+    let checker = checker("de-live");
+    let mut state = 2024u64;
+    let mut bands = 0;
+    for _ in 0..60 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let at = scan + (state >> 33) as usize % (jpeg.len() - 2 - scan);
+        let mut flipped = jpeg.clone();
+        flipped[at] ^= 1 << ((state >> 20) % 8);
+        if jpeg[at] == 0xFF || flipped[at] == 0xFF {
+            continue;
+        }
+        let Ok(decoded) = decode(&flipped, &limits()) else { continue };
+        let shifted = decoded
+            .image
+            .as_raw()
+            .chunks_exact(3)
+            .zip(whole.as_raw().chunks_exact(3))
+            .filter(|(a, b)| (0..3).any(|c| a[c].abs_diff(b[c]) >= 16))
+            .count();
+        if shifted * 50 < whole.as_raw().len() / 3 {
+            continue;
+        }
+        let report = checker.check_bytes(&flipped).unwrap();
+        let integrity = report.checks.iter().find(|c| c.id == passbild::ids::INTEGRITY).unwrap();
+        assert_eq!(integrity.status, Status::Fail, "bit flipped at byte {at}: {integrity:?}");
+        bands += 1;
+        if bands == 3 {
+            break;
+        }
+    }
+    assert!(bands >= 2, "only {bands} copies with a band");
+    // The whole file reads no band.
+    let report = checker.check_bytes(&jpeg).unwrap();
+    let integrity = report.checks.iter().find(|c| c.id == passbild::ids::INTEGRITY).unwrap();
+    assert_eq!(integrity.status, Status::Pass, "{integrity:?}");
+}

@@ -1,5 +1,5 @@
 //! `image.*`: the file itself (requirements sections 4 and 7): its size, colour depth, the JPEG
-//! quality it was saved at, and the blocking that left on the face.
+//! quality it was saved at, the blocking that left on the face, and bands a damaged file left.
 
 use super::{Measure, Unit, judge_finding, result};
 use crate::decode::ImageFacts;
@@ -40,6 +40,17 @@ const COMPRESSION_ARTEFACTS: Measure = Measure {
         "das Bild ist zu stark komprimiert; mit höchster Qualität speichern",
     ),
 };
+const INTEGRITY: Measure = Measure {
+    id: ids::INTEGRITY,
+    unit: Unit::Level,
+    name_en: "Brightness step at a row of JPEG blocks",
+    name_de: "Helligkeitssprung an einer JPEG-Blockzeile",
+    too_low: ("", ""),
+    too_high: (
+        "the file is damaged: from one row of blocks on, the photo is brighter, darker or tinted; send the original file again",
+        "die Datei ist beschädigt: ab einer Blockzeile ist das Bild heller, dunkler oder verfärbt; die Originaldatei erneut senden",
+    ),
+};
 const PRINT_SIZE: Measure = Measure {
     id: ids::PRINT_SIZE,
     unit: Unit::Millimetres,
@@ -66,6 +77,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &COMPRESSION, &rules.compression, jpeg_quality_setting(&analysis.facts));
     let blocking = analysis.measured(|a| a.blockiness.as_ref()).copied();
     judge_finding(out, &COMPRESSION_ARTEFACTS, &rules.compression_artefacts, blocking);
+    judge_finding(out, &INTEGRITY, &rules.integrity, analysis.block_band_step);
     if let Some(rule) = rules.print_size.as_ref().filter(|r| r.enabled) {
         out.push(print_size(&analysis.facts, rule));
     }

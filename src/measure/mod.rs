@@ -12,6 +12,7 @@ pub mod face_image;
 pub mod focus;
 pub mod geometry;
 pub mod head;
+pub mod integrity;
 pub mod pose;
 pub mod reference;
 pub mod scene;

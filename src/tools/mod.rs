@@ -12,12 +12,12 @@ pub mod render;
 
 /// The library's inner parts, for benchmarks and training that time or feed them one by one.
 pub mod internals {
-    pub use crate::decode::{Decoded, decode};
+    pub use crate::decode::{Decoded, JpegBlockLayout, decode};
     pub use crate::imaging::{Pyramid, Similarity};
     pub use crate::measure::face_image::FaceImage;
     pub use crate::measure::reference::{FEATURES, GEOMETRY_FEATURE_NAMES, features, geometry_residuals};
     pub use crate::measure::scene::Scene;
-    pub use crate::measure::{background, colour, compression, coverings, exposure, eyes_mouth, focus};
+    pub use crate::measure::{background, colour, compression, coverings, exposure, eyes_mouth, focus, integrity};
     pub use crate::models::face_embedding::{Embedding, FaceEmbedder, SAME_PERSON_DISTANCE};
     pub use crate::models::face_mesh::{MeshLandmarks, eye_corner_centres};
     pub use crate::models::iris::Eye;
@@ -35,6 +35,11 @@ pub mod internals {
     /// The face oval (MediaPipe's outline) in photo pixels.
     pub fn face_oval(face: &FaceAnalysis) -> Vec<crate::Point> {
         crate::models::face_mesh::index::FACE_OVAL.iter().map(|&i| face.mesh.point(i)).collect()
+    }
+
+    /// How a JPEG's blocks lie in its file, if the analysed photo was one.
+    pub fn jpeg_blocks(analysis: &Analysis) -> Option<JpegBlockLayout> {
+        analysis.facts.jpeg_blocks
     }
 
     /// The person mask of an analysis.
