@@ -7,9 +7,10 @@
 //! photo. The decoder (and `decode::jpeg_entropy`, which reads every code) finds nothing wrong.
 //!
 //! What gives it away is where the step lies: exactly on a row of block borders, the same size at
-//! each block along it, in a background that otherwise changes smoothly. A person's outline or a
-//! shoulder also makes steps along a row, so only clear background is read (the scene's cells away
-//! from any person), which is why this runs after the person mask and not in the decoder.
+//! each block along it, in a scene that otherwise changes smoothly there. A person's outline or a
+//! shoulder also makes steps along a row, so the clear background (the scene's cells away from any
+//! person) is read on its own as well as the whole row, which is why this runs after the person
+//! mask and not in the decoder.
 
 use image::RgbImage;
 
