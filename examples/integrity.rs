@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use passbild::tools::accuracy::{Half, Subject, half, subjects};
+use passbild::tools::accuracy::{Half, Subject, half, percentile, subjects};
 use passbild::{Checker, Report, Status, ids};
 use rayon::prelude::*;
 
@@ -114,9 +114,8 @@ fn integrity(report: &Report) -> Option<f64> {
 }
 
 fn summarise(what: &str, readings: &[(String, f64)]) {
-    let mut values: Vec<f64> = readings.iter().map(|r| r.1).collect();
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| values.get(((values.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+    let values: Vec<f64> = readings.iter().map(|r| r.1).collect();
+    let at = |q: f64| percentile(&values, q);
     println!(
         "{what}: {} photos; median {:.2}, P95 {:.2}, P99 {:.2}, max {:.2}",
         values.len(),

@@ -91,8 +91,8 @@ pub fn block_band_step(
 
     // A band starting at block p steps at the border above each of the next `run` blocks in file
     // order: a whole row, or up to the restart marker that starts the values afresh (but at least
-    // `MIN_RUN`). Windows start an eighth of a run apart: a band
-    // found a few blocks late still has nearly all of its blocks in the window.
+    // `MIN_RUN`). Windows start an eighth of a run apart: a band found a few blocks late still
+    // has nearly all of its blocks in the window.
     let run = match layout.restart_interval {
         0 => columns,
         interval => columns.min((interval as usize).max(MIN_RUN)),
@@ -131,10 +131,9 @@ impl Largest {
             above += usize::from(value > bar);
             below += usize::from(value < -bar);
         }
+        // Before the first median the bar is -1, which every value clears on one side or the
+        // other, so the first window of enough values is always measured.
         if count < MIN_BLOCKS || (above < count - count / 2 && below < count / 2 + 1) {
-            if count >= MIN_BLOCKS && self.value.is_none() {
-                self.value = Some(0.0);
-            }
             return;
         }
         self.scratch.clear();
@@ -213,18 +212,13 @@ impl StoredGrid {
         let mut rows = [[0f32; 3]; 4];
         for (out, y) in rows.iter_mut().zip([y0 - 2, y0 - 1, y0, (y0 + 1).min(self.height - 1)]) {
             let mut sum = [0u32; 3];
-            let mut add = |pixel: &[u8]| {
-                for c in 0..3 {
-                    sum[c] += u32::from(pixel[c]);
-                }
-            };
             if self.orientation == 1 {
                 let start = (y as usize * image.width() as usize + x0 as usize) * 3;
-                image.as_raw()[start..start + (x1 - x0) as usize * 3].chunks_exact(3).for_each(add);
+                add_pixels(&mut sum, &image.as_raw()[start..start + (x1 - x0) as usize * 3]);
             } else {
                 for x in x0..x1 {
                     let (ux, uy) = self.upright(x, y);
-                    add(&image.get_pixel(ux, uy).0);
+                    add_pixels(&mut sum, &image.get_pixel(ux, uy).0);
                 }
             }
             *out = sum.map(|s| s as f32 / (x1 - x0) as f32);
@@ -239,14 +233,19 @@ impl StoredGrid {
         for y in y0..=y1 {
             let start = y as usize * stride + x0 as usize * 3;
             let end = y as usize * stride + (x1 as usize + 1) * 3;
-            for pixel in image.as_raw()[start..end].chunks_exact(3) {
-                for c in 0..3 {
-                    sum[c] += u32::from(pixel[c]);
-                }
-            }
+            add_pixels(&mut sum, &image.as_raw()[start..end]);
         }
         let count = ((x1 - x0 + 1) * (y1 - y0 + 1)) as f32;
         sum.map(|s| s as f32 / count)
+    }
+}
+
+/// Adds each channel of packed RGB pixels to `sum`.
+fn add_pixels(sum: &mut [u32; 3], pixels: &[u8]) {
+    for pixel in pixels.chunks_exact(3) {
+        for c in 0..3 {
+            sum[c] += u32::from(pixel[c]);
+        }
     }
 }
 
