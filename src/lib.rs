@@ -393,7 +393,7 @@ impl Checker {
     }
 
     /// SHA-256 over the hashes of the models a check runs (detector, mesh, iris, segmentation,
-    /// morph detector), as receipts state it.
+    /// morph detector, expression classifier), as receipts state it.
     pub fn models_sha256(&self) -> Result<[u8; 32]> {
         if let Some(&digest) = self.models_sha256.get() {
             return Ok(digest);
@@ -404,6 +404,7 @@ impl Checker {
             &models::iris::FILE,
             &models::segmentation::FILE,
             &models::morph_detector::FILE,
+            &models::expression::FILE,
         ];
         let bytes = files.iter().map(|file| file.bytes(&self.model_source)).collect::<Result<Vec<_>>>()?;
         let digest = receipt::models_sha256(&bytes.iter().map(|b| b.as_ref()).collect::<Vec<_>>());

@@ -57,6 +57,8 @@ pub struct FaceAnalysis {
     pub geometry: geometry::GeometryMeasures,
     /// The single-image morph detector's score, 0 (bona fide) .. 1 (morph).
     pub morph_score: f32,
+    /// The expression classifier's probability of a smile, 0..1.
+    pub smile_probability: f32,
     /// Photographic, background and subject measurements; None when the face is too small.
     pub appearance: Option<Appearance>,
 }
@@ -203,9 +205,14 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         _ => None,
     };
     watch.lap("morph detection");
-    let face = match (largest, mesh, eyes, morph_score) {
+    let smile_probability = match (&mesh, &eyes) {
+        (Some(mesh), Some(_)) => Some(models.expression()?.smile_probability(pyramid, mesh)?),
+        _ => None,
+    };
+    watch.lap("expression");
+    let face = match (largest, mesh, eyes, morph_score.zip(smile_probability)) {
         (None, ..) => Err(NotMeasured::NoFace),
-        (Some(detection), Some(mesh), Some((right_eye, left_eye)), Some(morph_score)) => {
+        (Some(detection), Some(mesh), Some((right_eye, left_eye)), Some((morph_score, smile_probability))) => {
             let pose = HeadPose::fit(&mesh.points, Camera::studio(width, height));
             let head = head::outline(&mesh, &right_eye, &left_eye, pose.as_ref(), &mask);
             let geometry = geometry::measure(&head, pose.as_ref().map(|p| p.yaw), width, height);
@@ -218,6 +225,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
                 head,
                 geometry,
                 morph_score,
+                smile_probability,
                 appearance: None,
             })
         }
@@ -363,7 +371,7 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
         sharpness: focus::sharpness(pyramid.base(), &outline),
         colour: Some(colour::measure(&image)),
         blockiness,
-        subject: Some(eyes_mouth::measure(&image)),
+        subject: Some(eyes_mouth::measure(&image, face.smile_probability)),
         background: background::measure(scene, &face.head),
         coverings: coverings::measure(&image),
     })

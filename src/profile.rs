@@ -213,7 +213,7 @@ range_rules!(EyesRules "eyes" { open, gaze, visible });
 range_rules!(GlassesRules "glasses" { tinted, reflection, frame_over_eyes });
 range_rules!(HeadRules "head" { covering });
 range_rules!(MouthRules "mouth" { closed });
-range_rules!(ExpressionRules "expression" { neutral });
+range_rules!(ExpressionRules "expression" { neutral, smile });
 range_rules!(IdentityRules "identity" { same_person });
 range_rules!(MorphRules "morph" { single_image, differential });
 

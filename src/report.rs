@@ -55,6 +55,7 @@ pub mod ids {
     pub const GAZE: &str = "eyes.gaze";
     pub const MOUTH_CLOSED: &str = "mouth.closed";
     pub const EXPRESSION_NEUTRAL: &str = "expression.neutral";
+    pub const EXPRESSION_SMILE: &str = "expression.smile";
     pub const EYES_VISIBLE: &str = "eyes.visible";
     pub const GLASSES_TINTED: &str = "glasses.tinted";
     pub const GLASSES_REFLECTION: &str = "glasses.reflection";
@@ -105,6 +106,7 @@ pub mod ids {
         GAZE,
         MOUTH_CLOSED,
         EXPRESSION_NEUTRAL,
+        EXPRESSION_SMILE,
         EYES_VISIBLE,
         GLASSES_TINTED,
         GLASSES_REFLECTION,

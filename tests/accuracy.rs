@@ -91,7 +91,9 @@ fn status_of(report: &Report, id: &str) -> Status {
 fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
     let subject = &subjects()[0];
     let compliant = report(&subject.photo);
-    for id in [ids::SHARPNESS, ids::WHITE_LEVEL, ids::BLACK_LEVEL, ids::EYES_OPEN, ids::FACE_COUNT] {
+    for id in
+        [ids::SHARPNESS, ids::WHITE_LEVEL, ids::BLACK_LEVEL, ids::EYES_OPEN, ids::FACE_COUNT, ids::EXPRESSION_SMILE]
+    {
         assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
     }
     let donor_subject = &subjects()[1];
@@ -116,4 +118,17 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
             meant.iter().map(|id| edited.check(id)).collect::<Vec<_>>()
         );
     }
+}
+
+/// FRLL 090 smiles with closed lips: her mouth is 17 % wider than in her neutral photo, within the
+/// width a neutral mouth may have, so only the expression classifier sees the smile.
+#[test]
+fn a_smile_with_closed_lips_fails_expression_smile() {
+    let smile = accuracy::smiling_subjects(&datasets(), 1244, 1600)
+        .into_iter()
+        .find(|s| s.identity == "frll/090")
+        .expect("FRLL's smiling photo 090");
+    assert_eq!(half(&smile.identity), Half::Test);
+    let report = report(&smile.photo);
+    assert_eq!(status_of(&report, ids::EXPRESSION_SMILE), Status::Fail, "{:?}", report.check(ids::EXPRESSION_SMILE));
 }

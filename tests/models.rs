@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use passbild::{Checker, Error, ModelSource, Status};
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "face_detection_short_range.onnx",
     "face_landmark.onnx",
     "iris_landmark.onnx",
     "selfie_segmentation.onnx",
     "morph_detector.onnx",
+    "emotion.onnx",
 ];
 
 fn models_copy(tag: &str) -> PathBuf {

@@ -17,7 +17,20 @@ const EXPRESSION: Measure = Measure {
     ),
 };
 
+const SMILE: Measure = Measure {
+    id: ids::EXPRESSION_SMILE,
+    unit: Unit::Score,
+    name_en: "Neutral expression (no smile, by the expression classifier)",
+    name_de: "Neutraler Gesichtsausdruck (kein Lächeln, laut Ausdrucksklassifikator)",
+    too_low: ("", ""),
+    too_high: (
+        "the face smiles; keep a neutral face with the mouth closed",
+        "das Gesicht lächelt; neutral schauen, Mund geschlossen",
+    ),
+};
+
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let subject = analysis.measured(|a| a.subject.as_ref());
     judge_finding(out, &EXPRESSION, &profile.expression.neutral, subject.map(|m| m.expression));
+    judge_finding(out, &SMILE, &profile.expression.smile, subject.map(|m| m.smile));
 }

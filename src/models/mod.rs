@@ -2,6 +2,7 @@
 //! then `run(&self)` from any number of threads. The default models are embedded in the binary.
 
 pub(crate) mod differential_morph;
+pub(crate) mod expression;
 pub(crate) mod face_detector;
 pub(crate) mod face_embedding;
 pub(crate) mod face_mesh;
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 use std::path::PathBuf;
 
 pub use differential_morph::DifferentialMorph;
+pub use expression::ExpressionClassifier;
 pub use face_detector::{FaceBox, FaceDetection, FaceDetector};
 pub use face_mesh::{FaceMesh, MeshLandmarks};
 pub use iris::{EyeLandmarks, IrisModel};
@@ -67,6 +69,7 @@ pub struct Models {
     pub iris: IrisModel,
     pub segmenter: Segmenter,
     pub morph_detector: MorphDetector,
+    pub expression: ExpressionClassifier,
 }
 
 impl Models {
@@ -90,6 +93,7 @@ impl Models {
             iris: Slot::new(iris::FILE.name),
             segmenter: Slot::new(segmentation::FILE.name),
             morph_detector: Slot::new(morph_detector::FILE.name),
+            expression: Slot::new(expression::FILE.name),
         };
         let result = std::thread::scope(|scope| {
             scope.spawn(|| loading.iris.fill(|| IrisModel::load(source, backend)));
@@ -99,6 +103,7 @@ impl Models {
             loading.mesh.fill(|| FaceMesh::load(source, backend));
             loading.segmenter.fill(|| Segmenter::load(source, backend));
             loading.morph_detector.fill(|| MorphDetector::load(source, backend));
+            loading.expression.fill(|| ExpressionClassifier::load(source, backend));
             job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         (loading.into_models(), result)
@@ -113,6 +118,7 @@ pub(crate) trait ModelSet: Sync {
     fn iris(&self) -> Result<&IrisModel>;
     fn segmenter(&self) -> Result<&Segmenter>;
     fn morph_detector(&self) -> Result<&MorphDetector>;
+    fn expression(&self) -> Result<&ExpressionClassifier>;
 }
 
 impl ModelSet for Models {
@@ -131,6 +137,9 @@ impl ModelSet for Models {
     fn morph_detector(&self) -> Result<&MorphDetector> {
         Ok(&self.morph_detector)
     }
+    fn expression(&self) -> Result<&ExpressionClassifier> {
+        Ok(&self.expression)
+    }
 }
 
 struct Loading {
@@ -139,6 +148,7 @@ struct Loading {
     iris: Slot<IrisModel>,
     segmenter: Slot<Segmenter>,
     morph_detector: Slot<MorphDetector>,
+    expression: Slot<ExpressionClassifier>,
 }
 
 impl Loading {
@@ -150,6 +160,7 @@ impl Loading {
             iris: self.iris.into_model()?,
             segmenter: self.segmenter.into_model()?,
             morph_detector: self.morph_detector.into_model()?,
+            expression: self.expression.into_model()?,
         })
     }
 }
@@ -169,6 +180,9 @@ impl ModelSet for Loading {
     }
     fn morph_detector(&self) -> Result<&MorphDetector> {
         self.morph_detector.wait()
+    }
+    fn expression(&self) -> Result<&ExpressionClassifier> {
+        self.expression.wait()
     }
 }
 

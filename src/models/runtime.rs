@@ -163,7 +163,7 @@ fn nnef() -> &'static tract_nnef::framework::Nnef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{face_detector, face_mesh, iris, morph_detector, segmentation};
+    use crate::models::{expression, face_detector, face_mesh, iris, morph_detector, segmentation};
 
     /// Each archive in models/tract/ must compute what its ONNX graph computes in this tract
     /// version (tract numbers the nodes it makes in no fixed order, so the bytes may differ from a
@@ -178,13 +178,14 @@ mod tests {
             (&iris::FILE, square(iris::INPUT_SIZE)),
             (&segmentation::FILE, square(segmentation::SIZE)),
             (&morph_detector::FILE, [1, 2 * morph_detector::CROP_PX, morph_detector::CROP_PX, 3]),
+            (&expression::FILE, [1, expression::INPUT_SIZE, expression::INPUT_SIZE, 1]),
         ];
         let mut stale = Vec::new();
         for (file, shape) in models {
-            let (rows, columns) = (shape[1], shape[2]);
+            let (rows, columns, channels) = (shape[1], shape[2], shape[3]);
             // A smooth, colourful input, so every channel and position matters.
-            let input: Vec<f32> = (0..rows * columns * 3)
-                .map(|i| ((i % (columns * 3)) * (i % 3 + 1) + 3 * (i / (columns * 3))) % 97)
+            let input: Vec<f32> = (0..rows * columns * channels)
+                .map(|i| ((i % (columns * channels)) * (i % channels + 1) + channels * (i / (columns * channels))) % 97)
                 .map(|v| v as f32 / 96.0)
                 .collect();
             let run = |archive: Option<&[u8]>| -> Result<Vec<Vec<f32>>> {
