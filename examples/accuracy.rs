@@ -38,6 +38,13 @@ fn main() {
     )
     .unwrap();
     let only = std::env::args().nth(1);
+    if let Some(part) = &only
+        && !PART_HEADINGS.iter().any(|(name, _)| name == part)
+    {
+        let names: Vec<&str> = PART_HEADINGS.iter().map(|(name, _)| *name).collect();
+        eprintln!("accuracy: no part {part:?}; the parts are {}", names.join(", "));
+        std::process::exit(2);
+    }
     let wanted = |part: &str| only.as_deref().is_none_or(|o| o == part);
     if wanted("pose") {
         pose_section(&mut doc, &de_live, &icao, &subjects, &datasets);
@@ -59,8 +66,15 @@ fn main() {
     }
     let path = root.join("docs/accuracy.md");
     let doc = match (only.as_deref(), std::fs::read_to_string(&path)) {
-        (Some(part), Ok(existing)) => splice(&existing, part, &doc).unwrap_or(doc),
-        _ => doc,
+        (None, _) => doc,
+        (Some(part), existing) => {
+            let spliced = existing.ok().and_then(|existing| splice(&existing, part, &doc));
+            // Writing the one part alone would drop every other section.
+            spliced.unwrap_or_else(|| {
+                eprintln!("accuracy: docs/accuracy.md has no {part} section to replace; run every part");
+                std::process::exit(1)
+            })
+        }
     };
     std::fs::write(path, doc).unwrap();
 }
@@ -70,7 +84,7 @@ const PART_HEADINGS: [(&str, &str); 6] = [
     ("pose", "\n## Head pose\n"),
     ("roll", "\n## Roll\n"),
     ("geometry", "\n## Geometry\n"),
-    ("appearance", "\n## Appearance"),
+    ("appearance", "\n## Appearance ("),
     ("smiles", "\n### Real smiles\n"),
     ("sizes", "\n### Sharpness at other sizes\n"),
 ];

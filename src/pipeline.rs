@@ -1,5 +1,5 @@
-//! One photo's path: pyramid -> detection -> mesh -> iris -> segmentation -> morph score -> pose,
-//! head outline and geometry -> appearance. Each shared intermediate is computed once here and
+//! One photo's path: pyramid -> detection -> mesh -> iris -> segmentation -> morph score ->
+//! smile probability -> pose, head outline and geometry -> appearance. Each shared intermediate is computed once here and
 //! each measurement family (`crate::measure`) runs once; the checks only judge the result.
 
 use std::time::Instant;
@@ -371,7 +371,7 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
         sharpness: focus::sharpness(pyramid.base(), &outline),
         colour: Some(colour::measure(&image)),
         blockiness,
-        subject: Some(eyes_mouth::measure(&image, face.smile_probability)),
+        subject: Some(eyes_mouth::measure(&image)),
         background: background::measure(scene, &face.head),
         coverings: coverings::measure(&image),
     })

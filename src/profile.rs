@@ -482,6 +482,7 @@ mod tests {
         let baby = Profile::built_in("de-child-under-6").unwrap();
         assert!(!baby.pose.pitch.unwrap().enabled && !baby.eyes.open.unwrap().enabled);
         assert!(!baby.expression.neutral.unwrap().enabled && !baby.mouth.closed.unwrap().enabled);
+        assert!(!baby.expression.smile.unwrap().enabled);
         assert!(baby.focus.sharpness.unwrap().enabled && baby.face.count.unwrap().enabled);
         assert_eq!(baby.geometry, child.geometry);
     }

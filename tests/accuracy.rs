@@ -131,4 +131,10 @@ fn a_smile_with_closed_lips_fails_expression_smile() {
     assert_eq!(half(&smile.identity), Half::Test);
     let report = report(&smile.photo);
     assert_eq!(status_of(&report, ids::EXPRESSION_SMILE), Status::Fail, "{:?}", report.check(ids::EXPRESSION_SMILE));
+    assert_eq!(
+        status_of(&report, ids::EXPRESSION_NEUTRAL),
+        Status::Pass,
+        "{:?}",
+        report.check(ids::EXPRESSION_NEUTRAL)
+    );
 }

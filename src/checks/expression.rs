@@ -1,6 +1,7 @@
-//! `expression.neutral` (requirements section 6).
+//! `expression.neutral` and `expression.smile` (requirements section 6).
 
 use super::{Measure, Unit, judge_finding};
+use crate::measure::{Finding, quality};
 use crate::pipeline::Analysis;
 use crate::profile::Profile;
 use crate::report::{CheckResult, ids};
@@ -32,5 +33,14 @@ const SMILE: Measure = Measure {
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let subject = analysis.measured(|a| a.subject.as_ref());
     judge_finding(out, &EXPRESSION, &profile.expression.neutral, subject.map(|m| m.expression));
-    judge_finding(out, &SMILE, &profile.expression.smile, subject.map(|m| m.smile));
+    // As the morph detector's score, the classifier's output is judged wherever the face was
+    // found: its 64 px input needs no more than a face too small for the appearance checks.
+    let smile = match &analysis.face {
+        Ok(face) => Ok(Finding {
+            value: f64::from(face.smile_probability),
+            quality: quality(1.0 - f64::from(face.smile_probability)),
+        }),
+        Err(missing) => Err(*missing),
+    };
+    judge_finding(out, &SMILE, &profile.expression.smile, smile);
 }

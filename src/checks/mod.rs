@@ -103,7 +103,7 @@ pub(crate) enum Unit {
     JpegQuality,
     /// Euclidean distance between two identity embeddings (dlib's descriptor).
     EmbeddingDistance,
-    /// A classifier's score 0..1, higher meaning more likely an attack.
+    /// A classifier's score 0..1, higher meaning more likely the defect (a morph, a smile).
     Score,
     /// One over a length in photo pixels.
     PerPixel,

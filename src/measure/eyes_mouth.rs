@@ -19,13 +19,9 @@ pub struct SubjectMeasures {
     /// mesh cues tried on FRLL neutral against smiling (width, corner lift, brow height, lip gap
     /// and their sums), width alone separated best (docs/calibration.md).
     pub expression: Finding,
-    /// What `expression.smile` judges: the expression classifier's probability of a smile. It
-    /// sees a smile with closed lips that leaves the mouth's width within a neutral face's.
-    pub smile: Finding,
 }
 
-/// `smile_probability` is the expression classifier's output for this face.
-pub fn measure(face: &FaceImage, smile_probability: f32) -> SubjectMeasures {
+pub fn measure(face: &FaceImage) -> SubjectMeasures {
     let p = |i: usize| face.point(i);
     let yardstick = f64::from(face.eyes_to_chin().max(1.0));
     let ied = f64::from(face.px_per_ied);
@@ -49,6 +45,5 @@ pub fn measure(face: &FaceImage, smile_probability: f32) -> SubjectMeasures {
         mouth_closed: Finding { value: mouth_open, quality: quality(1.0 - ofiq_sigmoid(mouth_open, 0.2, 0.06)) },
         gaze: Finding { value: gaze, quality: quality(1.0 - 4.0 * gaze) },
         expression: Finding { value: mouth_width, quality: quality(1.0 - ofiq_sigmoid(mouth_width, 0.9, 0.03)) },
-        smile: Finding { value: f64::from(smile_probability), quality: quality(1.0 - f64::from(smile_probability)) },
     }
 }
