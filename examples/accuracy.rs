@@ -779,6 +779,19 @@ fn smile_section(doc: &mut String, checker: &Checker, subjects: &[Subject], data
         (0.15, 0.20, "15-20 % **clear**"),
         (0.20, f64::MAX, "20 % or more **clear**"),
     ];
+    let row = |doc: &mut String, label: &str, reports: &[&Report]| {
+        writeln!(
+            doc,
+            "| {label} | {} | {} | {} | {} | {} | {} |",
+            reports.len(),
+            share(reports, &|r| expression_checks.iter().any(|id| fails(r, id))),
+            share(reports, &|r| fails(r, ids::EXPRESSION_NEUTRAL)),
+            share(reports, &|r| fails(r, ids::EXPRESSION_SMILE)),
+            share(reports, &|r| fails(r, ids::MOUTH_CLOSED)),
+            share(reports, &|r| r.verdict == Status::Fail),
+        )
+        .unwrap();
+    };
     let mut all: Vec<&Report> = Vec::new();
     for (low, high, label) in bins {
         let reports: Vec<&Report> = smiling
@@ -786,30 +799,10 @@ fn smile_section(doc: &mut String, checker: &Checker, subjects: &[Subject], data
             .filter(|(identity, r)| widening(identity, r).is_some_and(|w| w >= low && w < high))
             .map(|(_, r)| r)
             .collect();
-        all.extend(&reports);
-        writeln!(
-            doc,
-            "| {label} | {} | {} | {} | {} | {} | {} |",
-            reports.len(),
-            share(&reports, &|r| expression_checks.iter().any(|id| fails(r, id))),
-            share(&reports, &|r| fails(r, ids::EXPRESSION_NEUTRAL)),
-            share(&reports, &|r| fails(r, ids::EXPRESSION_SMILE)),
-            share(&reports, &|r| fails(r, ids::MOUTH_CLOSED)),
-            share(&reports, &|r| r.verdict == Status::Fail),
-        )
-        .unwrap();
+        row(doc, label, &reports);
+        all.extend(reports);
     }
-    writeln!(
-        doc,
-        "| all | {} | {} | {} | {} | {} | {} |",
-        all.len(),
-        share(&all, &|r| expression_checks.iter().any(|id| fails(r, id))),
-        share(&all, &|r| fails(r, ids::EXPRESSION_NEUTRAL)),
-        share(&all, &|r| fails(r, ids::EXPRESSION_SMILE)),
-        share(&all, &|r| fails(r, ids::MOUTH_CLOSED)),
-        share(&all, &|r| r.verdict == Status::Fail),
-    )
-    .unwrap();
+    row(doc, "all", &all);
     let neutral: Vec<&Report> = neutral.values().collect();
     writeln!(
         doc,

@@ -1,6 +1,7 @@
 //! One photo's path: pyramid -> detection -> mesh -> iris -> segmentation -> morph score ->
-//! smile probability -> pose, head outline and geometry -> appearance. Each shared intermediate is computed once here and
-//! each measurement family (`crate::measure`) runs once; the checks only judge the result.
+//! smile probability -> pose, head outline and geometry -> appearance. Each shared intermediate is
+//! computed once here and each measurement family (`crate::measure`) runs once; the checks only
+//! judge the result.
 
 use std::time::Instant;
 
@@ -145,9 +146,14 @@ impl Analysis {
         self.face.as_ref().ok()?.pose.as_ref().map(HeadPose::angles)
     }
 
+    /// `read` of the face, or why there is no face to read.
+    pub(crate) fn of_face<'a, T>(&'a self, read: impl FnOnce(&'a FaceAnalysis) -> T) -> Result<T, NotMeasured> {
+        self.face.as_ref().map(read).map_err(|&missing| missing)
+    }
+
     /// One appearance family's measurements of the face, or why there are none.
     pub(crate) fn measured<T>(&self, family: impl Fn(&Appearance) -> Option<&T>) -> Result<&T, NotMeasured> {
-        let face = self.face.as_ref().map_err(|&missing| missing)?;
+        let face = self.of_face(|face| face)?;
         let appearance = face.appearance.as_ref().ok_or(NotMeasured::FaceTooSmall)?;
         family(appearance).ok_or(NotMeasured::RegionNotVisible)
     }
@@ -200,15 +206,11 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     let mask = models.segmenter()?.run(pyramid)?;
     watch.lap("segmentation");
     // Only on a face whose eyes were found, as every face measurement.
-    let morph_score = match (&mesh, &eyes) {
-        (Some(mesh), Some(_)) => Some(models.morph_detector()?.run(pyramid, mesh)?),
-        _ => None,
-    };
+    let measured_mesh = mesh.as_ref().filter(|_| eyes.is_some());
+    let morph_score = measured_mesh.map(|mesh| models.morph_detector()?.run(pyramid, mesh)).transpose()?;
     watch.lap("morph detection");
-    let smile_probability = match (&mesh, &eyes) {
-        (Some(mesh), Some(_)) => Some(models.expression()?.smile_probability(pyramid, mesh)?),
-        _ => None,
-    };
+    let smile_probability =
+        measured_mesh.map(|mesh| models.expression()?.smile_probability(pyramid, mesh)).transpose()?;
     watch.lap("expression");
     let face = match (largest, mesh, eyes, morph_score.zip(smile_probability)) {
         (None, ..) => Err(NotMeasured::NoFace),

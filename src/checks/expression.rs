@@ -35,12 +35,9 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &EXPRESSION, &profile.expression.neutral, subject.map(|m| m.expression));
     // As the morph detector's score, the classifier's output is judged wherever the face was
     // found: its 64 px input needs no more than a face too small for the appearance checks.
-    let smile = match &analysis.face {
-        Ok(face) => Ok(Finding {
-            value: f64::from(face.smile_probability),
-            quality: quality(1.0 - f64::from(face.smile_probability)),
-        }),
-        Err(missing) => Err(*missing),
-    };
+    let smile = analysis.of_face(|face| Finding {
+        value: f64::from(face.smile_probability),
+        quality: quality(1.0 - f64::from(face.smile_probability)),
+    });
     judge_finding(out, &SMILE, &profile.expression.smile, smile);
 }

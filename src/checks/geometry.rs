@@ -62,7 +62,7 @@ const CHIN_TO_CROWN_DE: Measure = Measure {
 
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.geometry;
-    let measures = analysis.face.as_ref().map(|face| &face.geometry).map_err(|&missing| missing);
+    let measures = analysis.of_face(|face| &face.geometry);
     let ratio = |pick: fn(&GeometryMeasures) -> Result<f64, NotMeasured>| {
         measures.and_then(pick).map(|value| Finding { value, quality: None })
     };

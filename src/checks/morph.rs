@@ -34,10 +34,7 @@ const DIFFERENTIAL: Measure = Measure {
 };
 
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
-    let finding = match &analysis.face {
-        Ok(face) => Ok(Finding { value: f64::from(face.morph_score), quality: None }),
-        Err(missing) => Err(*missing),
-    };
+    let finding = analysis.of_face(|face| Finding { value: f64::from(face.morph_score), quality: None });
     judge_finding(out, &SINGLE_IMAGE, &profile.morph.single_image, finding);
 }
 

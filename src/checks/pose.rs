@@ -52,10 +52,9 @@ fn pose_quality(degrees: f64) -> u8 {
 
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.pose;
-    let pose = match &analysis.face {
-        Ok(face) => face.pose.as_ref().map(|p| p.angles()).ok_or(NotMeasured::NoPose),
-        Err(missing) => Err(*missing),
-    };
+    let pose = analysis
+        .of_face(|face| face.pose.as_ref().map(|p| p.angles()).ok_or(NotMeasured::NoPose))
+        .and_then(|pose| pose);
     for (measure, rule, pick) in [
         (&YAW, &rules.yaw, (|a: &PoseAngles| a.yaw) as fn(&PoseAngles) -> f64),
         (&PITCH, &rules.pitch, |a| a.pitch),

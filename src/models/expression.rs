@@ -2,10 +2,10 @@
 //! 64 px grey face in, seven expressions out. Only its "happy" output is read: it sees a smile
 //! with closed lips, which the mouth's width misses (docs/calibration.md).
 
-use super::face_mesh::{MeshLandmarks, eye_corner_centres};
+use super::face_mesh::MeshLandmarks;
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, Similarity};
+use crate::imaging::{InputRange, Pyramid};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "expression classifier",
@@ -24,19 +24,10 @@ const EYE_ROW_PX: f32 = 21.0;
 const CLASSES: usize = 7;
 const HAPPY: usize = 3;
 
-/// The similarity from crop pixels to photo pixels that puts the eye centres at their place.
-fn crop_for(mesh: &MeshLandmarks) -> Similarity {
-    let in_photo = eye_corner_centres(|i| mesh.point(i));
-    let middle = INPUT_SIZE as f32 / 2.0;
-    let in_crop =
-        [Point::new(middle - INTER_EYE_PX / 2.0, EYE_ROW_PX), Point::new(middle + INTER_EYE_PX / 2.0, EYE_ROW_PX)];
-    Similarity::fit(&in_crop, &in_photo)
-}
-
 /// The network's input: the face upright, grey (ITU-R BT.601 weights) in -1..1, row-major.
 pub fn face_crop(pyramid: &Pyramid, mesh: &MeshLandmarks) -> Vec<f32> {
     let rgb = pyramid.sample(
-        &crop_for(mesh).square(INPUT_SIZE as f32),
+        &mesh.eyes_aligned_crop(INPUT_SIZE as f32, INTER_EYE_PX, EYE_ROW_PX).square(INPUT_SIZE as f32),
         INPUT_SIZE,
         INPUT_SIZE,
         false,

@@ -2,7 +2,7 @@
 
 use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{InputRange, Point, Pyramid, RotatedRect, Similarity};
 use crate::models::FaceDetection;
 
 pub(crate) const FILE: ModelFile = ModelFile {
@@ -75,6 +75,17 @@ impl MeshLandmarks {
     pub fn point(&self, index: usize) -> Point {
         let [x, y, _] = self.points[index];
         Point::new(x, y)
+    }
+
+    /// The similarity from the pixels of a square crop of side `crop_px` to photo pixels that puts
+    /// the eye centres (`eye_corner_centres`) `inter_eye_px` apart, level and centred, on row
+    /// `eye_row_px`: how the networks that read an aligned face crop it.
+    pub fn eyes_aligned_crop(&self, crop_px: f32, inter_eye_px: f32, eye_row_px: f32) -> Similarity {
+        let in_photo = eye_corner_centres(|i| self.point(i));
+        let middle = crop_px / 2.0;
+        let in_crop =
+            [Point::new(middle - inter_eye_px / 2.0, eye_row_px), Point::new(middle + inter_eye_px / 2.0, eye_row_px)];
+        Similarity::fit(&in_crop, &in_photo)
     }
 
     /// Every point in the photo's plane (what the morph generator takes).

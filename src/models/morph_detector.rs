@@ -3,10 +3,10 @@
 //! on passbild's own morphs of FRLL, Canada and congress photos (docs/morphing.md has its figures
 //! and what it does not catch).
 
-use super::face_mesh::{MeshLandmarks, eye_corner_centres};
+use super::face_mesh::MeshLandmarks;
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, Similarity};
+use crate::imaging::{InputRange, Pyramid, Similarity};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "morph detector",
@@ -24,13 +24,7 @@ const CROPS: [(f32, f32); 2] = [(60.0, 70.0), (140.0, 40.0)];
 /// The similarities from crop pixels to photo pixels that put the eye centres (the midpoints of
 /// each eye's corners) at their places in each crop, whole face first.
 pub fn crops_for(mesh: &MeshLandmarks) -> [Similarity; 2] {
-    let in_photo = eye_corner_centres(|i| mesh.point(i));
-    let middle = CROP_PX as f32 / 2.0;
-    CROPS.map(|(inter_eye_px, eye_row_px)| {
-        let in_crop =
-            [Point::new(middle - inter_eye_px / 2.0, eye_row_px), Point::new(middle + inter_eye_px / 2.0, eye_row_px)];
-        Similarity::fit(&in_crop, &in_photo)
-    })
+    CROPS.map(|(inter_eye_px, eye_row_px)| mesh.eyes_aligned_crop(CROP_PX as f32, inter_eye_px, eye_row_px))
 }
 
 /// The network's input: the two crops, one above the other (2 x CROP_PX rows of CROP_PX), RGB in
