@@ -242,9 +242,9 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     let mut faces = faces;
     let more = faces_among_other_people(models, pyramid, &scene, &faces)?;
     faces.extend(more);
-    let chin_y = face.as_ref().ok().map(|f| f.head.chin.y);
-    let more = small_faces(models, pyramid, chin_y, &faces)?;
+    let more = small_faces(models, pyramid, &faces)?;
     faces.extend(more);
+    watch.lap("other faces");
     faces.sort_by(|a, b| b.score.total_cmp(&a.score));
     let colour_depth = colour::colour_depth(facts.colour_type, &scene);
     let block_band_step = match facts.jpeg_blocks {
@@ -303,9 +303,9 @@ fn faces_among_other_people(
     Ok(found)
 }
 
-/// Whether a face found on a closer look is one not yet counted and a face at all: clear of every
-/// face found before it, and confirmed by Face Mesh's presence score (zoomed in, the detector
-/// scored a cheek with a strand of hair 0.62 on a compliant FRLL photo).
+/// Whether a face found on a closer look is one not yet counted and a face at all: not one found
+/// before it, and confirmed by Face Mesh's presence score (zoomed in, the detector scored a cheek
+/// with a strand of hair 0.62 on a compliant FRLL photo).
 fn is_another_face(
     models: &dyn ModelSet,
     pyramid: &Pyramid,
@@ -313,8 +313,8 @@ fn is_another_face(
     known: &[FaceDetection],
     found: &[FaceDetection],
 ) -> Result<bool> {
-    let overlaps = |other: &FaceDetection| other.bbox.overlaps(&face.bbox);
-    if known.iter().any(overlaps) || found.iter().any(overlaps) {
+    let seen = |other: &FaceDetection| other.bbox.is_same_face_as(&face.bbox);
+    if known.iter().any(seen) || found.iter().any(seen) {
         return Ok(false);
     }
     let mesh = models.mesh()?.run(pyramid, FaceMesh::crop_for(face))?;
@@ -326,24 +326,18 @@ fn is_another_face(
 /// detector's 128), overlapping by a quarter.
 const TILE_OF_HEIGHT: f32 = 0.4;
 
-/// Faces too small for the whole-photo view, in tiles over the photo down to the subject's chin
-/// (below it a passport photo holds the subject's shoulders).
-fn small_faces(
-    models: &dyn ModelSet,
-    pyramid: &Pyramid,
-    chin_y: Option<f32>,
-    known: &[FaceDetection],
-) -> Result<Vec<FaceDetection>> {
+/// Faces too small for the whole-photo view, in tiles over the whole photo (another person's face
+/// may be beside the subject's head or over a shoulder).
+fn small_faces(models: &dyn ModelSet, pyramid: &Pyramid, known: &[FaceDetection]) -> Result<Vec<FaceDetection>> {
     let (width, height) = (pyramid.base().width() as f32, pyramid.base().height() as f32);
     let side = (TILE_OF_HEIGHT * height).min(width);
     let stride = 0.75 * side;
-    let bottom = chin_y.unwrap_or(height).clamp(side, height);
     let starts = |extent: f32| {
         let count = ((extent - side) / stride).ceil().max(0.0) as usize + 1;
         (0..count).map(move |k| (k as f32 * stride).min(extent - side).max(0.0))
     };
     let mut found: Vec<FaceDetection> = Vec::new();
-    for y in starts(bottom) {
+    for y in starts(height) {
         for x in starts(width) {
             let centre = Point::new(x + side / 2.0, y + side / 2.0);
             for face in models.detector()?.detect_in(pyramid, centre, side, CLOSER_LOOK_MIN_SCORE)? {

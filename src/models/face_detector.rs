@@ -43,24 +43,42 @@ impl FaceBox {
         self.width.max(0.0) * self.height.max(0.0)
     }
 
-    /// Whether the boxes share any area.
-    pub fn overlaps(&self, other: &FaceBox) -> bool {
-        self.x < other.x + other.width
-            && other.x < self.x + self.width
-            && self.y < other.y + other.height
-            && other.y < self.y + self.height
+    /// Whether two detections are one face seen twice: the boxes overlap by a third of their
+    /// union, the centre of one lies in the middle half (each way) of the other, or the smaller
+    /// lies mostly inside the larger (a close look at an eye and a spectacle rim scored 0.65 as a
+    /// face on a congress portrait). BlazeFace's box reaches well beyond the face, so a second
+    /// face beside the subject's head may lie partly inside the subject's box.
+    pub fn is_same_face_as(&self, other: &FaceBox) -> bool {
+        let centre_in_middle_of = |a: &FaceBox, b: &FaceBox| {
+            let (cx, cy) = (a.x + a.width / 2.0, a.y + a.height / 2.0);
+            (cx - (b.x + b.width / 2.0)).abs() <= b.width / 4.0 && (cy - (b.y + b.height / 2.0)).abs() <= b.height / 4.0
+        };
+        let smaller_area = self.area().min(other.area());
+        self.intersection_over_union(other) >= SAME_FACE_MIN_IOU
+            || centre_in_middle_of(self, other)
+            || centre_in_middle_of(other, self)
+            || (smaller_area > 0.0 && self.intersection(other) >= SAME_FACE_MIN_INSIDE * smaller_area)
     }
 
-    fn intersection_over_union(&self, other: &FaceBox) -> f32 {
+    fn intersection(&self, other: &FaceBox) -> f32 {
         let left = self.x.max(other.x);
         let top = self.y.max(other.y);
         let right = (self.x + self.width).min(other.x + other.width);
         let bottom = (self.y + self.height).min(other.y + other.height);
-        let intersection = (right - left).max(0.0) * (bottom - top).max(0.0);
+        (right - left).max(0.0) * (bottom - top).max(0.0)
+    }
+
+    fn intersection_over_union(&self, other: &FaceBox) -> f32 {
+        let intersection = self.intersection(other);
         let union = self.area() + other.area() - intersection;
         if union > 0.0 { intersection / union } else { 0.0 }
     }
 }
+
+/// Two boxes overlapping by at least this share of their union hold one face; so do two of which
+/// the smaller lies inside the larger by this share of its area.
+const SAME_FACE_MIN_IOU: f32 = 1.0 / 3.0;
+const SAME_FACE_MIN_INSIDE: f32 = 0.6;
 
 /// One detected face. Keypoints: subject's right eye, left eye, nose tip, mouth centre, right
 /// tragion, left tragion (the subject's right eye is on the left of the picture).
