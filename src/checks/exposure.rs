@@ -91,7 +91,10 @@ const WHITE_LEVEL: Measure = Measure {
         "the eye whites are dark: the photo is under-exposed; add light",
         "das Augenweiß ist dunkel: das Bild ist unterbelichtet; mehr Licht",
     ),
-    too_high: ("", ""),
+    too_high: (
+        "the eye whites are blown out: the photo is over-exposed; reduce light",
+        "das Augenweiß ist überstrahlt: das Bild ist überbelichtet; weniger Licht",
+    ),
 };
 const BLACK_LEVEL: Measure = Measure {
     id: ids::BLACK_LEVEL,
