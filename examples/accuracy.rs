@@ -443,8 +443,14 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// What the unedited photo measured, for edits placed by the face or the person.
+struct Measured {
+    face: FaceAnalysis,
+    mask: PersonMask,
+}
+
 /// Makes a defect on one subject's photo; None when it cannot be made there.
-type MakeDefect = Box<dyn Fn(&Subject, &FaceAnalysis) -> Option<image::RgbImage> + Sync>;
+type MakeDefect = Box<dyn Fn(&Subject, &Measured) -> Option<image::RgbImage> + Sync>;
 
 /// One controlled defect at one strength.
 struct Defect {
@@ -455,15 +461,17 @@ struct Defect {
     /// The checks meant to catch it.
     checks: &'static [&'static str],
     make: MakeDefect,
+    /// Checked as a JPEG file of this quality rather than as pixels.
+    jpeg_quality: Option<u8>,
 }
 
 use passbild::tools::edits;
-use passbild::tools::internals::{self, FaceAnalysis};
+use passbild::tools::internals::{self, FaceAnalysis, PersonMask};
 
 fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
     let mut list: Vec<Defect> = Vec::new();
     let mut add = |name, strength: String, clear, checks, make: MakeDefect| {
-        list.push(Defect { name, strength, clear, checks, make })
+        list.push(Defect { name, strength, clear, checks, make, jpeg_quality: None })
     };
     for sigma in [1.0f32, 2.0, 3.0, 4.0, 8.0] {
         add(
@@ -503,7 +511,8 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
             "contrast reduced",
             format!("to {:.0} %", share * 100.0),
             share <= 0.3,
-            &[ids::LUMINANCE_VARIANCE, ids::DYNAMIC_RANGE],
+            // Flat light lifts the pupils from black and dims the eye whites: the levels see it.
+            &[ids::LUMINANCE_VARIANCE, ids::DYNAMIC_RANGE, ids::BLACK_LEVEL, ids::WHITE_LEVEL],
             Box::new(move |s, _| Some(edits::flatten(&s.photo, share))),
         );
     }
@@ -553,71 +562,164 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
             }),
         );
     }
-    add("one eye closed", String::new(), true, &[ids::EYES_OPEN], Box::new(|s, f| Some(edits::wink(&s.photo, f))));
+    // Elsewhere in the frame: the top right corner, beside the head on the left, over the right
+    // shoulder (a portrait is about 1.6 face heights wide and 1.83 high).
+    for (name, at) in [
+        ("second face, top right", (1.0, 0.0)),
+        ("second face, left of the head", (0.0, 0.45)),
+        ("second face, over the right shoulder", (1.0, 1.0)),
+    ] {
+        for height in [100u32, 200] {
+            let donors = donors.clone();
+            add(
+                name,
+                format!("{height} px"),
+                true,
+                &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
+                Box::new(move |s, _| {
+                    let (other, face) = &donors[s.identity.len() % donors.len()];
+                    let (free_w, free_h) = (
+                        f64::from(s.photo.width()) - 40.0 - 1.6 * f64::from(height),
+                        f64::from(s.photo.height()) - 40.0 - 1.83 * f64::from(height),
+                    );
+                    let corner = ((20.0 + at.0 * free_w) as i64, (20.0 + at.1 * free_h) as i64);
+                    Some(edits::paste_portrait(&s.photo, other, face, corner, height))
+                }),
+            );
+        }
+    }
+    add(
+        "one eye closed",
+        String::new(),
+        true,
+        &[ids::EYES_OPEN],
+        Box::new(|s, m| Some(edits::wink(&s.photo, &m.face))),
+    );
     add(
         "both eyes closed",
         String::new(),
         true,
         &[ids::EYES_OPEN],
-        Box::new(|s, f| Some(edits::closed_eyes(&s.photo, f))),
+        Box::new(|s, m| Some(edits::closed_eyes(&s.photo, &m.face))),
     );
     add(
         "tinted lenses",
         "25 % transmission".into(),
         true,
         &[ids::GLASSES_TINTED],
-        Box::new(|s, f| Some(edits::tinted_lenses(&s.photo, f, 0.25))),
+        Box::new(|s, m| Some(edits::tinted_lenses(&s.photo, &m.face, 0.25))),
     );
     add(
         "frame across the eyes",
         "0.05 IED".into(),
         true,
         &[ids::GLASSES_FRAME_OVER_EYES, ids::EYES_VISIBLE],
-        Box::new(|s, f| Some(edits::frame_across_eyes(&s.photo, f, 0.05))),
+        Box::new(|s, m| Some(edits::frame_across_eyes(&s.photo, &m.face, 0.05))),
     );
     add(
         "glare on a lens",
         String::new(),
         true,
         &[ids::GLASSES_REFLECTION, ids::EYES_VISIBLE],
-        Box::new(|s, f| Some(edits::lens_glare(&s.photo, f, (0.2, 0.15), 0.1))),
+        Box::new(|s, m| Some(edits::lens_glare(&s.photo, &m.face, (0.2, 0.15), 0.1))),
     );
     add(
         "hair over an eye",
         "9 strands".into(),
         true,
         &[ids::EYES_VISIBLE],
-        Box::new(|s, f| Some(edits::hair_over_eye(&s.photo, f, 9))),
+        Box::new(|s, m| Some(edits::hair_over_eye(&s.photo, &m.face, 9))),
     );
     add(
         "hat",
         String::new(),
         true,
         &[ids::HEAD_COVERING],
-        Box::new(|s, f| Some(edits::hat(&s.photo, f, [40.0, 40.0, 90.0]))),
+        Box::new(|s, m| Some(edits::hat(&s.photo, &m.face, [40.0, 40.0, 90.0]))),
     );
     add(
         "face mask",
         String::new(),
         true,
         &[ids::FACE_OCCLUSION],
-        Box::new(|s, f| Some(edits::face_mask(&s.photo, f, [200.0, 220.0, 240.0]))),
+        Box::new(|s, m| Some(edits::face_mask(&s.photo, &m.face, [200.0, 220.0, 240.0]))),
     );
-    add("red pupils", String::new(), true, &[ids::RED_EYE], Box::new(|s, f| Some(edits::red_pupils(&s.photo, f))));
+    add(
+        "red pupils",
+        String::new(),
+        true,
+        &[ids::RED_EYE],
+        Box::new(|s, m| Some(edits::red_pupils(&s.photo, &m.face))),
+    );
     add(
         "shadow on one side",
         "95 %".into(),
         true,
         &[ids::ILLUMINATION_UNIFORMITY, ids::FACE_SHADOWS],
-        Box::new(|s, f| Some(edits::side_shading(&s.photo, f, 0.95))),
+        Box::new(|s, m| Some(edits::side_shading(&s.photo, &m.face, 0.95))),
     );
+    for gap in [0.05f32, 0.1, 0.15, 0.2] {
+        add(
+            "mouth open",
+            format!("{:.0} % of eyes to chin", gap * 100.0),
+            gap >= 0.1,
+            &[ids::MOUTH_CLOSED],
+            Box::new(move |s, m| Some(edits::open_mouth(&s.photo, &m.face, gap))),
+        );
+    }
+    const BACKGROUND: &[&str] =
+        &[ids::BACKGROUND_UNIFORMITY, ids::BACKGROUND_COLOUR, ids::BACKGROUND_SHADOW, ids::BACKGROUND_OBJECTS];
+    for drop in [40.0f32, 80.0] {
+        add(
+            "background gradient",
+            format!("{drop:.0} levels top to bottom"),
+            drop >= 80.0,
+            BACKGROUND,
+            Box::new(move |s, m| {
+                let height = s.photo.height() as f32;
+                Some(edits::replace_background(&s.photo, &m.mask, |_, y| [215.0 - drop * y as f32 / height; 3]))
+            }),
+        );
+    }
+    add(
+        "background stripes",
+        "12 px".into(),
+        true,
+        BACKGROUND,
+        Box::new(|s, m| {
+            Some(edits::replace_background(
+                &s.photo,
+                &m.mask,
+                |x, _| if (x / 12) % 2 == 0 { [180.0; 3] } else { [220.0; 3] },
+            ))
+        }),
+    );
+    for strength in [0.3f32, 0.6] {
+        add(
+            "shadow behind the head",
+            format!("{:.0} % darker", strength * 100.0),
+            strength >= 0.6,
+            BACKGROUND,
+            Box::new(move |s, m| Some(edits::background_shadow(&s.photo, &m.face, &m.mask, 0.6, strength))),
+        );
+    }
     add(
         "gaze aside",
         "0.25 eye widths".into(),
         true,
         &[ids::GAZE],
-        Box::new(|s, f| Some(edits::gaze_aside(&s.photo, f, 0.25))),
+        Box::new(|s, m| Some(edits::gaze_aside(&s.photo, &m.face, 0.25))),
     );
+    for quality in [5u8, 10, 20, 30, 40, 60] {
+        list.push(Defect {
+            name: "JPEG",
+            strength: format!("quality {quality}"),
+            clear: quality <= 20,
+            checks: &[ids::COMPRESSION, ids::COMPRESSION_ARTEFACTS],
+            make: Box::new(|s, _| Some(s.photo.clone())),
+            jpeg_quality: Some(quality),
+        });
+    }
     list
 }
 
@@ -699,20 +801,24 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject])
          | defect | strength | n | caught | any check fails | by check (fail %, median value) |\n|---|---|---|---|---|---|"
     )
     .unwrap();
-    let faces: Vec<Option<FaceAnalysis>> = test
+    let measured: Vec<Option<Measured>> = test
         .par_iter()
         .map(|s| {
             let analysis = checker.analyse_image(&s.photo.clone().into()).ok()?;
-            internals::face(&analysis).cloned()
+            let face = internals::face(&analysis)?.clone();
+            Some(Measured { face, mask: internals::person_mask(&analysis).clone() })
         })
         .collect();
     for defect in defects(donors) {
         let reports: Vec<Report> = test
             .par_iter()
-            .zip(&faces)
-            .filter_map(|(s, face)| {
-                let edited = (defect.make)(s, face.as_ref()?)?;
-                checker.check_image(&edited.into()).ok()
+            .zip(&measured)
+            .filter_map(|(s, measured)| {
+                let edited = (defect.make)(s, measured.as_ref()?)?;
+                match defect.jpeg_quality {
+                    Some(quality) => checker.check_bytes(&edits::jpeg_bytes(&edited, quality)).ok(),
+                    None => checker.check_image(&edited.into()).ok(),
+                }
             })
             .collect();
         let n = reports.len().max(1) as f64;

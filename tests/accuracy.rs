@@ -91,9 +91,17 @@ fn status_of(report: &Report, id: &str) -> Status {
 fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
     let subject = &subjects()[0];
     let compliant = report(&subject.photo);
-    for id in
-        [ids::SHARPNESS, ids::WHITE_LEVEL, ids::BLACK_LEVEL, ids::EYES_OPEN, ids::FACE_COUNT, ids::EXPRESSION_SMILE]
-    {
+    let subject_analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
+    let subject_face = internals::face(&subject_analysis).unwrap();
+    for id in [
+        ids::SHARPNESS,
+        ids::WHITE_LEVEL,
+        ids::BLACK_LEVEL,
+        ids::EYES_OPEN,
+        ids::MOUTH_CLOSED,
+        ids::FACE_COUNT,
+        ids::EXPRESSION_SMILE,
+    ] {
         assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
     }
     let donor_subject = &subjects()[1];
@@ -104,11 +112,18 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ("motion blur 30 px", edits::motion_blur(&subject.photo, 30), &[ids::SHARPNESS]),
         ("gamma 0.4", edits::gamma(&subject.photo, 0.4), &[ids::BLACK_LEVEL, ids::OVER_EXPOSURE, ids::LUMINANCE_MEAN]),
         ("gamma 3", edits::gamma(&subject.photo, 3.0), &[ids::WHITE_LEVEL, ids::UNDER_EXPOSURE, ids::LUMINANCE_MEAN]),
+        ("2 EV over", edits::exposure_stops(&subject.photo, 2.0), &[ids::WHITE_LEVEL, ids::OVER_EXPOSURE]),
         (
             "a second face of 150 px",
             edits::paste_portrait(&subject.photo, &donor_subject.photo, donor, (20, 20), 150),
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
         ),
+        (
+            "a second face of 200 px over the right shoulder",
+            edits::paste_portrait(&subject.photo, &donor_subject.photo, donor, (880, 1214), 200),
+            &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
+        ),
+        ("the mouth open by 15 %", edits::open_mouth(&subject.photo, subject_face, 0.15), &[ids::MOUTH_CLOSED]),
     ];
     for (what, photo, meant) in cases {
         let edited = report(&photo);

@@ -1,9 +1,9 @@
 //! Controlled edits of compliant photos, so that a test's label comes from the edit itself:
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
 //! grey, another background, red pupils, a shiny patch on the skin, tinted lenses, a frame across
-//! the eyes, glare on a lens, hair over an eye, a hat, a face mask. Also the 35:45 passport crop
-//! of a photo with `.tem` landmarks (the FRLL set) used for calibration. Used by the tests and the
-//! calibration report; not part of checking.
+//! the eyes, glare on a lens, hair over an eye, a hat, a face mask, an open mouth. Also the 35:45
+//! passport crop of a photo with `.tem` landmarks (the FRLL set) used for calibration. Used by the
+//! tests and the calibration report; not part of checking.
 
 use image::{Rgb, RgbImage};
 
@@ -307,6 +307,57 @@ pub fn face_mask(image: &RgbImage, face: &FaceAnalysis, colour: [f32; 3]) -> Rgb
     let outline: Vec<Point> = index::FACE_OVAL.iter().map(|&i| face.mesh.point(i)).filter(|p| p.y > top).collect();
     let canvas = polygon_mask(image.width(), image.height(), &[outline]);
     paint(image, colour, |p| f32::from(canvas.get_pixel(p.x as u32, p.y as u32).0[0]) / 255.0)
+}
+
+/// An open mouth: the jaw below the lips' meeting line moved down so that the lips part by
+/// `gap_of_eye_to_chin` of the opened face's eye-midpoint-to-chin distance (the measure
+/// `mouth.closed` judges); the opening is a lens as wide as the mouth, the upper teeth's edge at
+/// its top and dark behind. The shift fades out across the cheeks and below the chin, so the neck
+/// and the face's sides stay where they were.
+pub fn open_mouth(image: &RgbImage, face: &FaceAnalysis, gap_of_eye_to_chin: f32) -> RgbImage {
+    let (upper_lip, lower_lip) = (face.mesh.point(13), face.mesh.point(14));
+    let lips_meet = 0.5 * (upper_lip.y + lower_lip.y);
+    let (right_corner, left_corner) =
+        (face.mesh.point(index::MOUTH_RIGHT_CORNER), face.mesh.point(index::MOUTH_LEFT_CORNER));
+    let centre_x = 0.5 * (right_corner.x + left_corner.x);
+    let mouth_half_width = 0.5 * right_corner.distance(left_corner);
+    let chin = face.head.chin;
+    let eye_to_chin = face.head.eye_midpoint().distance(chin);
+    let gap = gap_of_eye_to_chin * eye_to_chin / (1.0 - gap_of_eye_to_chin).max(0.1);
+    let jaw_half_width = 0.5 * face.head.face_right_side.distance(face.head.face_left_side);
+    let smooth = |t: f32| {
+        let t = t.clamp(0.0, 1.0);
+        t * t * (3.0 - 2.0 * t)
+    };
+    // The jaw moves whole between the mouth corners and fades to nothing at the face's sides.
+    let across = |x: f32| {
+        let off = (x - centre_x).abs();
+        1.0 - smooth((off - 0.9 * mouth_half_width) / (jaw_half_width - 0.9 * mouth_half_width).max(1.0))
+    };
+    // Below the chin the shift fades over one gap, so the neck is stretched, not cut.
+    let below = |y: f32| 1.0 - smooth((y - chin.y) / (1.5 * gap).max(1.0));
+    let sampler = crate::imaging::Bilinear::new(image);
+    map_pixels(image, |x, y, p| {
+        let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
+        if here.y <= lips_meet {
+            return p;
+        }
+        let shift = gap * across(here.x) * below(here.y);
+        let source_y = here.y - shift;
+        if source_y >= lips_meet {
+            return sampler.at(here.x - 0.5, source_y - 0.5);
+        }
+        // In the opening: a rounded lens as wide as the mouth; beside it, the lips' seam drawn out.
+        let depth = (here.y - lips_meet) / shift.max(1e-3);
+        let lens_half_width = mouth_half_width * (1.0 - (2.0 * depth - 1.0).powi(4)).max(0.0).powf(0.25);
+        let inside = (here.x - centre_x).abs() < lens_half_width;
+        let teeth = (here.y - lips_meet) < 0.3 * gap && (here.x - centre_x).abs() < 0.55 * mouth_half_width;
+        match (inside, teeth) {
+            (true, true) => [222.0, 214.0, 200.0],
+            (true, false) => [58.0, 28.0, 30.0],
+            _ => sampler.at(here.x - 0.5, lips_meet - 0.5),
+        }
+    })
 }
 
 /// Mean colour of the pixels within `half_side` of `centre` (a square) for which `keep` holds;

@@ -22,7 +22,7 @@ pub mod internals {
     pub use crate::models::face_mesh::{MeshLandmarks, eye_corner_centres};
     pub use crate::models::iris::Eye;
     pub use crate::models::morph_detector::{CROP_PX, MorphDetector, face_crops};
-    pub use crate::models::{FaceMesh, Models};
+    pub use crate::models::{FaceMesh, Models, PersonMask};
     pub use crate::pipeline::FaceAnalysis;
 
     use crate::{Analysis, Checker, Profile};
