@@ -119,7 +119,9 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
     });
     group.bench_function("background", |b| b.iter(|| background::measure(black_box(&scene), &face.head)));
     group.bench_function("subject", |b| b.iter(|| eyes_mouth::measure(black_box(&face_image))));
-    group.bench_function("coverings", |b| b.iter(|| coverings::measure(black_box(&face_image))));
+    group.bench_function("coverings", |b| {
+        b.iter(|| coverings::measure(black_box(&face_image), internals::person_mask(analysis)))
+    });
     group.finish();
 }
 

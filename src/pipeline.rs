@@ -18,7 +18,7 @@ use crate::measure::{
 };
 use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
-use crate::models::{DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet};
+use crate::models::{DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet, PersonMask};
 use crate::report::{DetectedFace, FaceReport, KeyLandmarks};
 
 /// Below this Face Mesh presence the crop holds no usable face.
@@ -38,7 +38,7 @@ pub struct Analysis {
     pub(crate) face: Result<FaceAnalysis, NotMeasured>,
     /// The person mask, for the tools that edit the background.
     #[cfg(feature = "tools")]
-    pub(crate) mask: crate::models::PersonMask,
+    pub(crate) mask: PersonMask,
     /// 24 for colour, 8 for grey.
     pub(crate) colour_depth: Finding,
     /// The largest step a row of JPEG block borders shows across the background (damaged values).
@@ -253,7 +253,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         None => Ok(Finding { value: 0.0, quality: Some(100) }),
     };
     let face = face.map(|mut face| {
-        face.appearance = measure_appearance(pyramid, &scene, &face);
+        face.appearance = measure_appearance(pyramid, &scene, &mask, &face);
         face
     });
     watch.lap("appearance");
@@ -350,7 +350,7 @@ fn small_faces(models: &dyn ModelSet, pyramid: &Pyramid, known: &[FaceDetection]
     Ok(found)
 }
 
-fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> Option<Appearance> {
+fn measure_appearance(pyramid: &Pyramid, scene: &Scene, mask: &PersonMask, face: &FaceAnalysis) -> Option<Appearance> {
     let image = FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
     let face_box = &face.detection.bbox;
     let clip = |v: f32| v.max(0.0) as u32;
@@ -369,7 +369,7 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, face: &FaceAnalysis) -> 
         blockiness,
         subject: Some(eyes_mouth::measure(&image)),
         background: background::measure(scene, &face.head),
-        coverings: coverings::measure(&image),
+        coverings: coverings::measure(&image, mask),
     })
 }
 

@@ -10,6 +10,7 @@
 use super::face_image::{FaceImage, IrisInCrop};
 use super::{Finding, median, quality};
 use crate::imaging::{Point, colour};
+use crate::models::PersonMask;
 use crate::models::face_mesh::index;
 
 /// Inside the eye opening, outside the iris, darker than this share of the skin around the eye is
@@ -34,6 +35,10 @@ const LENS_MIDLINE_GAP: f32 = 0.08;
 /// differences counted at the given weight, is below this.
 const EXPLAINED_DELTA_E: f64 = 14.0;
 const HEAD_LIGHTNESS_WEIGHT: f64 = 0.5;
+/// A temple pixel is hair where the person mask holds it at least this likely; a side needs this
+/// many such pixels to give a hair reference.
+const PERSON_MIN_PROBABILITY: f32 = 0.5;
+const MIN_HAIR_PIXELS: usize = 20;
 const FACE_LIGHTNESS_WEIGHT: f64 = 0.33;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +63,7 @@ pub struct CoveringMeasures {
     pub face_occlusion: Option<Finding>,
 }
 
-pub fn measure(face: &FaceImage) -> Option<CoveringMeasures> {
+pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures> {
     let eyes = [
         eye_zones(face, &face.right_iris, index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER),
         eye_zones(face, &face.left_iris, index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER),
@@ -71,7 +76,7 @@ pub fn measure(face: &FaceImage) -> Option<CoveringMeasures> {
     let frame_across_eye = worse(|e| e.frame_line);
     let lens_brightness = f64::from(right.lens_brightness.min(left.lens_brightness));
     // The subject's own hair and skin colours, which both colour cues judge against.
-    let hair: Vec<[f64; 3]> = temple_hair(face).iter().filter_map(|z| median_lab(face, z)).collect();
+    let hair: Vec<[f64; 3]> = temple_hair(face, person).iter().filter_map(|z| median_lab(face, z)).collect();
     let skin = skin_references(face);
     Some(CoveringMeasures {
         eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
@@ -270,8 +275,11 @@ fn forehead(face: &FaceImage) -> Vec<usize> {
     face.indices_in(rect).filter(|&i| face.skin[i]).collect()
 }
 
-/// Hair beside the face at the upper temples, outside the face oval.
-fn temple_hair(face: &FaceImage) -> [Vec<usize>; 2] {
+/// Hair beside the face at the upper temples, outside the face oval: the pixels the person mask
+/// holds, so that where the hair is tied back or cut short the background is not taken for hair
+/// (it made a pale blue face mask read as explained on dark-skinned FRLL sitters). A side with too
+/// few such pixels gives no reference.
+fn temple_hair(face: &FaceImage, person: &PersonMask) -> [Vec<usize>; 2] {
     let ied = face.px_per_ied;
     let (right, left) = face.eye_centres();
     let midline = (right.x + left.x) / 2.0;
@@ -279,7 +287,11 @@ fn temple_hair(face: &FaceImage) -> [Vec<usize>; 2] {
         let p = face.point(temple);
         let outward = if p.x < midline { -1.0 } else { 1.0 };
         let rect = face.rect_around(Point::new(p.x + outward * 0.2 * ied, p.y - 0.1 * ied), 0.12 * ied, 0.12 * ied);
-        face.indices_in(rect).filter(|&i| !face.face[i]).collect()
+        let hair: Vec<usize> = face
+            .indices_in(rect)
+            .filter(|&i| !face.face[i] && person.at(face.photo_position(i)) > PERSON_MIN_PROBABILITY)
+            .collect();
+        if hair.len() >= MIN_HAIR_PIXELS { hair } else { Vec::new() }
     })
 }
 

@@ -68,6 +68,8 @@ pub struct FaceImage {
     pub luma: Vec<f32>,
     /// The 468 mesh points in crop coordinates.
     pub points: Vec<Point>,
+    /// Where the crop lies in the photo.
+    crop: RotatedRect,
     pub right_iris: IrisInCrop,
     pub left_iris: IrisInCrop,
     /// Inside the face oval (OFIQ's "landmarked region").
@@ -154,10 +156,17 @@ impl FaceImage {
             right_iris: iris(right_eye),
             left_iris: iris(left_eye),
             points,
+            crop: rect,
             face,
             skin,
             eyes: eyes_mask,
         })
+    }
+
+    /// The photo position of crop pixel `i`'s centre.
+    pub fn photo_position(&self, i: usize) -> Point {
+        let c = self.pixel_centre(i);
+        self.crop.to_image(c.x / self.side as f32, c.y / self.side as f32)
     }
 
     pub fn point(&self, index: usize) -> Point {
