@@ -277,8 +277,8 @@ fn forehead(face: &FaceImage) -> Vec<usize> {
 
 /// Hair beside the face at the upper temples, outside the face oval: the pixels the person mask
 /// holds, so that where the hair is tied back or cut short the background is not taken for hair
-/// (it made a pale blue face mask read as explained on dark-skinned FRLL sitters). A side with too
-/// few such pixels gives no reference.
+/// (it made a pale blue face mask read as explained on four FRLL sitters). A side with too few
+/// such pixels gives no reference.
 fn temple_hair(face: &FaceImage, person: &PersonMask) -> [Vec<usize>; 2] {
     let ied = face.px_per_ied;
     let (right, left) = face.eye_centres();

@@ -70,6 +70,12 @@ pub fn greyscale(image: &RgbImage) -> RgbImage {
     map_pixels(image, |_, _, p| [crate::imaging::colour::luma(p); 3])
 }
 
+/// 0 below 0, 1 above 1, and an S-curve between: an edit's soft edge.
+fn smoothstep(t: f32) -> f32 {
+    let t = t.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
 /// An sRGB level with its light scaled by `gain` (through a 2.2 gamma), as more or less light
 /// falling on the scene would.
 fn relight(level: f32, gain: f32) -> f32 {
@@ -82,8 +88,7 @@ pub fn side_shading(image: &RgbImage, face: &FaceAnalysis, strength: f32) -> Rgb
     let xs = [face.head.face_right_side.x, face.head.face_left_side.x];
     let (from, to) = (xs[0].min(xs[1]), xs[0].max(xs[1]));
     map_pixels(image, |x, _, p| {
-        let t = ((to - x as f32) / (to - from)).clamp(0.0, 1.0);
-        let gain = 1.0 - strength * t * t * (3.0 - 2.0 * t);
+        let gain = 1.0 - strength * smoothstep((to - x as f32) / (to - from));
         p.map(|v| relight(v, gain))
     })
 }
@@ -325,17 +330,13 @@ pub fn open_mouth(image: &RgbImage, face: &FaceAnalysis, gap_of_eye_to_chin: f32
     let eye_to_chin = face.head.eye_midpoint().distance(chin);
     let gap = gap_of_eye_to_chin * eye_to_chin / (1.0 - gap_of_eye_to_chin).max(0.1);
     let jaw_half_width = 0.5 * face.head.face_right_side.distance(face.head.face_left_side);
-    let smooth = |t: f32| {
-        let t = t.clamp(0.0, 1.0);
-        t * t * (3.0 - 2.0 * t)
-    };
     // The jaw moves whole between the mouth corners and fades to nothing at the face's sides.
     let across = |x: f32| {
         let off = (x - centre_x).abs();
-        1.0 - smooth((off - 0.9 * mouth_half_width) / (jaw_half_width - 0.9 * mouth_half_width).max(1.0))
+        1.0 - smoothstep((off - 0.9 * mouth_half_width) / (jaw_half_width - 0.9 * mouth_half_width).max(1.0))
     };
     // Below the chin the shift fades over one gap, so the neck is stretched, not cut.
-    let below = |y: f32| 1.0 - smooth((y - chin.y) / (1.5 * gap).max(1.0));
+    let below = |y: f32| 1.0 - smoothstep((y - chin.y) / (1.5 * gap).max(1.0));
     let sampler = crate::imaging::Bilinear::new(image);
     map_pixels(image, |x, y, p| {
         let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
