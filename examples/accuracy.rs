@@ -1,7 +1,7 @@
 //! Writes docs/accuracy.md: how right passbild's verdicts are on photos whose truth is known by
 //! construction, on the test half of the identities (thresholds and calibrations are set on the
 //! calibration half, and this example prints what it would set them to).
-//!     cargo run --release --example accuracy [pose|roll|geometry|appearance|smiles|sizes]
+//!     cargo run --release --example accuracy [pose|roll|geometry|appearance|smiles|glasses|sizes]
 //! About 25 minutes on two cores for all parts (one part: only its section of docs/accuracy.md is
 //! rewritten, the rest is kept). tests/accuracy.rs runs the same parts on a small subset.
 
@@ -61,6 +61,9 @@ fn main() {
     if wanted("smiles") {
         smile_section(&mut doc, &de_live, &subjects, &datasets);
     }
+    if wanted("glasses") {
+        glasses_section(&mut doc, &de_live, &icao, &subjects, &root, &datasets);
+    }
     if wanted("sizes") {
         sharpness_by_resolution_section(&mut doc, &subjects, &datasets);
     }
@@ -80,12 +83,13 @@ fn main() {
 }
 
 /// Each part's first heading, in document order.
-const PART_HEADINGS: [(&str, &str); 6] = [
+const PART_HEADINGS: [(&str, &str); 7] = [
     ("pose", "\n## Head pose\n"),
     ("roll", "\n## Roll\n"),
     ("geometry", "\n## Geometry\n"),
     ("appearance", "\n## Appearance ("),
     ("smiles", "\n### Real smiles\n"),
+    ("glasses", "\n### Glasses\n"),
     ("sizes", "\n### Sharpness at other sizes\n"),
 ];
 
@@ -917,6 +921,81 @@ fn smile_section(doc: &mut String, checker: &Checker, subjects: &[Subject], data
         share(&neutral, &|r| fails(r, ids::EXPRESSION_NEUTRAL)),
         share(&neutral, &|r| fails(r, ids::EXPRESSION_SMILE)),
         share(&neutral, &|r| fails(r, ids::EXPRESSION_NEUTRAL) || fails(r, ids::EXPRESSION_SMILE)),
+    )
+    .unwrap();
+}
+
+/// `glasses.present` on the congress portraits labelled by eye (tests/data/congress_glasses.csv),
+/// the bound set on the calibration half; and what it does to `glasses.frame_over_eyes`, which
+/// judges only where glasses are seen.
+fn glasses_section(
+    doc: &mut String,
+    de_live: &Checker,
+    icao: &Checker,
+    subjects: &[Subject],
+    root: &Path,
+    datasets: &Path,
+) {
+    let labelled = accuracy::congress_glasses_labels(root).unwrap();
+    let read: Vec<(Half, bool, Report)> = labelled
+        .par_iter()
+        .filter_map(|(file, glasses)| {
+            let report = icao.check_file(&datasets.join("congress").join(file)).ok()?;
+            let identity = format!("congress/{}", file.trim_end_matches(".jpg"));
+            Some((half(&identity), *glasses, report))
+        })
+        .collect();
+    let value = |r: &Report| r.check(ids::GLASSES_PRESENT).and_then(|c| c.value);
+    let worn = |r: &Report, bound: f64| value(r).is_some_and(|v| v >= bound);
+    let share = |h: Half, glasses: bool, hit: &dyn Fn(&Report) -> bool| {
+        let reports: Vec<&Report> =
+            read.iter().filter(|(hh, g, _)| *hh == h && *g == glasses).map(|(_, _, r)| r).collect();
+        let hits = reports.iter().filter(|r| hit(r)).count();
+        (format!("{:.1} %", 100.0 * hits as f64 / reports.len().max(1) as f64), reports.len())
+    };
+    writeln!(
+        doc,
+        "\n### Glasses\n\n`glasses.present` (information: the darkest thin line across the nose bridge, \
+         a frame's bridge) on the US Congress portraits (225x275, icao), each labelled by eye as with or \
+         without glasses (tests/data/congress_glasses.csv). Glasses are taken as worn from \
+         `GLASSES_WORN_LINE` = {} (src/measure/coverings.rs), set on the calibration half:\n\n\
+         | worn from | calibration: glasses seen | calibration: seen without glasses |\n|---|---|---|",
+        passbild::tools::internals::coverings::GLASSES_WORN_LINE
+    )
+    .unwrap();
+    for bound in [0.09, 0.10, 0.11, 0.12, 0.13, 0.14] {
+        let (seen, _) = share(Half::Calibration, true, &|r| worn(r, bound));
+        let (false_seen, _) = share(Half::Calibration, false, &|r| worn(r, bound));
+        writeln!(doc, "| {bound:.2} | {seen} | {false_seen} |").unwrap();
+    }
+    let bound = passbild::tools::internals::coverings::GLASSES_WORN_LINE;
+    let fails = |id: &'static str| move |r: &Report| r.check(id).is_some_and(|c| c.status == Status::Fail);
+    // What the frame check would say without the glasses gate: its value against its bound.
+    let over_bound = |r: &Report| {
+        r.check(ids::GLASSES_FRAME_OVER_EYES).is_some_and(|c| c.value.zip(c.max).is_some_and(|(v, max)| v > max))
+    };
+    let (seen, n_glasses) = share(Half::Test, true, &|r| worn(r, bound));
+    let (false_seen, n_bare) = share(Half::Test, false, &|r| worn(r, bound));
+    let (frame_bare, _) = share(Half::Test, false, &fails(ids::GLASSES_FRAME_OVER_EYES));
+    let (frame_bare_ungated, _) = share(Half::Test, false, &over_bound);
+    let (frame_glasses, _) = share(Half::Test, true, &fails(ids::GLASSES_FRAME_OVER_EYES));
+    let frll: Vec<Report> = subjects
+        .par_iter()
+        .filter(|s| half(&s.identity) == Half::Test && s.identity.starts_with("frll"))
+        .filter_map(|s| de_live.check_image(&s.photo.clone().into()).ok())
+        .collect();
+    let frll_worn = frll.iter().filter(|r| worn(r, bound)).count();
+    writeln!(
+        doc,
+        "\nTest half: glasses seen on {seen} of {n_glasses} portraits with glasses and on {false_seen} of \
+         {n_bare} without; on the test half's {} compliant FRLL photos (1244x1600, de-live, none with \
+         glasses) {:.1} %. What is missed: thin metal frames whose bridge is pale against the skin \
+         or sits above the brows' lower edge; what is taken for a bridge: deep creases at the root of \
+         the nose. `glasses.frame_over_eyes` judges only where glasses are seen: on the portraits \
+         without glasses it fails {frame_bare} (its value alone, ungated, would fail \
+         {frame_bare_ungated}: the lids' own line); on those with glasses {frame_glasses}.",
+        frll.len(),
+        100.0 * frll_worn as f64 / frll.len().max(1) as f64,
     )
     .unwrap();
 }

@@ -57,6 +57,8 @@ pub mod ids {
     pub const EXPRESSION_NEUTRAL: &str = "expression.neutral";
     pub const EXPRESSION_SMILE: &str = "expression.smile";
     pub const EYES_VISIBLE: &str = "eyes.visible";
+    /// Information: whether glasses are worn (fails only where a profile bounds it).
+    pub const GLASSES_PRESENT: &str = "glasses.present";
     pub const GLASSES_TINTED: &str = "glasses.tinted";
     pub const GLASSES_REFLECTION: &str = "glasses.reflection";
     pub const GLASSES_FRAME_OVER_EYES: &str = "glasses.frame_over_eyes";
@@ -108,6 +110,7 @@ pub mod ids {
         EXPRESSION_NEUTRAL,
         EXPRESSION_SMILE,
         EYES_VISIBLE,
+        GLASSES_PRESENT,
         GLASSES_TINTED,
         GLASSES_REFLECTION,
         GLASSES_FRAME_OVER_EYES,

@@ -123,7 +123,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
             edits::paste_portrait(&subject.photo, &donor_subject.photo, donor, (880, 1214), 200),
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
         ),
-        ("the mouth open by 15 %", edits::open_mouth(&subject.photo, subject_face, 0.15), &[ids::MOUTH_CLOSED]),
+        ("the mouth open by 10 %", edits::open_mouth(&subject.photo, subject_face, 0.10), &[ids::MOUTH_CLOSED]),
     ];
     for (what, photo, meant) in cases {
         let edited = report(&photo);
@@ -152,4 +152,20 @@ fn a_smile_with_closed_lips_fails_expression_smile() {
         "{:?}",
         report.check(ids::EXPRESSION_NEUTRAL)
     );
+}
+
+/// The first 15 congress portraits with glasses and the first 15 without (tests/data, labelled by
+/// eye): docs/accuracy.md reports 97 % seen and 3 % taken for glasses on the test half.
+#[test]
+fn glasses_are_seen_on_labelled_portraits() {
+    let labelled = accuracy::congress_glasses_labels(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let worn = |file: &str| {
+        let report = checker("icao").check_file(&datasets().join("congress").join(file)).unwrap();
+        report.check(ids::GLASSES_PRESENT).unwrap().value.unwrap() >= internals::coverings::GLASSES_WORN_LINE
+    };
+    let seen =
+        |glasses: bool| labelled.iter().filter(|(_, g)| *g == glasses).take(15).filter(|(file, _)| worn(file)).count();
+    let (with_glasses, without) = (seen(true), seen(false));
+    assert!(with_glasses >= 13, "glasses seen on {with_glasses} of 15 portraits with glasses");
+    assert!(without <= 2, "glasses seen on {without} of 15 portraits without");
 }

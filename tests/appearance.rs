@@ -120,6 +120,31 @@ fn real_smiles_and_open_mouths_fail() {
 }
 
 #[test]
+fn glasses_are_seen_where_worn_and_only_there() {
+    let worn = |report: &Report| {
+        let check = report.check(ids::GLASSES_PRESENT).unwrap();
+        assert_eq!(check.status, Status::Pass, "glasses.present is information");
+        check.value.unwrap() >= internals::coverings::GLASSES_WORN_LINE
+    };
+    let samples = datasets().join("samples/congress");
+    for (file, glasses) in [
+        ("C001061.jpg", true),
+        ("D000355.jpg", true),
+        ("B001270.jpg", true),
+        ("A000014.jpg", true),
+        ("C001088.jpg", false),
+        ("B000220.jpg", false),
+        ("B001277.jpg", false),
+    ] {
+        let report = checker("icao").check_file(&samples.join(file)).unwrap();
+        assert_eq!(worn(&report), glasses, "{file}: glasses {glasses}");
+    }
+    let photo = fixture_image("frll_034_de.jpg");
+    assert!(!worn(&check("de-live", &photo)), "the fixture wears no glasses");
+    assert!(worn(&check("de-live", &edits::frame_across_eyes(&photo, face(), 0.05))), "a frame with its bridge");
+}
+
+#[test]
 fn real_grey_and_busy_samples_fail() {
     let samples = datasets().join("samples/congress");
     for file in ["A000370.jpg", "A000372.jpg", "B001291.jpg", "C001103.jpg"] {

@@ -1,11 +1,23 @@
-//! `glasses.*`: no tinted lenses, no reflections on them, no frame across the eyes
-//! (requirements section 6).
+//! `glasses.*`: whether glasses are worn (information; a profile may forbid them), no tinted
+//! lenses, no reflections on them, no frame across the eyes (requirements section 6).
 
-use super::{Measure, Unit, judge_finding};
-use crate::measure::coverings::CoveringMeasures;
+use super::{Measure, Unit, enabled, judge, judge_finding, not_assessed, result};
+use crate::measure::coverings::{CoveringMeasures, GLASSES_WORN_LINE};
 use crate::pipeline::Analysis;
-use crate::profile::Profile;
-use crate::report::{CheckResult, ids};
+use crate::profile::{Profile, Range};
+use crate::report::{CheckResult, Status, Texts, ids};
+
+const PRESENT: Measure = Measure {
+    id: ids::GLASSES_PRESENT,
+    unit: Unit::Ratio,
+    name_en: "Glasses (darkness of a frame's bridge across the nose)",
+    name_de: "Brille (Dunkelheit eines Brillenstegs über der Nase)",
+    too_low: ("", ""),
+    too_high: (
+        "glasses are worn; this profile asks for a photo without glasses",
+        "eine Brille wird getragen; dieses Profil verlangt ein Foto ohne Brille",
+    ),
+};
 
 const TINTED: Measure = Measure {
     id: ids::GLASSES_TINTED,
@@ -44,7 +56,54 @@ const FRAME: Measure = Measure {
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let measures = analysis.measured(|a| a.coverings.as_ref());
     let rules = &profile.glasses;
+    if let Some(range) = enabled(&rules.present) {
+        out.push(match measures {
+            Ok(m) => glasses_present(range, m),
+            Err(missing) => not_assessed(&PRESENT, range, missing),
+        });
+    }
     judge_finding(out, &TINTED, &rules.tinted, measures.map(|m: &CoveringMeasures| m.lens_brightness));
     judge_finding(out, &REFLECTION, &rules.reflection, measures.map(|m| m.lens_glare));
-    judge_finding(out, &FRAME, &rules.frame_over_eyes, measures.map(|m| m.frame_across_eye));
+    // Without glasses no frame can cross the eyes: the line the check reads is then the lids' own.
+    if let Some(range) = enabled(&rules.frame_over_eyes) {
+        out.push(match measures {
+            Ok(m) if !m.glasses_worn => result(
+                &FRAME,
+                Status::Pass,
+                Some(m.frame_across_eye.value),
+                range,
+                m.glasses.quality,
+                Texts::new(
+                    format!("{}: no glasses seen.", FRAME.name_en),
+                    format!("{}: keine Brille erkannt.", FRAME.name_de),
+                ),
+            ),
+            Ok(m) => judge(&FRAME, m.frame_across_eye.value, range, m.frame_across_eye.quality),
+            Err(missing) => not_assessed(&FRAME, range, missing),
+        });
+    }
+}
+
+/// Information unless the profile bounds it: whether glasses are worn, in words.
+fn glasses_present(range: &Range, measures: &CoveringMeasures) -> CheckResult {
+    let finding = measures.glasses;
+    if range.min.is_some() || range.max.is_some() {
+        return judge(&PRESENT, finding.value, range, finding.quality);
+    }
+    let line = PRESENT.unit.format(finding.value, crate::report::Language::En);
+    let line_de = PRESENT.unit.format(finding.value, crate::report::Language::De);
+    let threshold = PRESENT.unit.format(GLASSES_WORN_LINE, crate::report::Language::En);
+    let threshold_de = PRESENT.unit.format(GLASSES_WORN_LINE, crate::report::Language::De);
+    let texts = if measures.glasses_worn {
+        Texts::new(
+            format!("{} {line}: glasses are worn (from {threshold}); for information.", PRESENT.name_en),
+            format!("{} {line_de}: eine Brille wird getragen (ab {threshold_de}); zur Information.", PRESENT.name_de),
+        )
+    } else {
+        Texts::new(
+            format!("{} {line}: no glasses seen (from {threshold}); for information.", PRESENT.name_en),
+            format!("{} {line_de}: keine Brille erkannt (ab {threshold_de}); zur Information.", PRESENT.name_de),
+        )
+    };
+    result(&PRESENT, Status::Pass, Some(finding.value), range, finding.quality, texts)
 }

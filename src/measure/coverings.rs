@@ -1,6 +1,6 @@
-//! What may cover the eyes, the head or the face (requirements section 6): hair, a frame or glare
-//! over the eyes, tinted lenses, reflections on lenses, a frame across the eyes, a head covering,
-//! and something in front of the lower face.
+//! What may cover the eyes, the head or the face (requirements section 6): glasses (a frame's
+//! bridge), hair, a frame or glare over the eyes, tinted lenses, reflections on lenses, a frame
+//! across the eyes, a head covering, and something in front of the lower face.
 //!
 //! No registry package ships a glasses, head-covering or face-parsing model, so each is a cue
 //! guided by the mesh: a zone of the upright face image judged against references the same photo
@@ -46,6 +46,10 @@ pub struct CoveringMeasures {
     /// Share of the eye opening (outside the iris) hidden by dark strands, a frame or glare; the
     /// worse eye.
     pub eyes_hidden: Finding,
+    /// The darkest thin line across the nose bridge over the bridge's luma: a frame's bridge.
+    pub glasses: Finding,
+    /// Whether glasses are worn: a frame's bridge is seen (`GLASSES_WORN_LINE`).
+    pub glasses_worn: bool,
     /// The skin around the eye (inside where a lens would be) over the cheek skin below, by
     /// median luma; the darker eye. Tinted lenses darken it.
     pub lens_brightness: Finding,
@@ -78,7 +82,13 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
     // The subject's own hair and skin colours, which both colour cues judge against.
     let hair: Vec<[f64; 3]> = temple_hair(face, person).iter().filter_map(|z| median_lab(face, z)).collect();
     let skin = skin_references(face);
+    let bridge_line = f64::from(nose_bridge_line(face));
     Some(CoveringMeasures {
+        glasses: Finding {
+            value: bridge_line,
+            quality: quality(((bridge_line - GLASSES_WORN_LINE) / GLASSES_WORN_LINE).abs()),
+        },
+        glasses_worn: bridge_line >= GLASSES_WORN_LINE,
         eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
         lens_brightness: Finding { value: lens_brightness, quality: quality(2.0 * lens_brightness - 0.8) },
         lens_glare: Finding { value: lens_glare, quality: quality(1.0 - 10.0 * lens_glare) },
@@ -345,4 +355,47 @@ fn face_occlusion(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opt
         .filter(|&i| face.skin[i] && (i / face.side) as f32 > nose_tip.y)
         .collect();
     unexplained(face, &zone, &references, FACE_LIGHTNESS_WEIGHT)
+}
+
+/// Where a glasses frame's bridge crosses the nose, in inter-eye distances: around the face's
+/// midline, from the brows' lower edge to below the eye line (frames sit high and low).
+const BRIDGE_HALF_WIDTH: f32 = 0.06;
+const BRIDGE_ABOVE_EYES: f32 = 0.35;
+const BRIDGE_BELOW_EYES: f32 = 0.2;
+/// A frame's line is this thin: half-widths of 0.018 to 0.054 inter-eye distances (1-3 mm).
+const LINE_HALF_WIDTHS_PX: std::ops::RangeInclusive<usize> = 2..=6;
+/// A bridge line of this contrast is a frame: set on the calibration half of the congress
+/// portraits labelled by eye (docs/accuracy.md); deep creases at the root of the nose read as
+/// high.
+pub const GLASSES_WORN_LINE: f64 = 0.11;
+
+/// The darkest thin line across the nose bridge, over the bridge's median luma: each row's median
+/// luma across the bridge, and a row darker than the rows a line's width above and below it both.
+/// An edge (a brow's, a shadow's) has one side alike and reads nothing; a frame's bridge, metal or
+/// plastic, is a thin dark line (its shadow darkens even a bright one).
+fn nose_bridge_line(face: &FaceImage) -> f32 {
+    let ied = face.px_per_ied;
+    let (right, left) = face.eye_centres();
+    let midline = (right.x + left.x) / 2.0;
+    let eye_line = (right.y + left.y) / 2.0;
+    let last = face.side as f32;
+    let at = |v: f32| v.clamp(0.0, last) as usize;
+    let (x0, x1) = (at(midline - BRIDGE_HALF_WIDTH * ied), at(midline + BRIDGE_HALF_WIDTH * ied));
+    let (y0, y1) = (at(eye_line - BRIDGE_ABOVE_EYES * ied), at(eye_line + BRIDGE_BELOW_EYES * ied));
+    if x1 <= x0 {
+        return 0.0;
+    }
+    let profile: Vec<f32> = (y0..y1)
+        .filter_map(|row| median(&mut face.luma[row * face.side + x0..row * face.side + x1].to_vec()))
+        .collect();
+    let Some(level) = median(&mut profile.clone()) else {
+        return 0.0;
+    };
+    let mut darkest = 0f32;
+    for s in LINE_HALF_WIDTHS_PX {
+        for y in s..profile.len().saturating_sub(s) {
+            darkest = darkest.max(profile[y - s].min(profile[y + s]) - profile[y]);
+        }
+    }
+    darkest / level.max(1.0)
 }

@@ -36,6 +36,8 @@ pub mod index {
     pub const NOSE_BRIDGE: usize = 168;
     pub const MOUTH_RIGHT_CORNER: usize = 61;
     pub const MOUTH_LEFT_CORNER: usize = 291;
+    pub const UPPER_LIP_TOP: usize = 0;
+    pub const UPPER_LIP_INNER: usize = 13;
 
     /// Outlines as closed polygons, in order (MediaPipe's face_mesh_connections).
     pub const FACE_OVAL: &[usize] = &[

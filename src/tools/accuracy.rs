@@ -59,6 +59,18 @@ pub fn subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
     subjects
 }
 
+/// The US Congress portraits labelled by eye as with or without glasses, as (file name in
+/// `datasets/congress`, glasses worn), from the project's `tests/data/congress_glasses.csv`.
+pub fn congress_glasses_labels(project_root: &Path) -> std::io::Result<Vec<(String, bool)>> {
+    let labels = std::fs::read_to_string(project_root.join("tests/data/congress_glasses.csv"))?;
+    Ok(labels
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with("file,"))
+        .filter_map(|line| line.split_once(','))
+        .map(|(file, glasses)| (file.to_string(), glasses.trim() == "1"))
+        .collect())
+}
+
 /// FRLL's smiling photos, cut as `subjects` cuts the same person's neutral photo (the smiling
 /// photos have no outline of their own; the sitters kept still between the two shots).
 pub fn smiling_subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {

@@ -240,15 +240,20 @@ pub fn tinted_lenses(image: &RgbImage, face: &FaceAnalysis, transmission: f32) -
     })
 }
 
-/// A glasses frame worn too low: the rims of two lens ellipses raised by their half-height, so
-/// that the lower rim runs across the pupils. `thickness_ied` is the rim's width.
+/// A glasses frame worn too high: the rims of two lens ellipses raised by their half-height, so
+/// that the lower rim runs across the pupils, joined by a bridge at the lenses' mid-height.
+/// `thickness_ied` is the rim's width.
 pub fn frame_across_eyes(image: &RgbImage, face: &FaceAnalysis, thickness_ied: f32) -> RgbImage {
     let ied = face.head.inter_eye_distance_px();
     let centres = [face.right_eye.iris_centre, face.left_eye.iris_centre].map(|e| Point::new(e.x, e.y - LENS.1 * ied));
     let half_thickness = 0.5 * thickness_ied / LENS.1;
+    let bridge = centres[0].midpoint(centres[1]);
+    let bridge_half_width = 0.5 * centres[0].distance(centres[1]) - 0.8 * LENS.0 * ied;
     paint(image, [28.0, 26.0, 25.0], |p| {
         let r = centres.iter().map(|&c| ellipse_radius(p, c, LENS.0 * ied, LENS.1 * ied)).fold(f32::MAX, f32::min);
-        if (r - 1.0).abs() <= half_thickness { 1.0 } else { 0.0 }
+        let on_bridge =
+            (p.x - bridge.x).abs() <= bridge_half_width && (p.y - bridge.y).abs() <= 0.5 * thickness_ied * ied;
+        if (r - 1.0).abs() <= half_thickness || on_bridge { 1.0 } else { 0.0 }
     })
 }
 
