@@ -685,6 +685,26 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
             }),
         );
     }
+    // Things in the frame that are not the subject, entering at its edges: a dark object in a top
+    // corner, the dark-clad shoulder of a person beside the subject, a hand reaching in; each a
+    // disc centred on the edge (as a share of the photo's width: its radius, its centre).
+    for (name, strength, radius, centre, colour) in [
+        ("object in a top corner", "dark, 0.2 of the width", 0.2, (0.0, 0.0), [60.0, 58.0, 62.0]),
+        ("another person's shoulder", "lower left, 0.3 of the width", 0.3, (0.0, 1.3), [45.0, 48.0, 60.0]),
+        ("a hand", "lower right, 0.12 of the width", 0.12, (0.95, 1.22), [200.0, 150.0, 120.0]),
+    ] {
+        add(
+            name,
+            strength.into(),
+            true,
+            BACKGROUND,
+            Box::new(move |s, _| {
+                let width = s.photo.width() as f32;
+                let at = passbild::Point::new(centre.0 * width, centre.1 * width);
+                Some(edits::disc(&s.photo, at, radius * width, colour, 1.0))
+            }),
+        );
+    }
     add(
         "background stripes",
         "12 px".into(),
