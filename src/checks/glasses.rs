@@ -5,7 +5,7 @@ use super::{Measure, Unit, enabled, judge, judge_finding, not_assessed, result};
 use crate::measure::coverings::{CoveringMeasures, GLASSES_WORN_LINE};
 use crate::pipeline::Analysis;
 use crate::profile::{Profile, Range};
-use crate::report::{CheckResult, Status, Texts, ids};
+use crate::report::{CheckResult, Language, Status, Texts, ids};
 
 const PRESENT: Measure = Measure {
     id: ids::GLASSES_PRESENT,
@@ -67,7 +67,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     // Without glasses no frame can cross the eyes: the line the check reads is then the lids' own.
     if let Some(range) = enabled(&rules.frame_over_eyes) {
         out.push(match measures {
-            Ok(m) if !m.glasses_worn => result(
+            Ok(m) if !m.glasses_worn() => result(
                 &FRAME,
                 Status::Pass,
                 Some(m.frame_across_eye.value),
@@ -90,20 +90,25 @@ fn glasses_present(range: &Range, measures: &CoveringMeasures) -> CheckResult {
     if range.min.is_some() || range.max.is_some() {
         return judge(&PRESENT, finding.value, range, finding.quality);
     }
-    let line = PRESENT.unit.format(finding.value, crate::report::Language::En);
-    let line_de = PRESENT.unit.format(finding.value, crate::report::Language::De);
-    let threshold = PRESENT.unit.format(GLASSES_WORN_LINE, crate::report::Language::En);
-    let threshold_de = PRESENT.unit.format(GLASSES_WORN_LINE, crate::report::Language::De);
-    let texts = if measures.glasses_worn {
-        Texts::new(
-            format!("{} {line}: glasses are worn (from {threshold}); for information.", PRESENT.name_en),
-            format!("{} {line_de}: eine Brille wird getragen (ab {threshold_de}); zur Information.", PRESENT.name_de),
-        )
+    let (seen_en, seen_de) = if measures.glasses_worn() {
+        ("glasses are worn", "eine Brille wird getragen")
     } else {
-        Texts::new(
-            format!("{} {line}: no glasses seen (from {threshold}); for information.", PRESENT.name_en),
-            format!("{} {line_de}: keine Brille erkannt (ab {threshold_de}); zur Information.", PRESENT.name_de),
-        )
+        ("no glasses seen", "keine Brille erkannt")
     };
+    let shown = |value: f64, language: Language| PRESENT.unit.format(value, language);
+    let texts = Texts::new(
+        format!(
+            "{} {}: {seen_en} (from {}); for information.",
+            PRESENT.name_en,
+            shown(finding.value, Language::En),
+            shown(GLASSES_WORN_LINE, Language::En)
+        ),
+        format!(
+            "{} {}: {seen_de} (ab {}); zur Information.",
+            PRESENT.name_de,
+            shown(finding.value, Language::De),
+            shown(GLASSES_WORN_LINE, Language::De)
+        ),
+    );
     result(&PRESENT, Status::Pass, Some(finding.value), range, finding.quality, texts)
 }

@@ -48,8 +48,6 @@ pub struct CoveringMeasures {
     pub eyes_hidden: Finding,
     /// The darkest thin line across the nose bridge over the bridge's luma: a frame's bridge.
     pub glasses: Finding,
-    /// Whether glasses are worn: a frame's bridge is seen (`GLASSES_WORN_LINE`).
-    pub glasses_worn: bool,
     /// The skin around the eye (inside where a lens would be) over the cheek skin below, by
     /// median luma; the darker eye. Tinted lenses darken it.
     pub lens_brightness: Finding,
@@ -88,7 +86,6 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
             value: bridge_line,
             quality: quality(((bridge_line - GLASSES_WORN_LINE) / GLASSES_WORN_LINE).abs()),
         },
-        glasses_worn: bridge_line >= GLASSES_WORN_LINE,
         eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
         lens_brightness: Finding { value: lens_brightness, quality: quality(2.0 * lens_brightness - 0.8) },
         lens_glare: Finding { value: lens_glare, quality: quality(1.0 - 10.0 * lens_glare) },
@@ -97,6 +94,13 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
         face_occlusion: face_occlusion(face, &hair, &skin)
             .map(|v| Finding { value: v, quality: quality(1.0 - 4.0 * v) }),
     })
+}
+
+impl CoveringMeasures {
+    /// Whether glasses are worn: a frame's bridge is seen (`GLASSES_WORN_LINE`).
+    pub fn glasses_worn(&self) -> bool {
+        self.glasses.value >= GLASSES_WORN_LINE
+    }
 }
 
 /// The zones around one eye, in crop pixels.
