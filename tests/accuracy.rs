@@ -10,16 +10,20 @@ use passbild::tools::accuracy::{self, Half, Subject, half};
 use passbild::tools::{edits, internals};
 use passbild::{Report, Status, ids};
 
-/// Three test-half FRLL subjects at 1244x1600.
-fn subjects() -> &'static [Subject] {
+/// The test half's FRLL subjects at 1244x1600.
+fn frll_test_half() -> &'static [Subject] {
     static SUBJECTS: OnceLock<Vec<Subject>> = OnceLock::new();
     SUBJECTS.get_or_init(|| {
         accuracy::subjects(&datasets(), 1244, 1600)
             .into_iter()
             .filter(|s| s.identity.starts_with("frll") && half(&s.identity) == Half::Test)
-            .take(3)
             .collect()
     })
+}
+
+/// Three of them.
+fn subjects() -> &'static [Subject] {
+    &frll_test_half()[..3]
 }
 
 fn report(photo: &image::RgbImage) -> Report {
@@ -48,6 +52,21 @@ fn turned_heads_are_read_within_bounds_and_fail_beyond_the_rejection_bound() {
     // docs/accuracy.md: 2.0 and 1.0 on the whole test half.
     assert!(mean(&pitch_errors) <= 3.0, "pitch mean abs error {:.2}: {pitch_errors:?}", mean(&pitch_errors));
     assert!(mean(&yaw_errors) <= 1.5, "yaw mean abs error {:.2}: {yaw_errors:?}", mean(&yaw_errors));
+}
+
+#[test]
+fn pitch_follows_the_tilt_the_labelled_ears_show() {
+    // The three sitters whose ears the labellers placed lowest against the eyes (raised chins)
+    // and the three whose ears they placed highest: about 0.45 inter-pupil distances apart, some
+    // 20 degrees by the ears' depth, less what the ears' own places vary.
+    let mut by_ear_drop: Vec<&Subject> = frll_test_half().iter().filter(|s| s.ear_drop_ipd.is_some()).collect();
+    by_ear_drop.sort_by(|a, b| b.ear_drop_ipd.partial_cmp(&a.ear_drop_ipd).unwrap());
+    let mean_pitch = |group: &[&Subject]| {
+        group.iter().map(|s| report(&s.photo).check(ids::PITCH).unwrap().value.unwrap()).sum::<f64>() / 3.0
+    };
+    let raised = mean_pitch(&by_ear_drop[..3]);
+    let lowered = mean_pitch(&by_ear_drop[by_ear_drop.len() - 3..]);
+    assert!((12.0..=30.0).contains(&(lowered - raised)), "lowest ears {raised:.1}, highest {lowered:.1}");
 }
 
 #[test]
