@@ -9,7 +9,7 @@ use passbild::ids;
 use passbild::tools::internals::Pyramid;
 use passbild::tools::internals::{FaceEmbedder, SAME_PERSON_DISTANCE};
 use passbild::tools::morph::post::{PostProcess, apply};
-use passbild::tools::morph::{Contributor, Morph, MorphKind, morph};
+use passbild::tools::morph::{BlendSpace, Contributor, Morph, MorphKind, Recipe, Seam, WarpLandmarks, morph};
 use passbild::{Backend, ModelSource, Status};
 
 /// Where the morph's landmarks sit on the way from the first contributor's to the second's: the
@@ -41,14 +41,14 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
 
     let mut previous = f32::MIN;
     for blend in [0.3, 0.5, 0.7] {
-        let complete = morph(first, second, blend, MorphKind::Complete).unwrap();
+        let complete = morph(first, second, Recipe::house(MorphKind::Complete, blend)).unwrap();
         let position = position_between(&complete, &mesh_points(&complete.image));
         assert!((position - blend).abs() < 0.1, "complete morph at {blend}: its landmarks sit at {position}");
         assert!(position > previous, "more of the second face moves the landmarks towards it");
         previous = position;
     }
 
-    let spliced = morph(first, second, 0.5, MorphKind::Spliced).unwrap();
+    let spliced = morph(first, second, Recipe::house(MorphKind::Spliced, 0.5)).unwrap();
     let position = position_between(&spliced, &mesh_points(&spliced.image));
     assert!((position - 0.5).abs() < 0.1, "spliced morph: its landmarks sit at {position}");
     // Outside the face the spliced morph is the first photo (the frame's edge is not warped).
@@ -64,7 +64,7 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
         embedder.run(&Pyramid::new(image.clone()), &passbild::tools::internals::face(&analysis).unwrap().mesh).unwrap()
     };
     let contributors = [embed(&first_image), embed(&second_image)];
-    let complete = morph(first, second, 0.5, MorphKind::Complete).unwrap();
+    let complete = morph(first, second, Recipe::house(MorphKind::Complete, 0.5)).unwrap();
     for (kind, image) in [("complete", &complete.image), ("spliced", &spliced.image)] {
         let embedding = embed(image);
         for (who, contributor) in ["first", "second"].iter().zip(&contributors) {
@@ -75,6 +75,45 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     // A forger's post-processing keeps a face there.
     let hidden = apply(&apply(&spliced.image, PostProcess::Sharpen { amount: 0.5 }), PostProcess::Jpeg { quality: 80 });
     assert_eq!(mesh_points(&hidden).len(), 468);
+}
+
+/// Other tools' recipes (dlib-style landmarks, a pyramid seam, linear light) make morphs too: the
+/// landmarks sit half-way, the frame's edge is untouched where only the face is spliced, and the
+/// face still matches both contributors.
+#[test]
+fn every_recipe_makes_a_morph_of_both_faces() {
+    let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
+    let (first_points, second_points) = (mesh_points(&first_image), mesh_points(&second_image));
+    let first = Contributor { image: &first_image, landmarks: &first_points };
+    let second = Contributor { image: &second_image, landmarks: &second_points };
+    let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
+    let embed = |image: &image::RgbImage| {
+        let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
+        embedder.run(&Pyramid::new(image.clone()), &passbild::tools::internals::face(&analysis).unwrap().mesh).unwrap()
+    };
+    let contributors = [embed(&first_image), embed(&second_image)];
+    let house = |kind| Recipe::house(kind, 0.5);
+    for recipe in [
+        Recipe { landmarks: WarpLandmarks::Dlib68, ..house(MorphKind::Complete) },
+        Recipe { landmarks: WarpLandmarks::Dlib68, ..house(MorphKind::Spliced) },
+        Recipe { seam: Seam::Pyramid, ..house(MorphKind::Spliced) },
+        Recipe { colour: BlendSpace::Linear, ..house(MorphKind::Complete) },
+    ] {
+        let made = morph(first, second, recipe).unwrap();
+        let position = position_between(&made, &mesh_points(&made.image));
+        assert!((position - 0.5).abs() < 0.15, "{recipe:?}: its landmarks sit at {position}");
+        if recipe.kind == MorphKind::Spliced {
+            for (x, y) in [(5, 5), (1200, 40), (20, 1580)] {
+                let (m, f) = (made.image.get_pixel(x, y).0, first_image.get_pixel(x, y).0);
+                assert!(m.iter().zip(f).all(|(a, b)| a.abs_diff(b) <= 2), "{recipe:?} at ({x}, {y}): {m:?} vs {f:?}");
+            }
+        }
+        let embedding = embed(&made.image);
+        for contributor in &contributors {
+            let distance = embedding.distance(contributor);
+            assert!(distance < SAME_PERSON_DISTANCE, "{recipe:?}: {distance} from a contributor");
+        }
+    }
 }
 
 /// The single-image detector on photos of two people it never saw in training (FRLL 034 and 119
@@ -98,7 +137,7 @@ fn the_single_image_detector_passes_the_photos_and_flags_their_morphs() {
         assert_eq!(status, Status::Pass, "the {who} photo scores {score:?}");
     }
     for kind in [MorphKind::Complete, MorphKind::Spliced] {
-        let made = morph(first, second, 0.5, kind).unwrap();
+        let made = morph(first, second, Recipe::house(kind, 0.5)).unwrap();
         let (status, score) = single_image(&made.image);
         assert_eq!(status, Status::Fail, "the {kind:?} morph scores {score:?}");
     }

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use passbild::Status;
 use passbild::ids;
-use passbild::tools::morph::{Contributor, MorphKind, morph};
+use passbild::tools::morph::{Contributor, MorphKind, Recipe, morph};
 
 fn live_034() -> Vec<u8> {
     std::fs::read(datasets().join("frll/smiling_front/034_08.jpg")).unwrap()
@@ -26,8 +26,7 @@ fn the_applicant_passes_and_a_morph_with_another_person_fails() {
     let morphed = morph(
         Contributor { image: &first, landmarks: &first_points },
         Contributor { image: &second, landmarks: &second_points },
-        0.5,
-        MorphKind::Spliced,
+        Recipe::house(MorphKind::Spliced, 0.5),
     )
     .unwrap();
     let attack =

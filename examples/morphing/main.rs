@@ -28,7 +28,7 @@ use passbild::tools::internals::Pyramid;
 use passbild::tools::internals::{self, GEOMETRY_FEATURE_NAMES};
 use passbild::tools::internals::{Embedding, FaceEmbedder};
 use passbild::tools::morph::post::{PostProcess, apply};
-use passbild::tools::morph::{Contributor, MorphKind, morph};
+use passbild::tools::morph::{Contributor, MorphKind, Recipe, morph};
 use passbild::{Backend, Checker, ModelSource, Profile};
 use rayon::prelude::*;
 
@@ -37,8 +37,7 @@ mod single_image;
 /// How each morph variant is made. `held_out` variants are never used for training.
 struct Variant {
     name: &'static str,
-    kind: MorphKind,
-    blend: f32,
+    recipe: Recipe,
     /// One of `POSTS`.
     post: Post,
     held_out: bool,
@@ -85,17 +84,21 @@ const POSTS: &[Post] = &[
 ];
 
 const VARIANTS: &[Variant] = &[
-    Variant { name: "complete-0.5", kind: MorphKind::Complete, blend: 0.5, post: POSTS[0], held_out: false },
-    Variant { name: "complete-0.3", kind: MorphKind::Complete, blend: 0.3, post: POSTS[0], held_out: false },
-    Variant { name: "spliced-0.5", kind: MorphKind::Spliced, blend: 0.5, post: POSTS[0], held_out: false },
+    Variant { name: "complete-0.5", recipe: Recipe::house(MorphKind::Complete, 0.5), post: POSTS[0], held_out: false },
+    Variant { name: "complete-0.3", recipe: Recipe::house(MorphKind::Complete, 0.3), post: POSTS[0], held_out: false },
+    Variant { name: "spliced-0.5", recipe: Recipe::house(MorphKind::Spliced, 0.5), post: POSTS[0], held_out: false },
     Variant {
         name: "spliced-0.5-sharpened-jpeg75",
-        kind: MorphKind::Spliced,
-        blend: 0.5,
+        recipe: Recipe::house(MorphKind::Spliced, 0.5),
         post: POSTS[1],
         held_out: false,
     },
-    Variant { name: "spliced-0.5-print-scan", kind: MorphKind::Spliced, blend: 0.5, post: POSTS[2], held_out: true },
+    Variant {
+        name: "spliced-0.5-print-scan",
+        recipe: Recipe::house(MorphKind::Spliced, 0.5),
+        post: POSTS[2],
+        held_out: true,
+    },
 ];
 
 struct Person {
@@ -224,7 +227,7 @@ fn main() {
                 let (a, b) = (&people[i], &people[j]);
                 let first = Contributor { image: &a.document, landmarks: &a.landmarks };
                 let second = Contributor { image: &b.document, landmarks: &b.landmarks };
-                let made = morph(first, second, variant.blend, variant.kind).ok()?.image;
+                let made = morph(first, second, variant.recipe).ok()?.image;
                 let image = variant.post.1.iter().fold(made, |image, &step| apply(&image, step));
                 let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
                 save(&format!("{name}.jpg"), &image);
@@ -243,7 +246,7 @@ fn main() {
                             document,
                             (&live.live_landmarks, &live.live_embedding),
                         )?;
-                        Some((first == (variant.blend < 0.5), row))
+                        Some((first == (variant.recipe.blend < 0.5), row))
                     })
                     .collect();
                 Some(MadeMorph {
@@ -392,8 +395,8 @@ fn differential_classifier(doc: &mut String, attempts: &[DifferentialAttempt], r
     let mut rows = Vec::new();
     for variant in VARIANTS {
         rows.push((variant.name.to_string(), variant.held_out, scores(variant.name, "test", None)));
-        if variant.blend < 0.5 {
-            for (major, share) in [(true, 1.0 - variant.blend), (false, variant.blend)] {
+        if variant.recipe.blend < 0.5 {
+            for (major, share) in [(true, 1.0 - variant.recipe.blend), (false, variant.recipe.blend)] {
                 let label = format!("{}, live capture of the {:.0} % contributor", variant.name, 100.0 * share);
                 rows.push((label, variant.held_out, scores(variant.name, "test", Some(major))));
             }

@@ -20,7 +20,7 @@ use passbild::tools::internals::eye_corner_centres;
 use passbild::tools::internals::{CROP_PX, MorphDetector, face_crops};
 use passbild::tools::internals::{Embedding, FaceEmbedder};
 use passbild::tools::morph::post::{PostProcess, apply};
-use passbild::tools::morph::{Contributor, MorphKind, morph};
+use passbild::tools::morph::{BlendSpace, Contributor, MorphKind, Recipe, Seam, WarpLandmarks, morph};
 use rayon::prelude::*;
 
 use crate::{POSTS, Post, VARIANTS, Variant, equal_error_rate, quantile};
@@ -28,8 +28,12 @@ use crate::{POSTS, Post, VARIANTS, Variant, equal_error_rate, quantile};
 /// A studio enlarging a smaller photo to the German 1244 x 1600 (as the two FRLL fixtures were):
 /// only in this set, so that the smoothness of an enlargement is not read as a blend.
 const ENLARGED: Post = ("enlarged-1.8", &[PostProcess::Resize { factor: 1.8 }]);
-const ENLARGED_VARIANT: Variant =
-    Variant { name: "spliced-0.5-enlarged-1.8", kind: MorphKind::Spliced, blend: 0.5, post: ENLARGED, held_out: false };
+const ENLARGED_VARIANT: Variant = Variant {
+    name: "spliced-0.5-enlarged-1.8",
+    recipe: Recipe::house(MorphKind::Spliced, 0.5),
+    post: ENLARGED,
+    held_out: false,
+};
 
 /// A photo shrunk so that its eyes are `REDUCED_INTER_EYE_PX` apart (a point of that range drawn
 /// from its name): the sizes between congress (about 45 px) and FRLL (190-360 px), where the
@@ -38,16 +42,89 @@ const ENLARGED_VARIANT: Variant =
 const REDUCED: Post = ("reduced", &[]);
 const REDUCED_INTER_EYE_PX: (f32, f32) = (70.0, 170.0);
 const REDUCED_VARIANTS: [Variant; 2] = [
-    Variant { name: "complete-0.5-reduced", kind: MorphKind::Complete, blend: 0.5, post: REDUCED, held_out: false },
-    Variant { name: "spliced-0.5-reduced", kind: MorphKind::Spliced, blend: 0.5, post: REDUCED, held_out: false },
+    Variant {
+        name: "complete-0.5-reduced",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: REDUCED,
+        held_out: false,
+    },
+    Variant {
+        name: "spliced-0.5-reduced",
+        recipe: Recipe::house(MorphKind::Spliced, 0.5),
+        post: REDUCED,
+        held_out: false,
+    },
+];
+
+/// What a studio or a forger may do to a photo that the detector has not trained on: retouching
+/// (a softened skin, sharpened again, grain added back) and a photo shrunk for an upload,
+/// compressed, and enlarged again. Genuine photos under them are not trained on either.
+const RETOUCHED: Post = (
+    "retouched",
+    &[
+        PostProcess::Blur { sigma: 1.2 },
+        PostProcess::Sharpen { amount: 0.8 },
+        PostProcess::Grain { sigma: 3.0, seed: 5 },
+    ],
+);
+const RECOMPRESSED: Post = (
+    "halved-jpeg80-doubled",
+    &[PostProcess::Resize { factor: 0.5 }, PostProcess::Jpeg { quality: 80 }, PostProcess::Resize { factor: 2.0 }],
+);
+const UNSEEN_POSTS: [Post; 2] = [RETOUCHED, RECOMPRESSED];
+
+/// Morphs made as other tools make them, none trained on: the sparse landmarks and triangles of
+/// dlib-style tools, a Laplacian pyramid seam, textures averaged in linear light, an uneven
+/// spliced morph retouched, and a morph shrunk and enlarged through a second JPEG.
+const OTHER_TOOLS: [Variant; 6] = [
+    Variant {
+        name: "dlib68-complete-0.5",
+        recipe: Recipe { landmarks: WarpLandmarks::Dlib68, ..Recipe::house(MorphKind::Complete, 0.5) },
+        post: POSTS[0],
+        held_out: true,
+    },
+    Variant {
+        name: "dlib68-spliced-0.5",
+        recipe: Recipe { landmarks: WarpLandmarks::Dlib68, ..Recipe::house(MorphKind::Spliced, 0.5) },
+        post: POSTS[0],
+        held_out: true,
+    },
+    Variant {
+        name: "pyramid-spliced-0.5",
+        recipe: Recipe { seam: Seam::Pyramid, ..Recipe::house(MorphKind::Spliced, 0.5) },
+        post: POSTS[0],
+        held_out: true,
+    },
+    Variant {
+        name: "linear-complete-0.5",
+        recipe: Recipe { colour: BlendSpace::Linear, ..Recipe::house(MorphKind::Complete, 0.5) },
+        post: POSTS[0],
+        held_out: true,
+    },
+    Variant {
+        name: "spliced-0.7-retouched",
+        recipe: Recipe::house(MorphKind::Spliced, 0.7),
+        post: RETOUCHED,
+        held_out: true,
+    },
+    Variant {
+        name: "complete-0.5-halved-jpeg80-doubled",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: RECOMPRESSED,
+        held_out: true,
+    },
 ];
 
 fn posts() -> impl Iterator<Item = Post> {
-    POSTS.iter().copied().chain([ENLARGED, REDUCED])
+    POSTS.iter().copied().chain([ENLARGED, REDUCED]).chain(UNSEEN_POSTS)
+}
+
+fn unseen_post(post: &str) -> bool {
+    UNSEEN_POSTS.iter().any(|p| p.0 == post)
 }
 
 fn variants() -> impl Iterator<Item = &'static Variant> {
-    VARIANTS.iter().chain([&ENLARGED_VARIANT]).chain(&REDUCED_VARIANTS)
+    VARIANTS.iter().chain([&ENLARGED_VARIANT]).chain(&REDUCED_VARIANTS).chain(&OTHER_TOOLS)
 }
 
 /// The scale factor of `REDUCED` for the photo `name` with these landmarks; None where its eyes
@@ -98,7 +175,8 @@ pub struct Sample {
     variant: &'static str,
     post: &'static str,
     held_out: bool,
-    crop: Vec<f32>,
+    /// RGB bytes, as the network trains on them.
+    crop: Vec<u8>,
 }
 
 fn split_of(fold: usize) -> &'static str {
@@ -227,7 +305,10 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
         let saved = apply(&image, PostProcess::Jpeg { quality: 90 });
         let analysis = checker.analyse_image(&saved.clone().into()).ok()?;
         let face = passbild::tools::internals::face(&analysis)?;
-        let crop = face_crops(&Pyramid::new(saved), &face.mesh);
+        let crop = face_crops(&Pyramid::new(saved), &face.mesh)
+            .into_iter()
+            .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+            .collect();
         Some(Sample { name, source, split: split_of(fold), variant, post, held_out, crop })
     };
     let bona_fide: Vec<(&Photo, Post)> = photos.iter().flat_map(|p| posts().map(move |post| (p, post))).collect();
@@ -240,7 +321,7 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
                 p.source,
                 "bona fide",
                 post,
-                false,
+                unseen_post(post.0),
                 p.image.clone(),
                 &p.landmarks,
             )
@@ -251,7 +332,7 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
         let (a, b) = (&photos[i], &photos[j]);
         let first = Contributor { image: &a.image, landmarks: &a.landmarks };
         let second = Contributor { image: &b.image, landmarks: &b.landmarks };
-        let made = morph(first, second, variant.blend, variant.kind).ok()?;
+        let made = morph(first, second, variant.recipe).ok()?;
         let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
         sample(name, a.fold, a.source, variant.name, variant.post, variant.held_out, made.image, &made.landmarks)
     }));
@@ -273,7 +354,7 @@ pub fn write_crops(samples: &[Sample], path: &Path) {
     let mut bytes = Vec::with_capacity(samples.len() * 2 * CROP_PX * CROP_PX * 3);
     let mut csv = String::from("index,name,source,split,variant,post,held_out,morph\n");
     for (index, s) in samples.iter().enumerate() {
-        bytes.extend(s.crop.iter().map(|&v| (v * 255.0).round().clamp(0.0, 255.0) as u8));
+        bytes.extend(&s.crop);
         let morph = u8::from(s.variant != "bona fide");
         writeln!(csv, "{index},{},{},{},{},{},{},{morph}", s.name, s.source, s.split, s.variant, s.post, s.held_out)
             .unwrap();
@@ -288,12 +369,17 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
     let scored: Vec<(&Sample, f32)> = samples
         .par_iter()
         .filter(|s| s.split != "train")
-        .map(|s| (s, detector.score_crops(s.crop.clone()).expect("the detector runs")))
+        .map(|s| {
+            let crop = s.crop.iter().map(|&v| f32::from(v) / 255.0).collect();
+            (s, detector.score_crops(crop).expect("the detector runs"))
+        })
         .collect();
     let scores = |split: &str, keep: &dyn Fn(&Sample) -> bool| -> Vec<f32> {
         scored.iter().filter(|(s, _)| s.split == split && keep(s)).map(|p| p.1).collect()
     };
-    let bona_fide_photo = |s: &Sample| s.variant == "bona fide";
+    // Genuine photos as trained on set the thresholds; those under unseen post-processings are
+    // reported on their own.
+    let bona_fide_photo = |s: &Sample| s.variant == "bona fide" && !s.held_out;
     let validation = scores("validation", &bona_fide_photo);
     let (at_1, at_10) = (quantile(&validation, 0.99), quantile(&validation, 0.90));
     let test_bona_fide = scores("test", &bona_fide_photo);
@@ -324,11 +410,12 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
         100.0 * scores.iter().filter(|&&s| (s > threshold) == flagged).count() as f64 / scores.len().max(1) as f64
     };
     for post in posts() {
-        let bona_fide = scores("test", &|s: &Sample| bona_fide_photo(s) && s.post == post.0);
+        let bona_fide = scores("test", &|s: &Sample| s.variant == "bona fide" && s.post == post.0);
         writeln!(
             doc,
-            "| bona fide, {} (BSCER) | yes | {} | {:.1} % | {:.1} % | | | |",
+            "| bona fide, {} (BSCER) | {} | {} | {:.1} % | {:.1} % | | | |",
             post.0,
+            if unseen_post(post.0) { "no" } else { "yes" },
             bona_fide.len(),
             percent(&bona_fide, true, at_1),
             percent(&bona_fide, true, at_10)
@@ -351,6 +438,23 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
         )
         .unwrap();
     }
+    let worst_other_tool = |threshold: f32| {
+        OTHER_TOOLS
+            .iter()
+            .map(|v| (percent(&scores("test", &|s: &Sample| s.variant == v.name), false, threshold), v.name))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .expect("other tools")
+    };
+    let ((worst_at_1, name_at_1), (worst_at_10, name_at_10)) =
+        (worst_other_tool(test_at_1), worst_other_tool(test_at_10));
+    writeln!(
+        doc,
+        "\nMorphs made as other tools make them (the last {} rows, never trained on): the worst at the \
+         test's BSCER 10 % is {name_at_10}, APCER {worst_at_10:.1} %; at BSCER 1 % {name_at_1}, \
+         {worst_at_1:.1} %.",
+        OTHER_TOOLS.len()
+    )
+    .unwrap();
     writeln!(doc, "\nAPCER per source on the test split, at the test's own BSCER 1 % / 10 % (all seen variants):\n")
         .unwrap();
     writeln!(
@@ -387,6 +491,15 @@ spliced morphs are the hardest seen variant: sharpening brings back the texture 
 crop looks for. The operating point is noisy: 1 % of the validation split is 7 photos, and the \
 shipped bound sits above the test split's own, so at the bound it misses 1.5 to 2 times what it \
 misses at the test's BSCER 1 %.
+
+Other tools' recipes barely matter to it: morphs warped on dlib's 68 points, seamed in by a \
+Laplacian pyramid or blended in linear light are caught as this project's own are. What it \
+misses is what is done afterwards: a spliced morph retouched (softened, sharpened, grain added) \
+and a morph halved, compressed and enlarged again are missed about half the time at the test's \
+BSCER 10 %, and genuine photos treated the same way are flagged 2.5 % and 8.3 % at the shipped \
+bound. The network reads the texture a photo's processing leaves, so it has to be trained on \
+genuine photos and morphs under many more processings, and measured on a processing it has not \
+seen.
 
 ### Scale
 

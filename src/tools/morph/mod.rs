@@ -1,8 +1,10 @@
 //! Face morphs made the way a forger makes them, to train and evaluate the morphing detectors:
-//! both faces warped to a blended shape over a Delaunay triangulation of the mesh landmarks and
-//! the frame's border, their textures blended (a complete morph), or the blended inner face
-//! pasted into one contributor's photo with a feathered mask and matched colour (a spliced
-//! morph). `post` holds what a forger does to a morph afterwards.
+//! both faces warped to a blended shape over a Delaunay triangulation of facial landmarks and the
+//! frame's border, their textures blended (a complete morph), or the blended inner face pasted
+//! into one contributor's photo (a spliced morph). A `Recipe` says how: which landmarks the warp
+//! follows (the mesh's 468, or the 68 of dlib-style tools), in which colour space the textures
+//! are blended, and how a spliced face is seamed in (a feathered mask with matched colour, or a
+//! Laplacian pyramid). `post` holds what a forger does to a morph afterwards.
 
 pub mod post;
 
@@ -18,6 +20,65 @@ pub struct Contributor<'a> {
     pub image: &'a RgbImage,
     pub landmarks: &'a [Point],
 }
+
+/// How a morph is made. Different morphing tools differ in exactly these choices, and a detector
+/// that has only seen one tool's traces must be measured on the others'.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Recipe {
+    pub kind: MorphKind,
+    /// The second contributor's share of shape and texture (0.5 for an even morph; forgers also
+    /// use 0.3 or 0.7 to favour the applicant who presents the passport).
+    pub blend: f32,
+    pub landmarks: WarpLandmarks,
+    pub colour: BlendSpace,
+    /// How a spliced face is seamed into the base photo (complete morphs have no seam).
+    pub seam: Seam,
+}
+
+impl Recipe {
+    /// This project's own tool: the dense mesh, sRGB values, a feathered colour-matched seam.
+    pub const fn house(kind: MorphKind, blend: f32) -> Recipe {
+        Recipe { kind, blend, landmarks: WarpLandmarks::Mesh, colour: BlendSpace::Srgb, seam: Seam::Feathered }
+    }
+}
+
+/// The landmarks the warp's triangles hang on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarpLandmarks {
+    /// All 468 face mesh points: small triangles, the warp follows every contour.
+    Mesh,
+    /// The 68 points of dlib-style tools (jaw, brows, nose, eyes, lips), taken from the mesh:
+    /// large triangles across the cheeks and forehead; a spliced face covers the hull of the jaw
+    /// and brows.
+    Dlib68,
+}
+
+/// Where the two textures are averaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlendSpace {
+    /// The stored sRGB values, as most tools do.
+    Srgb,
+    /// Linear light: the average of the two faces' light, a little brighter in the midtones.
+    Linear,
+}
+
+/// How a spliced face meets the base photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seam {
+    /// A feathered mask, the face's colour moved to the base's mean and spread.
+    Feathered,
+    /// Laplacian pyramid (multiband) blending over a hard mask: each band of detail seamed at its
+    /// own scale, so colour meets colour without a visible edge.
+    Pyramid,
+}
+
+/// The 68 points of dlib's face model, as face mesh indices: jaw (17), brows (5 + 5), nose
+/// bridge (4) and base (5), eyes (6 + 6), outer lips (12), inner lips (8).
+const DLIB_68: [usize; 68] = [
+    162, 234, 93, 58, 172, 136, 149, 148, 152, 377, 378, 365, 397, 288, 323, 454, 389, 71, 63, 105, 66, 107, 336, 296,
+    334, 293, 301, 168, 197, 5, 4, 75, 97, 2, 326, 305, 33, 160, 158, 133, 153, 144, 362, 385, 387, 263, 373, 380, 61,
+    39, 37, 0, 267, 269, 291, 405, 314, 17, 84, 181, 78, 82, 13, 312, 308, 317, 14, 87,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MorphKind {
@@ -49,10 +110,9 @@ pub enum MorphError {
     EmptyImage,
 }
 
-/// Morphs `first` and `second`: `blend` is the second contributor's share of shape and texture
-/// (0.5 for an even morph; forgers also use 0.3 or 0.7 to favour the applicant who presents the
-/// passport).
-pub fn morph(first: Contributor, second: Contributor, blend: f32, kind: MorphKind) -> Result<Morph, MorphError> {
+/// Morphs `first` and `second` by `recipe`.
+pub fn morph(first: Contributor, second: Contributor, recipe: Recipe) -> Result<Morph, MorphError> {
+    let Recipe { kind, blend, landmarks: warp_landmarks, colour, seam } = recipe;
     for contributor in [first, second] {
         if contributor.landmarks.len() != LANDMARK_COUNT {
             return Err(MorphError::LandmarkCount(contributor.landmarks.len()));
@@ -78,7 +138,15 @@ pub fn morph(first: Contributor, second: Contributor, blend: f32, kind: MorphKin
         .zip(&second_points)
         .map(|(a, b)| Point::new(a.x + blend * (b.x - a.x), a.y + blend * (b.y - a.y)))
         .collect();
-    let triangles = triangulate(&blended);
+    // The warp hangs on the recipe's landmarks and the border; the rest follow along.
+    let warp_points: Vec<usize> = match warp_landmarks {
+        WarpLandmarks::Mesh => (0..first_points.len()).collect(),
+        WarpLandmarks::Dlib68 => DLIB_68.iter().copied().chain(LANDMARK_COUNT..first_points.len()).collect(),
+    };
+    let triangles: Vec<[usize; 3]> = {
+        let subset: Vec<Point> = warp_points.iter().map(|&i| blended[i]).collect();
+        triangulate(&subset).into_iter().map(|t| t.map(|k| warp_points[k])).collect()
+    };
 
     let first_sampler = Bilinear::new(first.image);
     let second_sampler = Bilinear::new(second.image);
@@ -91,13 +159,31 @@ pub fn morph(first: Contributor, second: Contributor, blend: f32, kind: MorphKin
             }
             let at_second = from_first.apply(interpolate(&second_points, triangle, weights));
             let from_second_photo = second_sampler.at(at_second.x - 0.5, at_second.y - 0.5);
-            [0, 1, 2].map(|c| from_first_photo[c] + texture_blend * (from_second_photo[c] - from_first_photo[c]))
+            match colour {
+                BlendSpace::Srgb => [0, 1, 2]
+                    .map(|c| from_first_photo[c] + texture_blend * (from_second_photo[c] - from_first_photo[c])),
+                BlendSpace::Linear => [0, 1, 2].map(|c| {
+                    let (a, b) = (to_linear(from_first_photo[c]), to_linear(from_second_photo[c]));
+                    to_srgb(a + texture_blend * (b - a))
+                }),
+            }
         })
     };
     let complete = warp(blend);
     let image = match kind {
         MorphKind::Complete => complete,
-        MorphKind::Spliced => splice(&complete, &warp(0.0), &blended[..LANDMARK_COUNT]),
+        MorphKind::Spliced => {
+            let shape = &blended[..LANDMARK_COUNT];
+            let base = warp(0.0);
+            let region = match warp_landmarks {
+                WarpLandmarks::Mesh => inner_face(shape),
+                WarpLandmarks::Dlib68 => jaw_and_brows(shape),
+            };
+            match seam {
+                Seam::Feathered => splice(&complete, &base, shape, &region),
+                Seam::Pyramid => pyramid_splice(&complete, &base, &region),
+            }
+        }
     };
     Ok(Morph {
         image,
@@ -174,18 +260,30 @@ fn render(
     out
 }
 
-/// The blended inner face of `morph` over `base` (the first contributor warped to the same
-/// shape): inside the face oval, shrunk towards the face so the seam runs over skin, feathered,
-/// with the face's colour moved to the base's mean and spread per channel, as forgers do to hide
-/// the seam.
-fn splice(morph: &RgbImage, base: &RgbImage, shape: &[Point]) -> RgbImage {
-    let (width, height) = morph.dimensions();
-    let ied = shape[index::RIGHT_EYE_OUTER]
+fn inter_eye_distance(shape: &[Point]) -> f32 {
+    shape[index::RIGHT_EYE_OUTER]
         .midpoint(shape[index::RIGHT_EYE_INNER])
-        .distance(shape[index::LEFT_EYE_OUTER].midpoint(shape[index::LEFT_EYE_INNER]));
+        .distance(shape[index::LEFT_EYE_OUTER].midpoint(shape[index::LEFT_EYE_INNER]))
+}
+
+/// The face oval, shrunk towards the face so the seam runs over skin.
+fn inner_face(shape: &[Point]) -> Vec<Point> {
     let oval: Vec<Point> = index::FACE_OVAL.iter().map(|&i| shape[i]).collect();
-    let inner = crate::measure::face_image::grow(&oval, -0.08 * ied);
-    let hard = polygon_mask(width, height, &[inner]);
+    crate::measure::face_image::grow(&oval, -0.08 * inter_eye_distance(shape))
+}
+
+/// What dlib-style tools paste: the jaw line and the brows, closed across the forehead.
+fn jaw_and_brows(shape: &[Point]) -> Vec<Point> {
+    DLIB_68[..17].iter().chain(DLIB_68[17..27].iter().rev()).map(|&i| shape[i]).collect()
+}
+
+/// The blended face of `morph` over `base` (the first contributor warped to the same shape)
+/// within `region`, feathered, with the face's colour moved to the base's mean and spread per
+/// channel, as forgers do to hide the seam.
+fn splice(morph: &RgbImage, base: &RgbImage, shape: &[Point], region: &[Point]) -> RgbImage {
+    let (width, height) = morph.dimensions();
+    let ied = inter_eye_distance(shape);
+    let hard = polygon_mask(width, height, &[region.to_vec()]);
     let feather_sigma = 0.06 * ied;
     let soft = imageproc::filter::gaussian_blur_f32(&hard, feather_sigma.max(0.5));
 
@@ -218,6 +316,125 @@ fn splice(morph: &RgbImage, base: &RgbImage, shape: &[Point]) -> RgbImage {
     out
 }
 
+/// `face` over `base` within `region` by Laplacian pyramid blending: the two images' bands of
+/// detail are mixed level by level with the mask smoothed to each level's scale.
+fn pyramid_splice(face: &RgbImage, base: &RgbImage, region: &[Point]) -> RgbImage {
+    let (width, height) = face.dimensions();
+    let mask = polygon_mask(width, height, &[region.to_vec()]);
+    let mask = Plane { width, height, values: mask.as_raw().iter().map(|&v| f32::from(v) / 255.0).collect() };
+    // Down to about 16 px, where the lowest band is the faces' overall colour.
+    let levels = (width.min(height) as f32 / 16.0).log2().floor().clamp(1.0, 8.0) as usize;
+    let mut mask_levels = vec![mask];
+    for _ in 1..levels {
+        let next = mask_levels.last().expect("one level").reduced();
+        mask_levels.push(next);
+    }
+    let mut out = RgbImage::new(width, height);
+    for c in 0..3 {
+        let channel =
+            |image: &RgbImage| Plane { width, height, values: image.pixels().map(|p| f32::from(p.0[c])).collect() };
+        let (face_bands, base_bands) = (channel(face).laplacian(levels), channel(base).laplacian(levels));
+        let mut blended: Option<Plane> = None;
+        for level in (0..levels).rev() {
+            let (f, b, m) = (&face_bands[level], &base_bands[level], &mask_levels[level]);
+            let mut band = Plane {
+                width: f.width,
+                height: f.height,
+                values: f.values.iter().zip(&b.values).zip(&m.values).map(|((f, b), m)| b + m * (f - b)).collect(),
+            };
+            if let Some(coarser) = blended {
+                let up = coarser.expanded(band.width, band.height);
+                band.values.iter_mut().zip(&up.values).for_each(|(v, u)| *v += u);
+            }
+            blended = Some(band);
+        }
+        let blended = blended.expect("at least one level");
+        for (pixel, value) in out.pixels_mut().zip(&blended.values) {
+            pixel.0[c] = value.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
+}
+
+/// One channel as floats, for the pyramid.
+#[derive(Debug, Clone)]
+struct Plane {
+    width: u32,
+    height: u32,
+    values: Vec<f32>,
+}
+
+impl Plane {
+    fn at(&self, x: i64, y: i64) -> f32 {
+        let x = x.clamp(0, i64::from(self.width) - 1) as usize;
+        let y = y.clamp(0, i64::from(self.height) - 1) as usize;
+        self.values[y * self.width as usize + x]
+    }
+
+    /// Smoothed by the binomial kernel 1 4 6 4 1 and halved (rounded up).
+    fn reduced(&self) -> Plane {
+        const KERNEL: [f32; 5] = [1.0 / 16.0, 4.0 / 16.0, 6.0 / 16.0, 4.0 / 16.0, 1.0 / 16.0];
+        let (width, height) = (self.width.div_ceil(2), self.height.div_ceil(2));
+        let mut values = Vec::with_capacity(width as usize * height as usize);
+        for y in 0..i64::from(height) {
+            for x in 0..i64::from(width) {
+                let mut sum = 0.0;
+                for (j, ky) in KERNEL.iter().enumerate() {
+                    for (i, kx) in KERNEL.iter().enumerate() {
+                        sum += ky * kx * self.at(2 * x + i as i64 - 2, 2 * y + j as i64 - 2);
+                    }
+                }
+                values.push(sum);
+            }
+        }
+        Plane { width, height, values }
+    }
+
+    /// Doubled back to `width` x `height` by bilinear interpolation.
+    fn expanded(&self, width: u32, height: u32) -> Plane {
+        let mut values = Vec::with_capacity(width as usize * height as usize);
+        for y in 0..height {
+            let sy = (y as f32 + 0.5) / 2.0 - 0.5;
+            let (y0, fy) = (sy.floor() as i64, sy - sy.floor());
+            for x in 0..width {
+                let sx = (x as f32 + 0.5) / 2.0 - 0.5;
+                let (x0, fx) = (sx.floor() as i64, sx - sx.floor());
+                let top = self.at(x0, y0) * (1.0 - fx) + self.at(x0 + 1, y0) * fx;
+                let bottom = self.at(x0, y0 + 1) * (1.0 - fx) + self.at(x0 + 1, y0 + 1) * fx;
+                values.push(top * (1.0 - fy) + bottom * fy);
+            }
+        }
+        Plane { width, height, values }
+    }
+
+    /// The Laplacian pyramid: `levels - 1` bands of detail, finest first, then the coarsest
+    /// smoothed plane.
+    fn laplacian(self, levels: usize) -> Vec<Plane> {
+        let mut bands = Vec::with_capacity(levels);
+        let mut current = self;
+        for _ in 1..levels {
+            let coarser = current.reduced();
+            let up = coarser.expanded(current.width, current.height);
+            current.values.iter_mut().zip(&up.values).for_each(|(v, u)| *v -= u);
+            bands.push(current);
+            current = coarser;
+        }
+        bands.push(current);
+        bands
+    }
+}
+
+/// An sRGB value (0..255) as linear light (0..1), and back.
+fn to_linear(value: f32) -> f32 {
+    let v = (value / 255.0).clamp(0.0, 1.0);
+    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+}
+
+fn to_srgb(linear: f32) -> f32 {
+    let v = linear.clamp(0.0, 1.0);
+    255.0 * if v <= 0.003_130_8 { 12.92 * v } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,14 +445,47 @@ mod tests {
         let few = vec![Point::default(); 5];
         let contributor = Contributor { image: &image, landmarks: &few };
         assert_eq!(
-            morph(contributor, contributor, 0.5, MorphKind::Complete).unwrap_err(),
+            morph(contributor, contributor, Recipe::house(MorphKind::Complete, 0.5)).unwrap_err(),
             MorphError::LandmarkCount(5)
         );
         let enough = vec![Point::default(); LANDMARK_COUNT];
         let contributor = Contributor { image: &image, landmarks: &enough };
         assert_eq!(
-            morph(contributor, contributor, 1.5, MorphKind::Complete).unwrap_err(),
+            morph(contributor, contributor, Recipe::house(MorphKind::Complete, 1.5)).unwrap_err(),
             MorphError::BlendOutOfRange(1.5)
         );
+    }
+
+    #[test]
+    fn a_pyramid_collapses_back_to_its_plane() {
+        let values: Vec<f32> = (0..37 * 23).map(|i| ((i * 7919) % 251) as f32).collect();
+        let plane = Plane { width: 37, height: 23, values: values.clone() };
+        let bands = plane.laplacian(4);
+        let mut collapsed = bands[3].clone();
+        for band in bands[..3].iter().rev() {
+            let mut up = collapsed.expanded(band.width, band.height);
+            up.values.iter_mut().zip(&band.values).for_each(|(u, b)| *u += b);
+            collapsed = up;
+        }
+        let worst = collapsed.values.iter().zip(&values).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(worst < 1e-3, "{worst}");
+    }
+
+    #[test]
+    fn srgb_and_linear_light_round_trip() {
+        for value in [0.0, 1.0, 10.0, 128.0, 254.0, 255.0] {
+            assert!((to_srgb(to_linear(value)) - value).abs() < 1e-3, "{value}");
+        }
+        // Half the light of white is brighter than half the value.
+        assert!(to_srgb(0.5) > 180.0);
+    }
+
+    #[test]
+    fn the_dlib_points_are_distinct_mesh_points() {
+        let mut sorted = DLIB_68.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 68);
+        assert!(sorted.iter().all(|&i| i < LANDMARK_COUNT));
     }
 }

@@ -16,6 +16,9 @@ pub enum PostProcess {
     Blur { sigma: f32 },
     /// Unsharp masking (radius 1 px) by `amount`, to bring back the crispness blending took away.
     Sharpen { amount: f32 },
+    /// Gaussian noise of `sigma` grey levels per channel (seeded), as retouchers add grain back
+    /// to a smoothed skin.
+    Grain { sigma: f32, seed: u64 },
     /// A print and a scan: the print's resolution (0.6x), ink spread, a tone curve and colour
     /// shift, scanner noise (seeded), back to the original size, saved as JPEG 90.
     PrintScan { seed: u64 },
@@ -33,6 +36,7 @@ pub fn apply(image: &RgbImage, step: PostProcess) -> RgbImage {
             let blurred = gaussian_blur_f32(image, 1.0);
             combine(image, &blurred, |v, b| v + amount * (v - b))
         }
+        PostProcess::Grain { sigma, seed } => crate::tools::edits::noise(image, sigma, seed),
         PostProcess::PrintScan { seed } => print_scan(image, seed),
     }
 }
