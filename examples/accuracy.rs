@@ -498,7 +498,7 @@ fn roll_section(doc: &mut String, checker: &Checker, test: &[&Subject]) {
             .collect();
         let stats = |values: Vec<f64>| {
             let max = values.iter().fold(0f64, |m, e| m.max(e.abs()));
-            (values.iter().sum::<f64>() / values.len().max(1) as f64, max)
+            (mean(&values), max)
         };
         let (label_mean, label_max) = stats(errors.iter().map(|e| e.0).collect());
         let (own_mean, own_max) = stats(errors.iter().filter_map(|e| e.1).collect());

@@ -7,7 +7,7 @@ use common::*;
 use passbild::Point;
 use passbild::ids;
 use passbild::tools::internals::Pyramid;
-use passbild::tools::internals::{FaceEmbedder, SAME_PERSON_DISTANCE};
+use passbild::tools::internals::{Embedding, FaceEmbedder, SAME_PERSON_DISTANCE};
 use passbild::tools::morph::post::{PostProcess, apply};
 use passbild::tools::morph::{BlendSpace, Contributor, Morph, MorphKind, Recipe, Seam, WarpLandmarks, morph};
 use passbild::{Backend, ModelSource, Status};
@@ -32,12 +32,34 @@ fn position_between(morph: &Morph, found: &[Point]) -> f32 {
     positions[positions.len() / 2]
 }
 
+/// FRLL 034 and 119 (both in the detector's test split) with their face mesh landmarks.
+struct FixturePair {
+    images: [image::RgbImage; 2],
+    points: [Vec<Point>; 2],
+}
+
+impl FixturePair {
+    fn load() -> FixturePair {
+        let images = [fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg")];
+        let points = [mesh_points(&images[0]), mesh_points(&images[1])];
+        FixturePair { images, points }
+    }
+
+    fn contributors(&self) -> [Contributor<'_>; 2] {
+        [0, 1].map(|k| Contributor { image: &self.images[k], landmarks: &self.points[k] })
+    }
+}
+
+/// The face embedding of a photo, where the pipeline finds its face.
+fn embedding(embedder: &FaceEmbedder, image: &image::RgbImage) -> Embedding {
+    let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
+    embedder.run(&Pyramid::new(image.clone()), &passbild::tools::internals::face(&analysis).unwrap().mesh).unwrap()
+}
+
 #[test]
 fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
-    let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
-    let (first_points, second_points) = (mesh_points(&first_image), mesh_points(&second_image));
-    let first = Contributor { image: &first_image, landmarks: &first_points };
-    let second = Contributor { image: &second_image, landmarks: &second_points };
+    let pair = FixturePair::load();
+    let ([first_image, second_image], [first, second]) = (&pair.images, pair.contributors());
 
     let mut previous = f32::MIN;
     for blend in [0.3, 0.5, 0.7] {
@@ -59,11 +81,8 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
     // What makes it an attack: both morphs match both contributors for the face embedding
     // (measured 0.26-0.37; the contributors are 0.55 apart).
     let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
-    let embed = |image: &image::RgbImage| {
-        let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
-        embedder.run(&Pyramid::new(image.clone()), &passbild::tools::internals::face(&analysis).unwrap().mesh).unwrap()
-    };
-    let contributors = [embed(&first_image), embed(&second_image)];
+    let embed = |image: &image::RgbImage| embedding(&embedder, image);
+    let contributors = [embed(first_image), embed(second_image)];
     let complete = morph(first, second, Recipe::house(MorphKind::Complete, 0.5)).unwrap();
     for (kind, image) in [("complete", &complete.image), ("spliced", &spliced.image)] {
         let embedding = embed(image);
@@ -82,16 +101,11 @@ fn complete_and_spliced_morphs_of_two_photos_lie_between_them() {
 /// face still matches both contributors.
 #[test]
 fn every_recipe_makes_a_morph_of_both_faces() {
-    let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
-    let (first_points, second_points) = (mesh_points(&first_image), mesh_points(&second_image));
-    let first = Contributor { image: &first_image, landmarks: &first_points };
-    let second = Contributor { image: &second_image, landmarks: &second_points };
+    let pair = FixturePair::load();
+    let ([first_image, second_image], [first, second]) = (&pair.images, pair.contributors());
     let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
-    let embed = |image: &image::RgbImage| {
-        let analysis = checker("icao").analyse_image(&image.clone().into()).unwrap();
-        embedder.run(&Pyramid::new(image.clone()), &passbild::tools::internals::face(&analysis).unwrap().mesh).unwrap()
-    };
-    let contributors = [embed(&first_image), embed(&second_image)];
+    let embed = |image: &image::RgbImage| embedding(&embedder, image);
+    let contributors = [embed(first_image), embed(second_image)];
     let house = |kind| Recipe::house(kind, 0.5);
     for recipe in [
         Recipe { landmarks: WarpLandmarks::Dlib68, ..house(MorphKind::Complete) },
@@ -121,10 +135,8 @@ fn every_recipe_makes_a_morph_of_both_faces() {
 /// fail it, as the pipeline sees each after saving as JPEG 90.
 #[test]
 fn the_single_image_detector_passes_the_photos_and_flags_their_morphs() {
-    let (first_image, second_image) = (fixture_image("frll_034_de.jpg"), fixture_image("frll_119_de.jpg"));
-    let (first_points, second_points) = (mesh_points(&first_image), mesh_points(&second_image));
-    let first = Contributor { image: &first_image, landmarks: &first_points };
-    let second = Contributor { image: &second_image, landmarks: &second_points };
+    let pair = FixturePair::load();
+    let ([first_image, second_image], [first, second]) = (&pair.images, pair.contributors());
     let checker = checker("de-live");
     let single_image = |image: &image::RgbImage| {
         let saved = apply(image, PostProcess::Jpeg { quality: 90 });
@@ -132,7 +144,7 @@ fn the_single_image_detector_passes_the_photos_and_flags_their_morphs() {
         let check = report.checks.iter().find(|c| c.id == "morph.single_image").unwrap().clone();
         (check.status, check.value)
     };
-    for (who, image) in [("first", &first_image), ("second", &second_image)] {
+    for (who, image) in [("first", first_image), ("second", second_image)] {
         let (status, score) = single_image(image);
         assert_eq!(status, Status::Pass, "the {who} photo scores {score:?}");
     }
