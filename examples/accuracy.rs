@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use passbild::tools::accuracy::{self, Half, PoseSample, Subject, half, line_fit, percentile};
+use passbild::tools::accuracy::{
+    self, Half, PoseSample, Subject, correlation, half, line_fit, mean, percentile, standard_deviation,
+};
 use passbild::{Checker, Report, Status, ids};
 use rayon::prelude::*;
 
@@ -425,21 +427,6 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
         failing(&ranked)
     )
     .unwrap();
-}
-
-fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
-}
-
-fn standard_deviation(values: &[f64]) -> f64 {
-    let m = mean(values);
-    (values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / values.len() as f64).sqrt()
-}
-
-fn correlation(x: &[f64], y: &[f64]) -> f64 {
-    let (mx, my) = (mean(x), mean(y));
-    let covariance: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum::<f64>() / x.len() as f64;
-    covariance / (standard_deviation(x) * standard_deviation(y))
 }
 
 fn range_words(range: Option<passbild::profile::Range>) -> String {

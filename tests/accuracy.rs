@@ -6,7 +6,7 @@ mod common;
 use std::sync::OnceLock;
 
 use common::*;
-use passbild::tools::accuracy::{self, Half, Subject, half};
+use passbild::tools::accuracy::{self, Half, Subject, half, mean};
 use passbild::tools::{edits, internals};
 use passbild::{Report, Status, ids};
 
@@ -48,7 +48,6 @@ fn turned_heads_are_read_within_bounds_and_fail_beyond_the_rejection_bound() {
             assert_eq!(profile.pose.yaw.unwrap().status_of(reading.yaw), Status::Fail, "{sample:?}");
         }
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     // docs/accuracy.md: 2.0 and 1.0 on the whole test half.
     assert!(mean(&pitch_errors) <= 3.0, "pitch mean abs error {:.2}: {pitch_errors:?}", mean(&pitch_errors));
     assert!(mean(&yaw_errors) <= 1.5, "yaw mean abs error {:.2}: {yaw_errors:?}", mean(&yaw_errors));
@@ -62,7 +61,7 @@ fn pitch_follows_the_tilt_the_labelled_ears_show() {
     let mut by_ear_drop: Vec<&Subject> = frll_test_half().iter().filter(|s| s.ear_drop_ipd.is_some()).collect();
     by_ear_drop.sort_by(|a, b| b.ear_drop_ipd.partial_cmp(&a.ear_drop_ipd).unwrap());
     let mean_pitch = |group: &[&Subject]| {
-        group.iter().map(|s| report(&s.photo).check(ids::PITCH).unwrap().value.unwrap()).sum::<f64>() / 3.0
+        mean(&group.iter().map(|s| report(&s.photo).check(ids::PITCH).unwrap().value.unwrap()).collect::<Vec<_>>())
     };
     let raised = mean_pitch(&by_ear_drop[..3]);
     let lowered = mean_pitch(&by_ear_drop[by_ear_drop.len() - 3..]);

@@ -3,9 +3,17 @@
 use std::sync::OnceLock;
 
 /// sRGB component 0..255 -> linear light 0..1 (IEC 61966-2-1).
-fn srgb_to_linear(value: f32) -> f32 {
+pub fn srgb_to_linear(value: f32) -> f32 {
     let v = value / 255.0;
     if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+}
+
+/// Linear light 0..1 -> sRGB component 0..255, the inverse of `srgb_to_linear` (clamped); the
+/// morph generator blends in linear light.
+#[cfg(feature = "tools")]
+pub fn linear_to_srgb(linear: f32) -> f32 {
+    let v = linear.clamp(0.0, 1.0);
+    255.0 * if v <= 0.003_130_8 { 12.92 * v } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 }
 }
 
 fn linear_table() -> &'static [f32; 256] {
@@ -81,6 +89,16 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    #[cfg(feature = "tools")]
+    fn srgb_and_linear_light_round_trip() {
+        for value in [0.0, 1.0, 10.0, 128.0, 254.0, 255.0] {
+            assert!((linear_to_srgb(srgb_to_linear(value)) - value).abs() < 1e-3, "{value}");
+        }
+        // Half the light of white is brighter than half the value.
+        assert!(linear_to_srgb(0.5) > 180.0);
+    }
 
     #[test]
     fn luminance_of_black_white_and_mid_grey() {

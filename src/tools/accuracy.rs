@@ -228,6 +228,24 @@ pub fn percentile(values: &[f64], q: f64) -> f64 {
     sorted[((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
 }
 
+/// The mean; NaN for none.
+pub fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The population standard deviation; NaN for none.
+pub fn standard_deviation(values: &[f64]) -> f64 {
+    let m = mean(values);
+    (values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / values.len() as f64).sqrt()
+}
+
+/// Pearson's correlation of `x` and `y` (paired).
+pub fn correlation(x: &[f64], y: &[f64]) -> f64 {
+    let (mx, my) = (mean(x), mean(y));
+    let covariance: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum::<f64>() / x.len() as f64;
+    covariance / (standard_deviation(x) * standard_deviation(y))
+}
+
 /// Least-squares slope and offset of `y` against `x`.
 pub fn line_fit(x: &[f64], y: &[f64]) -> (f64, f64) {
     let n = x.len().max(1) as f64;
@@ -271,6 +289,9 @@ mod tests {
     #[test]
     fn statistics_helpers() {
         assert_eq!(percentile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        assert_eq!(mean(&[1.0, 2.0, 6.0]), 3.0);
+        assert_eq!(standard_deviation(&[1.0, 3.0]), 1.0);
+        assert!((correlation(&[1.0, 2.0, 3.0], &[6.0, 4.0, 2.0]) + 1.0).abs() < 1e-12);
         let (slope, offset) = line_fit(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]);
         assert!((slope - 2.0).abs() < 1e-12 && (offset - 1.0).abs() < 1e-12);
     }

@@ -10,9 +10,10 @@ pub mod post;
 
 use image::{Rgb, RgbImage};
 
+use crate::imaging::colour::{linear_to_srgb, srgb_to_linear};
 use crate::imaging::{Bilinear, Point, Similarity};
 use crate::measure::face_image::polygon_mask;
-use crate::models::face_mesh::{LANDMARK_COUNT, index};
+use crate::models::face_mesh::{LANDMARK_COUNT, eye_corner_centres, index};
 
 /// One person's photo and its face mesh landmarks (photo pixels).
 #[derive(Debug, Clone, Copy)]
@@ -163,8 +164,8 @@ pub fn morph(first: Contributor, second: Contributor, recipe: Recipe) -> Result<
                 BlendSpace::Srgb => [0, 1, 2]
                     .map(|c| from_first_photo[c] + texture_blend * (from_second_photo[c] - from_first_photo[c])),
                 BlendSpace::Linear => [0, 1, 2].map(|c| {
-                    let (a, b) = (to_linear(from_first_photo[c]), to_linear(from_second_photo[c]));
-                    to_srgb(a + texture_blend * (b - a))
+                    let (a, b) = (srgb_to_linear(from_first_photo[c]), srgb_to_linear(from_second_photo[c]));
+                    linear_to_srgb(a + texture_blend * (b - a))
                 }),
             }
         })
@@ -261,9 +262,8 @@ fn render(
 }
 
 fn inter_eye_distance(shape: &[Point]) -> f32 {
-    shape[index::RIGHT_EYE_OUTER]
-        .midpoint(shape[index::RIGHT_EYE_INNER])
-        .distance(shape[index::LEFT_EYE_OUTER].midpoint(shape[index::LEFT_EYE_INNER]))
+    let [right, left] = eye_corner_centres(|i| shape[i]);
+    right.distance(left)
 }
 
 /// The face oval, shrunk towards the face so the seam runs over skin.
@@ -334,21 +334,17 @@ fn pyramid_splice(face: &RgbImage, base: &RgbImage, region: &[Point]) -> RgbImag
         let channel =
             |image: &RgbImage| Plane { width, height, values: image.pixels().map(|p| f32::from(p.0[c])).collect() };
         let (face_bands, base_bands) = (channel(face).laplacian(levels), channel(base).laplacian(levels));
-        let mut blended: Option<Plane> = None;
-        for level in (0..levels).rev() {
-            let (f, b, m) = (&face_bands[level], &base_bands[level], &mask_levels[level]);
-            let mut band = Plane {
+        let bands = face_bands
+            .iter()
+            .zip(&base_bands)
+            .zip(&mask_levels)
+            .map(|((f, b), m)| Plane {
                 width: f.width,
                 height: f.height,
                 values: f.values.iter().zip(&b.values).zip(&m.values).map(|((f, b), m)| b + m * (f - b)).collect(),
-            };
-            if let Some(coarser) = blended {
-                let up = coarser.expanded(band.width, band.height);
-                band.values.iter_mut().zip(&up.values).for_each(|(v, u)| *v += u);
-            }
-            blended = Some(band);
-        }
-        let blended = blended.expect("at least one level");
+            })
+            .collect();
+        let blended = Plane::collapsed(bands);
         for (pixel, value) in out.pixels_mut().zip(&blended.values) {
             pixel.0[c] = value.round().clamp(0.0, 255.0) as u8;
         }
@@ -422,17 +418,18 @@ impl Plane {
         bands.push(current);
         bands
     }
-}
 
-/// An sRGB value (0..255) as linear light (0..1), and back.
-fn to_linear(value: f32) -> f32 {
-    let v = (value / 255.0).clamp(0.0, 1.0);
-    if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
-}
-
-fn to_srgb(linear: f32) -> f32 {
-    let v = linear.clamp(0.0, 1.0);
-    255.0 * if v <= 0.003_130_8 { 12.92 * v } else { 1.055 * v.powf(1.0 / 2.4) - 0.055 }
+    /// The plane a Laplacian pyramid was made from: the coarsest plane enlarged level by level,
+    /// each band of detail added back.
+    fn collapsed(mut bands: Vec<Plane>) -> Plane {
+        let mut plane = bands.pop().expect("a pyramid has a coarsest plane");
+        while let Some(band) = bands.pop() {
+            let mut up = plane.expanded(band.width, band.height);
+            up.values.iter_mut().zip(&band.values).for_each(|(u, b)| *u += b);
+            plane = up;
+        }
+        plane
+    }
 }
 
 #[cfg(test)]
@@ -460,24 +457,9 @@ mod tests {
     fn a_pyramid_collapses_back_to_its_plane() {
         let values: Vec<f32> = (0..37 * 23).map(|i| ((i * 7919) % 251) as f32).collect();
         let plane = Plane { width: 37, height: 23, values: values.clone() };
-        let bands = plane.laplacian(4);
-        let mut collapsed = bands[3].clone();
-        for band in bands[..3].iter().rev() {
-            let mut up = collapsed.expanded(band.width, band.height);
-            up.values.iter_mut().zip(&band.values).for_each(|(u, b)| *u += b);
-            collapsed = up;
-        }
+        let collapsed = Plane::collapsed(plane.laplacian(4));
         let worst = collapsed.values.iter().zip(&values).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
         assert!(worst < 1e-3, "{worst}");
-    }
-
-    #[test]
-    fn srgb_and_linear_light_round_trip() {
-        for value in [0.0, 1.0, 10.0, 128.0, 254.0, 255.0] {
-            assert!((to_srgb(to_linear(value)) - value).abs() < 1e-3, "{value}");
-        }
-        // Half the light of white is brighter than half the value.
-        assert!(to_srgb(0.5) > 180.0);
     }
 
     #[test]
