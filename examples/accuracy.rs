@@ -794,8 +794,13 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
             Box::new(move |s, m| Some(edits::open_mouth(&s.photo, &m.face, gap))),
         );
     }
-    const BACKGROUND: &[&str] =
-        &[ids::BACKGROUND_UNIFORMITY, ids::BACKGROUND_COLOUR, ids::BACKGROUND_SHADOW, ids::BACKGROUND_OBJECTS];
+    const BACKGROUND: &[&str] = &[
+        ids::BACKGROUND_UNIFORMITY,
+        ids::BACKGROUND_COLOUR,
+        ids::BACKGROUND_SHADOW,
+        ids::BACKGROUND_BRIGHTNESS_RANGE,
+        ids::BACKGROUND_OBJECTS,
+    ];
     for drop in [40.0f32, 80.0] {
         add(
             "background gradient",

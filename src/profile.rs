@@ -169,8 +169,9 @@ pub struct ImageRules {
 
 /// A table of ranges, one per check of a family (`[pose]` holds `yaw`, `pitch`, `roll`); a
 /// missing table or key means the check is off.
+/// Checks whose rule is more than a range follow the ranges as `field: Rule`.
 macro_rules! range_rules {
-    ($name:ident $family:literal { $($field:ident),* $(,)? }) => {
+    ($name:ident $family:literal { $($field:ident),* $(,)? $(; $($ruled:ident: $rule:ty),* $(,)?)? }) => {
         #[doc = concat!("The ranges of the `", $family, ".*` checks; an absent one is not run.")]
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -181,6 +182,11 @@ macro_rules! range_rules {
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<Range>,
             )*
+            $($(
+                #[doc = concat!("`", $family, ".", stringify!($ruled), "`")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $ruled: Option<$rule>,
+            )*)?
         }
     };
 }
@@ -204,8 +210,8 @@ range_rules!(ExposureRules "exposure" {
     illumination_uniformity,
     face_shadows,
     hot_spots,
-    white_level,
-    black_level,
+    black_level;
+    white_level: WhiteLevelRule,
 });
 range_rules!(FocusRules "focus" { sharpness });
 range_rules!(ColourRules "colour" { natural_skin, red_eye });
@@ -216,6 +222,37 @@ range_rules!(MouthRules "mouth" { closed });
 range_rules!(ExpressionRules "expression" { neutral, smile });
 range_rules!(IdentityRules "identity" { same_person });
 range_rules!(MorphRules "morph" { single_image, differential });
+
+/// The eye whites' level as a range, raised where the pupils are crushed to black: a dark photo
+/// given contrast (a gamma above 1) keeps its eye whites near the plain bound but crushes the
+/// pupils, while a well-exposed photo with deep blacks keeps its eye whites light.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct WhiteLevelRule {
+    /// Whether the check runs.
+    #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
+    pub enabled: bool,
+    /// The darkest eye whites that pass (luma 0..255).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The brightest eye whites that pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Pupils (`exposure.black_level`) darker than this are crushed to black.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crushed_pupils_below: Option<f64>,
+    /// The darkest eye whites that pass where the pupils are crushed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_with_crushed_pupils: Option<f64>,
+}
+
+impl WhiteLevelRule {
+    /// The level's range where the pupils are not crushed.
+    pub fn range(&self) -> Range {
+        Range::new(self.min, self.max)
+    }
+}
 
 /// The background's mean level as a range, and how far its colour channels may drift apart
 /// (`max_cast`, sRGB levels) for a neutral grey.
@@ -258,6 +295,9 @@ pub struct BackgroundRules {
     /// `background.shadow`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shadow: Option<Range>,
+    /// `background.brightness_range`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brightness_range: Option<Range>,
     /// `background.objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Range>,

@@ -50,6 +50,7 @@ pub mod ids {
     pub const BACKGROUND_UNIFORMITY: &str = "background.uniformity";
     pub const BACKGROUND_COLOUR: &str = "background.colour";
     pub const BACKGROUND_SHADOW: &str = "background.shadow";
+    pub const BACKGROUND_BRIGHTNESS_RANGE: &str = "background.brightness_range";
     pub const BACKGROUND_OBJECTS: &str = "background.objects";
     pub const EYES_OPEN: &str = "eyes.open";
     pub const GAZE: &str = "eyes.gaze";
@@ -103,6 +104,7 @@ pub mod ids {
         BACKGROUND_UNIFORMITY,
         BACKGROUND_COLOUR,
         BACKGROUND_SHADOW,
+        BACKGROUND_BRIGHTNESS_RANGE,
         BACKGROUND_OBJECTS,
         EYES_OPEN,
         GAZE,

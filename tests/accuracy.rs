@@ -119,6 +119,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ids::MOUTH_CLOSED,
         ids::FACE_COUNT,
         ids::EXPRESSION_SMILE,
+        ids::BACKGROUND_BRIGHTNESS_RANGE,
     ] {
         assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
     }
@@ -130,6 +131,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ("motion blur 30 px", edits::motion_blur(&subject.photo, 30), &[ids::SHARPNESS]),
         ("gamma 0.4", edits::gamma(&subject.photo, 0.4), &[ids::BLACK_LEVEL, ids::OVER_EXPOSURE, ids::LUMINANCE_MEAN]),
         ("gamma 3", edits::gamma(&subject.photo, 3.0), &[ids::WHITE_LEVEL, ids::UNDER_EXPOSURE, ids::LUMINANCE_MEAN]),
+        ("gamma 2", edits::gamma(&subject.photo, 2.0), &[ids::WHITE_LEVEL]),
         ("2 EV over", edits::exposure_stops(&subject.photo, 2.0), &[ids::WHITE_LEVEL, ids::OVER_EXPOSURE]),
         (
             "a second face of 150 px",
@@ -151,6 +153,16 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
             meant.iter().map(|id| edited.check(id)).collect::<Vec<_>>()
         );
     }
+}
+
+/// Gamma 2 leaves the first subject's eye whites above the plain bound of 120; its pupils,
+/// crushed to black, show the photo is dark.
+#[test]
+fn a_dark_photo_given_contrast_fails_white_level_by_its_crushed_pupils() {
+    let dark = report(&edits::gamma(&subjects()[0].photo, 2.0));
+    assert!(value(&dark, ids::WHITE_LEVEL) >= 120.0, "{:?}", dark.check(ids::WHITE_LEVEL));
+    assert!(value(&dark, ids::BLACK_LEVEL) < 10.0, "{:?}", dark.check(ids::BLACK_LEVEL));
+    assert_eq!(status_of(&dark, ids::WHITE_LEVEL), Status::Fail);
 }
 
 /// FRLL 090 smiles with closed lips: her mouth is 17 % wider than in her neutral photo, within the

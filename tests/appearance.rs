@@ -66,6 +66,25 @@ fn a_shadow_behind_the_head_fails() {
     assert_flips(&edited, ids::BACKGROUND_SHADOW, "shadow 0.6 IED right, 60 % darker");
 }
 
+/// A well-exposed official portrait whose pupils read nearly black: its eye whites are light, so
+/// the deep blacks are no sign of a dark photo.
+#[test]
+fn a_contrasty_portrait_under_good_light_passes_white_level() {
+    let report = checker("icao").check_file(&datasets().join("samples/face_recognition/obama2.jpg")).unwrap();
+    assert!(value(&report, ids::BLACK_LEVEL) < 10.0, "the pupils read {}", value(&report, ids::BLACK_LEVEL));
+    assert_eq!(status(&report, ids::WHITE_LEVEL), Status::Pass, "{:?}", report.check(ids::WHITE_LEVEL));
+}
+
+#[test]
+fn a_background_gradient_fails_brightness_range() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let height = photo.height() as f32;
+    let edited = edits::replace_background(&photo, internals::person_mask(analysis()), |_, y| {
+        [215.0 - 80.0 * y as f32 / height; 3]
+    });
+    assert_flips(&edited, ids::BACKGROUND_BRIGHTNESS_RANGE, "80 levels top to bottom");
+}
+
 #[test]
 fn blur_fails_sharpness() {
     let photo = fixture_image("frll_034_de.jpg");

@@ -38,6 +38,17 @@ const SHADOW: Measure = Measure {
         "der Kopf wirft einen Schatten auf den Hintergrund; Hintergrund ausleuchten oder Abstand nehmen",
     ),
 };
+const BRIGHTNESS_RANGE: Measure = Measure {
+    id: ids::BACKGROUND_BRIGHTNESS_RANGE,
+    unit: Unit::Level,
+    name_en: "Even brightness across the background",
+    name_de: "Gleichmäßige Helligkeit des Hintergrunds",
+    too_low: ("", ""),
+    too_high: (
+        "the background is lit unevenly (a gradient or a bright patch); light it evenly",
+        "der Hintergrund ist ungleichmäßig ausgeleuchtet (Verlauf oder heller Fleck); gleichmäßig ausleuchten",
+    ),
+};
 const OBJECTS: Measure = Measure {
     id: ids::BACKGROUND_OBJECTS,
     unit: Unit::Fraction,
@@ -77,5 +88,6 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
         });
     }
     judge_finding(out, &SHADOW, &rules.shadow, pick(|m| m.shadow));
+    judge_finding(out, &BRIGHTNESS_RANGE, &rules.brightness_range, pick(|m| m.brightness_range));
     judge_finding(out, &OBJECTS, &rules.objects, pick(|m| m.objects));
 }

@@ -1,7 +1,7 @@
 //! `exposure.*`: the light on the face (requirements section 4), judged on what
 //! `measure::exposure` found.
 
-use super::{Measure, Unit, judge_finding};
+use super::{Measure, Unit, fail_with, judge, judge_finding, not_assessed};
 use crate::measure::exposure::ExposureMeasures;
 use crate::measure::{Finding, NotMeasured};
 use crate::pipeline::Analysis;
@@ -123,6 +123,29 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &FACE_SHADOWS, &rules.face_shadows, pick(|m| m.face_shadows));
     judge_finding(out, &HOT_SPOTS, &rules.hot_spots, pick(|m| m.hot_spots));
     let level = |f: fn(&ExposureMeasures) -> Result<Finding, NotMeasured>| measures.and_then(f);
-    judge_finding(out, &WHITE_LEVEL, &rules.white_level, level(|m| m.white_level));
+    if let Some(rule) = rules.white_level.as_ref().filter(|r| r.enabled) {
+        let range = rule.range();
+        let crushed_pupils = match (rule.crushed_pupils_below, level(|m| m.black_level)) {
+            (Some(crushed_below), Ok(black)) => (black.value < crushed_below).then_some(black.value),
+            _ => None,
+        };
+        out.push(match (level(|m| m.white_level), crushed_pupils, rule.min_with_crushed_pupils) {
+            (Err(reason), ..) => not_assessed(&WHITE_LEVEL, &range, reason),
+            (Ok(white), Some(black), Some(raised_min)) if white.value < raised_min => fail_with(
+                &WHITE_LEVEL,
+                Some(white.value),
+                &range,
+                &format!(
+                    "the photo is too dark: the pupils are crushed to black ({black:.0}) and the eye whites read {:.0}, at least {raised_min:.0} with pupils that dark; add light",
+                    white.value
+                ),
+                &format!(
+                    "das Bild ist zu dunkel: die Pupillen saufen ab ({black:.0}) und das Augenweiß erreicht {:.0}, bei so dunklen Pupillen mindestens {raised_min:.0}; mehr Licht",
+                    white.value
+                ),
+            ),
+            (Ok(white), ..) => judge(&WHITE_LEVEL, white.value, &range, white.quality),
+        });
+    }
     judge_finding(out, &BLACK_LEVEL, &rules.black_level, level(|m| m.black_level));
 }

@@ -9,6 +9,10 @@ use crate::imaging::Point;
 /// A background cell further than this (max over the channels, sRGB levels) from the
 /// background's median colour is something else: an object, a pattern, a strong gradient.
 const FOREIGN_COLOUR_STEP: f32 = 40.0;
+/// A cell whose luminance differs from a neighbour's on the other side by more than this (luma
+/// levels across two cells) lies in texture: stray hair, an edge, a pattern. A smooth gradient
+/// of 80 levels over a 1244x1600 photo steps about 0.5 levels across two cells.
+const SMOOTH_STEP: f32 = 6.0;
 /// Fewer background cells than this and the background is not assessed.
 const MIN_BACKGROUND_CELLS: usize = 50;
 /// Loose hair reaches this far (in head widths) beyond the person mask; background measures
@@ -25,6 +29,9 @@ pub struct BackgroundMeasures {
     pub cast: f64,
     /// How much darker the background is beside the head than elsewhere (0 = not at all).
     pub shadow: Option<Finding>,
+    /// The spread of the smooth background's luminance, 5th to 95th percentile (luma levels):
+    /// a gradient, a vignette or unevenly lit background widens it.
+    pub brightness_range: Option<Finding>,
     /// Fraction of the zone around the head taken by other people or things that differ from the
     /// background.
     pub objects: Option<Finding>,
@@ -77,6 +84,7 @@ pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> 
         level: Finding { value: level, quality: None },
         cast,
         shadow: shadow(scene, &head),
+        brightness_range: brightness_range(scene, &clear),
         objects: objects(scene, &head, &cells),
     })
 }
@@ -107,6 +115,27 @@ fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
     }
     let value = f64::from(median(&mut magnitudes).unwrap_or(0.0));
     Finding { value, quality: quality(1.0 - value / 100.0) }
+}
+
+/// The 5th to 95th percentile of the luminance over clear background cells (beyond loose hair)
+/// whose neighbours are clear and which lie in no texture: stray curls the person mask misses
+/// are dark, and would read as a range as wide as a strong gradient's.
+fn brightness_range(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
+    let (w, h) = (scene.width, scene.height);
+    let at = |i: usize| f32::from(scene.luminance[i]);
+    let mut smooth: Vec<f32> = (1..h.saturating_sub(1))
+        .flat_map(|y| (1..w - 1).map(move |x| y * w + x))
+        .filter(|&i| [i, i - 1, i + 1, i - w, i + w].into_iter().all(clear))
+        .filter(|&i| (at(i + 1) - at(i - 1)).abs().max((at(i + w) - at(i - w)).abs()) <= SMOOTH_STEP)
+        .map(at)
+        .collect();
+    if smooth.len() < MIN_BACKGROUND_CELLS {
+        return None;
+    }
+    smooth.sort_by(f32::total_cmp);
+    let quantile = |q: f32| smooth[((smooth.len() - 1) as f32 * q).round() as usize];
+    let range = f64::from(quantile(0.95) - quantile(0.05));
+    Some(Finding { value: range, quality: quality(1.0 - range / 100.0) })
 }
 
 /// The darker side beside the head against the rest of the background, in linear light:
