@@ -162,7 +162,9 @@ fn a_dark_photo_given_contrast_fails_white_level_by_its_crushed_pupils() {
     let dark = report(&edits::gamma(&subjects()[0].photo, 2.0));
     assert!(value(&dark, ids::WHITE_LEVEL) >= 120.0, "{:?}", dark.check(ids::WHITE_LEVEL));
     assert!(value(&dark, ids::BLACK_LEVEL) < 10.0, "{:?}", dark.check(ids::BLACK_LEVEL));
-    assert_eq!(status_of(&dark, ids::WHITE_LEVEL), Status::Fail);
+    let white_level = dark.check(ids::WHITE_LEVEL).unwrap();
+    assert_eq!(white_level.status, Status::Fail);
+    assert_eq!(white_level.min, Some(150.0), "the report states the bound that failed it");
 }
 
 /// FRLL 090 smiles with closed lips: her mouth is 17 % wider than in her neutral photo, within the

@@ -5,7 +5,7 @@ use super::{Measure, Unit, fail_with, judge, judge_finding, not_assessed};
 use crate::measure::exposure::ExposureMeasures;
 use crate::measure::{Finding, NotMeasured};
 use crate::pipeline::Analysis;
-use crate::profile::Profile;
+use crate::profile::{Profile, Range};
 use crate::report::{CheckResult, ids};
 
 const LUMINANCE_MEAN: Measure = Measure {
@@ -134,7 +134,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
             (Ok(white), Some(black), Some(raised_min)) if white.value < raised_min => fail_with(
                 &WHITE_LEVEL,
                 Some(white.value),
-                &range,
+                &Range::new(Some(raised_min), rule.max),
                 &format!(
                     "the photo is too dark: the pupils are crushed to black ({black:.0}) and the eye whites read {:.0}, at least {raised_min:.0} with pupils that dark; add light",
                     white.value
