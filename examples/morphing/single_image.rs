@@ -499,7 +499,8 @@ and a morph halved, compressed and enlarged again are missed about half the time
 BSCER 10 %, and genuine photos treated the same way are flagged 2.5 % and 8.3 % at the shipped \
 bound. The network reads the texture a photo's processing leaves, so it has to be trained on \
 genuine photos and morphs under many more processings, and measured on a processing it has not \
-seen.
+seen. docs/morphing_leave_one_out.md measures the detector trained on every variant but one on \
+the one left out (training/smad/leave_one_out.py).
 
 ### Scale
 
