@@ -89,30 +89,38 @@ pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> 
     })
 }
 
+/// The grid cells off the grid's border that are `clear` and whose four neighbours are too, in
+/// row order: where a difference across a cell reads the background alone.
+fn clear_with_clear_neighbours<'a>(
+    scene: &'a Scene,
+    clear: &'a dyn Fn(usize) -> bool,
+) -> impl Iterator<Item = usize> + 'a {
+    let (w, h) = (scene.width, scene.height);
+    (1..h.saturating_sub(1))
+        .flat_map(move |y| (1..w - 1).map(move |x| y * w + x))
+        .filter(move |&i| [i, i - 1, i + 1, i - w, i + w].into_iter().all(clear))
+}
+
 /// OFIQ's background uniformity measure on the grid, with the median in place of OFIQ's mean:
 /// the Scharr gradient magnitude of the luminance over clear background cells (beyond loose
 /// hair) whose neighbours are clear too. The median ignores stray curls that the person mask
 /// misses (two FRLL photos with voluminous hair had a mean ten times the typical one); a
 /// patterned background raises it, as it covers most cells.
 fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
-    let (w, h) = (scene.width, scene.height);
+    let w = scene.width;
     let at = |x: usize, y: usize| f32::from(scene.luminance[y * w + x]);
-    let mut magnitudes = Vec::new();
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w - 1 {
-            let i = y * w + x;
-            if ![i, i - 1, i + 1, i - w, i + w].into_iter().all(clear) {
-                continue;
-            }
+    let mut magnitudes: Vec<f32> = clear_with_clear_neighbours(scene, clear)
+        .map(|i| {
+            let (x, y) = (i % w, i / w);
             let gx = 3.0 * (at(x + 1, y - 1) - at(x - 1, y - 1))
                 + 10.0 * (at(x + 1, y) - at(x - 1, y))
                 + 3.0 * (at(x + 1, y + 1) - at(x - 1, y + 1));
             let gy = 3.0 * (at(x - 1, y + 1) - at(x - 1, y - 1))
                 + 10.0 * (at(x, y + 1) - at(x, y - 1))
                 + 3.0 * (at(x + 1, y + 1) - at(x + 1, y - 1));
-            magnitudes.push(gx.hypot(gy));
-        }
-    }
+            gx.hypot(gy)
+        })
+        .collect();
     let value = f64::from(median(&mut magnitudes).unwrap_or(0.0));
     Finding { value, quality: quality(1.0 - value / 100.0) }
 }
@@ -121,11 +129,9 @@ fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
 /// whose neighbours are clear and which lie in no texture: stray curls the person mask misses
 /// are dark, and would read as a range as wide as a strong gradient's.
 fn brightness_range(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
-    let (w, h) = (scene.width, scene.height);
+    let w = scene.width;
     let at = |i: usize| f32::from(scene.luminance[i]);
-    let mut smooth: Vec<f32> = (1..h.saturating_sub(1))
-        .flat_map(|y| (1..w - 1).map(move |x| y * w + x))
-        .filter(|&i| [i, i - 1, i + 1, i - w, i + w].into_iter().all(clear))
+    let mut smooth: Vec<f32> = clear_with_clear_neighbours(scene, clear)
         .filter(|&i| (at(i + 1) - at(i - 1)).abs().max((at(i + w) - at(i - w)).abs()) <= SMOOTH_STEP)
         .map(at)
         .collect();
