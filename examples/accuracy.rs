@@ -750,13 +750,15 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
         &[ids::GLASSES_REFLECTION, ids::EYES_VISIBLE],
         Box::new(|s, m| Some(edits::lens_glare(&s.photo, &m.face, (0.2, 0.15), 0.1))),
     );
-    add(
-        "hair over an eye",
-        "9 strands".into(),
-        true,
-        &[ids::EYES_VISIBLE],
-        Box::new(|s, m| Some(edits::hair_over_eye(&s.photo, &m.face, 9))),
-    );
+    for strands in [3, 5, 9] {
+        add(
+            "hair over an eye",
+            format!("{strands} strands"),
+            true,
+            &[ids::EYES_VISIBLE, ids::HAIR_ACROSS_EYE],
+            Box::new(move |s, m| Some(edits::hair_over_eye(&s.photo, &m.face, strands))),
+        );
+    }
     add(
         "hat",
         String::new(),

@@ -215,7 +215,7 @@ range_rules!(ExposureRules "exposure" {
 });
 range_rules!(FocusRules "focus" { sharpness });
 range_rules!(ColourRules "colour" { natural_skin, red_eye });
-range_rules!(EyesRules "eyes" { open, gaze, visible });
+range_rules!(EyesRules "eyes" { open, gaze, visible, hair_across });
 range_rules!(GlassesRules "glasses" { present, tinted, reflection, frame_over_eyes });
 range_rules!(HeadRules "head" { covering });
 range_rules!(MouthRules "mouth" { closed });

@@ -58,6 +58,7 @@ pub mod ids {
     pub const EXPRESSION_NEUTRAL: &str = "expression.neutral";
     pub const EXPRESSION_SMILE: &str = "expression.smile";
     pub const EYES_VISIBLE: &str = "eyes.visible";
+    pub const HAIR_ACROSS_EYE: &str = "eyes.hair_across";
     /// Information: whether glasses are worn (fails only where a profile bounds it).
     pub const GLASSES_PRESENT: &str = "glasses.present";
     pub const GLASSES_TINTED: &str = "glasses.tinted";
@@ -112,6 +113,7 @@ pub mod ids {
         EXPRESSION_NEUTRAL,
         EXPRESSION_SMILE,
         EYES_VISIBLE,
+        HAIR_ACROSS_EYE,
         GLASSES_PRESENT,
         GLASSES_TINTED,
         GLASSES_REFLECTION,

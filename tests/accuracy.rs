@@ -120,6 +120,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ids::FACE_COUNT,
         ids::EXPRESSION_SMILE,
         ids::BACKGROUND_BRIGHTNESS_RANGE,
+        ids::HAIR_ACROSS_EYE,
     ] {
         assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
     }
@@ -165,6 +166,38 @@ fn a_dark_photo_given_contrast_fails_white_level_by_its_crushed_pupils() {
     let white_level = dark.check(ids::WHITE_LEVEL).unwrap();
     assert_eq!(white_level.status, Status::Fail);
     assert_eq!(white_level.min, Some(150.0), "the report states the bound that failed it");
+}
+
+/// On FRLL 042's dark skin, dark strands over an eye are not dark enough against the skin to
+/// count as hiding the opening (`eyes.visible`); the strands running on down the skin below the
+/// eye are what shows them.
+#[test]
+fn hair_across_an_eye_on_dark_skin_fails_hair_across() {
+    let subject = frll_test_half().iter().find(|s| s.identity == "frll/042").expect("FRLL 042, test half");
+    let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
+    let compliant = checker("de-live").judge(&analysis, None);
+    assert_eq!(
+        status_of(&compliant, ids::HAIR_ACROSS_EYE),
+        Status::Pass,
+        "{:?}",
+        compliant.check(ids::HAIR_ACROSS_EYE)
+    );
+    let face = internals::face(&analysis).unwrap();
+    for strands in [3, 9] {
+        let hair = report(&edits::hair_over_eye(&subject.photo, face, strands));
+        assert_eq!(
+            status_of(&hair, ids::HAIR_ACROSS_EYE),
+            Status::Fail,
+            "{strands} strands: {:?}",
+            hair.check(ids::HAIR_ACROSS_EYE)
+        );
+        assert_eq!(
+            status_of(&hair, ids::EYES_VISIBLE),
+            Status::Pass,
+            "{strands} strands: {:?}",
+            hair.check(ids::EYES_VISIBLE)
+        );
+    }
 }
 
 /// FRLL 090 smiles with closed lips: her mouth is 17 % wider than in her neutral photo, within the

@@ -218,6 +218,7 @@ fn lenses_frames_and_glare_fail_the_glasses_checks() {
 fn hair_or_glare_over_an_eye_fails_eyes_visible() {
     let photo = fixture_image("frll_034_de.jpg");
     assert_flips(&edits::hair_over_eye(&photo, face(), 9), ids::EYES_VISIBLE, "9 strands over an eye");
+    assert_flips(&edits::hair_over_eye(&photo, face(), 3), ids::HAIR_ACROSS_EYE, "3 strands over an eye");
     assert_flips(
         &edits::lens_glare(&photo, face(), (0.0, 0.0), 0.12),
         ids::EYES_VISIBLE,

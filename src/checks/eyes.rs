@@ -35,6 +35,17 @@ const EYES_VISIBLE: Measure = Measure {
         "etwas verdeckt ein Auge; Haare aus dem Gesicht nehmen und Spiegelungen auf der Brille vermeiden",
     ),
 };
+const HAIR_ACROSS_EYE: Measure = Measure {
+    id: ids::HAIR_ACROSS_EYE,
+    unit: Unit::Ratio,
+    name_en: "No hair across the eyes (darkest strand below an eye, over the skin's brightness)",
+    name_de: "Keine Haare über den Augen (dunkelste Strähne unter einem Auge, relativ zur Hauthelligkeit)",
+    too_low: ("", ""),
+    too_high: (
+        "hair hangs across an eye; move it away from the face",
+        "Haare hängen über ein Auge; aus dem Gesicht nehmen",
+    ),
+};
 
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let subject = analysis.measured(|a| a.subject.as_ref());
@@ -42,4 +53,5 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &GAZE, &profile.eyes.gaze, subject.map(|m| m.gaze));
     let coverings = analysis.measured(|a| a.coverings.as_ref());
     judge_finding(out, &EYES_VISIBLE, &profile.eyes.visible, coverings.map(|m: &CoveringMeasures| m.eyes_hidden));
+    judge_finding(out, &HAIR_ACROSS_EYE, &profile.eyes.hair_across, coverings.map(|m| m.hair_across_eye));
 }

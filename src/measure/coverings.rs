@@ -34,6 +34,19 @@ const LENS_MIDLINE_GAP: f32 = 0.08;
 /// A zone's colour is explained by a reference when their CIELAB distance, with lightness
 /// differences counted at the given weight, is below this.
 const EXPLAINED_DELTA_E: f64 = 14.0;
+/// Hair across an eye is looked for in the skin below it, from this far below the iris centre
+/// to this far (inter-eye distances): past the lower lid and its lashes, above the cheek.
+const STRAND_BAND: (f32, f32) = (0.16, 0.32);
+/// A strand is darker than the brightest skin within this span to either side of it
+/// (inter-eye distances; a strand of hair is about 0.03 wide at passport scale, and strands side
+/// by side leave gaps about as wide).
+const STRAND_SIDES: (f32, f32) = (0.027, 0.055);
+/// How far a strand may drift sideways down the band (inter-eye distances), and how far a
+/// wavy one may stray from its straight course (crop pixels).
+const STRAND_DRIFT: f32 = 0.08;
+const STRAND_WAVE_PX: i64 = 2;
+/// Strands are looked for this far to either side of the iris centre (inter-eye distances).
+const STRAND_FROM_IRIS: f32 = 0.2;
 const HEAD_LIGHTNESS_WEIGHT: f64 = 0.5;
 /// A temple pixel is hair where the person mask holds it at least this likely; a side needs this
 /// many such pixels to give a hair reference.
@@ -46,6 +59,10 @@ pub struct CoveringMeasures {
     /// Share of the eye opening (outside the iris) hidden by dark strands, a frame or glare; the
     /// worse eye.
     pub eyes_hidden: Finding,
+    /// The darkest line running down the skin below an eye, over that skin's luma: a strand of
+    /// hair hanging across the eye, which on dark skin is not dark enough to count as hiding the
+    /// opening. The worse eye.
+    pub hair_across_eye: Finding,
     /// The darkest thin line across the nose bridge over the bridge's luma: a frame's bridge.
     pub glasses: Finding,
     /// The skin around the eye (inside where a lens would be) over the cheek skin below, by
@@ -76,6 +93,7 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
     let eyes_hidden = worse(|e| e.hidden);
     let lens_glare = worse(|e| e.glare);
     let frame_across_eye = worse(|e| e.frame_line);
+    let hair_across_eye = worse(|e| e.strand);
     let lens_brightness = f64::from(right.lens_brightness.min(left.lens_brightness));
     // The subject's own hair and skin colours, which both colour cues judge against.
     let hair: Vec<[f64; 3]> = temple_hair(face, person).iter().filter_map(|z| median_lab(face, z)).collect();
@@ -87,6 +105,7 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
             quality: quality(((bridge_line - GLASSES_WORN_LINE) / GLASSES_WORN_LINE).abs()),
         },
         eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
+        hair_across_eye: Finding { value: hair_across_eye, quality: quality(1.0 - 4.0 * hair_across_eye) },
         lens_brightness: Finding { value: lens_brightness, quality: quality(2.0 * lens_brightness - 0.8) },
         lens_glare: Finding { value: lens_glare, quality: quality(1.0 - 10.0 * lens_glare) },
         frame_across_eye: Finding { value: frame_across_eye, quality: quality(1.2 - frame_across_eye) },
@@ -122,6 +141,7 @@ struct EyeMeasures {
     hidden: f32,
     glare: f32,
     frame_line: f32,
+    strand: f32,
     lens_brightness: f32,
 }
 
@@ -194,8 +214,64 @@ impl EyeZones {
             hidden,
             glare: lens_glare,
             frame_line: self.darkest_line_past_corners(face, skin_level),
+            strand: self.darkest_strand_below(face, skin_level),
             lens_brightness: skin_level / cheek_level,
         }
+    }
+
+    /// The darkest line down the skin below the eye, between its corners: for each straight
+    /// course from the band's top to its bottom (allowed to stray a little, as hair waves), the
+    /// mean over the band's rows of how much darker the course is than the skin a strand's width
+    /// to either side, over the skin level. Skin reads near 0 (pores and fine lines are short
+    /// or run across); a strand of hair reads its darkness against the skin, whatever the skin's.
+    fn darkest_strand_below(&self, face: &FaceImage, skin_level: f32) -> f32 {
+        let ied = face.px_per_ied;
+        let side = face.side as i64;
+        let (near, reach) = ((STRAND_SIDES.0 * ied).round().max(1.0) as i64, (STRAND_SIDES.1 * ied).round() as i64);
+        // Below the eye, within reach of the iris and short of the corners: further in, a
+        // glasses frame's rim and the side of the nose run down the skin too.
+        let (c, margin) = (self.iris.centre, 0.03 * ied);
+        let (left, right) =
+            (self.outer_corner.x.min(self.inner_corner.x), self.outer_corner.x.max(self.inner_corner.x));
+        let x0 = (left + margin).max(c.x - STRAND_FROM_IRIS * ied).round() as i64;
+        let x1 = (right - margin).min(c.x + STRAND_FROM_IRIS * ied).round() as i64;
+        let (y0, y1) = ((c.y + STRAND_BAND.0 * ied).round() as i64, (c.y + STRAND_BAND.1 * ied).round() as i64);
+        if x0 - reach - STRAND_WAVE_PX < 0 || x1 + reach + STRAND_WAVE_PX >= side || y0 < 0 || y1 >= side || y1 <= y0 {
+            return 0.0;
+        }
+        let skin = skin_level.max(1.0);
+        let luma = |x: i64, y: i64| face.luma[(y * side + x) as usize];
+        // Darkness against both sides, per pixel of the band's bounding box.
+        let (bx0, bx1) = (x0 - STRAND_WAVE_PX, x1 + STRAND_WAVE_PX);
+        let width = (bx1 - bx0 + 1) as usize;
+        let darkness: Vec<f32> = (y0..=y1)
+            .flat_map(|y| {
+                (bx0..=bx1).map(move |x| {
+                    let brightest = |offsets: std::ops::RangeInclusive<i64>| {
+                        offsets.map(|dx| luma(x + dx, y)).fold(f32::MIN, f32::max)
+                    };
+                    let sides = brightest(-reach..=-near).min(brightest(near..=reach));
+                    ((sides - luma(x, y)) / skin).max(0.0)
+                })
+            })
+            .collect();
+        let rows = (y1 - y0 + 1) as usize;
+        let drift = (STRAND_DRIFT * ied).round() as i64;
+        let mut darkest = 0f32;
+        for top in x0..=x1 {
+            for shift in (-drift).max(x0 - top)..=drift.min(x1 - top) {
+                let mut sum = 0f32;
+                for row in 0..rows {
+                    let x = top + shift * row as i64 / (rows as i64 - 1).max(1);
+                    let from = (x - STRAND_WAVE_PX).clamp(bx0, bx1) - bx0;
+                    let to = (x + STRAND_WAVE_PX).clamp(bx0, bx1) - bx0;
+                    let line = &darkness[row * width..][from as usize..=to as usize];
+                    sum += line.iter().copied().fold(0.0, f32::max);
+                }
+                darkest = darkest.max(sum / rows as f32);
+            }
+        }
+        darkest
     }
 
     /// For each row at the iris's height, the mean luma just beyond the outer corner and just
