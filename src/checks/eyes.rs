@@ -2,6 +2,7 @@
 //! (requirements section 6).
 
 use super::{Measure, Unit, judge_finding};
+use crate::measure::NotMeasured;
 use crate::measure::coverings::CoveringMeasures;
 use crate::measure::eyes_mouth::SubjectMeasures;
 use crate::pipeline::Analysis;
@@ -53,5 +54,6 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &GAZE, &profile.eyes.gaze, subject.map(|m| m.gaze));
     let coverings = analysis.measured(|a| a.coverings.as_ref());
     judge_finding(out, &EYES_VISIBLE, &profile.eyes.visible, coverings.map(|m: &CoveringMeasures| m.eyes_hidden));
-    judge_finding(out, &HAIR_ACROSS_EYE, &profile.eyes.hair_across, coverings.map(|m| m.hair_across_eye));
+    let hair_across = coverings.and_then(|m| m.hair_across_eye.ok_or(NotMeasured::RegionNotVisible));
+    judge_finding(out, &HAIR_ACROSS_EYE, &profile.eyes.hair_across, hair_across);
 }

@@ -61,8 +61,9 @@ pub struct CoveringMeasures {
     pub eyes_hidden: Finding,
     /// The darkest line running down the skin below an eye, over that skin's luma: a strand of
     /// hair hanging across the eye, which on dark skin is not dark enough to count as hiding the
-    /// opening. The worse eye.
-    pub hair_across_eye: Finding,
+    /// opening. The worse eye; None where the skin below an eye lies outside the face crop or
+    /// the eye is too narrow to look between its corners.
+    pub hair_across_eye: Option<Finding>,
     /// The darkest thin line across the nose bridge over the bridge's luma: a frame's bridge.
     pub glasses: Finding,
     /// The skin around the eye (inside where a lens would be) over the cheek skin below, by
@@ -93,7 +94,7 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
     let eyes_hidden = worse(|e| e.hidden);
     let lens_glare = worse(|e| e.glare);
     let frame_across_eye = worse(|e| e.frame_line);
-    let hair_across_eye = worse(|e| e.strand);
+    let hair_across_eye = right.strand.zip(left.strand).map(|(r, l)| f64::from(r.max(l)));
     let lens_brightness = f64::from(right.lens_brightness.min(left.lens_brightness));
     // The subject's own hair and skin colours, which both colour cues judge against.
     let hair: Vec<[f64; 3]> = temple_hair(face, person).iter().filter_map(|z| median_lab(face, z)).collect();
@@ -105,7 +106,7 @@ pub fn measure(face: &FaceImage, person: &PersonMask) -> Option<CoveringMeasures
             quality: quality(((bridge_line - GLASSES_WORN_LINE) / GLASSES_WORN_LINE).abs()),
         },
         eyes_hidden: Finding { value: eyes_hidden, quality: quality(1.0 - 4.0 * eyes_hidden) },
-        hair_across_eye: Finding { value: hair_across_eye, quality: quality(1.0 - 4.0 * hair_across_eye) },
+        hair_across_eye: hair_across_eye.map(|v| Finding { value: v, quality: quality(1.0 - 4.0 * v) }),
         lens_brightness: Finding { value: lens_brightness, quality: quality(2.0 * lens_brightness - 0.8) },
         lens_glare: Finding { value: lens_glare, quality: quality(1.0 - 10.0 * lens_glare) },
         frame_across_eye: Finding { value: frame_across_eye, quality: quality(1.2 - frame_across_eye) },
@@ -141,7 +142,7 @@ struct EyeMeasures {
     hidden: f32,
     glare: f32,
     frame_line: f32,
-    strand: f32,
+    strand: Option<f32>,
     lens_brightness: f32,
 }
 
@@ -219,12 +220,13 @@ impl EyeZones {
         }
     }
 
-    /// The darkest line down the skin below the eye, between its corners: for each straight
-    /// course from the band's top to its bottom (allowed to stray a little, as hair waves), the
-    /// mean over the band's rows of how much darker the course is than the skin a strand's width
-    /// to either side, over the skin level. Skin reads near 0 (pores and fine lines are short
-    /// or run across); a strand of hair reads its darkness against the skin, whatever the skin's.
-    fn darkest_strand_below(&self, face: &FaceImage, skin_level: f32) -> f32 {
+    /// The darkest line down the skin below the eye: for each straight course from the band's
+    /// top to its bottom (allowed to stray a little, as hair waves), the mean over the band's
+    /// rows of how much darker the course is than the brightest skin a strand's width to either
+    /// side, over the skin level. Skin reads near 0 (pores and fine lines are short or run
+    /// across); a strand of hair reads its darkness against the skin, whatever the skin's. None
+    /// where the band leaves the crop or has no width.
+    fn darkest_strand_below(&self, face: &FaceImage, skin_level: f32) -> Option<f32> {
         let ied = face.px_per_ied;
         let side = face.side as i64;
         let (near, reach) = ((STRAND_SIDES.0 * ied).round().max(1.0) as i64, (STRAND_SIDES.1 * ied).round() as i64);
@@ -236,8 +238,14 @@ impl EyeZones {
         let x0 = (left + margin).max(c.x - STRAND_FROM_IRIS * ied).round() as i64;
         let x1 = (right - margin).min(c.x + STRAND_FROM_IRIS * ied).round() as i64;
         let (y0, y1) = ((c.y + STRAND_BAND.0 * ied).round() as i64, (c.y + STRAND_BAND.1 * ied).round() as i64);
-        if x0 - reach - STRAND_WAVE_PX < 0 || x1 + reach + STRAND_WAVE_PX >= side || y0 < 0 || y1 >= side || y1 <= y0 {
-            return 0.0;
+        if x0 - reach - STRAND_WAVE_PX < 0
+            || x1 + reach + STRAND_WAVE_PX >= side
+            || y0 < 0
+            || y1 >= side
+            || y1 <= y0
+            || x1 < x0
+        {
+            return None;
         }
         let skin = skin_level.max(1.0);
         let luma = |x: i64, y: i64| face.luma[(y * side + x) as usize];
@@ -271,7 +279,7 @@ impl EyeZones {
                 darkest = darkest.max(sum / rows as f32);
             }
         }
-        darkest
+        Some(darkest)
     }
 
     /// For each row at the iris's height, the mean luma just beyond the outer corner and just
