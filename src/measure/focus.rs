@@ -157,18 +157,22 @@ fn magnitude_bin(squared: f32) -> usize {
     (squared.to_bits() >> 19) as usize
 }
 
-/// A gradient's squared magnitude: exact products, one rounding of their sum, one to single
-/// precision, so a larger magnitude never reads a smaller square (rounding keeps order).
-fn squared_magnitude(gx: f32, gy: f32) -> f32 {
+/// A gradient's components squared (exactly, in double precision) and summed with one rounding.
+fn sum_of_squares(gx: f32, gy: f32) -> f64 {
     let (gx, gy) = (f64::from(gx), f64::from(gy));
-    (gx * gx + gy * gy) as f32
+    gx * gx + gy * gy
+}
+
+/// A gradient's squared magnitude, rounded once more to single precision, so a larger magnitude
+/// never reads a smaller square (rounding keeps order).
+fn squared_magnitude(gx: f32, gy: f32) -> f32 {
+    sum_of_squares(gx, gy) as f32
 }
 
 /// A gradient's magnitude, rounded once from double precision (as glibc's `hypotf`), in a form
 /// the compiler can inline: the library call was a fifth of the face's edge reading.
 fn magnitude(gx: f32, gy: f32) -> f32 {
-    let (gx, gy) = (f64::from(gx), f64::from(gy));
-    (gx * gx + gy * gy).sqrt() as f32
+    sum_of_squares(gx, gy).sqrt() as f32
 }
 
 /// A normalised Gaussian kernel for a separable blur with edges repeated: the horizontal pass
@@ -275,14 +279,19 @@ mod tests {
     use super::*;
     use image::Rgb;
 
-    #[test]
-    fn orientation_groups_are_those_of_the_arctangent() {
-        let mut state = 7u64;
+    /// `count` gradients with components in -150..150, from a linear congruential generator.
+    fn random_gradients(seed: u64, count: usize) -> Vec<(f32, f32)> {
+        let mut state = seed;
         let mut next = || {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((state >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 300.0
         };
-        let mut gradients: Vec<(f32, f32)> = (0..200_000).map(|_| (next(), next())).collect();
+        (0..count).map(|_| (next(), next())).collect()
+    }
+
+    #[test]
+    fn orientation_groups_are_those_of_the_arctangent() {
+        let mut gradients = random_gradients(7, 200_000);
         for v in [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-6, -1e-6, 37.25] {
             for u in [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-6, -1e-6, 37.25] {
                 gradients.push((u, v));
@@ -295,13 +304,7 @@ mod tests {
 
     #[test]
     fn magnitudes_are_those_of_hypot() {
-        let mut state = 11u64;
-        let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((state >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 300.0
-        };
-        for _ in 0..200_000 {
-            let (gx, gy) = (next(), next());
+        for (gx, gy) in random_gradients(11, 200_000) {
             let (ours, library) = (magnitude(gx, gy), gx.hypot(gy));
             // One unit in the last place at most, whichever libm rounds the library's.
             assert!(ours.to_bits().abs_diff(library.to_bits()) <= 1, "({gx}, {gy}): {ours} vs {library}");
