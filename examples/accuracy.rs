@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use passbild::tools::accuracy::{
     self, Half, PoseSample, Subject, correlation, half, line_fit, mean, percentile, standard_deviation,
 };
+use passbild::tools::internals::PITCH_RESPONSE;
 use passbild::{Checker, Report, Status, ids};
 use rayon::prelude::*;
 
@@ -368,14 +369,24 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
          On the calibration half ({} photos) `pose.pitch` = {slope:.1} x drop {offset:+.1} (flatter \
          than the ears' depth alone, {degrees_per_ipd:.1} degrees per drop, would give: a line fitted \
          against a reading with a spread of its own is flattened by it). A drop's spread is shown as \
-         degrees by that depth.\n",
+         degrees by that depth.\n\n\
+         The two readings' spreads compared give the scale of `pose.pitch` on real heads, which the \
+         synthetic set cannot: where the ears' own variation and the estimate's error are in the same \
+         proportion to the tilt each sees, the line that treats both alike (the reduced major axis, \
+         the ratio of the spreads) has the slope of the truth. On the calibration half that ratio is \
+         {scale:.2} degrees of `pose.pitch` per degree of ear drop; the fit's raw angle, before \
+         `PITCH_RESPONSE` divides out the response measured on renders, would give {raw_scale:.2}. \
+         A ratio near 1 says the response is right on real heads, and that what spreads the sitters' \
+         readings is mostly their posture.\n",
         ears.len(),
+        scale = standard_deviation(&pitches) / (standard_deviation(&ears) * degrees_per_ipd),
+        raw_scale = PITCH_RESPONSE.slope * standard_deviation(&pitches) / (standard_deviation(&ears) * degrees_per_ipd),
     )
     .unwrap();
     writeln!(
         doc,
-        "| set (test half) | n | correlation | ear drop: mean | sd, as degrees | `pose.pitch`: mean | sd |\n\
-         |---|---|---|---|---|---|---|"
+        "| set (test half) | n | correlation | ear drop: mean | sd, as degrees | `pose.pitch`: mean | sd | sd ratio |\n\
+         |---|---|---|---|---|---|---|---|"
     )
     .unwrap();
     let test: Vec<&(&Subject, f64, f64, Status)> = in_half(Half::Test).collect();
@@ -384,13 +395,14 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
             test.iter().filter(|r| r.0.identity.starts_with(prefix)).map(|r| (r.1, r.2)).unzip();
         writeln!(
             doc,
-            "| {set} | {} | {:+.2} | {:.3} | {:.1} | {:+.2} | {:.2} |",
+            "| {set} | {} | {:+.2} | {:.3} | {:.1} | {:+.2} | {:.2} | {:.2} |",
             ears.len(),
             correlation(&ears, &pitches),
             mean(&ears),
             standard_deviation(&ears) * degrees_per_ipd,
             mean(&pitches),
-            standard_deviation(&pitches)
+            standard_deviation(&pitches),
+            standard_deviation(&pitches) / (standard_deviation(&ears) * degrees_per_ipd)
         )
         .unwrap();
     }

@@ -15,6 +15,7 @@ pub mod internals {
     pub use crate::decode::{Decoded, JpegBlockLayout, decode};
     pub use crate::imaging::{Pyramid, Similarity};
     pub use crate::measure::face_image::FaceImage;
+    pub use crate::measure::pose::PITCH_RESPONSE;
     pub use crate::measure::reference::{FEATURES, GEOMETRY_FEATURE_NAMES, features, geometry_residuals};
     pub use crate::measure::scene::Scene;
     pub use crate::measure::{background, colour, compression, coverings, exposure, eyes_mouth, focus, integrity};
