@@ -75,8 +75,11 @@ const UNSEEN_POSTS: [Post; 2] = [RETOUCHED, RECOMPRESSED];
 
 /// Morphs made as other tools make them, none trained on: the sparse landmarks and triangles of
 /// dlib-style tools, a Laplacian pyramid seam, textures averaged in linear light, an uneven
-/// spliced morph retouched, and a morph shrunk and enlarged through a second JPEG.
-const OTHER_TOOLS: [Variant; 6] = [
+/// spliced morph retouched, and a morph shrunk and enlarged through a second JPEG. The last two
+/// put those two post-processings on the other kind of morph: leaving one recipe out
+/// (training/smad/leave_one_out.py) then still trains on its post-processing on morphs, not on
+/// genuine photos alone, which would teach that the post-processing means bona fide.
+const OTHER_TOOLS: [Variant; 8] = [
     Variant {
         name: "dlib68-complete-0.5",
         recipe: Recipe { landmarks: WarpLandmarks::Dlib68, ..Recipe::house(MorphKind::Complete, 0.5) },
@@ -110,6 +113,18 @@ const OTHER_TOOLS: [Variant; 6] = [
     Variant {
         name: "complete-0.5-halved-jpeg80-doubled",
         recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: RECOMPRESSED,
+        held_out: true,
+    },
+    Variant {
+        name: "complete-0.5-retouched",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: RETOUCHED,
+        held_out: true,
+    },
+    Variant {
+        name: "spliced-0.5-halved-jpeg80-doubled",
+        recipe: Recipe::house(MorphKind::Spliced, 0.5),
         post: RECOMPRESSED,
         held_out: true,
     },
