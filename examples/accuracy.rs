@@ -355,8 +355,12 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
         })
         .collect();
     let in_half = |h: Half| readings.iter().filter(move |r| half(&r.0.identity) == h);
+    // Degrees of `pose.pitch` per degree of ear drop, from the two spreads (the reduced major axis).
+    let spread_ratio =
+        |ears: &[f64], pitches: &[f64]| standard_deviation(pitches) / (standard_deviation(ears) * degrees_per_ipd);
     let (ears, pitches): (Vec<f64>, Vec<f64>) = in_half(Half::Calibration).map(|r| (r.1, r.2)).unzip();
     let (slope, offset) = line_fit(&ears, &pitches);
+    let scale = spread_ratio(&ears, &pitches);
     writeln!(
         doc,
         "\n### Pitch against labelled ears\n\nThe FRLL and Canada outlines mark where each ear joins \
@@ -379,8 +383,7 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
          A ratio near 1 says the response is right on real heads, and that what spreads the sitters' \
          readings is mostly their posture.\n",
         ears.len(),
-        scale = standard_deviation(&pitches) / (standard_deviation(&ears) * degrees_per_ipd),
-        raw_scale = PITCH_RESPONSE.slope * standard_deviation(&pitches) / (standard_deviation(&ears) * degrees_per_ipd),
+        raw_scale = PITCH_RESPONSE.slope * scale,
     )
     .unwrap();
     writeln!(
@@ -402,7 +405,7 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
             standard_deviation(&ears) * degrees_per_ipd,
             mean(&pitches),
             standard_deviation(&pitches),
-            standard_deviation(&pitches) / (standard_deviation(&ears) * degrees_per_ipd)
+            spread_ratio(&ears, &pitches)
         )
         .unwrap();
     }

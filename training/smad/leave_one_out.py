@@ -4,10 +4,11 @@ measures it on that recipe's test morphs, then writes docs/morphing_leave_one_ou
     /work/smad/venv/bin/python training/smad/leave_one_out.py CROPS [--epochs N] [VARIANT ...]
 
 Each run is `train.py CROPS --leave-out VARIANT --epochs N` (about 2 minutes an epoch on two
-cores), so all sixteen variants at the shipped 40 epochs take more than a day. Results are appended to
-training/smad/leave_one_out.jsonl as they finish and the document is rewritten from all of them,
-so the runs can be spread over several sittings; a variant already measured with the same number
-of epochs and of variants trained on is not run again. Without VARIANT arguments every morph variant of CROPS is run.
+cores), so all sixteen variants at the shipped 40 epochs take more than a day. Results are
+appended to training/smad/leave_one_out.jsonl as they finish and the document is rewritten from
+all of them, so the runs can be spread over several sittings; a variant already measured with the
+same number of epochs and of variants trained on is not run again. Without VARIANT arguments every
+morph variant of CROPS is run.
 """
 
 import argparse
@@ -35,11 +36,10 @@ def measured():
     return [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
 
 
-def run(crops, variant, epochs):
+def run(crops, variant, epochs, trained):
     command = [sys.executable, str(HERE / "train.py"), crops, "--leave-out", variant, "--epochs", str(epochs)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result = json.loads(output.strip().splitlines()[-1])
-    trained = len(morph_variants(crops)) - 1
     return {**result, "epochs": epochs, "trained_variants": trained, "date": datetime.date.today().isoformat()}
 
 
@@ -95,16 +95,18 @@ def main():
     arguments.add_argument("variants", nargs="*")
     arguments.add_argument("--epochs", type=int, default=EPOCHS)
     options = arguments.parse_args()
-    variants = options.variants or morph_variants(options.crops)
+    every_variant = morph_variants(options.crops)
+    variants = options.variants or every_variant
+    # A run trains on every morph variant but the one it leaves out.
+    trained = len(every_variant) - 1
     for variant in variants:
-        trained = len(morph_variants(options.crops)) - 1
         if any(
             r["left_out"] == variant and r["epochs"] == options.epochs and r["trained_variants"] == trained
             for r in measured()
         ):
             continue
         print(f"leaving out {variant} ({options.epochs} epochs)", flush=True)
-        result = run(options.crops, variant, options.epochs)
+        result = run(options.crops, variant, options.epochs, trained)
         with RESULTS.open("a") as out:
             out.write(json.dumps(result) + "\n")
         write_doc(measured())
