@@ -2,9 +2,10 @@
 //! neutral and smiling, cut to 35:45; the Canada set; the congress portraits), morphs made from
 //! pairs within one source, one expression and one split. Every photo, bona fide or morph, gets
 //! each variant's post-processing and then JPEG 90, so the detector cannot score the
-//! post-processing instead of the morph; bona fide photos under every post-processing are
-//! trained on, even the held-out variant's (genuine print-scans are common, the forger's method
-//! is what is unknown). Identities are split train / validation / test by a
+//! post-processing instead of the morph. The detector trains on this project's recipes under
+//! every post-processing, genuine photos and morphs alike; other tools' recipes, and genuine
+//! photos from a camera it never saw, are held out to measure what it has not learnt. Identities
+//! are split train / validation / test by a
 //! fold of their number (3 / 1 / 1 of 5): the network trains on train, the shipped thresholds are
 //! set on the validation bona fide photos, the figures are measured on test.
 
@@ -56,9 +57,9 @@ const REDUCED_VARIANTS: [Variant; 2] = [
     },
 ];
 
-/// What a studio or a forger may do to a photo that the detector has not trained on: retouching
-/// (a softened skin, sharpened again, grain added back) and a photo shrunk for an upload,
-/// compressed, and enlarged again. Genuine photos under them are not trained on either.
+/// What a studio or a forger may do to a photo: retouching (a softened skin, sharpened again,
+/// grain added back) and a photo shrunk for an upload, compressed, and enlarged again. Trained on,
+/// under genuine photos and morphs alike.
 const RETOUCHED: Post = (
     "retouched",
     &[
@@ -71,15 +72,50 @@ const RECOMPRESSED: Post = (
     "halved-jpeg80-doubled",
     &[PostProcess::Resize { factor: 0.5 }, PostProcess::Jpeg { quality: 80 }, PostProcess::Resize { factor: 2.0 }],
 );
-const UNSEEN_POSTS: [Post; 2] = [RETOUCHED, RECOMPRESSED];
 
-/// Morphs made as other tools make them, none trained on: the sparse landmarks and triangles of
-/// dlib-style tools, a Laplacian pyramid seam, textures averaged in linear light, an uneven
-/// spliced morph retouched, and a morph shrunk and enlarged through a second JPEG. The last two
-/// put those two post-processings on the other kind of morph: leaving one recipe out
-/// (training/smad/leave_one_out.py) then still trains on its post-processing on morphs, not on
-/// genuine photos alone, which would teach that the post-processing means bona fide.
-const OTHER_TOOLS: [Variant; 8] = [
+/// A camera the detector has never seen: a phone's noise reduction, its strong sharpening and a
+/// JPEG of quality 60. Only genuine photos get it, none is trained on: it measures whether the
+/// shipped bound flags genuine photos from an unknown camera.
+const PHONE: Post = (
+    "phone-denoised-sharpened-jpeg60",
+    &[PostProcess::Blur { sigma: 0.7 }, PostProcess::Sharpen { amount: 1.5 }, PostProcess::Jpeg { quality: 60 }],
+);
+const UNSEEN_POSTS: [Post; 1] = [PHONE];
+
+/// The house recipes under those post-processings, trained on. Each post-processing is on both
+/// kinds of morph: leaving one recipe out (training/smad/leave_one_out.py) then still trains on
+/// its post-processing on morphs, not on genuine photos alone, which would teach that the
+/// post-processing means bona fide.
+const POST_PROCESSED: [Variant; 4] = [
+    Variant {
+        name: "spliced-0.7-retouched",
+        recipe: Recipe::house(MorphKind::Spliced, 0.7),
+        post: RETOUCHED,
+        held_out: false,
+    },
+    Variant {
+        name: "complete-0.5-halved-jpeg80-doubled",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: RECOMPRESSED,
+        held_out: false,
+    },
+    Variant {
+        name: "complete-0.5-retouched",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: RETOUCHED,
+        held_out: false,
+    },
+    Variant {
+        name: "spliced-0.5-halved-jpeg80-doubled",
+        recipe: Recipe::house(MorphKind::Spliced, 0.5),
+        post: RECOMPRESSED,
+        held_out: false,
+    },
+];
+
+/// Morphs made as other tools make them, never trained on: the sparse landmarks and triangles of
+/// dlib-style tools, a Laplacian pyramid seam, textures averaged in linear light.
+const OTHER_TOOLS: [Variant; 4] = [
     Variant {
         name: "dlib68-complete-0.5",
         recipe: Recipe { landmarks: WarpLandmarks::Dlib68, ..Recipe::house(MorphKind::Complete, 0.5) },
@@ -104,34 +140,10 @@ const OTHER_TOOLS: [Variant; 8] = [
         post: POSTS[0],
         held_out: true,
     },
-    Variant {
-        name: "spliced-0.7-retouched",
-        recipe: Recipe::house(MorphKind::Spliced, 0.7),
-        post: RETOUCHED,
-        held_out: true,
-    },
-    Variant {
-        name: "complete-0.5-halved-jpeg80-doubled",
-        recipe: Recipe::house(MorphKind::Complete, 0.5),
-        post: RECOMPRESSED,
-        held_out: true,
-    },
-    Variant {
-        name: "complete-0.5-retouched",
-        recipe: Recipe::house(MorphKind::Complete, 0.5),
-        post: RETOUCHED,
-        held_out: true,
-    },
-    Variant {
-        name: "spliced-0.5-halved-jpeg80-doubled",
-        recipe: Recipe::house(MorphKind::Spliced, 0.5),
-        post: RECOMPRESSED,
-        held_out: true,
-    },
 ];
 
 fn posts() -> impl Iterator<Item = Post> {
-    POSTS.iter().copied().chain([ENLARGED, REDUCED]).chain(UNSEEN_POSTS)
+    POSTS.iter().copied().chain([ENLARGED, REDUCED, RETOUCHED, RECOMPRESSED]).chain(UNSEEN_POSTS)
 }
 
 fn unseen_post(post: &str) -> bool {
@@ -139,7 +151,14 @@ fn unseen_post(post: &str) -> bool {
 }
 
 fn variants() -> impl Iterator<Item = &'static Variant> {
-    VARIANTS.iter().chain([&ENLARGED_VARIANT]).chain(&REDUCED_VARIANTS).chain(&OTHER_TOOLS)
+    VARIANTS.iter().chain([&ENLARGED_VARIANT]).chain(&REDUCED_VARIANTS).chain(&POST_PROCESSED).chain(&OTHER_TOOLS)
+}
+
+/// Whether the single-image detector trains on `variant`: on every house recipe under every
+/// post-processing (the differential detector's held-out print-scan included), not on other
+/// tools' recipes, which measure tools it never saw.
+fn trained_on(variant: &Variant) -> bool {
+    !OTHER_TOOLS.iter().any(|v| v.name == variant.name)
 }
 
 /// The scale factor of `REDUCED` for the photo `name` with these landmarks; None where its eyes
@@ -349,7 +368,7 @@ pub fn build(checker: &Checker, embedder: &FaceEmbedder, datasets: &Path) -> (Ve
         let second = Contributor { image: &b.image, landmarks: &b.landmarks };
         let made = morph(first, second, variant.recipe).ok()?;
         let name = format!("morph_{}_{}_{}", variant.name, a.id, b.id);
-        sample(name, a.fold, a.source, variant.name, variant.post, variant.held_out, made.image, &made.landmarks)
+        sample(name, a.fold, a.source, variant.name, variant.post, !trained_on(variant), made.image, &made.landmarks)
     }));
     let count =
         |source: &str, split: &str| photos.iter().filter(|p| p.source == source && split_of(p.fold) == split).count();
@@ -443,7 +462,7 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
             doc,
             "| {} (APCER) | {} | {} | {:.1} % | {:.1} % | {:.1} % | {:.1} % | {:.1} % |",
             variant.name,
-            if variant.held_out { "no" } else { "yes" },
+            if trained_on(variant) { "yes" } else { "no" },
             morphs.len(),
             percent(&morphs, false, at_1),
             percent(&morphs, false, at_10),
@@ -495,36 +514,33 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
 }
 
 /// How to read the tables, beside the figures.
-const READING: &str = "The held-out variant, print-scanned spliced morphs, is missed: the detector \
-has seen print-scanned genuine photos (it passes them as it passes the others) but never a \
-print-scanned morph, and the print erases the fine texture it looks for. Until 2026-11-30 it saw \
-no print-scanned photo at all and flagged 80 % of the genuine ones with the morphs, so the 4 % \
-it missed then measured the printing, not the blend; `de-scan` leaves the check off. Training on \
-print-scanned morphs would teach it what survives a print, but then no variant would be left \
-to measure generalisation: a second morph tool would be. The sharpened and re-compressed \
-spliced morphs are the hardest seen variant: sharpening brings back the texture that the detail \
-crop looks for. The operating point is noisy: 1 % of the validation split is 7 photos, and the \
-shipped bound sits above the test split's own, so at the bound it misses 1.5 to 2 times what it \
-misses at the test's BSCER 1 %.
+const READING: &str = "The detector trains on every recipe of this project under every \
+post-processing, morphs and genuine photos alike, print-scanned, retouched and halved, \
+compressed and enlarged ones among them. Until 2026-12-03 it left those out to measure them as \
+unseen: at its bound of then (0.986) it missed 95 % of the print-scanned spliced morphs and \
+82-84 % of the retouched and re-compressed ones, and flagged 2.5 % and 8.3 % of the genuine \
+photos retouched or re-compressed. At today's bound it misses about half of the print-scanned, \
+sharpened or halved-and-enlarged spliced morphs and of the retouched 70/30 ones (9-13 % at the \
+stricter bound), a fifth to a quarter of the retouched or re-compressed complete morphs, and one in ten \
+plain complete morphs. What it flags of genuine photos is more than the 1 % the bound was set \
+for on the validation split: up to 2.5 % of the test's genuine photos under each processing it \
+trained on, 3.8 % of those from the camera it never saw (a phone's noise reduction and strong \
+sharpening, JPEG 60). 1 % of the validation split is ten photos, and the test split's own \
+BSCER 1 % point lies above the bound, so the bound is noisy; a camera unlike any in training \
+raises false alarms, so measure them on a new capture device before relying on the bound.
 
-Other tools' recipes barely matter to it: morphs warped on dlib's 68 points, seamed in by a \
-Laplacian pyramid or blended in linear light are caught as this project's own are. What it \
-misses is what is done afterwards: a spliced morph retouched (softened, sharpened, grain added) \
-and a morph halved, compressed and enlarged again are missed about half the time at the test's \
-BSCER 10 %, and genuine photos treated the same way are flagged 2.5 % and 8.3 % at the shipped \
-bound. The network reads the texture a photo's processing leaves, so it has to be trained on \
-genuine photos and morphs under many more processings, and measured on a processing it has not \
-seen. docs/morphing_leave_one_out.md measures the detector trained on every variant but one on \
-the one left out (training/smad/leave_one_out.py).
+Other tools' recipes (the last four rows, never trained on) are caught about as this project's \
+own are: morphs warped on dlib's 68 points, seamed in by a Laplacian pyramid or blended in \
+linear light. docs/morphing_leave_one_out.md trains on every variant but one and measures the \
+one left out (training/smad/leave_one_out.py): that is the measure of a recipe never seen.
 
 ### Scale
 
 The genuine photos have about 45 (congress) or 190-360 px (FRLL, Canada, and the enlarged \
-copies) between the eyes. Since 2026-11-30 the detector also trains on the FRLL and Canada photos \
-and morphs shrunk to 70-170 px between the eyes (`reduced`); before that its score drifted \
-up there, and fixtures/frll_034_de.jpg shrunk to 96 px scored 0.99, above the bound. Now it \
-scores 0.93, 0.92, 0.66, 0.32 and 0.41 at 96, 120, 150, 200 and 250 px (as JPEG 90; \
-tests/morphing.rs holds both fixtures below the bound at those sizes). A softer shrink than \
-any in training still lifts it: to 96 px with a triangle filter and no JPEG it scores 0.989, \
-just above the bound (tests/geometry.rs leaves it out). Congress portraits stay the only genuine \
-photos under 70 px.";
+copies) between the eyes. The detector also trains on the FRLL and Canada photos and morphs \
+shrunk to 70-170 px between the eyes (`reduced`); before that its score drifted up there, and \
+fixtures/frll_034_de.jpg shrunk to 96 px scored 0.99, above the bound. Now it scores 0.02 or \
+less at 96, 120, 150, 200 and 250 px (as JPEG 90; tests/morphing.rs holds both fixtures below \
+the bound at those sizes), and 0.15 shrunk to 96 px with a triangle filter and no JPEG, a \
+softer shrink than any in training (tests/geometry.rs). Congress portraits stay the only \
+genuine photos under 70 px.";
