@@ -521,8 +521,8 @@ unseen: at its bound of then (0.986) it missed 95 % of the print-scanned spliced
 82-84 % of the retouched and re-compressed ones, and flagged 2.5 % and 8.3 % of the genuine \
 photos retouched or re-compressed. At today's bound it misses about half of the print-scanned, \
 sharpened or halved-and-enlarged spliced morphs and of the retouched 70/30 ones (9-13 % at the \
-stricter bound), a fifth to a quarter of the retouched or re-compressed complete morphs, and one in ten \
-plain complete morphs. What it flags of genuine photos is more than the 1 % the bound was set \
+stricter bound), a fifth to a quarter of the retouched or re-compressed complete morphs, and one \
+in ten plain complete morphs. What it flags of genuine photos is more than the 1 % the bound was set \
 for on the validation split: up to 2.5 % of the test's genuine photos under each processing it \
 trained on, 3.8 % of those from the camera it never saw (a phone's noise reduction and strong \
 sharpening, JPEG 60). 1 % of the validation split is ten photos, and the test split's own \

@@ -12,8 +12,9 @@ FRLL, Canada and congress, and passbild's morphs of them, each class under the s
 post-processings (among them shrunk to 70-170 px between the eyes, the sizes between the sources),
 split by identity into train / validation / test. The network trains on the train split without
 the held-out rows (morphs made as other tools make them, and genuine photos from a camera no
-model sees, which measure false alarms on an unknown camera); the validation split picks the epoch (lowest validation loss); the test split is never read here. The example
-measures the exported model in tract and sets the thresholds.
+model sees, which measure false alarms on an unknown camera); the validation split picks the
+epoch (lowest validation loss); the test split is never read here. The example measures the
+exported model in tract and sets the thresholds.
 
 The network is small on purpose (per crop five 3x3 convolutions of stride 2, the first reading
 every pixel so the fine texture a blend smooths away is seen, then global average pooling), so it
