@@ -512,6 +512,17 @@ mod tests {
         assert_eq!(de_live.geometry.chin_to_crown_de.unwrap().reject_min, Some(0.6));
     }
 
+    /// docs/morphing.md sets two bounds per profile: a score between them is worth a look, not a
+    /// rejection.
+    #[test]
+    fn every_built_in_profile_warns_before_it_rejects_a_morph() {
+        for name in Profile::built_in_names() {
+            let morph = Profile::built_in(name).unwrap().morph.single_image.unwrap();
+            let (Some(warn), Some(fail)) = (morph.max, morph.reject_max) else { panic!("{name}: {morph:?}") };
+            assert!(morph.enabled && warn < fail, "{name}: {morph:?}");
+        }
+    }
+
     #[test]
     fn the_childrens_profiles_follow_the_german_template() {
         let child = Profile::built_in("de-child-6-9").unwrap();
