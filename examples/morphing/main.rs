@@ -7,7 +7,10 @@
 //! morph) as JPEG 90 with a manifest.csv; with `--dmad FILE` the differential features and
 //! embedding differences of every attempt, as CSV; with `--smad-crops FILE` the single-image
 //! detector's training set (`single_image`): the face crops as bytes in FILE, what each is in FILE
-//! with the extension csv (training/smad/train.py reads both).
+//! with the extension csv (training/smad/train.py reads both) and the set's description in FILE
+//! with the extension md. With `--smad-from FILE` it reads such a set back instead of building
+//! anything, and rewrites only the single-image section of docs/morphing.md (about two minutes):
+//! the figures of a new model or new bounds.
 //!
 //! The differential set: each FRLL neutral photo, cut to 35:45, is a bona fide document; the same
 //! person's smiling photo (same session) is the trusted live capture. Identities are split by
@@ -117,6 +120,10 @@ fn main() {
     let out_dir = std::env::args().skip_while(|a| a != "--out").nth(1).map(PathBuf::from);
     let dmad_out = std::env::args().skip_while(|a| a != "--dmad").nth(1).map(PathBuf::from);
     let crops_out = std::env::args().skip_while(|a| a != "--smad-crops").nth(1).map(PathBuf::from);
+    if let Some(crops) = std::env::args().skip_while(|a| a != "--smad-from").nth(1) {
+        single_image_again(&PathBuf::from(crops), &root);
+        return;
+    }
     let checker = Checker::builder().profile(Profile::built_in("icao").unwrap()).threads(2).build().unwrap();
     let embedder = FaceEmbedder::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     let started = std::time::Instant::now();
@@ -348,11 +355,25 @@ fn main() {
     differential_classifier(&mut doc, &differential_attempts, &root);
     let (samples, description) = single_image::build(&checker, &embedder, &root.join("../shared/datasets"));
     if let Some(path) = &crops_out {
-        single_image::write_crops(&samples, path);
+        single_image::write_crops(&samples, &description, path);
     }
     let detector = MorphDetector::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
     single_image::evaluate(&mut doc, &samples, &description, &detector);
     std::fs::write(root.join("docs/morphing.md"), doc).unwrap();
+}
+
+/// Scores a saved single-image set with the embedded detector and replaces the document's
+/// single-image section, which runs to its end.
+fn single_image_again(crops: &Path, root: &Path) {
+    let (samples, description) = single_image::read_crops(crops);
+    let detector = MorphDetector::load(&ModelSource::Embedded, &Backend::Tract).unwrap();
+    let path = root.join("docs/morphing.md");
+    let document = std::fs::read_to_string(&path).unwrap();
+    let start = document.find(single_image::SECTION).expect("docs/morphing.md has the single-image section");
+    let mut doc = document[..start].trim_end().to_string();
+    doc.push('\n');
+    single_image::evaluate(&mut doc, &samples, &description, &detector);
+    std::fs::write(path, doc).unwrap();
 }
 
 /// Trains the shipped differential classifier on the train split's bona fide attempts and seen

@@ -31,7 +31,9 @@ APCERs on the test photos icao's size rule admits (suffix `_icao`). Nothing is e
 import argparse
 import csv
 import json
+import pathlib
 import time
+import tomllib
 
 import numpy as np
 import torch
@@ -43,7 +45,8 @@ BATCH = 32
 SEED = 7
 # icao's `geometry.inter_eye_distance` minimum: a smaller photo fails that check whatever its
 # score, so the profile's morph bound is set on the photos at or above it.
-ICAO_INTER_EYE_PX = 90
+with open(pathlib.Path(__file__).resolve().parents[2] / "profiles" / "icao.toml", "rb") as icao:
+    ICAO_INTER_EYE_PX = tomllib.load(icao)["geometry"]["inter_eye_distance"]["min"]
 # (input channels, output channels, stride) of each convolution.
 LAYERS = [(3, 16, 2), (16, 32, 2), (32, 48, 2), (48, 64, 2), (64, 96, 2)]
 
