@@ -73,3 +73,39 @@ fn profiles_are_listed_and_printed() {
     let profile = passbild::Profile::from_toml(&String::from_utf8(shown.stdout).unwrap()).unwrap();
     assert_eq!(profile, passbild::Profile::built_in("de-live").unwrap());
 }
+
+/// `passbild calibrate` sets the morph bounds on the genuine photos given: the profile it prints
+/// loads, and every photo it was set on passes under it.
+#[test]
+fn calibrate_prints_a_profile_that_passes_the_photos_it_was_set_on() {
+    let dir = std::env::temp_dir().join(format!("passbild-calibrate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let too_few = passbild().args(["calibrate"]).arg(fixture("frll_034_de.jpg")).output().unwrap();
+    assert_eq!(too_few.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&too_few.stderr).contains("at least 20"));
+    // Twenty genuine photos: two people, each saved at ten JPEG qualities.
+    for name in ["frll_034_de.jpg", "frll_119_de.jpg"] {
+        let photo = image::open(fixture(name)).unwrap().to_rgb8();
+        for quality in (50..100).step_by(5) {
+            let mut bytes = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality as u8).encode_image(&photo).unwrap();
+            std::fs::write(dir.join(format!("{quality}_{name}")), bytes).unwrap();
+        }
+    }
+    let output = passbild().args(["calibrate", "--profile", "de-live"]).arg(&dir).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let profile = passbild::Profile::from_toml(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(profile.name, "de-live-calibrated");
+    let morph = profile.morph.single_image.unwrap();
+    assert!(morph.enabled && morph.max <= morph.reject_max, "{morph:?}");
+    let profile_file = dir.join("calibrated.toml");
+    std::fs::write(&profile_file, &text).unwrap();
+    let check = passbild().args(["check", "--json", "--profile"]).arg(&profile_file).arg(&dir).output().unwrap();
+    for line in String::from_utf8(check.stdout).unwrap().lines() {
+        let report: serde_json::Value = serde_json::from_str(line).unwrap();
+        let morph = report["checks"].as_array().unwrap().iter().find(|c| c["id"] == "morph.single_image").unwrap();
+        assert_ne!(morph["status"], "fail", "{line}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -667,7 +667,8 @@ quarter of the retouched 70/30 and the sharpened spliced morphs; at the warn bou
 validation photos at icao's size come from 25 FRLL and Canada people under every \
 post-processing and 92 congress portraits enlarged 1.8 times, so each bound rests on a handful \
 of faces, and retouched or re-compressed genuine photos are where the false alarms gather. \
-Measure them on a new capture device before relying on the bound.
+Measure them on a new capture device before relying on the bounds: `passbild calibrate` sets \
+them on your own genuine photos.
 
 The bounds were once set on every photo, congress portraits of about 55 px between the eyes \
 included (0.970 for BSCER 1 %); those score higher as genuine photos, so the bound sat where it \

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 #[path = "passbild/serve.rs"]
 mod serve;
+use passbild::profile::Range;
 use passbild::receipt::ReceiptKey;
 use passbild::{Backend, Checker, DecodeLimits, Language, ModelSource, Profile, Report, Status};
 
@@ -135,6 +136,21 @@ enum Command {
     },
     /// List the built-in profiles, or print one as TOML.
     Profiles { name: Option<String> },
+    /// Set the single-image morph detector's bounds on your own genuine photos: prints a profile
+    /// whose `morph.single_image` warns above the score 5 % of them exceed and fails above the one
+    /// 1 % exceed (docs/morphing.md, "Bounds per profile"). Give it at least 100 genuine photos
+    /// from the camera and workflow the bounds are for, and no morphs.
+    Calibrate {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        inputs: Vec<PathBuf>,
+        /// The profile to start from: built-in (the output names it as `base`) or a TOML file
+        /// (the output is the whole profile).
+        #[arg(long, short, default_value = "icao")]
+        profile: String,
+        /// Threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
 }
 
 fn parse_language(s: &str) -> Result<Language, String> {
@@ -206,7 +222,104 @@ fn main() -> ExitCode {
             }
         },
         Command::Profiles { name } => print_profiles(name.as_deref()),
+        Command::Calibrate { inputs, profile, threads } => report_outcome(run_calibrate(&inputs, &profile, threads)),
     }
+}
+
+/// Fewer genuine photos than this give no bound worth printing.
+const FEWEST_CALIBRATION_PHOTOS: usize = 20;
+
+/// Where `warn` and `fail` start: the scores 5 % and 1 % of `genuine_scores` exceed, by the
+/// nearest rank (as docs/morphing.md sets the built-in profiles' bounds).
+fn morph_bounds(genuine_scores: &[f64]) -> (f64, f64) {
+    let mut sorted = genuine_scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)];
+    (at(0.95), at(0.99))
+}
+
+fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Result<(), String> {
+    let files = collect_photos(inputs)?;
+    let mut profile = Profile::by_name_or_path(profile_name).map_err(|e| e.to_string())?;
+    // Scored even where the profile leaves the check off.
+    let mut scoring = profile.clone();
+    let morph = scoring.morph.single_image.get_or_insert(Range::new(None, Some(1.0)));
+    morph.enabled = true;
+    let checker = Checker::builder().profile(scoring).threads(threads).build().map_err(|e| e.to_string())?;
+    let reports = check_all(&checker, &files, false);
+    // A photo whose size the profile rejects fails whatever its score: it sets no bound.
+    let (mut scores, mut not_counted) = (Vec::new(), 0);
+    for (path, report) in files.iter().zip(&reports) {
+        let report = match report {
+            Ok(report) => report,
+            Err(error) => {
+                eprintln!("passbild: not counted: {}: {error}", path.display());
+                not_counted += 1;
+                continue;
+            }
+        };
+        let check = |id: &str| report.checks.iter().find(|c| c.id == id);
+        let size_rejected = check("geometry.inter_eye_distance").is_some_and(|c| c.status == Status::Fail);
+        match check("morph.single_image").and_then(|c| c.value) {
+            Some(score) if !size_rejected => scores.push(score),
+            Some(_) => {
+                eprintln!("passbild: not counted: {}: too small for {}", path.display(), profile.name);
+                not_counted += 1;
+            }
+            None => {
+                eprintln!("passbild: not counted: {}: no morph score (no face found?)", path.display());
+                not_counted += 1;
+            }
+        }
+    }
+    if scores.len() < FEWEST_CALIBRATION_PHOTOS {
+        return Err(format!(
+            "{} genuine photos with a score; calibrating needs at least {FEWEST_CALIBRATION_PHOTOS} (100 or more for \
+             a 1 % point that is not simply the highest score)",
+            scores.len()
+        ));
+    }
+    let (warn, fail) = morph_bounds(&scores);
+    let shipped = profile.morph.single_image;
+    let mut out = format!(
+        "# `passbild calibrate` on {} genuine photos under {}: morph.single_image warns above the score\n\
+         # 5 % of them exceed and fails above the one 1 % exceed. {} photos not counted.\n",
+        scores.len(),
+        profile.name,
+        not_counted
+    );
+    if let Some(shipped) = &shipped {
+        let bound = |b: Option<f64>| b.map_or("none".to_string(), |b| format!("{b:.3}"));
+        out += &format!(
+            "# {} had: warn above {}, fail above {}.\n",
+            profile.name,
+            bound(shipped.max),
+            bound(shipped.reject_max)
+        );
+    }
+    if scores.len() < 100 {
+        out += "# Fewer than 100 photos: the fail bound is about their highest score.\n";
+    }
+    let range = Range::new(None, Some(round_up(warn))).with_reject(None, Some(round_up(fail)));
+    if Profile::built_in(profile_name).is_ok() {
+        out += &format!(
+            "base = \"{profile_name}\"\nname = \"{profile_name}-calibrated\"\n\n[morph.single_image]\nenabled = true\n\
+             max = {:.3}\nreject_max = {:.3}\n",
+            round_up(warn),
+            round_up(fail)
+        );
+    } else {
+        profile.name = format!("{}-calibrated", profile.name);
+        profile.morph.single_image = Some(range);
+        out += &toml::to_string(&profile).map_err(|e| e.to_string())?;
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// A bound to three decimals, rounded up so that the photos it was set on stay on its side.
+fn round_up(bound: f64) -> f64 {
+    (bound * 1000.0).ceil() / 1000.0
 }
 
 fn report_outcome(outcome: Result<(), String>) -> ExitCode {
