@@ -250,24 +250,19 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
     // A photo whose size the profile rejects fails whatever its score: it sets no bound.
     let (mut scores, mut not_counted) = (Vec::new(), 0);
     for (path, report) in files.iter().zip(&reports) {
-        let report = match report {
-            Ok(report) => report,
-            Err(error) => {
-                eprintln!("passbild: not counted: {}: {error}", path.display());
-                not_counted += 1;
-                continue;
+        let score = report.as_ref().map_err(|error| error.to_string()).and_then(|report| {
+            let check = |id: &str| report.checks.iter().find(|c| c.id == id);
+            let score = check("morph.single_image").and_then(|c| c.value);
+            let score = score.ok_or_else(|| "no morph score (no face found?)".to_string())?;
+            match check("geometry.inter_eye_distance") {
+                Some(size) if size.status == Status::Fail => Err(format!("too small for {}", profile.name)),
+                _ => Ok(score),
             }
-        };
-        let check = |id: &str| report.checks.iter().find(|c| c.id == id);
-        let size_rejected = check("geometry.inter_eye_distance").is_some_and(|c| c.status == Status::Fail);
-        match check("morph.single_image").and_then(|c| c.value) {
-            Some(score) if !size_rejected => scores.push(score),
-            Some(_) => {
-                eprintln!("passbild: not counted: {}: too small for {}", path.display(), profile.name);
-                not_counted += 1;
-            }
-            None => {
-                eprintln!("passbild: not counted: {}: no morph score (no face found?)", path.display());
+        });
+        match score {
+            Ok(score) => scores.push(score),
+            Err(reason) => {
+                eprintln!("passbild: not counted: {}: {reason}", path.display());
                 not_counted += 1;
             }
         }
@@ -280,7 +275,6 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
         ));
     }
     let (warn, fail) = morph_bounds(&scores);
-    let shipped = profile.morph.single_image;
     let mut out = format!(
         "# `passbild calibrate` on {} genuine photos under {}: morph.single_image warns above the score\n\
          # 5 % of them exceed and fails above the one 1 % exceed. {} photos not counted.\n",
@@ -288,7 +282,7 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
         profile.name,
         not_counted
     );
-    if let Some(shipped) = &shipped {
+    if let Some(shipped) = profile.morph.single_image {
         let bound = |b: Option<f64>| b.map_or("none".to_string(), |b| format!("{b:.3}"));
         out += &format!(
             "# {} had: warn above {}, fail above {}.\n",
@@ -300,17 +294,15 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
     if scores.len() < 100 {
         out += "# Fewer than 100 photos: the fail bound is about their highest score.\n";
     }
-    let range = Range::new(None, Some(round_up(warn))).with_reject(None, Some(round_up(fail)));
+    let (warn, fail) = (round_up(warn), round_up(fail));
     if Profile::built_in(profile_name).is_ok() {
         out += &format!(
             "base = \"{profile_name}\"\nname = \"{profile_name}-calibrated\"\n\n[morph.single_image]\nenabled = true\n\
-             max = {:.3}\nreject_max = {:.3}\n",
-            round_up(warn),
-            round_up(fail)
+             max = {warn:.3}\nreject_max = {fail:.3}\n"
         );
     } else {
         profile.name = format!("{}-calibrated", profile.name);
-        profile.morph.single_image = Some(range);
+        profile.morph.single_image = Some(Range::new(None, Some(warn)).with_reject(None, Some(fail)));
         out += &toml::to_string(&profile).map_err(|e| e.to_string())?;
     }
     print!("{out}");

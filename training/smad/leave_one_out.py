@@ -91,25 +91,22 @@ def write_doc(results):
         latest[r["left_out"]] = r
     current = list(latest.values())
     if current:
-        worst_10 = max(current, key=lambda r: r["apcer_at_bscer_10"])
-        worst_1 = max(current, key=lambda r: r["apcer_at_bscer_1"])
-        lines += [
-            "",
-            f"Worst measured: {worst_10['left_out']} at BSCER 10 % ({worst_10['apcer_at_bscer_10']:.1f} %),",
-            f"{worst_1['left_out']} at BSCER 1 % ({worst_1['apcer_at_bscer_1']:.1f} %). Variants not listed have not",
-            "been run yet.",
-        ]
+        lines += ["", "Worst measured:", *worst_at_each_bscer(current, ""), "Variants not listed have not been run yet."]
         sized = [r for r in current if "apcer_at_bscer_10_icao" in r]
         if sized:
-            worst_10 = max(sized, key=lambda r: r["apcer_at_bscer_10_icao"])
-            worst_1 = max(sized, key=lambda r: r["apcer_at_bscer_1_icao"])
-            lines += [
-                "",
-                f"At icao's size ({len(sized)} of the {len(current)} variants measured so far): worst",
-                f"{worst_10['left_out']} at BSCER 10 % ({worst_10['apcer_at_bscer_10_icao']:.1f} %),",
-                f"{worst_1['left_out']} at BSCER 1 % ({worst_1['apcer_at_bscer_1_icao']:.1f} %).",
-            ]
+            lines += ["", f"At icao's size ({len(sized)} of the {len(current)} variants measured so far): worst"]
+            lines += worst_at_each_bscer(sized, "_icao")
     DOC.write_text("\n".join(lines) + "\n")
+
+
+def worst_at_each_bscer(results, suffix):
+    """The left-out variants missed most at BSCER 10 % and at 1 % (by the APCERs ending in `suffix`),
+    as lines of the document."""
+    worst = {q: max(results, key=lambda r: r[f"apcer_at_bscer_{q}{suffix}"]) for q in (10, 1)}
+    return [
+        f"{worst[10]['left_out']} at BSCER 10 % ({worst[10][f'apcer_at_bscer_10{suffix}']:.1f} %),",
+        f"{worst[1]['left_out']} at BSCER 1 % ({worst[1][f'apcer_at_bscer_1{suffix}']:.1f} %).",
+    ]
 
 
 def main():

@@ -207,7 +207,7 @@ def main():
     result = {"left_out": options.leave_out, "test_bona_fide": len(bona_fide), "test_morphs": len(morphs)}
     result |= apcers(bona_fide, morphs, "")
     result["d_eer"] = equal_error_rate(bona_fide, morphs)
-    # The photos icao's size rule admits (90 px between the eyes): the population its bound is set on.
+    # The photos icao's size rule admits: the population its bounds are set on.
     inter_eye_px = np.array([float(r.get("inter_eye_px") or "nan") for r in rows])
     if not np.isnan(inter_eye_px).all():
         admitted_bona_fide = inter_eye_px[bona_fide_rows] >= ICAO_INTER_EYE_PX
