@@ -87,7 +87,7 @@ const UNSEEN_POSTS: [Post; 1] = [PHONE];
 /// kinds of morph: leaving one recipe out (training/smad/leave_one_out.py) then still trains on
 /// its post-processing on morphs, not on genuine photos alone, which would teach that the
 /// post-processing means bona fide.
-const POST_PROCESSED: [Variant; 4] = [
+const POST_PROCESSED: [Variant; 7] = [
     Variant {
         name: "spliced-0.7-retouched",
         recipe: Recipe::house(MorphKind::Spliced, 0.7),
@@ -110,6 +110,24 @@ const POST_PROCESSED: [Variant; 4] = [
         name: "spliced-0.5-halved-jpeg80-doubled",
         recipe: Recipe::house(MorphKind::Spliced, 0.5),
         post: RECOMPRESSED,
+        held_out: false,
+    },
+    Variant {
+        name: "complete-0.5-sharpened-jpeg75",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: POSTS[1],
+        held_out: false,
+    },
+    Variant {
+        name: "complete-0.5-print-scan",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: POSTS[2],
+        held_out: false,
+    },
+    Variant {
+        name: "complete-0.5-enlarged-1.8",
+        recipe: Recipe::house(MorphKind::Complete, 0.5),
+        post: ENLARGED,
         held_out: false,
     },
 ];
@@ -548,7 +566,8 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
         .unwrap();
         profiles.push((profile, minimum_px, bounds));
     }
-    let icao_px = profiles[0].1;
+    let icao = profiles.iter().find(|(name, ..)| *name == "icao").expect("icao is one of PROFILES");
+    let icao_px = icao.1;
     let admitted = |s: &Sample| s.inter_eye_px >= icao_px;
     let test_bona_fide = scores("test", &|s: &Sample| bona_fide_photo(s) && admitted(s));
     // The ISO/IEC 20059 operating points of the test set itself.
@@ -617,7 +636,7 @@ pub fn evaluate(doc: &mut String, samples: &[Sample], description: &str, detecto
         OTHER_TOOLS.len()
     )
     .unwrap();
-    let icao = &profiles[0].2;
+    let icao = &icao.2;
     writeln!(
         doc,
         "\nPer source, every test photo whatever its size, at icao's bounds (all trained \
