@@ -244,6 +244,56 @@ fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &
         )
         .unwrap();
     }
+    // The fit that defines the truth's frame, made again on each render's own mesh: how closely
+    // anything read from this mesh can come to that frame.
+    writeln!(
+        doc,
+        "\nHow closely the truth's frame can be read back from a render's mesh: the same \
+         rigid 3D fit that defines it on the unturned photo, made on each render's own mesh (its \
+         response divided out as above, fitted on the calibration half), on the test half:\n"
+    )
+    .unwrap();
+    for (name, axis, other) in [
+        (
+            "pitch",
+            (|a: &passbild::PoseAngles| a.pitch) as fn(&passbild::PoseAngles) -> f64,
+            (|a: &passbild::PoseAngles| a.yaw) as fn(&passbild::PoseAngles) -> f64,
+        ),
+        ("yaw", |a| a.yaw, |a| a.pitch),
+    ] {
+        let single_axis = |h: Half| {
+            in_half(h)
+                .filter(move |s| other(&s.truth).abs() < 1.0)
+                .filter_map(move |s| Some((s.identity.as_str(), axis(&s.truth), axis(s.rigid.as_ref()?))))
+        };
+        let (truth, rigid): (Vec<f64>, Vec<f64>) = single_axis(Half::Calibration).map(|(_, t, r)| (t, r)).unzip();
+        let (slope, offset) = line_fit(&truth, &rigid);
+        let mut by_identity: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        for (identity, truth, rigid) in single_axis(Half::Test) {
+            by_identity.entry(identity).or_default().push((rigid - offset) / slope - truth);
+        }
+        let abs: Vec<f64> = by_identity.values().flatten().map(|e| e.abs()).collect();
+        let offsets: Vec<f64> = by_identity.values().map(|e| mean(e)).collect();
+        writeln!(
+            doc,
+            "- {name}: mean abs error {:.2}, 95th percentile {:.2} degrees (n = {}); identities' mean \
+             error sd {:.2}.",
+            mean(&abs),
+            percentile(&abs, 0.95),
+            abs.len(),
+            standard_deviation(&offsets)
+        )
+        .unwrap();
+    }
+    writeln!(
+        doc,
+        "\nThe mesh network guesses a face's depth anew from each view, and the guess for a rendered \
+         turn does not carry the unturned photo's: each identity's zero moves by about that much with \
+         either fit (a least-squares combination of the two, tried, did no better). A pitch much \
+         closer to the truth than this likely needs a reading that does not come from the mesh's \
+         depth."
+    )
+    .unwrap();
     // Verdicts on the turned heads (test half) under de-live's pose rules.
     let profile = de_live.profile();
     let rule = |id: &str| match id {

@@ -11,7 +11,7 @@ use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_c
 use super::edits::{parse_tem, passport_crop};
 use super::render::turn_head;
 use crate::imaging::Point;
-use crate::measure::pose::{Camera, HeadPose};
+use crate::measure::pose::{Camera, HeadPose, angles_seen, rigid_fit};
 use crate::{Checker, PoseAngles};
 
 /// Which half of the identities a photo belongs to: thresholds are set on the calibration half,
@@ -157,6 +157,22 @@ pub struct PoseSample {
     pub raw: Option<PoseAngles>,
     /// The pose as reported.
     pub reading: Option<PoseAngles>,
+    /// The rigid 3D fit of the render's own mesh (with the network's depth), the fit that defines
+    /// the truth's frame on the unturned photo, seen from the studio distance the estimator
+    /// assumes.
+    pub rigid: Option<PoseAngles>,
+}
+
+/// The angles of the rigid 3D fit of `points` (image x, y and depth in pixels), against the line
+/// of sight of a camera at `camera`'s distance.
+fn rigid_angles(points: &[[f32; 3]], camera: Camera) -> Option<PoseAngles> {
+    let (rotation, scale, translation) = rigid_fit(points)?;
+    let at = nalgebra::Vector3::new(
+        (translation.x - f64::from(camera.centre.x)) / scale,
+        (translation.y - f64::from(camera.centre.y)) / scale,
+        camera.distance_cm,
+    );
+    Some(angles_seen(&rotation, &at))
 }
 
 /// Each subject's face turned to each (yaw, pitch) and rendered from a studio distance of 1, 1.5
@@ -177,15 +193,17 @@ pub fn pose_set(checker: &Checker, subjects: &[Subject], angles: &[(f64, f64)]) 
                     let turned = turn_head(&subject.photo, face, yaw, pitch, distance_cm)?;
                     let seen = checker.analyse_image(&turned.image.clone().into()).ok()?;
                     let (width, height) = turned.image.dimensions();
-                    let raw = seen.face.as_ref().ok().and_then(|f| {
-                        HeadPose::fit_uncalibrated(&f.mesh.points, Camera::studio(width, height)).map(|p| p.angles())
-                    });
+                    let camera = Camera::studio(width, height);
+                    let mesh = seen.face.as_ref().ok().map(|f| &f.mesh.points);
+                    let raw = mesh.and_then(|m| HeadPose::fit_uncalibrated(m, camera).map(|p| p.angles()));
+                    let rigid = mesh.and_then(|m| rigid_angles(m, camera));
                     Some(PoseSample {
                         identity: subject.identity.clone(),
                         truth: turned.pose,
                         distance_cm,
                         raw,
                         reading: seen.pose(),
+                        rigid,
                     })
                 })
                 .collect::<Vec<_>>()
