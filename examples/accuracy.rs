@@ -125,6 +125,10 @@ fn today() -> String {
 }
 
 /// The synthetic pose set and the real frontal photos.
+/// Each pose axis by name: its angle, and the other axis's (a single-axis render leaves it at 0).
+type Angle = fn(&passbild::PoseAngles) -> f64;
+const AXES: [(&str, Angle, Angle); 2] = [("pitch", |a| a.pitch, |a| a.yaw), ("yaw", |a| a.yaw, |a| a.pitch)];
+
 fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &[Subject], datasets: &Path) {
     let mut angles: Vec<(f64, f64)> = (-8..=8).map(|k| (0.0, 2.5 * f64::from(k))).collect();
     angles.extend((-8..=8).filter(|&k| k != 0).map(|k| (2.5 * f64::from(k), 0.0)));
@@ -147,7 +151,7 @@ fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &
     )
     .unwrap();
     // The response of the raw fit, on the calibration half.
-    let response = |axis: fn(&passbild::PoseAngles) -> f64, other: fn(&passbild::PoseAngles) -> f64| {
+    let response = |axis: Angle, other: Angle| {
         let pairs: Vec<(f64, f64)> = in_half(Half::Calibration)
             .filter(|s| other(&s.truth).abs() < 1.0)
             .filter_map(|s| Some((axis(&s.truth), axis(s.raw.as_ref()?))))
@@ -155,8 +159,7 @@ fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &
         let (x, y): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
         line_fit(&x, &y)
     };
-    let pitch_response = response(|a| a.pitch, |a| a.yaw);
-    let yaw_response = response(|a| a.yaw, |a| a.pitch);
+    let [pitch_response, yaw_response] = AXES.map(|(_, axis, other)| response(axis, other));
     writeln!(
         doc,
         "The raw fit's response on the calibration half (raw = slope x true + offset): pitch slope \
@@ -174,14 +177,7 @@ fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &
     .unwrap();
     let mut all_errors: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut errors_by_identity: BTreeMap<&str, BTreeMap<&str, Vec<f64>>> = BTreeMap::new();
-    for (name, axis, other) in [
-        (
-            "pitch",
-            (|a: &passbild::PoseAngles| a.pitch) as fn(&passbild::PoseAngles) -> f64,
-            (|a: &passbild::PoseAngles| a.yaw) as fn(&passbild::PoseAngles) -> f64,
-        ),
-        ("yaw", |a| a.yaw, |a| a.pitch),
-    ] {
+    for (name, axis, other) in AXES {
         for k in -8..=8 {
             let target = 2.5 * f64::from(k);
             let errors: Vec<(&str, f64)> = test
@@ -253,14 +249,7 @@ fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &
          response divided out as above, fitted on the calibration half), on the test half:\n"
     )
     .unwrap();
-    for (name, axis, other) in [
-        (
-            "pitch",
-            (|a: &passbild::PoseAngles| a.pitch) as fn(&passbild::PoseAngles) -> f64,
-            (|a: &passbild::PoseAngles| a.yaw) as fn(&passbild::PoseAngles) -> f64,
-        ),
-        ("yaw", |a| a.yaw, |a| a.pitch),
-    ] {
+    for (name, axis, other) in AXES {
         let single_axis = |h: Half| {
             in_half(h)
                 .filter(move |s| other(&s.truth).abs() < 1.0)
