@@ -43,10 +43,12 @@ CROP = 192
 EPOCHS = 40
 BATCH = 32
 SEED = 7
-# icao's `geometry.inter_eye_distance` minimum: a smaller photo fails that check whatever its
-# score, so the profile's morph bound is set on the photos at or above it.
+# The fewest pixels between the eyes icao does not reject (`geometry.inter_eye_distance`, its
+# rejection bound where it has one): a smaller photo fails that check whatever its score, so the
+# profile's morph bound is set on the photos at or above it, as the example sets it.
 with open(pathlib.Path(__file__).resolve().parents[2] / "profiles" / "icao.toml", "rb") as icao:
-    ICAO_INTER_EYE_PX = tomllib.load(icao)["geometry"]["inter_eye_distance"]["min"]
+    _SIZE_RULE = tomllib.load(icao)["geometry"]["inter_eye_distance"]
+    ICAO_INTER_EYE_PX = _SIZE_RULE.get("reject_min", _SIZE_RULE["min"])
 # (input channels, output channels, stride) of each convolution.
 LAYERS = [(3, 16, 2), (16, 32, 2), (32, 48, 2), (48, 64, 2), (64, 96, 2)]
 
