@@ -124,11 +124,11 @@ fn today() -> String {
     output.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
 }
 
-/// The synthetic pose set and the real frontal photos.
 /// Each pose axis by name: its angle, and the other axis's (a single-axis render leaves it at 0).
 type Angle = fn(&passbild::PoseAngles) -> f64;
 const AXES: [(&str, Angle, Angle); 2] = [("pitch", |a| a.pitch, |a| a.yaw), ("yaw", |a| a.yaw, |a| a.pitch)];
 
+/// The synthetic pose set and the real frontal photos.
 fn pose_section(doc: &mut String, de_live: &Checker, icao: &Checker, subjects: &[Subject], datasets: &Path) {
     let mut angles: Vec<(f64, f64)> = (-8..=8).map(|k| (0.0, 2.5 * f64::from(k))).collect();
     angles.extend((-8..=8).filter(|&k| k != 0).map(|k| (2.5 * f64::from(k), 0.0)));
