@@ -135,6 +135,10 @@ fn whole(c: &mut Criterion) {
         group.bench_function(format!("check_bytes_1244x1600{suffix}"), |b| {
             b.iter(|| one.check_bytes(black_box(&bytes)).unwrap())
         });
+        // One photo on a checker with two threads: its independent stages side by side.
+        group.bench_function(format!("check_bytes_1244x1600_threads2{suffix}"), |b| {
+            b.iter(|| two.check_bytes(black_box(&bytes)).unwrap())
+        });
         // Both photos checked, both embedded, compared (the embedding model loads in warm-up).
         group.bench_function(format!("check_with_reference_1244x1600{suffix}"), |b| {
             b.iter(|| one.check_with_reference(black_box(&bytes), black_box(&bytes)).unwrap())

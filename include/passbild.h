@@ -434,7 +434,8 @@ void passbild_bytes_free(uint8_t *bytes, size_t len);
 
 /**
  * Creates a checker for a built-in profile ("icao", "de-live", "de-scan") or the path of a TOML
- * profile file. `threads` is the pool size for batches (0: one per core). Loading takes about
+ * profile file. `threads` is the pool size for batches and for the stages of one photo that run
+ * side by side (0: one per core; 1: each call runs on its caller's thread). Loading takes about
  * 0.3 s: create one checker and share it.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.

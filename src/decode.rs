@@ -297,8 +297,13 @@ fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         // be judged as if it were the photo.
         return Err(Error::Truncated { format: "JPEG" });
     }
-    jpeg_entropy::check(bytes)?;
-    decode_with_image_crate(bytes, ImageFormat::Jpeg, limits, Some(markers))
+    // The scan is read twice, once to check its coded data to the end and once to decode it.
+    let (checked, decoded) = crate::threads::side_by_side(
+        || jpeg_entropy::check(bytes),
+        || decode_with_image_crate(bytes, ImageFormat::Jpeg, limits, Some(markers)),
+    );
+    checked?;
+    decoded
 }
 
 /// PNG puts the size in its first chunk (IHDR, bytes 16..24): check it before any decoder runs.

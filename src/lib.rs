@@ -11,7 +11,8 @@
 //! ```
 //!
 //! A [`Checker`] loads the models once; it is `Send + Sync`, so one checker serves any number of
-//! threads. Batches run on the checker's own thread pool, never on rayon's global one.
+//! threads. Batches, and the stages of one photo that can run side by side, run on the checker's
+//! own thread pool, never on rayon's global one.
 //!
 //! # The public API
 //! Everything a Rust integrator needs, and nothing else (the rest of the crate is private):
@@ -59,6 +60,7 @@ mod pipeline;
 pub mod profile;
 pub mod receipt;
 mod report;
+mod threads;
 #[cfg(feature = "tools")]
 pub mod tools;
 
@@ -103,7 +105,9 @@ impl CheckerBuilder {
         Ok(self.profile(Profile::by_name_or_path(name_or_path)?))
     }
 
-    /// Threads for batches; 0 or unset means one per core.
+    /// Threads for batches and for the stages of one photo that can run side by side; 0 or unset
+    /// means one per core. With more than one, every check runs on the checker's threads (calls
+    /// from many threads at once share them); with one, each call runs on its caller's thread.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads);
         self
@@ -165,7 +169,9 @@ impl CheckerBuilder {
             .thread_name(|i| format!("passbild-{i}"))
             .build()
             .map_err(|e| Error::ThreadPool(e.to_string()))?;
-        let (models, result) = models::Models::load_while(&self.models, &self.backend, job);
+        let (models, result) = models::Models::load_while(&self.models, &self.backend, |models| {
+            if threads > 1 { pool.install(|| job(models)) } else { job(models) }
+        });
         let checker = Checker {
             models: models?,
             model_source: self.models,
@@ -188,6 +194,7 @@ fn analyse_bytes_with(models: &dyn models::ModelSet, bytes: &[u8], limits: &Deco
     let decode_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut analysis = pipeline::analyse(models, decoded.image, decoded.facts)?;
     analysis.timings.insert(0, ("decode", decode_ms));
+    analysis.elapsed_ms += decode_ms;
     Ok(analysis)
 }
 
@@ -276,7 +283,7 @@ impl Checker {
 
     /// Decodes and measures a photo without judging it (for overlays and tools).
     pub fn analyse_bytes(&self, bytes: &[u8]) -> Result<Analysis> {
-        analyse_bytes_with(&self.models, bytes, &self.limits)
+        self.on_pool(|| analyse_bytes_with(&self.models, bytes, &self.limits))
     }
 
     /// Checks an encoded photo (JPEG, PNG, JPEG 2000, TIFF, BMP, WebP or PNM).
@@ -303,7 +310,8 @@ impl Checker {
         }
         self.limits.check_dimensions(width, height)?;
         let facts = decode::facts_of_pixels(image);
-        pipeline::analyse(&self.models, image.to_rgb8(), facts)
+        let image = image.to_rgb8();
+        self.on_pool(|| pipeline::analyse(&self.models, image, facts))
     }
 
     /// Checks a raw pixel buffer: `height` rows of `width` pixels, `stride` bytes apart (camera
@@ -317,7 +325,8 @@ impl Checker {
         format: PixelFormat,
     ) -> Result<Report> {
         let decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
-        Ok(self.judge(&pipeline::analyse(&self.models, decoded.image, decoded.facts)?, None))
+        let analysis = self.on_pool(|| pipeline::analyse(&self.models, decoded.image, decoded.facts))?;
+        Ok(self.judge(&analysis, None))
     }
 
     /// Checks many encoded photos in parallel on the checker's own pool; results keep the order.
@@ -332,6 +341,12 @@ impl Checker {
             on_done();
             report
         })
+    }
+
+    /// `job` on the checker's pool when it has more than one thread (so that one photo's
+    /// independent stages run side by side), else on the calling thread.
+    fn on_pool<R: Send>(&self, job: impl FnOnce() -> R + Send) -> R {
+        if self.pool.current_num_threads() > 1 { self.pool.install(job) } else { job() }
     }
 
     /// `check` on each item in parallel on the checker's pool, results in order, with the
@@ -368,7 +383,7 @@ impl Checker {
     pub fn crop(&self, bytes: &[u8]) -> Result<Cropped> {
         let decoded = decode::decode(bytes, &self.limits)?;
         let pyramid = imaging::Pyramid::new(decoded.image);
-        let analysis = pipeline::analyse_pyramid(&self.models, &pyramid, decoded.facts)?;
+        let analysis = self.on_pool(|| pipeline::analyse_pyramid(&self.models, &pyramid, decoded.facts))?;
         let face = analysis.face.as_ref().map_err(|_| Error::Crop(crop::CropProblem::NoFace))?;
         let (width, height) = pyramid.base().dimensions();
         let plan = crop::plan(&face.head, width, height, &self.profile).map_err(Error::Crop)?;
@@ -424,7 +439,9 @@ impl Checker {
         let reference_models = self.reference_models()?;
         let embed = |bytes: &[u8]| {
             let decoded = decode::decode(bytes, &self.limits)?;
-            pipeline::analyse_and_embed(&self.models, &reference_models.embedder, decoded.image, decoded.facts)
+            self.on_pool(|| {
+                pipeline::analyse_and_embed(&self.models, &reference_models.embedder, decoded.image, decoded.facts)
+            })
         };
         let (document_analysis, document_embedding) = embed(document)?;
         let (live_analysis, live_embedding) = embed(live)?;
@@ -464,8 +481,7 @@ impl Checker {
         let mut timings: BTreeMap<String, f64> =
             analysis.timings.iter().map(|(stage, ms)| (stage.to_string(), *ms)).collect();
         timings.insert("checks".into(), checks_ms);
-        let total = analysis.timings.iter().map(|(_, ms)| ms).sum::<f64>() + checks_ms;
-        timings.insert("total".into(), total);
+        timings.insert("total".into(), analysis.elapsed_ms + checks_ms);
         Report {
             format_version: report::FORMAT_VERSION,
             passbild_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -20,6 +20,7 @@ use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
 use crate::models::{DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet, PersonMask};
 use crate::report::{DetectedFace, FaceReport, KeyLandmarks};
+use crate::threads::side_by_side;
 
 /// Below this Face Mesh presence the crop holds no usable face.
 pub(crate) const MIN_MESH_PRESENCE: f32 = 0.5;
@@ -43,8 +44,10 @@ pub struct Analysis {
     pub(crate) colour_depth: Finding,
     /// The largest step a row of JPEG block borders shows across the background (damaged values).
     pub(crate) block_band_step: Result<Finding, NotMeasured>,
-    /// (stage, milliseconds), in pipeline order.
+    /// (stage, milliseconds), in pipeline order; stages that ran side by side overlap.
     pub(crate) timings: Vec<(&'static str, f64)>,
+    /// Milliseconds from the start of the analysis (of the decoding, where it decoded) to its end.
+    pub(crate) elapsed_ms: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -169,11 +172,24 @@ impl Stopwatch {
         Stopwatch { last: Instant::now(), timings: Vec::new() }
     }
 
+    /// The time since the last lap (or record) as `stage`'s.
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.timings.push((stage, (now - self.last).as_secs_f64() * 1e3));
         self.last = now;
     }
+
+    /// A stage timed elsewhere (one that ran side by side with others); the next lap starts now.
+    fn record(&mut self, stage: &'static str, milliseconds: f64) {
+        self.timings.push((stage, milliseconds));
+        self.last = Instant::now();
+    }
+}
+
+/// `run`'s result and the milliseconds it took, or its error.
+fn timed<T>(run: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
+    let started = Instant::now();
+    run().map(|value| (value, started.elapsed().as_secs_f64() * 1e3))
 }
 
 /// Measures a photo with models that may still be loading: each stage waits for its own model only.
@@ -183,13 +199,23 @@ pub(crate) fn analyse(models: &dyn ModelSet, image: image::RgbImage, facts: Imag
     let pyramid_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut analysis = analyse_pyramid(models, &pyramid, facts)?;
     analysis.timings.insert(0, ("pyramid", pyramid_ms));
+    analysis.elapsed_ms += pyramid_ms;
     Ok(analysis)
 }
 
-/// `analyse` on a pyramid the caller keeps (to cut more from the photo afterwards).
-pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
-    let mut watch = Stopwatch::new();
-    let (width, height) = pyramid.base().dimensions();
+/// The face models' results on the largest face, before pose and geometry.
+struct FaceModelsOutput {
+    faces: Vec<FaceDetection>,
+    largest: Option<FaceDetection>,
+    mesh: Option<MeshLandmarks>,
+    eyes: Option<(EyeLandmarks, EyeLandmarks)>,
+    morph_score: Option<f32>,
+    smile_probability: Option<f32>,
+}
+
+/// Detection, then on the largest face the mesh, the irises, the morph detector and the
+/// expression classifier.
+fn run_face_models(models: &dyn ModelSet, pyramid: &Pyramid, watch: &mut Stopwatch) -> Result<FaceModelsOutput> {
     let faces = models.detector()?.detect(pyramid)?;
     watch.lap("detection");
     let largest = faces.iter().max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area())).cloned();
@@ -198,20 +224,53 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         None => None,
     };
     watch.lap("landmarks");
-    let eyes = match &mesh {
-        Some(mesh) if mesh.presence >= MIN_MESH_PRESENCE => Some(measure_eyes(models, pyramid, mesh)?),
-        _ => None,
-    };
-    watch.lap("iris");
-    let mask = models.segmenter()?.run(pyramid)?;
-    watch.lap("segmentation");
-    // Only on a face whose eyes were found, as every face measurement.
-    let measured_mesh = mesh.as_ref().filter(|_| eyes.is_some());
-    let morph_score = measured_mesh.map(|mesh| models.morph_detector()?.run(pyramid, mesh)).transpose()?;
-    watch.lap("morph detection");
-    let smile_probability =
-        measured_mesh.map(|mesh| models.expression()?.smile_probability(pyramid, mesh)).transpose()?;
-    watch.lap("expression");
+    // The irises, the morph detector and the expression classifier each read the mesh alone,
+    // and only a face whose mesh holds one.
+    let measured_mesh = mesh.as_ref().filter(|mesh| mesh.presence >= MIN_MESH_PRESENCE);
+    let (eyes, (morph_score, smile_probability)) = side_by_side(
+        || measured_mesh.map(|mesh| timed(|| measure_eyes(models, pyramid, mesh))).transpose(),
+        || {
+            side_by_side(
+                || measured_mesh.map(|mesh| timed(|| models.morph_detector()?.run(pyramid, mesh))).transpose(),
+                || {
+                    measured_mesh
+                        .map(|mesh| timed(|| models.expression()?.smile_probability(pyramid, mesh)))
+                        .transpose()
+                },
+            )
+        },
+    );
+    let (eyes, morph_score, smile_probability) = (eyes?, morph_score?, smile_probability?);
+    for (stage, result) in [
+        ("iris", eyes.as_ref().map(|e| e.1)),
+        ("morph detection", morph_score.map(|m| m.1)),
+        ("expression", smile_probability.map(|p| p.1)),
+    ] {
+        watch.record(stage, result.unwrap_or(0.0));
+    }
+    let (eyes, morph_score, smile_probability) =
+        (eyes.map(|e| e.0), morph_score.map(|m| m.0), smile_probability.map(|p| p.0));
+    Ok(FaceModelsOutput { faces, largest, mesh, eyes, morph_score, smile_probability })
+}
+
+/// `analyse` on a pyramid the caller keeps (to cut more from the photo afterwards).
+pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: ImageFacts) -> Result<Analysis> {
+    let started = Instant::now();
+    let (width, height) = pyramid.base().dimensions();
+    // The person mask needs nothing of the face: it is made beside the face models.
+    let ((face_models, mut watch), (mask, segmentation_ms)) = side_by_side(
+        || {
+            let mut watch = Stopwatch::new();
+            (run_face_models(models, pyramid, &mut watch), watch)
+        },
+        || {
+            let started = Instant::now();
+            (models.segmenter().and_then(|segmenter| segmenter.run(pyramid)), started.elapsed().as_secs_f64() * 1e3)
+        },
+    );
+    let FaceModelsOutput { faces, largest, mesh, eyes, morph_score, smile_probability } = face_models?;
+    let mask = mask?;
+    watch.record("segmentation", segmentation_ms);
     let face = match (largest, mesh, eyes, morph_score.zip(smile_probability)) {
         (None, ..) => Err(NotMeasured::NoFace),
         (Some(detection), Some(mesh), Some((right_eye, left_eye)), Some((morph_score, smile_probability))) => {
@@ -239,24 +298,39 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         Err(_) => Point::new(width as f32 / 2.0, height as f32 / 2.0),
     };
     let scene = Scene::new(pyramid, &mask, face_centre);
+    watch.lap("scene");
+    // The search for other people and the appearance measures read the same photo, mask and
+    // scene and nothing of each other.
+    let (other_faces, (face, colour_depth, block_band_step, appearance_ms)) = side_by_side(
+        || {
+            let started = Instant::now();
+            let mut more = faces_among_other_people(models, pyramid, &scene, &faces)?;
+            let known: Vec<FaceDetection> = faces.iter().chain(&more).cloned().collect();
+            more.extend(small_faces(models, pyramid, &known)?);
+            Ok::<_, crate::Error>((more, started.elapsed().as_secs_f64() * 1e3))
+        },
+        || {
+            let started = Instant::now();
+            let colour_depth = colour::colour_depth(facts.colour_type, &scene);
+            let block_band_step = match facts.jpeg_blocks {
+                Some(layout) => integrity::block_band_step(pyramid.base(), facts.exif_orientation, layout, &scene),
+                // Only a JPEG codes its blocks' values one after another.
+                None => Ok(Finding { value: 0.0, quality: Some(100) }),
+            };
+            let face = face.map(|mut face| {
+                face.appearance = measure_appearance(pyramid, &scene, &mask, &face);
+                face
+            });
+            (face, colour_depth, block_band_step, started.elapsed().as_secs_f64() * 1e3)
+        },
+    );
+    let (more, other_faces_ms) = other_faces?;
     let mut faces = faces;
-    let more = faces_among_other_people(models, pyramid, &scene, &faces)?;
     faces.extend(more);
-    let more = small_faces(models, pyramid, &faces)?;
-    faces.extend(more);
-    watch.lap("other faces");
     faces.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let colour_depth = colour::colour_depth(facts.colour_type, &scene);
-    let block_band_step = match facts.jpeg_blocks {
-        Some(layout) => integrity::block_band_step(pyramid.base(), facts.exif_orientation, layout, &scene),
-        // Only a JPEG codes its blocks' values one after another.
-        None => Ok(Finding { value: 0.0, quality: Some(100) }),
-    };
-    let face = face.map(|mut face| {
-        face.appearance = measure_appearance(pyramid, &scene, &mask, &face);
-        face
-    });
-    watch.lap("appearance");
+    let mut timings = watch.timings;
+    timings.push(("other faces", other_faces_ms));
+    timings.push(("appearance", appearance_ms));
     Ok(Analysis {
         facts,
         width,
@@ -267,7 +341,8 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         mask,
         colour_depth,
         block_band_step,
-        timings: watch.timings,
+        timings,
+        elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
     })
 }
 
@@ -351,26 +426,34 @@ fn small_faces(models: &dyn ModelSet, pyramid: &Pyramid, known: &[FaceDetection]
 }
 
 fn measure_appearance(pyramid: &Pyramid, scene: &Scene, mask: &PersonMask, face: &FaceAnalysis) -> Option<Appearance> {
-    let image = FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
-    let face_box = &face.detection.bbox;
-    let clip = |v: f32| v.max(0.0) as u32;
-    let blockiness = compression::blockiness(
-        pyramid.base(),
-        clip(face_box.x),
-        clip(face_box.y),
-        clip(face_box.x + face_box.width),
-        clip(face_box.y + face_box.height),
-    );
     let outline: Vec<Point> = crate::models::face_mesh::index::FACE_OVAL.iter().map(|&i| face.mesh.point(i)).collect();
-    Some(Appearance {
-        exposure: exposure::measure(&image),
-        sharpness: focus::sharpness(pyramid.base(), &outline),
-        colour: Some(colour::measure(&image)),
-        blockiness,
-        subject: Some(eyes_mouth::measure(&image)),
-        background: background::measure(scene, &face.head),
-        coverings: coverings::measure(&image, mask),
-    })
+    // Sharpness reads the photo at full resolution, the rest mostly the face crop: the largest
+    // single part, run beside the others.
+    let (sharpness, rest) = side_by_side(
+        || focus::sharpness(pyramid.base(), &outline),
+        || {
+            let image = FaceImage::new(pyramid, &face.mesh, &face.right_eye, &face.left_eye, &face.head)?;
+            let face_box = &face.detection.bbox;
+            let clip = |v: f32| v.max(0.0) as u32;
+            let blockiness = compression::blockiness(
+                pyramid.base(),
+                clip(face_box.x),
+                clip(face_box.y),
+                clip(face_box.x + face_box.width),
+                clip(face_box.y + face_box.height),
+            );
+            Some(Appearance {
+                exposure: exposure::measure(&image),
+                sharpness: None,
+                colour: Some(colour::measure(&image)),
+                blockiness,
+                subject: Some(eyes_mouth::measure(&image)),
+                background: background::measure(scene, &face.head),
+                coverings: coverings::measure(&image, mask),
+            })
+        },
+    );
+    rest.map(|appearance| Appearance { sharpness, ..appearance })
 }
 
 fn measure_eyes(

@@ -323,7 +323,9 @@ pub struct Report {
     pub face: Option<FaceReport>,
     /// Every check the profile runs, in the order of `ids::ALL`.
     pub checks: Vec<CheckResult>,
-    /// Milliseconds per pipeline stage.
+    /// Milliseconds per pipeline stage, and `total` from the start of decoding to the end of the
+    /// checks. With more than one thread, stages that do not need each other's results run side
+    /// by side, so the stages can add up to more than the total.
     pub timings_ms: BTreeMap<String, f64>,
 }
 

@@ -105,6 +105,18 @@ fn eight_threads_at_once_give_the_sequential_report() {
 }
 
 #[test]
+fn one_photos_stages_side_by_side_give_the_one_thread_report() {
+    // With two threads a photo's independent stages run side by side (docs/performance.md).
+    let build = |threads| Checker::builder().profile_name("de-live").unwrap().threads(threads).build().unwrap();
+    let (one, two) = (build(1), build(2));
+    for name in ["frll_034_de.jpg", "two_people.jpg"] {
+        let bytes = fixture_bytes(name);
+        let report = two.check_bytes(&bytes).unwrap();
+        assert_eq!(without_timings(&report), without_timings(&one.check_bytes(&bytes).unwrap()), "{name}");
+    }
+}
+
+#[test]
 fn batches_keep_their_order_and_report_errors_in_place() {
     let inputs = vec![fixture_bytes("frll_034_de.jpg"), b"not a photo".to_vec(), fixture_bytes("two_people.jpg")];
     let results = checker("icao").check_batch(&inputs);

@@ -206,7 +206,9 @@ fn main() -> ExitCode {
             let checker = Checker::builder()
                 .profile_name(&profile)
                 .map(|b| {
-                    b.threads(1).models(models.map_or(ModelSource::Embedded, ModelSource::Directory)).backend(backend)
+                    b.threads(workers)
+                        .models(models.map_or(ModelSource::Embedded, ModelSource::Directory))
+                        .backend(backend)
                 })
                 .and_then(|b| b.build())
                 .map_err(|e| e.to_string());

@@ -235,6 +235,10 @@ impl Pyramid {
         }
         let at = Tap { ox, oy, ux, uy, vx, vy, photo_width, photo_height };
 
+        if taps_x == 1 && taps_y == 1 && rect.angle == 0.0 {
+            sample_upright(&at, &sampler, out_width, out_height, put);
+            return;
+        }
         if taps_x == 1 && taps_y == 1 {
             // The common case, kept apart so the loops over the taps disappear.
             for row in 0..out_height {
@@ -265,6 +269,41 @@ impl Pyramid {
     }
 }
 
+/// `Pyramid::sample_each`'s one-tap loop for an upright rectangle (the detector's views, the
+/// segmentation's and the scene's grids): each column's horizontal tap and each row's vertical
+/// one are computed once, by the same arithmetic as a tap of its own (with no turn, `v * vx`
+/// and `u * uy` are zeros, which change no sum). Apart, so that the turned case's loop compiles
+/// as it did.
+#[inline(never)]
+fn sample_upright(
+    at: &Tap,
+    sampler: &Bilinear,
+    out_width: usize,
+    out_height: usize,
+    mut put: impl FnMut(usize, usize, [f32; 3]),
+) {
+    let columns: Vec<Option<AxisTap>> = (0..out_width)
+        .map(|column| {
+            let u = column as f32 + 0.5;
+            let x = at.ox + u * at.ux + 0.5 * at.vx;
+            (x >= 0.0 && x < at.photo_width).then(|| sampler.axis_tap(x - 0.5, sampler.max_x, 3))
+        })
+        .collect();
+    for row in 0..out_height {
+        let v = row as f32 + 0.5;
+        let y = at.oy + 0.5 * at.uy + v * at.vy;
+        let vertical =
+            (y >= 0.0 && y < at.photo_height).then(|| sampler.axis_tap(y - 0.5, sampler.max_y, sampler.width * 3));
+        for (column, horizontal) in columns.iter().enumerate() {
+            let rgb = match (horizontal, &vertical) {
+                (Some(horizontal), Some(vertical)) => sampler.at_taps(horizontal, vertical),
+                _ => [0.0; 3],
+            };
+            put(row, column, rgb);
+        }
+    }
+}
+
 /// The affine map from output (column, row) to level coordinates, and the photo's extent there.
 struct Tap {
     ox: f32,
@@ -275,6 +314,13 @@ struct Tap {
     vy: f32,
     photo_width: f32,
     photo_height: f32,
+}
+
+/// One axis of a bilinear tap: byte offsets of the two neighbours and the second's weight.
+struct AxisTap {
+    first: usize,
+    second: usize,
+    weight: f32,
 }
 
 /// Bilinear interpolation at pixel-centre coordinates; taps beyond the edge repeat the edge.
@@ -295,6 +341,32 @@ impl<'a> Bilinear<'a> {
         }
     }
 
+    /// One axis of `at`'s interpolation: the two neighbours' byte offsets (`step` bytes per
+    /// pixel along the axis) and the weight of the second.
+    #[inline(always)]
+    fn axis_tap(&self, position: f32, max: f32, step: usize) -> AxisTap {
+        let position = position.clamp(0.0, max);
+        let first = position as usize;
+        let weight = position - first as f32;
+        let second = if first as f32 + 1.0 <= max { first + 1 } else { first };
+        AxisTap { first: first * step, second: second * step, weight }
+    }
+
+    /// `at` from its two axes' taps: the same reads and the same arithmetic.
+    #[inline(always)]
+    fn at_taps(&self, horizontal: &AxisTap, vertical: &AxisTap) -> [f32; 3] {
+        self.interpolate(
+            [
+                vertical.first + horizontal.first,
+                vertical.first + horizontal.second,
+                vertical.second + horizontal.first,
+                vertical.second + horizontal.second,
+            ],
+            horizontal.weight,
+            vertical.weight,
+        )
+    }
+
     #[inline(always)]
     pub(crate) fn at(&self, x: f32, y: f32) -> [f32; 3] {
         let x = x.clamp(0.0, self.max_x);
@@ -304,7 +376,13 @@ impl<'a> Bilinear<'a> {
         let x1 = if x0 as f32 + 1.0 <= self.max_x { x0 + 1 } else { x0 };
         let y1 = if y0 as f32 + 1.0 <= self.max_y { y0 + 1 } else { y0 };
         let (top, bottom) = (y0 * self.width, y1 * self.width);
-        let (a, b, c, d) = ((top + x0) * 3, (top + x1) * 3, (bottom + x0) * 3, (bottom + x1) * 3);
+        self.interpolate([(top + x0) * 3, (top + x1) * 3, (bottom + x0) * 3, (bottom + x1) * 3], fx, fy)
+    }
+
+    /// The four texels at byte offsets (top left, top right, bottom left, bottom right) weighed
+    /// by the fractions across (`fx`) and down (`fy`).
+    #[inline(always)]
+    fn interpolate(&self, [a, b, c, d]: [usize; 4], fx: f32, fy: f32) -> [f32; 3] {
         // Fixed-size reads: one bounds check per tap instead of one per byte.
         let texel = |at: usize| -> [f32; 3] {
             let bytes: &[u8; 3] = self.raw[at..at + 3].try_into().expect("three bytes");
@@ -360,6 +438,41 @@ mod tests {
         let square = truth.square(150.0);
         for (u, v) in [(0.0, 0.0), (1.0, 0.0), (0.3, 0.8)] {
             assert!(square.to_image(u, v).distance(truth.apply(Point::new(150.0 * u, 150.0 * v))) < 1e-3);
+        }
+    }
+
+    #[test]
+    fn upright_sampling_gives_each_pixels_own_tap_bit_for_bit() {
+        let image =
+            RgbImage::from_fn(301, 203, |x, y| image::Rgb([(x * 7 + y * 3) as u8, (x * y) as u8, (x ^ y) as u8]));
+        let sampler = Bilinear::new(&image);
+        // Inside, across the border (black there), scaled up and down, at fractional offsets.
+        for (ox, oy, step_u, step_v, width, height) in
+            [(0.0, 0.0, 1.0, 1.0, 301, 203), (-20.3, 15.7, 0.77, 1.31, 97, 64), (250.2, -9.9, 1.9, 0.45, 40, 50)]
+        {
+            let at = Tap {
+                ox,
+                oy,
+                ux: step_u,
+                uy: 0.0,
+                vx: -0.0,
+                vy: step_v,
+                photo_width: image.width() as f32,
+                photo_height: image.height() as f32,
+            };
+            let mut upright = Vec::new();
+            sample_upright(&at, &sampler, width, height, |_, _, rgb| upright.push(rgb));
+            let mut each = Vec::new();
+            for row in 0..height {
+                for column in 0..width {
+                    let (u, v) = (column as f32 + 0.5, row as f32 + 0.5);
+                    let (x, y) = (at.ox + u * at.ux + v * at.vx, at.oy + u * at.uy + v * at.vy);
+                    let inside = x >= 0.0 && y >= 0.0 && x < at.photo_width && y < at.photo_height;
+                    each.push(if inside { sampler.at(x - 0.5, y - 0.5) } else { [0.0; 3] });
+                }
+            }
+            let bits = |values: &[[f32; 3]]| values.iter().flatten().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&upright), bits(&each));
         }
     }
 
