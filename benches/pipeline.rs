@@ -143,6 +143,9 @@ fn whole(c: &mut Criterion) {
         group.bench_function(format!("check_with_reference_1244x1600{suffix}"), |b| {
             b.iter(|| one.check_with_reference(black_box(&bytes), black_box(&bytes)).unwrap())
         });
+        group.bench_function(format!("check_with_reference_1244x1600_threads2{suffix}"), |b| {
+            b.iter(|| two.check_with_reference(black_box(&bytes), black_box(&bytes)).unwrap())
+        });
         group.sample_size(10);
         // `cargo test` runs each benchmark once to see that it works (criterion's test mode,
         // without `--bench`): two photos show that a batch works; 64 would take a minute.

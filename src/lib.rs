@@ -439,12 +439,11 @@ impl Checker {
         let reference_models = self.reference_models()?;
         let embed = |bytes: &[u8]| {
             let decoded = decode::decode(bytes, &self.limits)?;
-            self.on_pool(|| {
-                pipeline::analyse_and_embed(&self.models, &reference_models.embedder, decoded.image, decoded.facts)
-            })
+            pipeline::analyse_and_embed(&self.models, &reference_models.embedder, decoded.image, decoded.facts)
         };
-        let (document_analysis, document_embedding) = embed(document)?;
-        let (live_analysis, live_embedding) = embed(live)?;
+        // The two photos need nothing of each other.
+        let (document, live) = self.on_pool(|| threads::side_by_side(|| embed(document), || embed(live)));
+        let ((document_analysis, document_embedding), (live_analysis, live_embedding)) = (document?, live?);
         let comparison = pipeline::compare(
             &reference_models.scorer,
             (&document_analysis, document_embedding),

@@ -114,6 +114,12 @@ fn one_photos_stages_side_by_side_give_the_one_thread_report() {
         let report = two.check_bytes(&bytes).unwrap();
         assert_eq!(without_timings(&report), without_timings(&one.check_bytes(&bytes).unwrap()), "{name}");
     }
+    // A document and a live capture are analysed side by side too.
+    let (document, live) = (fixture_bytes("frll_034_de.jpg"), fixture_bytes("frll_119_de.jpg"));
+    assert_eq!(
+        without_timings(&two.check_with_reference(&document, &live).unwrap()),
+        without_timings(&one.check_with_reference(&document, &live).unwrap())
+    );
 }
 
 #[test]
