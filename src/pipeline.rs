@@ -1,7 +1,8 @@
-//! One photo's path: pyramid -> detection -> mesh -> iris -> segmentation -> morph score ->
-//! smile probability -> pose, head outline and geometry -> appearance. Each shared intermediate is
-//! computed once here and each measurement family (`crate::measure`) runs once; the checks only
-//! judge the result.
+//! One photo's path: pyramid -> detection -> mesh -> iris, morph score and smile probability
+//! (beside them all, the segmentation) -> pose, head outline and geometry -> scene grid -> other
+//! faces beside the appearance measures. On a checker of more than one thread the parts written
+//! "beside" run side by side (`crate::threads`). Each shared intermediate is computed once here
+//! and each measurement family (`crate::measure`) runs once; the checks only judge the result.
 
 use std::time::Instant;
 
