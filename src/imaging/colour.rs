@@ -46,13 +46,36 @@ pub fn luma(rgb: [f32; 3]) -> f32 {
     0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
 }
 
-/// CIELAB (L*, a*, b*) of an sRGB colour, D50 white as in ISO/IEC 29794-5's natural colour measure
-/// (sRGB -> XYZ with the Bradford-adapted D50 matrix).
+/// `luma`'s three products for every 8-bit level, made as `luma` makes them (the compiler's
+/// floating-point arithmetic rounds as the processor's does).
+const LUMA_PRODUCTS: [[f32; 256]; 3] = {
+    let mut products = [[0f32; 256]; 3];
+    let mut level = 0;
+    while level < 256 {
+        products[0][level] = 0.299 * level as f32;
+        products[1][level] = 0.587 * level as f32;
+        products[2][level] = 0.114 * level as f32;
+        level += 1;
+    }
+    products
+};
+
+/// `luma` of each pixel of 8-bit RGB bytes, appended to `out`: the same products, from a table,
+/// summed in the same order, so the same values.
+pub fn extend_with_luma(out: &mut Vec<f32>, rgb_bytes: &[u8]) {
+    let [red, green, blue] = &LUMA_PRODUCTS;
+    out.extend(
+        rgb_bytes.chunks_exact(3).map(|p| red[usize::from(p[0])] + green[usize::from(p[1])] + blue[usize::from(p[2])]),
+    );
+}
+
 /// Spread between the largest and smallest channel (sRGB levels): 0 for grey.
 pub fn chroma(rgb: [f32; 3]) -> f32 {
     rgb[0].max(rgb[1]).max(rgb[2]) - rgb[0].min(rgb[1]).min(rgb[2])
 }
 
+/// CIELAB (L*, a*, b*) of an sRGB colour, D50 white as in ISO/IEC 29794-5's natural colour measure
+/// (sRGB -> XYZ with the Bradford-adapted D50 matrix).
 pub fn lab(rgb: [f32; 3]) -> [f64; 3] {
     let [r, g, b] = rgb.map(|c| f64::from(linear(c)));
     let x = r * 0.43605 + g * 0.38508 + b * 0.14309;
@@ -89,6 +112,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn luma_from_the_table_is_luma() {
+        // Every level in every channel, then scattered colours.
+        let mut bytes: Vec<u8> = (0..=255u8).flat_map(|v| [v, 255 - v, v / 3]).collect();
+        bytes.extend((0..3 * 4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+        let mut from_table = Vec::new();
+        extend_with_luma(&mut from_table, &bytes);
+        assert_eq!(from_table.len(), 256 + 4096);
+        for (p, value) in bytes.chunks_exact(3).zip(from_table) {
+            let direct = luma([f32::from(p[0]), f32::from(p[1]), f32::from(p[2])]);
+            assert_eq!(value.to_bits(), direct.to_bits(), "{p:?}");
+        }
+    }
 
     #[test]
     #[cfg(feature = "tools")]

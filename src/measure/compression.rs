@@ -34,7 +34,7 @@ pub fn blockiness(image: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> Optio
     let luma_row = |y: u32, out: &mut Vec<f32>| {
         let row = &raw[(y as usize * width + x0) * 3..(y as usize * width + x1) * 3];
         out.clear();
-        out.extend(row.chunks_exact(3).map(|p| colour::luma([f32::from(p[0]), f32::from(p[1]), f32::from(p[2])])));
+        colour::extend_with_luma(out, row);
     };
     let (mut above, mut here) = (Vec::with_capacity(x1 - x0), Vec::with_capacity(x1 - x0));
     let (mut border, mut border_n, mut inner, mut inner_n) = (0f64, 0usize, 0f64, 0usize);

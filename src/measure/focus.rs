@@ -58,8 +58,7 @@ pub fn blur_width_px(photo: &RgbImage, outline: &[Point]) -> Option<f64> {
     let mut luma: Vec<f32> = Vec::with_capacity(w * h);
     for y in 0..h {
         let start = ((y0 as usize + y) * stride + x0 as usize) * 3;
-        let row = raw[start..start + 3 * w].chunks_exact(3);
-        luma.extend(row.map(|p| colour::luma([f32::from(p[0]), f32::from(p[1]), f32::from(p[2])])));
+        colour::extend_with_luma(&mut luma, &raw[start..start + 3 * w]);
     }
     let shifted: Vec<Point> = outline.iter().map(|p| Point::new(p.x - x0 as f32, p.y - y0 as f32)).collect();
     let inside = polygon_mask(w as u32, h as u32, &[shifted]);
@@ -218,9 +217,11 @@ impl Gaussian {
         let mut padded = vec![0f32; w + 2 * self.radius];
         for y in 0..h {
             let row = &values[y * w..][..w];
-            for (i, p) in padded.iter_mut().enumerate() {
-                *p = row[i.saturating_sub(self.radius).min(w - 1)];
-            }
+            let (left, rest) = padded.split_at_mut(self.radius);
+            let (middle, right) = rest.split_at_mut(w);
+            left.fill(row[0]);
+            middle.copy_from_slice(row);
+            right.fill(row[w - 1]);
             let out = &mut across[y * w..][..w];
             for (k, c) in self.taps.iter().enumerate() {
                 for (o, s) in out.iter_mut().zip(&padded[k..]) {
