@@ -240,11 +240,22 @@ impl Pyramid {
             return;
         }
         if taps_x == 1 && taps_y == 1 {
-            // The common case, kept apart so the loops over the taps disappear.
+            // The common case, kept apart so the loops over the taps disappear. `tap`'s sums
+            // ((origin + u * step along u) + v * step along v) with the column's part and the
+            // row's product each made once.
+            let by_column: Vec<(f32, f32)> = (0..out_width)
+                .map(|column| {
+                    let u = column as f32 + 0.5;
+                    (at.ox + u * at.ux, at.oy + u * at.uy)
+                })
+                .collect();
             for row in 0..out_height {
-                for column in 0..out_width {
-                    let rgb = tap(&at, &sampler, column as f32 + 0.5, row as f32 + 0.5);
-                    put(row, column, rgb.unwrap_or([0.0; 3]));
+                let v = row as f32 + 0.5;
+                let (row_x, row_y) = (v * at.vx, v * at.vy);
+                for (column, &(column_x, column_y)) in by_column.iter().enumerate() {
+                    let (x, y) = (column_x + row_x, column_y + row_y);
+                    let inside = x >= 0.0 && y >= 0.0 && x < at.photo_width && y < at.photo_height;
+                    put(row, column, if inside { sampler.at(x - 0.5, y - 0.5) } else { [0.0; 3] });
                 }
             }
             return;
