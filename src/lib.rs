@@ -169,9 +169,8 @@ impl CheckerBuilder {
             .thread_name(|i| format!("passbild-{i}"))
             .build()
             .map_err(|e| Error::ThreadPool(e.to_string()))?;
-        let (models, result) = models::Models::load_while(&self.models, &self.backend, |models| {
-            if threads > 1 { pool.install(|| job(models)) } else { job(models) }
-        });
+        let (models, result) =
+            models::Models::load_while(&self.models, &self.backend, |models| on_pool(&pool, || job(models)));
         let checker = Checker {
             models: models?,
             model_source: self.models,
@@ -185,6 +184,12 @@ impl CheckerBuilder {
         };
         Ok((checker, result))
     }
+}
+
+/// `job` on `pool` when it has more than one thread (so that one photo's independent stages run
+/// side by side), else on the calling thread.
+fn on_pool<R: Send>(pool: &rayon::ThreadPool, job: impl FnOnce() -> R + Send) -> R {
+    if pool.current_num_threads() > 1 { pool.install(job) } else { job() }
 }
 
 /// Decodes and measures a photo without judging it, with models that may still be loading.
@@ -343,10 +348,9 @@ impl Checker {
         })
     }
 
-    /// `job` on the checker's pool when it has more than one thread (so that one photo's
-    /// independent stages run side by side), else on the calling thread.
+    /// `job` as `on_pool` runs it on the checker's pool.
     fn on_pool<R: Send>(&self, job: impl FnOnce() -> R + Send) -> R {
-        if self.pool.current_num_threads() > 1 { self.pool.install(job) } else { job() }
+        on_pool(&self.pool, job)
     }
 
     /// `check` on each item in parallel on the checker's pool, results in order, with the

@@ -187,10 +187,12 @@ impl Stopwatch {
     }
 }
 
-/// `run`'s result and the milliseconds it took, or its error.
-fn timed<T>(run: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
+/// `run`'s result and the milliseconds it took: for the stages that run side by side, which a
+/// `Stopwatch`'s laps cannot time.
+fn timed<T>(run: impl FnOnce() -> T) -> (T, f64) {
     let started = Instant::now();
-    run().map(|value| (value, started.elapsed().as_secs_f64() * 1e3))
+    let value = run();
+    (value, started.elapsed().as_secs_f64() * 1e3)
 }
 
 /// Measures a photo with models that may still be loading: each stage waits for its own model only.
@@ -229,28 +231,24 @@ fn run_face_models(models: &dyn ModelSet, pyramid: &Pyramid, watch: &mut Stopwat
     // and only a face whose mesh holds one.
     let measured_mesh = mesh.as_ref().filter(|mesh| mesh.presence >= MIN_MESH_PRESENCE);
     let (eyes, (morph_score, smile_probability)) = side_by_side(
-        || measured_mesh.map(|mesh| timed(|| measure_eyes(models, pyramid, mesh))).transpose(),
+        || measured_mesh.map(|mesh| timed(|| measure_eyes(models, pyramid, mesh))),
         || {
             side_by_side(
-                || measured_mesh.map(|mesh| timed(|| models.morph_detector()?.run(pyramid, mesh))).transpose(),
-                || {
-                    measured_mesh
-                        .map(|mesh| timed(|| models.expression()?.smile_probability(pyramid, mesh)))
-                        .transpose()
-                },
+                || measured_mesh.map(|mesh| timed(|| models.morph_detector()?.run(pyramid, mesh))),
+                || measured_mesh.map(|mesh| timed(|| models.expression()?.smile_probability(pyramid, mesh))),
             )
         },
     );
-    let (eyes, morph_score, smile_probability) = (eyes?, morph_score?, smile_probability?);
-    for (stage, result) in [
+    for (stage, ms) in [
         ("iris", eyes.as_ref().map(|e| e.1)),
-        ("morph detection", morph_score.map(|m| m.1)),
-        ("expression", smile_probability.map(|p| p.1)),
+        ("morph detection", morph_score.as_ref().map(|m| m.1)),
+        ("expression", smile_probability.as_ref().map(|p| p.1)),
     ] {
-        watch.record(stage, result.unwrap_or(0.0));
+        watch.record(stage, ms.unwrap_or(0.0));
     }
-    let (eyes, morph_score, smile_probability) =
-        (eyes.map(|e| e.0), morph_score.map(|m| m.0), smile_probability.map(|p| p.0));
+    let eyes = eyes.map(|e| e.0).transpose()?;
+    let morph_score = morph_score.map(|m| m.0).transpose()?;
+    let smile_probability = smile_probability.map(|p| p.0).transpose()?;
     Ok(FaceModelsOutput { faces, largest, mesh, eyes, morph_score, smile_probability })
 }
 
@@ -264,10 +262,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
             let mut watch = Stopwatch::new();
             (run_face_models(models, pyramid, &mut watch), watch)
         },
-        || {
-            let started = Instant::now();
-            (models.segmenter().and_then(|segmenter| segmenter.run(pyramid)), started.elapsed().as_secs_f64() * 1e3)
-        },
+        || timed(|| models.segmenter().and_then(|segmenter| segmenter.run(pyramid))),
     );
     let FaceModelsOutput { faces, largest, mesh, eyes, morph_score, smile_probability } = face_models?;
     let mask = mask?;
@@ -302,30 +297,33 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     watch.lap("scene");
     // The search for other people and the appearance measures read the same photo, mask and
     // scene and nothing of each other.
-    let (other_faces, (face, colour_depth, block_band_step, appearance_ms)) = side_by_side(
+    let (other_faces, ((face, colour_depth, block_band_step), appearance_ms)) = side_by_side(
         || {
-            let started = Instant::now();
-            let mut more = faces_among_other_people(models, pyramid, &scene, &faces)?;
-            let known: Vec<FaceDetection> = faces.iter().chain(&more).cloned().collect();
-            more.extend(small_faces(models, pyramid, &known)?);
-            Ok::<_, crate::Error>((more, started.elapsed().as_secs_f64() * 1e3))
+            timed(|| {
+                let mut more = faces_among_other_people(models, pyramid, &scene, &faces)?;
+                let known: Vec<FaceDetection> = faces.iter().chain(&more).cloned().collect();
+                more.extend(small_faces(models, pyramid, &known)?);
+                Ok::<_, crate::Error>(more)
+            })
         },
         || {
-            let started = Instant::now();
-            let colour_depth = colour::colour_depth(facts.colour_type, &scene);
-            let block_band_step = match facts.jpeg_blocks {
-                Some(layout) => integrity::block_band_step(pyramid.base(), facts.exif_orientation, layout, &scene),
-                // Only a JPEG codes its blocks' values one after another.
-                None => Ok(Finding { value: 0.0, quality: Some(100) }),
-            };
-            let face = face.map(|mut face| {
-                face.appearance = measure_appearance(pyramid, &scene, &mask, &face);
-                face
-            });
-            (face, colour_depth, block_band_step, started.elapsed().as_secs_f64() * 1e3)
+            timed(|| {
+                let colour_depth = colour::colour_depth(facts.colour_type, &scene);
+                let block_band_step = match facts.jpeg_blocks {
+                    Some(layout) => integrity::block_band_step(pyramid.base(), facts.exif_orientation, layout, &scene),
+                    // Only a JPEG codes its blocks' values one after another.
+                    None => Ok(Finding { value: 0.0, quality: Some(100) }),
+                };
+                let face = face.map(|mut face| {
+                    face.appearance = measure_appearance(pyramid, &scene, &mask, &face);
+                    face
+                });
+                (face, colour_depth, block_band_step)
+            })
         },
     );
-    let (more, other_faces_ms) = other_faces?;
+    let (more, other_faces_ms) = other_faces;
+    let more = more?;
     let mut faces = faces;
     faces.extend(more);
     faces.sort_by(|a, b| b.score.total_cmp(&a.score));
