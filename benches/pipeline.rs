@@ -106,6 +106,7 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
     group.bench_function("scene", |b| b.iter(new_scene));
     group.bench_function("exposure", |b| b.iter(|| exposure::measure(black_box(&face_image))));
     let outline: Vec<passbild::Point> = internals::face_oval(face);
+    group.bench_function("sharpness", |b| b.iter(|| focus::sharpness(pyramid.base(), black_box(&outline))));
     group.bench_function("quality", |b| {
         b.iter(|| (focus::sharpness(pyramid.base(), black_box(&outline)), colour::measure(black_box(&face_image))))
     });

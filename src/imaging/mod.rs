@@ -411,7 +411,9 @@ impl<'a> Bilinear<'a> {
 }
 
 /// Averages 2x2 blocks; an odd last row or column is dropped, as the continuous coordinates of the
-/// levels stay aligned at the top-left corner.
+/// levels stay aligned at the top-left corner. Also compiled for AVX2 (integer sums: the same
+/// bytes).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn halve(image: &RgbImage) -> RgbImage {
     let (width, height) = (image.width() / 2, image.height() / 2);
     let src = image.as_raw();

@@ -32,12 +32,13 @@ const MIN_RUN: usize = 32;
 /// of block borders shows, after the smooth change of the scene itself is taken out. A whole
 /// photo reads about 0-3; a band left by a damaged value reads its shift. The blocks are those the
 /// file stored (`layout`, before the EXIF turn the pixels have had), since the damage follows the
-/// file's order.
+/// file's order. Also compiled for AVX2 (the same sums).
 ///
 /// Two readings, the larger counts: along the clear background alone (the scene's cells away from
 /// any person, where a step of a few levels shows), and along every block of the row, with at
 /// least half of it readable (a band that changes the photo so much that the person mask no
 /// longer finds the person, or one that starts below the shoulders).
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 pub fn block_band_step(
     image: &RgbImage,
     exif_orientation: Option<u8>,
@@ -205,6 +206,7 @@ impl StoredGrid {
 
     /// The mean colour of the two stored pixel rows above a block's top border and the two
     /// from it down, across the block's width.
+    #[inline(always)]
     fn border_rows(&self, image: &RgbImage, column: usize, row: usize) -> [[f32; 3]; 4] {
         let x0 = column as u32 * self.block_width;
         let x1 = (x0 + self.block_width).min(self.width);
@@ -227,6 +229,7 @@ impl StoredGrid {
     }
 
     /// Every block's mean colour, in stored order.
+    #[inline(always)]
     fn means(&self, image: &RgbImage) -> Vec<[f32; 3]> {
         if self.orientation != 1 {
             return (0..self.rows * self.columns)
@@ -275,6 +278,7 @@ impl StoredGrid {
 }
 
 /// Adds each channel of packed RGB pixels to `sum`.
+#[inline(always)]
 fn add_pixels(sum: &mut [u32; 3], pixels: &[u8]) {
     for pixel in pixels.chunks_exact(3) {
         for c in 0..3 {
