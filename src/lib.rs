@@ -198,8 +198,7 @@ fn analyse_bytes_with(models: &dyn models::ModelSet, bytes: &[u8], limits: &Deco
     let decoded = decode::decode(bytes, limits)?;
     let decode_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut analysis = pipeline::analyse(models, decoded.image, decoded.facts)?;
-    analysis.timings.insert(0, ("decode", decode_ms));
-    analysis.elapsed_ms += decode_ms;
+    analysis.time_earlier_stage("decode", decode_ms);
     Ok(analysis)
 }
 

@@ -92,6 +92,13 @@ pub(crate) struct ReferenceMeasures {
 }
 
 impl Analysis {
+    /// A stage that ran before the analysis (decoding, the pyramid): first in the timings, and
+    /// part of the elapsed time.
+    pub(crate) fn time_earlier_stage(&mut self, stage: &'static str, milliseconds: f64) {
+        self.timings.insert(0, (stage, milliseconds));
+        self.elapsed_ms += milliseconds;
+    }
+
     /// The photo's format facts (format, size, colour type, JPEG quality).
     pub fn facts(&self) -> &ImageFacts {
         &self.facts
@@ -201,8 +208,7 @@ pub(crate) fn analyse(models: &dyn ModelSet, image: image::RgbImage, facts: Imag
     let pyramid = Pyramid::new(image);
     let pyramid_ms = started.elapsed().as_secs_f64() * 1e3;
     let mut analysis = analyse_pyramid(models, &pyramid, facts)?;
-    analysis.timings.insert(0, ("pyramid", pyramid_ms));
-    analysis.elapsed_ms += pyramid_ms;
+    analysis.time_earlier_stage("pyramid", pyramid_ms);
     Ok(analysis)
 }
 

@@ -104,10 +104,10 @@ mod tests {
         // Every level in every channel, then scattered colours.
         let mut bytes: Vec<u8> = (0..=255u8).flat_map(|v| [v, 255 - v, v / 3]).collect();
         bytes.extend((0..3 * 4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
-        let mut from_table = Vec::new();
-        extend_with_luma(&mut from_table, &bytes);
-        assert_eq!(from_table.len(), 256 + 4096);
-        for (p, value) in bytes.chunks_exact(3).zip(from_table) {
+        let mut extended = Vec::new();
+        extend_with_luma(&mut extended, &bytes);
+        assert_eq!(extended.len(), 256 + 4096);
+        for (p, value) in bytes.chunks_exact(3).zip(extended) {
             let direct = luma([f32::from(p[0]), f32::from(p[1]), f32::from(p[2])]);
             assert_eq!(value.to_bits(), direct.to_bits(), "{p:?}");
         }

@@ -224,14 +224,9 @@ impl Pyramid {
         let (ox, oy) = (origin.x / level_scale, origin.y / level_scale);
         let (ux, uy) = (cos * step_u, sin * step_u);
         let (vx, vy) = (-sin * step_v, cos * step_v);
-        // Black outside the photo; inside, edge pixels repeat, as halving may have dropped a
-        // fraction of the last row or column.
         #[inline(always)]
         fn tap(at: &Tap, sampler: &Bilinear, u: f32, v: f32) -> Option<[f32; 3]> {
-            let x = at.ox + u * at.ux + v * at.vx;
-            let y = at.oy + u * at.uy + v * at.vy;
-            let inside = x >= 0.0 && y >= 0.0 && x < at.photo_width && y < at.photo_height;
-            inside.then(|| sampler.at(x - 0.5, y - 0.5))
+            at.read(sampler, at.ox + u * at.ux + v * at.vx, at.oy + u * at.uy + v * at.vy)
         }
         let at = Tap { ox, oy, ux, uy, vx, vy, photo_width, photo_height };
 
@@ -253,9 +248,7 @@ impl Pyramid {
                 let v = row as f32 + 0.5;
                 let (row_x, row_y) = (v * at.vx, v * at.vy);
                 for (column, &(column_x, column_y)) in by_column.iter().enumerate() {
-                    let (x, y) = (column_x + row_x, column_y + row_y);
-                    let inside = x >= 0.0 && y >= 0.0 && x < at.photo_width && y < at.photo_height;
-                    put(row, column, if inside { sampler.at(x - 0.5, y - 0.5) } else { [0.0; 3] });
+                    put(row, column, at.read(&sampler, column_x + row_x, column_y + row_y).unwrap_or([0.0; 3]));
                 }
             }
             return;
@@ -325,6 +318,16 @@ struct Tap {
     vy: f32,
     photo_width: f32,
     photo_height: f32,
+}
+
+impl Tap {
+    /// The photo at level coordinates (x, y); None outside it (black). Inside, edge pixels
+    /// repeat, as halving may have dropped a fraction of the last row or column.
+    #[inline(always)]
+    fn read(&self, sampler: &Bilinear, x: f32, y: f32) -> Option<[f32; 3]> {
+        let inside = x >= 0.0 && y >= 0.0 && x < self.photo_width && y < self.photo_height;
+        inside.then(|| sampler.at(x - 0.5, y - 0.5))
+    }
 }
 
 /// One axis of a bilinear tap: byte offsets of the two neighbours and the second's weight.
@@ -480,8 +483,7 @@ mod tests {
                 for column in 0..width {
                     let (u, v) = (column as f32 + 0.5, row as f32 + 0.5);
                     let (x, y) = (at.ox + u * at.ux + v * at.vx, at.oy + u * at.uy + v * at.vy);
-                    let inside = x >= 0.0 && y >= 0.0 && x < at.photo_width && y < at.photo_height;
-                    each.push(if inside { sampler.at(x - 0.5, y - 0.5) } else { [0.0; 3] });
+                    each.push(at.read(&sampler, x, y).unwrap_or([0.0; 3]));
                 }
             }
             let bits = |values: &[[f32; 3]]| values.iter().flatten().map(|v| v.to_bits()).collect::<Vec<_>>();

@@ -113,9 +113,7 @@ pub fn blur_width_px(photo: &RgbImage, outline: &[Point]) -> Option<f64> {
             if *group == OUTSIDE {
                 continue;
             }
-            if *group == UNDECIDED {
-                *group = direction_group(gy_row[x].atan2(gx_row[x])) as u8;
-            }
+            *group = decided(*group, gx_row[x], gy_row[x]);
             histograms[usize::from(*group)][magnitude_bin(squared)] += 1;
         }
     }
@@ -303,6 +301,11 @@ fn orientation_group_by_comparison(gx: f32, gy: f32) -> u8 {
     if undecided { UNDECIDED } else { group }
 }
 
+/// A group from `orientation_group_by_comparison`, the arctangent deciding where it could not.
+fn decided(group: u8, gx: f32, gy: f32) -> u8 {
+    if group == UNDECIDED { direction_group(gy.atan2(gx)) as u8 } else { group }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,14 +321,6 @@ mod tests {
         (0..count).map(|_| (next(), next())).collect()
     }
 
-    /// The group as `blur_width_px` reads it.
-    fn orientation_group(gx: f32, gy: f32) -> usize {
-        match orientation_group_by_comparison(gx, gy) {
-            UNDECIDED => direction_group(gy.atan2(gx)),
-            group => usize::from(group),
-        }
-    }
-
     #[test]
     fn orientation_groups_are_those_of_the_arctangent() {
         let mut gradients = random_gradients(7, 200_000);
@@ -335,7 +330,8 @@ mod tests {
             }
         }
         for (gx, gy) in gradients {
-            assert_eq!(orientation_group(gx, gy), direction_group(gy.atan2(gx)), "({gx}, {gy})");
+            let group = decided(orientation_group_by_comparison(gx, gy), gx, gy);
+            assert_eq!(usize::from(group), direction_group(gy.atan2(gx)), "({gx}, {gy})");
         }
     }
 
