@@ -62,7 +62,7 @@ fn main() {
         geometry_section(&mut doc, &de_live, &subjects);
     }
     if wanted("appearance") {
-        appearance_section(&mut doc, &de_live, &subjects);
+        appearance_section(&mut doc, &de_live, &subjects, &datasets);
     }
     if wanted("smiles") {
         smile_section(&mut doc, &de_live, &subjects, &datasets);
@@ -649,7 +649,12 @@ struct Defect {
 use passbild::tools::edits;
 use passbild::tools::internals::{self, FaceAnalysis, PersonMask};
 
-fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
+/// A donor of a face: a photo and its measured face.
+type Donor = (image::RgbImage, FaceAnalysis);
+/// A donor of a whole person: an uncropped photo, its person mask and its measured face.
+type PersonDonor = (image::RgbImage, PersonMask, FaceAnalysis);
+
+fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>) -> Vec<Defect> {
     let mut list: Vec<Defect> = Vec::new();
     let mut add = |name, strength: String, clear, checks, make: MakeDefect| {
         list.push(Defect { name, strength, clear, checks, make, jpeg_quality: None })
@@ -869,13 +874,40 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
             }),
         );
     }
-    // Things in the frame that are not the subject, entering at its edges: a dark object in a top
-    // corner, the dark-clad shoulder of a person beside the subject, a hand reaching in; each a
-    // disc centred on the edge (as a share of the photo's width: its radius, its centre).
+    // Another person standing behind the subject and beside them, taller (their eyes this many
+    // of the subject's inter-eye distances higher), so that their shoulder and the side of their
+    // head enter a lower corner: a real photo of someone else, with their own person mask.
+    let people = std::sync::Arc::new(people);
+    for (side, strength, across, higher) in [
+        ("left", "shoulder in the lower left corner", -1.1f32, 1.65f32),
+        ("right", "shoulder in the lower right corner", 1.1, 1.3),
+    ] {
+        let people = people.clone();
+        add(
+            "another person behind, at the side",
+            format!("{side}: {strength}"),
+            true,
+            BACKGROUND,
+            Box::new(move |s, m| {
+                let (other, other_mask, other_face) = &people[s.identity.len() % people.len()];
+                let eyes = m.face.head.eye_midpoint();
+                let at = passbild::Point::new(
+                    eyes.x + across * s.photo.width() as f32,
+                    eyes.y - higher * m.face.head.inter_eye_distance_px(),
+                );
+                let subject = edits::Someone { photo: &s.photo, mask: &m.mask, face: &m.face };
+                let other = edits::Someone { photo: other, mask: other_mask, face: other_face };
+                Some(edits::person_behind(&subject, &other, at, 1.0))
+            }),
+        );
+    }
+    // Things in the frame that are not the subject, entering at its edges: dark objects in a top
+    // and a lower corner, a hand reaching in (no photo of a hand is at hand: a skin-coloured disc);
+    // each a disc centred on the edge (as a share of the photo's width: its radius, its centre).
     for (name, strength, radius, centre, colour) in [
         ("object in a top corner", "dark, 0.2 of the width", 0.2, (0.0, 0.0), [60.0, 58.0, 62.0]),
-        ("another person's shoulder", "lower left, 0.3 of the width", 0.3, (0.0, 1.3), [45.0, 48.0, 60.0]),
-        ("a hand", "lower right, 0.12 of the width", 0.12, (0.95, 1.22), [200.0, 150.0, 120.0]),
+        ("object in a lower corner", "dark, lower left, 0.3 of the width", 0.3, (0.0, 1.3), [45.0, 48.0, 60.0]),
+        ("a hand", "skin-coloured disc, lower right, 0.12 of the width", 0.12, (0.95, 1.22), [200.0, 150.0, 120.0]),
     ] {
         add(
             name,
@@ -932,7 +964,7 @@ fn defects(donors: Vec<(image::RgbImage, FaceAnalysis)>) -> Vec<Defect> {
 }
 
 /// Per check, false fails on compliant photos; per defect and strength, the share caught.
-fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
+fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject], datasets: &Path) {
     // FRLL's backgrounds are the light grey the rules ask for; the Canada set's are not.
     let test: Vec<&Subject> =
         subjects.iter().filter(|s| half(&s.identity) == Half::Test && s.identity.starts_with("frll")).collect();
@@ -992,13 +1024,26 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject])
         .unwrap();
     }
     // Donors for pasted faces: calibration-half photos, so no one is pasted next to themselves.
-    let donors: Vec<(image::RgbImage, FaceAnalysis)> = subjects
+    let donors: Vec<Donor> = subjects
         .iter()
         .filter(|s| half(&s.identity) == Half::Calibration)
         .take(8)
         .filter_map(|s| {
             let analysis = checker.analyse_image(&s.photo.clone().into()).ok()?;
             Some((s.photo.clone(), internals::face(&analysis)?.clone()))
+        })
+        .collect();
+    // Donors of whole people: the same photos uncropped, where shoulders show.
+    let people: Vec<PersonDonor> = subjects
+        .iter()
+        .filter(|s| half(&s.identity) == Half::Calibration)
+        .filter_map(|s| Some(datasets.join(format!("frll/neutral_front/{}_03.jpg", s.identity.strip_prefix("frll/")?))))
+        .take(8)
+        .filter_map(|path| {
+            let photo = image::open(path).ok()?.to_rgb8();
+            let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
+            let face = internals::face(&analysis)?.clone();
+            Some((photo, internals::person_mask(&analysis).clone(), face))
         })
         .collect();
     writeln!(
@@ -1017,7 +1062,7 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject])
             Some(Measured { face, mask: internals::person_mask(&analysis).clone() })
         })
         .collect();
-    for defect in defects(donors) {
+    for defect in defects(donors, people) {
         let reports: Vec<Report> = test
             .par_iter()
             .zip(&measured)

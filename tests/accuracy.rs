@@ -156,6 +156,43 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
     }
 }
 
+/// The harness's other person behind the subject shows beside the subject and nowhere on them.
+#[test]
+fn another_person_behind_shows_beside_the_subject_only() {
+    let analysed = |photo: &image::RgbImage| {
+        let analysis = checker("de-live").analyse_image(&photo.clone().into()).unwrap();
+        (internals::person_mask(&analysis).clone(), internals::face(&analysis).unwrap().clone())
+    };
+    let (subject, other) = (&subjects()[0], &subjects()[1]);
+    let ((subject_mask, subject_face), (other_mask, other_face)) = (analysed(&subject.photo), analysed(&other.photo));
+    let eyes = subject_face.head.eye_midpoint();
+    let width = subject.photo.width();
+    // Their face half out of the frame on the left, at the subject's height.
+    let at = passbild::Point::new(eyes.x - 0.6 * width as f32, eyes.y);
+    let edited = edits::person_behind(
+        &edits::Someone { photo: &subject.photo, mask: &subject_mask, face: &subject_face },
+        &edits::Someone { photo: &other.photo, mask: &other_mask, face: &other_face },
+        at,
+        1.0,
+    );
+    let change = |x0: u32, x1: u32, y: u32| {
+        let pixels = (x0..x1).map(|x| {
+            let (a, b) = (subject.photo.get_pixel(x, y).0, edited.get_pixel(x, y).0);
+            (0..3).map(|c| f64::from(a[c].abs_diff(b[c]))).sum::<f64>() / 3.0
+        });
+        pixels.sum::<f64>() / f64::from(x1 - x0)
+    };
+    let y = eyes.y as u32;
+    assert!(change(0, width / 10, y) > 10.0, "the left edge at eye height: {}", change(0, width / 10, y));
+    assert_eq!(change(width - width / 10, width, y), 0.0, "the right edge");
+    for point in [eyes, subject_face.head.nose_tip, subject_face.head.chin] {
+        let (x, y) = (point.x as u32, point.y as u32);
+        let (a, b) = (subject.photo.get_pixel(x, y).0, edited.get_pixel(x, y).0);
+        // The mask's edge blur lets a level through at most.
+        assert!((0..3).all(|c| a[c].abs_diff(b[c]) <= 2), "the subject at {point:?}: {a:?} -> {b:?}");
+    }
+}
+
 /// Gamma 2 leaves the first subject's eye whites above the plain bound of 120; its pupils,
 /// crushed to black, show the photo is dark.
 #[test]

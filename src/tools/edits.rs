@@ -1,6 +1,6 @@
 //! Controlled edits of compliant photos, so that a test's label comes from the edit itself:
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
-//! grey, another background, red pupils, a shiny patch on the skin, tinted lenses, a frame across
+//! grey, another background, another person behind the subject, red pupils, a shiny patch on the skin, tinted lenses, a frame across
 //! the eyes, glare on a lens, hair over an eye, a hat, a face mask, an open mouth. Also the 35:45
 //! passport crop of a photo with `.tem` landmarks (the FRLL set) used for calibration. Used by the
 //! tests and the calibration report; not part of checking.
@@ -147,6 +147,36 @@ pub fn paste_person(
         let weight = other_mask.at(Point::new(u, v));
         let q = other.get_pixel((u as u32).min(other.width() - 1), (v as u32).min(other.height() - 1)).0;
         [0, 1, 2].map(|c| weight * f32::from(q[c]) + (1.0 - weight) * p[c])
+    })
+}
+
+/// A photographed person: the photo, its person mask and the measured face.
+pub struct Someone<'a> {
+    pub photo: &'a RgbImage,
+    pub mask: &'a PersonMask,
+    pub face: &'a FaceAnalysis,
+}
+
+/// Another person standing behind the subject, beside them: `other`'s person (weighted by their
+/// mask) at the subject's scale times `size` (their eyes as far apart as the subject's, times
+/// `size`), their eye midpoint at `eyes_at`, covered wherever the subject's own mask is. Below
+/// the bottom of `other`'s photo their clothing runs on as its last row, as a body would.
+pub fn person_behind(subject: &Someone, other: &Someone, eyes_at: Point, size: f32) -> RgbImage {
+    let scale = other.face.head.inter_eye_distance_px() / (size * subject.face.head.inter_eye_distance_px());
+    let other_eyes = other.face.head.eye_midpoint();
+    let (own_mask, other_mask, other) = (subject.mask, other.mask, other.photo);
+    let bottom = other.height() as f32 - 1.0;
+    let sampler = crate::imaging::Bilinear::new(other);
+    map_pixels(subject.photo, |x, y, p| {
+        let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
+        let u = other_eyes.x + (here.x - eyes_at.x) * scale;
+        let v = (other_eyes.y + (here.y - eyes_at.y) * scale).min(bottom);
+        if !(0.0..other.width() as f32).contains(&u) || v < 0.0 {
+            return p;
+        }
+        let weight = other_mask.at(Point::new(u, v)) * (1.0 - own_mask.at(here));
+        let q = sampler.at(u - 0.5, v - 0.5);
+        [0, 1, 2].map(|c| weight * q[c] + (1.0 - weight) * p[c])
     })
 }
 
