@@ -1,9 +1,9 @@
 //! Controlled edits of compliant photos, so that a test's label comes from the edit itself:
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
-//! grey, another background, another person behind the subject, red pupils, a shiny patch on the skin, tinted lenses, a frame across
-//! the eyes, glare on a lens, hair over an eye, a hat, a face mask, an open mouth. Also the 35:45
-//! passport crop of a photo with `.tem` landmarks (the FRLL set) used for calibration. Used by the
-//! tests and the calibration report; not part of checking.
+//! grey, another background, another person behind the subject, red pupils, a shiny patch on the
+//! skin, tinted lenses, a frame across the eyes, glare on a lens, hair over an eye, a hat, a face
+//! mask, an open mouth. Also the 35:45 passport crop of a photo with `.tem` landmarks (the FRLL
+//! set) used for calibration. Used by the tests and the calibration report; not part of checking.
 
 use image::{Rgb, RgbImage};
 
@@ -125,28 +125,6 @@ pub fn replace_background(image: &RgbImage, mask: &PersonMask, paint: impl Fn(u3
         let person = mask.at(Point::new(x as f32 + 0.5, y as f32 + 0.5));
         let new = paint(x, y);
         [0, 1, 2].map(|c| person * p[c] + (1.0 - person) * new[c])
-    })
-}
-
-/// Pastes `other` (a second person's photo) scaled to `height` px, with its own person mask,
-/// with its top-left corner at `at`.
-pub fn paste_person(
-    image: &RgbImage,
-    other: &RgbImage,
-    other_mask: &PersonMask,
-    at: (u32, u32),
-    height: u32,
-) -> RgbImage {
-    let scale = other.height() as f32 / height as f32;
-    let width = (other.width() as f32 / scale) as u32;
-    map_pixels(image, |x, y, p| {
-        if x < at.0 || y < at.1 || x >= at.0 + width || y >= at.1 + height {
-            return p;
-        }
-        let (u, v) = ((x - at.0) as f32 * scale, (y - at.1) as f32 * scale);
-        let weight = other_mask.at(Point::new(u, v));
-        let q = other.get_pixel((u as u32).min(other.width() - 1), (v as u32).min(other.height() - 1)).0;
-        [0, 1, 2].map(|c| weight * f32::from(q[c]) + (1.0 - weight) * p[c])
     })
 }
 
