@@ -653,8 +653,10 @@ use passbild::tools::internals::{self, FaceAnalysis, PersonMask};
 type Donor = (image::RgbImage, FaceAnalysis);
 /// A donor of a whole person: an uncropped photo, its person mask and its measured face.
 type PersonDonor = (image::RgbImage, PersonMask, FaceAnalysis);
+/// A photo of a hand and its opacity (`edits::hand_opacity`).
+type Hand = (image::RgbImage, Vec<f32>);
 
-fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>) -> Vec<Defect> {
+fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Vec<Defect> {
     let mut list: Vec<Defect> = Vec::new();
     let mut add = |name, strength: String, clear, checks, make: MakeDefect| {
         list.push(Defect { name, strength, clear, checks, make, jpeg_quality: None })
@@ -855,6 +857,9 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>) -> Vec<Defect> {
             Box::new(move |s, m| Some(edits::open_mouth(&s.photo, &m.face, gap))),
         );
     }
+    const HAND_ON_MOUTH: &[&str] = &[ids::FACE_OCCLUSION, ids::MOUTH_CLOSED];
+    const HAND_ON_EYE: &[&str] = &[ids::FACE_OCCLUSION, ids::EYES_VISIBLE];
+    const HAND_IN_CORNER: &[&str] = &[ids::FACE_OCCLUSION, ids::BACKGROUND_OBJECTS];
     const BACKGROUND: &[&str] = &[
         ids::BACKGROUND_UNIFORMITY,
         ids::BACKGROUND_COLOUR,
@@ -901,13 +906,38 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>) -> Vec<Defect> {
             }),
         );
     }
+    // Someone's hand reaching into the photo, in front of the subject (a parent's hand steadying
+    // a child): a real photo of a hand (tests/data/hands), an adult's hand about 2.9 inter-eye
+    // distances from wrist to fingertips (its photo's width 3.3). Where its wrist is (as a share
+    // of the photo's width and height), which way it points (degrees clockwise from the right),
+    // its photo's width in inter-eye distances, the checks meant to catch it.
+    let hands = std::sync::Arc::new(hands);
+    for (strength, wrist, angle, length, checks) in [
+        ("over the mouth and chin, from the left", (0.0f32, 0.92f32), -20.0f32, 3.3f32, HAND_ON_MOUTH),
+        ("over an eye, from the right", (1.0, 0.45), 200.0, 3.3, HAND_ON_EYE),
+        ("in the lower left corner, smaller", (0.0, 1.0), -45.0, 2.2, HAND_IN_CORNER),
+    ] {
+        let hands = hands.clone();
+        add(
+            "a hand",
+            strength.into(),
+            true,
+            checks,
+            Box::new(move |s, m| {
+                let (hand, opacity) = &hands[usize::from(s.identity.bytes().last()? % 2) % hands.len()];
+                let (width, height) = (s.photo.width() as f32, s.photo.height() as f32);
+                let at = passbild::Point::new(wrist.0 * width, wrist.1 * height);
+                let reach = length * m.face.head.inter_eye_distance_px();
+                Some(edits::hand_in_front(&s.photo, hand, opacity, at, angle, reach))
+            }),
+        );
+    }
     // Things in the frame that are not the subject, entering at its edges: dark objects in a top
-    // and a lower corner, a hand reaching in (no photo of a hand is at hand: a skin-coloured disc);
-    // each a disc centred on the edge (as a share of the photo's width: its radius, its centre).
+    // and a lower corner, each a disc centred on the edge (as a share of the photo's width: its
+    // radius, its centre).
     for (name, strength, radius, centre, colour) in [
         ("object in a top corner", "dark, 0.2 of the width", 0.2, (0.0, 0.0), [60.0, 58.0, 62.0]),
         ("object in a lower corner", "dark, lower left, 0.3 of the width", 0.3, (0.0, 1.3), [45.0, 48.0, 60.0]),
-        ("a hand", "skin-coloured disc, lower right, 0.12 of the width", 0.12, (0.95, 1.22), [200.0, 150.0, 120.0]),
     ] {
         add(
             name,
@@ -1062,7 +1092,16 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
             Some(Measured { face, mask: internals::person_mask(&analysis).clone() })
         })
         .collect();
-    for defect in defects(donors, people) {
+    let hands: Vec<Hand> = ["hand_a.jpg", "hand_b.jpg"]
+        .iter()
+        .map(|name| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hands").join(name);
+            let hand = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
+            let opacity = edits::hand_opacity(&hand);
+            (hand, opacity)
+        })
+        .collect();
+    for defect in defects(donors, people, hands) {
         let reports: Vec<Report> = test
             .par_iter()
             .zip(&measured)

@@ -145,6 +145,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
         ),
         ("the mouth open by 10 %", edits::open_mouth(&subject.photo, subject_face, 0.10), &[ids::MOUTH_CLOSED]),
+        ("a hand over an eye", hand_over_an_eye(&subject.photo, subject_face), &[ids::EYES_VISIBLE]),
     ];
     for (what, photo, meant) in cases {
         let edited = report(&photo);
@@ -154,6 +155,14 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
             meant.iter().map(|id| edited.check(id)).collect::<Vec<_>>()
         );
     }
+}
+
+/// The accuracy harness's hand reaching over an eye from the right (tests/data/hands).
+fn hand_over_an_eye(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
+    let hand = image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hands/hand_a.jpg")).unwrap().to_rgb8();
+    let wrist = passbild::Point::new(photo.width() as f32, 0.45 * photo.height() as f32);
+    let reach = 3.3 * face.head.inter_eye_distance_px();
+    edits::hand_in_front(photo, &hand, &edits::hand_opacity(&hand), wrist, 200.0, reach)
 }
 
 /// The harness's other person behind the subject shows beside the subject and nowhere on them.

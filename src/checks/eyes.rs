@@ -1,5 +1,5 @@
-//! `eyes.*`: both eyes open, looking into the camera, and not hidden by hair, a frame or glare
-//! (requirements section 6).
+//! `eyes.*`: both eyes open, looking into the camera, and not hidden by hair, a frame, glare or a
+//! hand (requirements section 6).
 
 use super::{Measure, Unit, judge_finding};
 use crate::measure::NotMeasured;
@@ -28,12 +28,12 @@ const GAZE: Measure = Measure {
 const EYES_VISIBLE: Measure = Measure {
     id: ids::EYES_VISIBLE,
     unit: Unit::Fraction,
-    name_en: "Eyes visible (share of the eye hidden by hair, frame or glare)",
-    name_de: "Augen sichtbar (Anteil des Auges, den Haare, Brillenrand oder Spiegelung verdecken)",
+    name_en: "Eyes visible (share of the eye hidden by hair, frame, glare or a hand)",
+    name_de: "Augen sichtbar (Anteil des Auges, den Haare, Brillenrand, Spiegelung oder eine Hand verdecken)",
     too_low: ("", ""),
     too_high: (
-        "something covers an eye; move hair away and avoid glare on the glasses",
-        "etwas verdeckt ein Auge; Haare aus dem Gesicht nehmen und Spiegelungen auf der Brille vermeiden",
+        "something covers an eye; move hair and hands away and avoid glare on the glasses",
+        "etwas verdeckt ein Auge; Haare und Hände aus dem Gesicht nehmen und Spiegelungen auf der Brille vermeiden",
     ),
 };
 const HAIR_ACROSS_EYE: Measure = Measure {

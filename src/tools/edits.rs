@@ -1,9 +1,10 @@
 //! Controlled edits of compliant photos, so that a test's label comes from the edit itself:
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
-//! grey, another background, another person behind the subject, red pupils, a shiny patch on the
-//! skin, tinted lenses, a frame across the eyes, glare on a lens, hair over an eye, a hat, a face
-//! mask, an open mouth. Also the 35:45 passport crop of a photo with `.tem` landmarks (the FRLL
-//! set) used for calibration. Used by the tests and the calibration report; not part of checking.
+//! grey, another background, another person behind the subject, a hand reaching in, red pupils,
+//! a shiny patch on the skin, tinted lenses, a frame across the eyes, glare on a lens, hair over an
+//! eye, a hat, a face mask, an open mouth. Also the 35:45 passport crop of a photo with `.tem`
+//! landmarks (the FRLL set) used for calibration. Used by the tests and the calibration report;
+//! not part of checking.
 
 use image::{Rgb, RgbImage};
 
@@ -155,6 +156,56 @@ pub fn person_behind(subject: &Someone, other: &Someone, eyes_at: Point, size: f
         let weight = other_mask.at(Point::new(u, v)) * (1.0 - own_mask.at(here));
         let q = sampler.at(u - 0.5, v - 0.5);
         [0, 1, 2].map(|c| weight * q[c] + (1.0 - weight) * p[c])
+    })
+}
+
+/// A hand photographed on a plain pale surface, cut out: its opacity per pixel from how much
+/// redder than blue it is against the surface (skin is; a grey or white table and its shadows are
+/// not), over the median of the photo's border as the surface.
+pub fn hand_opacity(hand: &RgbImage) -> Vec<f32> {
+    let warmth = |p: &Rgb<u8>| f32::from(p.0[0]) - f32::from(p.0[2]);
+    let (w, h) = (hand.width(), hand.height());
+    let mut border: Vec<f32> = (0..w)
+        .flat_map(|x| [(x, 0), (x, h - 1)])
+        .chain((0..h).map(|y| (w - 1, y)))
+        .map(|(x, y)| warmth(hand.get_pixel(x, y)))
+        .collect();
+    border.sort_by(f32::total_cmp);
+    let surface = border[border.len() / 2];
+    hand.pixels().map(|p| ((warmth(p) - surface - HAND_WARMTH_FROM) / HAND_WARMTH_RAMP).clamp(0.0, 1.0)).collect()
+}
+
+/// Red minus blue above the surface's where a hand starts to show, and over how many levels it
+/// becomes opaque.
+const HAND_WARMTH_FROM: f32 = 14.0;
+const HAND_WARMTH_RAMP: f32 = 14.0;
+
+/// A hand reaching into the photo in front of whatever is there: `hand` (its wrist at its left
+/// edge, fingers to the right, as `hand_opacity` cuts it) turned so its wrist-to-fingers axis
+/// points `angle_deg` clockwise from the picture's right, its wrist's middle at `wrist`, its
+/// photo's width spanning `length_px`.
+pub fn hand_in_front(
+    image: &RgbImage,
+    hand: &RgbImage,
+    opacity: &[f32],
+    wrist: Point,
+    angle_deg: f32,
+    length_px: f32,
+) -> RgbImage {
+    let scale = hand.width() as f32 / length_px;
+    let (sin, cos) = angle_deg.to_radians().sin_cos();
+    let (w, h) = (hand.width() as f32, hand.height() as f32);
+    let sampler = crate::imaging::Bilinear::new(hand);
+    map_pixels(image, |x, y, p| {
+        let (dx, dy) = (x as f32 + 0.5 - wrist.x, y as f32 + 0.5 - wrist.y);
+        // Into the hand photo's frame: along the axis, then across it.
+        let (u, v) = ((dx * cos + dy * sin) * scale, (-dx * sin + dy * cos) * scale + h / 2.0);
+        if !(0.0..w).contains(&u) || !(0.0..h).contains(&v) {
+            return p;
+        }
+        let alpha = opacity[v as usize * hand.width() as usize + u as usize];
+        let q = sampler.at(u - 0.5, v - 0.5);
+        [0, 1, 2].map(|c| alpha * q[c] + (1.0 - alpha) * p[c])
     })
 }
 
@@ -561,6 +612,19 @@ mod tests {
         let points = parse_tem("3\n565.0\t632.0\n778.0\t624.0\n1 2\n7\n126 127\n").unwrap();
         assert_eq!(points, vec![Point::new(565.0, 632.0), Point::new(778.0, 624.0), Point::new(1.0, 2.0)]);
         assert!(parse_tem("2\n1 2\n").is_none());
+    }
+
+    #[test]
+    fn a_hand_is_cut_from_its_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hands/hand_a.jpg");
+        let hand = image::open(path).unwrap().to_rgb8();
+        let opacity = hand_opacity(&hand);
+        let at = |x: u32, y: u32| opacity[(y * hand.width() + x) as usize];
+        // The palm, a fingertip; the table above the fingers and below the hand.
+        assert!(at(250, 300) > 0.9 && at(500, 250) > 0.9, "{} {}", at(250, 300), at(500, 250));
+        assert!(at(600, 40) < 0.1 && at(620, 460) < 0.1, "{} {}", at(600, 40), at(620, 460));
+        let covered = opacity.iter().filter(|&&a| a > 0.5).count() as f32 / opacity.len() as f32;
+        assert!((0.35..0.65).contains(&covered), "{covered}");
     }
 
     #[test]
