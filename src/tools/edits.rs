@@ -143,17 +143,16 @@ pub struct Someone<'a> {
 pub fn person_behind(subject: &Someone, other: &Someone, eyes_at: Point, size: f32) -> RgbImage {
     let scale = other.face.head.inter_eye_distance_px() / (size * subject.face.head.inter_eye_distance_px());
     let other_eyes = other.face.head.eye_midpoint();
-    let (own_mask, other_mask, other) = (subject.mask, other.mask, other.photo);
-    let bottom = other.height() as f32 - 1.0;
-    let sampler = crate::imaging::Bilinear::new(other);
+    let bottom = other.photo.height() as f32 - 1.0;
+    let sampler = crate::imaging::Bilinear::new(other.photo);
     map_pixels(subject.photo, |x, y, p| {
         let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
         let u = other_eyes.x + (here.x - eyes_at.x) * scale;
         let v = (other_eyes.y + (here.y - eyes_at.y) * scale).min(bottom);
-        if !(0.0..other.width() as f32).contains(&u) || v < 0.0 {
+        if !(0.0..other.photo.width() as f32).contains(&u) || v < 0.0 {
             return p;
         }
-        let weight = other_mask.at(Point::new(u, v)) * (1.0 - own_mask.at(here));
+        let weight = other.mask.at(Point::new(u, v)) * (1.0 - subject.mask.at(here));
         let q = sampler.at(u - 0.5, v - 0.5);
         [0, 1, 2].map(|c| weight * q[c] + (1.0 - weight) * p[c])
     })
