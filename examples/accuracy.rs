@@ -857,9 +857,9 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             Box::new(move |s, m| Some(edits::open_mouth(&s.photo, &m.face, gap))),
         );
     }
-    const HAND_ON_MOUTH: &[&str] = &[ids::FACE_OCCLUSION, ids::MOUTH_CLOSED];
-    const HAND_ON_EYE: &[&str] = &[ids::FACE_OCCLUSION, ids::EYES_VISIBLE];
-    const HAND_IN_CORNER: &[&str] = &[ids::FACE_OCCLUSION, ids::BACKGROUND_OBJECTS];
+    const HAND_ON_MOUTH: &[&str] = &[ids::FACE_HANDS, ids::FACE_OCCLUSION, ids::MOUTH_CLOSED];
+    const HAND_ON_EYE: &[&str] = &[ids::FACE_HANDS, ids::FACE_OCCLUSION, ids::EYES_VISIBLE];
+    const HAND_IN_CORNER: &[&str] = &[ids::FACE_HANDS, ids::FACE_OCCLUSION, ids::BACKGROUND_OBJECTS];
     const BACKGROUND: &[&str] = &[
         ids::BACKGROUND_UNIFORMITY,
         ids::BACKGROUND_COLOUR,

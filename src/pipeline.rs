@@ -19,7 +19,9 @@ use crate::measure::{
 };
 use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
-use crate::models::{DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, MeshLandmarks, ModelSet, PersonMask};
+use crate::models::{
+    DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, HandLandmarker, MeshLandmarks, ModelSet, PersonMask,
+};
 use crate::report::{DetectedFace, FaceReport, KeyLandmarks};
 use crate::threads::side_by_side;
 
@@ -38,6 +40,9 @@ pub struct Analysis {
     pub(crate) faces: Vec<FaceDetection>,
     /// The largest face, measured; or why it could not be.
     pub(crate) face: Result<FaceAnalysis, NotMeasured>,
+    /// The hand model's highest presence score around the palms the palm detector found (0 when
+    /// it found none).
+    pub(crate) hand_presence: f32,
     /// The person mask, for the tools that edit the background.
     #[cfg(feature = "tools")]
     pub(crate) mask: PersonMask,
@@ -301,16 +306,17 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     };
     let scene = Scene::new(pyramid, &mask, face_centre);
     watch.lap("scene");
-    // The search for other people and the appearance measures read the same photo, mask and
-    // scene and nothing of each other.
-    let (other_faces, ((face, colour_depth, block_band_step), appearance_ms)) = side_by_side(
+    // The search for other people and hands and the appearance measures read the same photo,
+    // mask and scene and nothing of each other.
+    let ((other_faces, hand_presence), ((face, colour_depth, block_band_step), appearance_ms)) = side_by_side(
         || {
-            timed(|| {
+            let other_faces = timed(|| {
                 let mut more = faces_among_other_people(models, pyramid, &scene, &faces)?;
                 let known: Vec<FaceDetection> = faces.iter().chain(&more).cloned().collect();
                 more.extend(small_faces(models, pyramid, &known)?);
                 Ok::<_, crate::Error>(more)
-            })
+            });
+            (other_faces, timed(|| hand_presence(models, pyramid)))
         },
         || {
             timed(|| {
@@ -330,11 +336,14 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     );
     let (more, other_faces_ms) = other_faces;
     let more = more?;
+    let (hand_presence, hands_ms) = hand_presence;
+    let hand_presence = hand_presence?;
     let mut faces = faces;
     faces.extend(more);
     faces.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut timings = watch.timings;
     timings.push(("other faces", other_faces_ms));
+    timings.push(("hands", hands_ms));
     timings.push(("appearance", appearance_ms));
     Ok(Analysis {
         facts,
@@ -342,6 +351,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         height,
         faces,
         face,
+        hand_presence,
         #[cfg(feature = "tools")]
         mask,
         colour_depth,
@@ -349,6 +359,22 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
         timings,
         elapsed_ms: started.elapsed().as_secs_f64() * 1e3,
     })
+}
+
+/// MediaPipe's two stages: palms from this score (its own bound), each confirmed or not by the
+/// hand model; the palm detector alone scores the chin and neck of compliant portraits up to
+/// 0.89. At most this many palms, the strongest, are looked at.
+const PALM_MIN_SCORE: f32 = 0.5;
+const PALMS_CONFIRMED: usize = 3;
+
+/// The hand model's highest presence score around the strongest palms.
+fn hand_presence(models: &dyn ModelSet, pyramid: &Pyramid) -> Result<f32> {
+    let palms = models.hand_detector()?.detect(pyramid, PALM_MIN_SCORE)?;
+    let mut highest = 0.0f32;
+    for palm in palms.iter().take(PALMS_CONFIRMED) {
+        highest = highest.max(models.hand_landmarks()?.presence(pyramid, HandLandmarker::crop_for(palm))?);
+    }
+    Ok(highest)
 }
 
 /// Regions the person mask holds for another person get a closer look from the face detector:

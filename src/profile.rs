@@ -191,7 +191,7 @@ macro_rules! range_rules {
     };
 }
 
-range_rules!(FaceRules "face" { count, occlusion });
+range_rules!(FaceRules "face" { count, occlusion, hands });
 range_rules!(GeometryRules "geometry" {
     inter_eye_distance,
     horizontal_centring,

@@ -66,6 +66,7 @@ pub mod ids {
     pub const GLASSES_FRAME_OVER_EYES: &str = "glasses.frame_over_eyes";
     pub const HEAD_COVERING: &str = "head.covering";
     pub const FACE_OCCLUSION: &str = "face.occlusion";
+    pub const FACE_HANDS: &str = "face.hands";
     pub const MORPH_SINGLE_IMAGE: &str = "morph.single_image";
     /// Reported only when a document photo is checked against a live capture.
     pub const IDENTITY_SAME_PERSON: &str = "identity.same_person";
@@ -120,6 +121,7 @@ pub mod ids {
         GLASSES_FRAME_OVER_EYES,
         HEAD_COVERING,
         FACE_OCCLUSION,
+        FACE_HANDS,
         MORPH_SINGLE_IMAGE,
     ];
 

@@ -121,6 +121,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ids::EXPRESSION_SMILE,
         ids::BACKGROUND_BRIGHTNESS_RANGE,
         ids::HAIR_ACROSS_EYE,
+        ids::FACE_HANDS,
     ] {
         assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
     }
@@ -146,6 +147,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ),
         ("the mouth open by 10 %", edits::open_mouth(&subject.photo, subject_face, 0.10), &[ids::MOUTH_CLOSED]),
         ("a hand over an eye", hand_over_an_eye(&subject.photo, subject_face), &[ids::EYES_VISIBLE]),
+        ("a hand over the mouth", hand_over_the_mouth(&subject.photo, subject_face), &[ids::FACE_HANDS]),
     ];
     for (what, photo, meant) in cases {
         let edited = report(&photo);
@@ -159,10 +161,28 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
 
 /// The accuracy harness's hand reaching over an eye from the right (tests/data/hands).
 fn hand_over_an_eye(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
-    let hand = image::open(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hands/hand_a.jpg")).unwrap().to_rgb8();
-    let wrist = passbild::Point::new(photo.width() as f32, 0.45 * photo.height() as f32);
+    hand_reaching_in(photo, face, "hand_a.jpg", (1.0, 0.45), 200.0)
+}
+
+/// The accuracy harness's other hand over the mouth and chin, from the left.
+fn hand_over_the_mouth(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
+    hand_reaching_in(photo, face, "hand_b.jpg", (0.0, 0.92), -20.0)
+}
+
+/// A hand whose wrist is at `wrist` (shares of the photo's width and height), pointing `angle`
+/// degrees clockwise from the right, 3.3 inter-eye distances long.
+fn hand_reaching_in(
+    photo: &image::RgbImage,
+    face: &internals::FaceAnalysis,
+    file: &str,
+    wrist: (f32, f32),
+    angle: f32,
+) -> image::RgbImage {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hands").join(file);
+    let hand = image::open(path).unwrap().to_rgb8();
+    let at = passbild::Point::new(wrist.0 * photo.width() as f32, wrist.1 * photo.height() as f32);
     let reach = 3.3 * face.head.inter_eye_distance_px();
-    edits::hand_in_front(photo, &hand, &edits::hand_opacity(&hand), wrist, 200.0, reach)
+    edits::hand_in_front(photo, &hand, &edits::hand_opacity(&hand), at, angle, reach)
 }
 
 /// The harness's other person behind the subject shows beside the subject and nowhere on them.

@@ -6,13 +6,15 @@ use std::path::PathBuf;
 
 use passbild::{Checker, Error, ModelSource, Status};
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 8] = [
     "face_detection_short_range.onnx",
     "face_landmark.onnx",
     "iris_landmark.onnx",
     "selfie_segmentation.onnx",
     "morph_detector.onnx",
     "emotion.onnx",
+    "palm_detection_lite.onnx",
+    "hand_landmark_lite.onnx",
 ];
 
 fn models_copy(tag: &str) -> PathBuf {

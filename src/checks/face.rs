@@ -1,5 +1,5 @@
-//! `face.*`: exactly one face in the photo, and nothing in front of it (requirements sections 5
-//! and 6).
+//! `face.*`: exactly one face in the photo, no hand, and nothing in front of the face
+//! (requirements sections 5 and 6).
 
 use super::{Measure, Unit, enabled, judge, judge_finding};
 use crate::measure::NotMeasured;
@@ -25,6 +25,18 @@ const FACE_OCCLUSION: Measure = Measure {
     too_high: ("something covers the lower face; remove it", "etwas verdeckt das untere Gesicht; entfernen"),
 };
 
+const HANDS: Measure = Measure {
+    id: ids::FACE_HANDS,
+    unit: Unit::Score,
+    name_en: "No hand in the photo (the hand model's highest presence score)",
+    name_de: "Keine Hand im Bild (höchste Sicherheit der Handerkennung)",
+    too_low: ("", ""),
+    too_high: (
+        "a hand is in the photo; no hands, not even a helper's",
+        "eine Hand ist im Bild; keine Hände, auch nicht die einer helfenden Person",
+    ),
+};
+
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     if let Some(range) = enabled(&profile.face.count) {
         out.push(judge(&COUNT, analysis.faces.len() as f64, range, None));
@@ -32,4 +44,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     let occlusion =
         analysis.measured(|a| a.coverings.as_ref()).and_then(|m| m.face_occlusion.ok_or(NotMeasured::NeedsColour));
     judge_finding(out, &FACE_OCCLUSION, &profile.face.occlusion, occlusion);
+    if let Some(range) = enabled(&profile.face.hands) {
+        out.push(judge(&HANDS, f64::from(analysis.hand_presence), range, None));
+    }
 }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
+use super::ssd::AnchorGrid;
+use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
@@ -13,8 +14,9 @@ pub(crate) const FILE: ModelFile = ModelFile {
     embedded_decluttered: Some(include_bytes!("../../models/tract/face_detection_short_range.nnef.tar")),
 };
 pub(crate) const INPUT_SIZE: usize = 128;
-const ANCHOR_COUNT: usize = 896;
-const VALUES_PER_ANCHOR: usize = 16;
+/// BlazeFace's SSD anchors: a 16x16 grid with 2 anchors per cell, then an 8x8 grid with 6.
+const ANCHOR_LAYERS: [(usize, usize); 2] = [(16, 2), (8, 6)];
+const KEYPOINTS: usize = 6;
 /// MediaPipe's own settings for this model.
 const MIN_SCORE: f32 = 0.5;
 const MIN_SUPPRESSION_IOU: f32 = 0.3;
@@ -68,7 +70,7 @@ impl FaceBox {
         (right - left).max(0.0) * (bottom - top).max(0.0)
     }
 
-    fn intersection_over_union(&self, other: &FaceBox) -> f32 {
+    pub(crate) fn intersection_over_union(&self, other: &FaceBox) -> f32 {
         let intersection = self.intersection(other);
         let union = self.area() + other.area() - intersection;
         if union > 0.0 { intersection / union } else { 0.0 }
@@ -103,19 +105,20 @@ impl FaceDetection {
 #[derive(Clone)]
 pub struct FaceDetector {
     model: OnnxModel,
-    anchors: Vec<Point>,
+    anchors: AnchorGrid,
 }
 
 impl FaceDetector {
     pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
+        let anchors = AnchorGrid::new(&ANCHOR_LAYERS, INPUT_SIZE, KEYPOINTS);
         let model = OnnxModel::load(
             &FILE,
             source,
             backend,
             &[1, INPUT_SIZE, INPUT_SIZE, 3],
-            &[ANCHOR_COUNT * VALUES_PER_ANCHOR, ANCHOR_COUNT],
+            &[anchors.len() * anchors.values_per_anchor(), anchors.len()],
         )?;
-        Ok(FaceDetector { model, anchors: anchors() })
+        Ok(FaceDetector { model, anchors })
     }
 
     /// All faces, strongest first, in image pixels.
@@ -133,91 +136,16 @@ impl FaceDetector {
         let letterbox = RotatedRect { centre, width: side, height: side, angle: 0.0 };
         let input = pyramid.sample(&letterbox, INPUT_SIZE, INPUT_SIZE, false, InputRange::MinusOneToOne);
         let outputs = self.model.run(input)?;
-        let regressors = self.model.output(&outputs, ANCHOR_COUNT * VALUES_PER_ANCHOR)?;
-        let logits = self.model.output(&outputs, ANCHOR_COUNT)?;
-        let to_image = |p: Point| letterbox.to_image(p.x, p.y);
-        let mut candidates = Vec::new();
-        for (i, anchor) in self.anchors.iter().enumerate() {
-            let score = sigmoid(logits[i]);
-            if score < min_score {
-                continue;
-            }
-            let r = &regressors[i * VALUES_PER_ANCHOR..][..VALUES_PER_ANCHOR];
-            let unit = INPUT_SIZE as f32;
-            let centre = Point::new(anchor.x + r[0] / unit, anchor.y + r[1] / unit);
-            let (w, h) = (r[2] / unit, r[3] / unit);
-            let top_left = to_image(Point::new(centre.x - w / 2.0, centre.y - h / 2.0));
-            let bbox = FaceBox { x: top_left.x, y: top_left.y, width: w * side, height: h * side };
-            let keypoints = std::array::from_fn(|k| {
-                to_image(Point::new(anchor.x + r[4 + 2 * k] / unit, anchor.y + r[5 + 2 * k] / unit))
-            });
-            candidates.push(FaceDetection { score, bbox, keypoints });
-        }
-        Ok(weighted_non_maximum_suppression(candidates))
-    }
-}
-
-/// BlazeFace's SSD anchors: a 16x16 grid with 2 anchors per cell, then an 8x8 grid with 6.
-fn anchors() -> Vec<Point> {
-    let mut anchors = Vec::with_capacity(ANCHOR_COUNT);
-    for (grid, per_cell) in [(16usize, 2usize), (8, 6)] {
-        for row in 0..grid {
-            for column in 0..grid {
-                let centre = Point::new((column as f32 + 0.5) / grid as f32, (row as f32 + 0.5) / grid as f32);
-                anchors.extend(std::iter::repeat_n(centre, per_cell));
-            }
-        }
-    }
-    anchors
-}
-
-/// MediaPipe's "weighted" NMS: overlapping candidates are averaged, weighted by score, rather than
-/// dropped, which steadies the box and keypoints.
-fn weighted_non_maximum_suppression(mut candidates: Vec<FaceDetection>) -> Vec<FaceDetection> {
-    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let mut faces = Vec::new();
-    while let Some(best) = candidates.first().cloned() {
-        let (overlapping, rest): (Vec<_>, Vec<_>) =
-            candidates.into_iter().partition(|c| c.bbox.intersection_over_union(&best.bbox) > MIN_SUPPRESSION_IOU);
-        candidates = rest;
-        let total: f32 = overlapping.iter().map(|c| c.score).sum();
-        let mean = |f: &dyn Fn(&FaceDetection) -> f32| overlapping.iter().map(|c| f(c) * c.score).sum::<f32>() / total;
-        let bbox = FaceBox {
-            x: mean(&|c| c.bbox.x),
-            y: mean(&|c| c.bbox.y),
-            width: mean(&|c| c.bbox.width),
-            height: mean(&|c| c.bbox.height),
-        };
-        let keypoints = std::array::from_fn(|k| Point::new(mean(&|c| c.keypoints[k].x), mean(&|c| c.keypoints[k].y)));
-        faces.push(FaceDetection { score: best.score, bbox, keypoints });
-    }
-    faces
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn anchor_layout_matches_the_model() {
-        let anchors = anchors();
-        assert_eq!(anchors.len(), ANCHOR_COUNT);
-        assert_eq!(anchors[0], Point::new(0.5 / 16.0, 0.5 / 16.0));
-        assert_eq!(anchors[1], anchors[0]);
-        assert_eq!(anchors[512], Point::new(0.5 / 8.0, 0.5 / 8.0));
-    }
-
-    #[test]
-    fn overlapping_candidates_merge_and_separate_faces_stay() {
-        let face = |x: f32, score: f32| FaceDetection {
-            score,
-            bbox: FaceBox { x, y: 0.0, width: 10.0, height: 10.0 },
-            keypoints: [Point::new(x, 0.0); 6],
-        };
-        let faces = weighted_non_maximum_suppression(vec![face(0.0, 0.9), face(1.0, 0.6), face(50.0, 0.7)]);
-        assert_eq!(faces.len(), 2);
-        assert_eq!(faces[0].score, 0.9);
-        assert!((faces[0].bbox.x - 0.4).abs() < 1e-5);
-        assert_eq!(faces[1].bbox.x, 50.0);
+        let regressors = self.model.output(&outputs, self.anchors.len() * self.anchors.values_per_anchor())?;
+        let logits = self.model.output(&outputs, self.anchors.len())?;
+        let faces = self.anchors.decode(regressors, logits, &letterbox, min_score, MIN_SUPPRESSION_IOU);
+        Ok(faces
+            .into_iter()
+            .map(|face| FaceDetection {
+                score: face.score,
+                bbox: face.bbox,
+                keypoints: std::array::from_fn(|k| face.keypoints[k]),
+            })
+            .collect())
     }
 }

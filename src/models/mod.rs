@@ -6,10 +6,13 @@ pub(crate) mod expression;
 pub(crate) mod face_detector;
 pub(crate) mod face_embedding;
 pub(crate) mod face_mesh;
+pub(crate) mod hand_detector;
+pub(crate) mod hand_landmarks;
 pub(crate) mod iris;
 pub(crate) mod morph_detector;
 mod runtime;
 pub(crate) mod segmentation;
+mod ssd;
 
 use crate::error::{Error, Result};
 use std::path::PathBuf;
@@ -18,6 +21,8 @@ pub use differential_morph::DifferentialMorph;
 pub use expression::ExpressionClassifier;
 pub use face_detector::{FaceBox, FaceDetection, FaceDetector};
 pub use face_mesh::{FaceMesh, MeshLandmarks};
+pub use hand_detector::HandDetector;
+pub use hand_landmarks::HandLandmarker;
 pub use iris::{EyeLandmarks, IrisModel};
 pub use morph_detector::MorphDetector;
 pub use runtime::Backend;
@@ -70,6 +75,8 @@ pub struct Models {
     pub segmenter: Segmenter,
     pub morph_detector: MorphDetector,
     pub expression: ExpressionClassifier,
+    pub hand_detector: HandDetector,
+    pub hand_landmarks: HandLandmarker,
 }
 
 impl Models {
@@ -94,6 +101,8 @@ impl Models {
             segmenter: Slot::new(segmentation::FILE.name),
             morph_detector: Slot::new(morph_detector::FILE.name),
             expression: Slot::new(expression::FILE.name),
+            hand_detector: Slot::new(hand_detector::FILE.name),
+            hand_landmarks: Slot::new(hand_landmarks::FILE.name),
         };
         let result = std::thread::scope(|scope| {
             scope.spawn(|| loading.iris.fill(|| IrisModel::load(source, backend)));
@@ -104,6 +113,8 @@ impl Models {
             loading.segmenter.fill(|| Segmenter::load(source, backend));
             loading.morph_detector.fill(|| MorphDetector::load(source, backend));
             loading.expression.fill(|| ExpressionClassifier::load(source, backend));
+            loading.hand_detector.fill(|| HandDetector::load(source, backend));
+            loading.hand_landmarks.fill(|| HandLandmarker::load(source, backend));
             job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         (loading.into_models(), result)
@@ -119,6 +130,8 @@ pub(crate) trait ModelSet: Sync {
     fn segmenter(&self) -> Result<&Segmenter>;
     fn morph_detector(&self) -> Result<&MorphDetector>;
     fn expression(&self) -> Result<&ExpressionClassifier>;
+    fn hand_detector(&self) -> Result<&HandDetector>;
+    fn hand_landmarks(&self) -> Result<&HandLandmarker>;
 }
 
 impl ModelSet for Models {
@@ -140,6 +153,12 @@ impl ModelSet for Models {
     fn expression(&self) -> Result<&ExpressionClassifier> {
         Ok(&self.expression)
     }
+    fn hand_detector(&self) -> Result<&HandDetector> {
+        Ok(&self.hand_detector)
+    }
+    fn hand_landmarks(&self) -> Result<&HandLandmarker> {
+        Ok(&self.hand_landmarks)
+    }
 }
 
 struct Loading {
@@ -149,6 +168,8 @@ struct Loading {
     segmenter: Slot<Segmenter>,
     morph_detector: Slot<MorphDetector>,
     expression: Slot<ExpressionClassifier>,
+    hand_detector: Slot<HandDetector>,
+    hand_landmarks: Slot<HandLandmarker>,
 }
 
 impl Loading {
@@ -161,6 +182,8 @@ impl Loading {
             segmenter: self.segmenter.into_model()?,
             morph_detector: self.morph_detector.into_model()?,
             expression: self.expression.into_model()?,
+            hand_detector: self.hand_detector.into_model()?,
+            hand_landmarks: self.hand_landmarks.into_model()?,
         })
     }
 }
@@ -183,6 +206,12 @@ impl ModelSet for Loading {
     }
     fn expression(&self) -> Result<&ExpressionClassifier> {
         self.expression.wait()
+    }
+    fn hand_detector(&self) -> Result<&HandDetector> {
+        self.hand_detector.wait()
+    }
+    fn hand_landmarks(&self) -> Result<&HandLandmarker> {
+        self.hand_landmarks.wait()
     }
 }
 

@@ -163,7 +163,9 @@ fn nnef() -> &'static tract_nnef::framework::Nnef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{expression, face_detector, face_mesh, iris, morph_detector, segmentation};
+    use crate::models::{
+        expression, face_detector, face_mesh, hand_detector, hand_landmarks, iris, morph_detector, segmentation,
+    };
 
     /// Each archive in models/tract/ must compute what its ONNX graph computes in this tract
     /// version (tract numbers the nodes it makes in no fixed order, so the bytes may differ from a
@@ -181,6 +183,8 @@ mod tests {
             (&segmentation::FILE, square(segmentation::SIZE)),
             (&morph_detector::FILE, [1, 2 * morph_detector::CROP_PX, morph_detector::CROP_PX, 3]),
             (&expression::FILE, [1, expression::INPUT_SIZE, expression::INPUT_SIZE, 1]),
+            (&hand_detector::FILE, square(hand_detector::INPUT_SIZE)),
+            (&hand_landmarks::FILE, square(hand_landmarks::INPUT_SIZE)),
         ];
         let mut stale = Vec::new();
         for (file, shape) in models {

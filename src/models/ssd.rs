@@ -1,0 +1,139 @@
+//! The decoding MediaPipe's single-shot detectors share (BlazeFace, the palm detector): boxes and
+//! keypoints regressed from a fixed grid of anchors, scored by a logit, merged by weighted
+//! non-maximum suppression.
+
+use super::face_detector::FaceBox;
+use super::sigmoid;
+use crate::imaging::{Point, RotatedRect};
+
+/// A detector's anchors and output layout.
+#[derive(Clone)]
+pub(crate) struct AnchorGrid {
+    /// Anchor centres in 0..1 of the input square, in the model's output order.
+    centres: Vec<Point>,
+    input_size: usize,
+    keypoints: usize,
+}
+
+/// One detection in image pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Candidate {
+    pub score: f32,
+    pub bbox: FaceBox,
+    pub keypoints: Vec<Point>,
+}
+
+impl AnchorGrid {
+    /// `layers`: (cells per side, anchors per cell), finest first; anchors of fixed size 1 with
+    /// their centres at the middle of each cell (MediaPipe's `fixed_anchor_size`, offset 0.5).
+    pub fn new(layers: &[(usize, usize)], input_size: usize, keypoints: usize) -> Self {
+        let mut centres = Vec::new();
+        for &(grid, per_cell) in layers {
+            for row in 0..grid {
+                for column in 0..grid {
+                    let centre = Point::new((column as f32 + 0.5) / grid as f32, (row as f32 + 0.5) / grid as f32);
+                    centres.extend(std::iter::repeat_n(centre, per_cell));
+                }
+            }
+        }
+        AnchorGrid { centres, input_size, keypoints }
+    }
+
+    pub fn len(&self) -> usize {
+        self.centres.len()
+    }
+
+    /// Values regressed per anchor: the box's centre and size, then x and y of each keypoint.
+    pub fn values_per_anchor(&self) -> usize {
+        4 + 2 * self.keypoints
+    }
+
+    /// The candidates whose score reaches `min_score`, merged where their boxes overlap by more
+    /// than `min_suppression_iou`, strongest first; `letterbox` is the square of the photo the
+    /// input was cut from.
+    pub fn decode(
+        &self,
+        regressors: &[f32],
+        logits: &[f32],
+        letterbox: &RotatedRect,
+        min_score: f32,
+        min_suppression_iou: f32,
+    ) -> Vec<Candidate> {
+        let to_image = |p: Point| letterbox.to_image(p.x, p.y);
+        let unit = self.input_size as f32;
+        let mut candidates = Vec::new();
+        for (i, anchor) in self.centres.iter().enumerate() {
+            let score = sigmoid(logits[i]);
+            if score < min_score {
+                continue;
+            }
+            let r = &regressors[i * self.values_per_anchor()..][..self.values_per_anchor()];
+            let centre = Point::new(anchor.x + r[0] / unit, anchor.y + r[1] / unit);
+            let (w, h) = (r[2] / unit, r[3] / unit);
+            let top_left = to_image(Point::new(centre.x - w / 2.0, centre.y - h / 2.0));
+            let bbox =
+                FaceBox { x: top_left.x, y: top_left.y, width: w * letterbox.width, height: h * letterbox.height };
+            let keypoints = (0..self.keypoints)
+                .map(|k| to_image(Point::new(anchor.x + r[4 + 2 * k] / unit, anchor.y + r[5 + 2 * k] / unit)))
+                .collect();
+            candidates.push(Candidate { score, bbox, keypoints });
+        }
+        weighted_non_maximum_suppression(candidates, min_suppression_iou)
+    }
+}
+
+/// MediaPipe's "weighted" NMS: overlapping candidates are averaged, weighted by score, rather than
+/// dropped, which steadies the box and keypoints.
+fn weighted_non_maximum_suppression(mut candidates: Vec<Candidate>, min_suppression_iou: f32) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut merged = Vec::new();
+    while let Some(best) = candidates.first().cloned() {
+        let (overlapping, rest): (Vec<_>, Vec<_>) =
+            candidates.into_iter().partition(|c| c.bbox.intersection_over_union(&best.bbox) > min_suppression_iou);
+        candidates = rest;
+        let total: f32 = overlapping.iter().map(|c| c.score).sum();
+        let mean = |f: &dyn Fn(&Candidate) -> f32| overlapping.iter().map(|c| f(c) * c.score).sum::<f32>() / total;
+        let bbox = FaceBox {
+            x: mean(&|c| c.bbox.x),
+            y: mean(&|c| c.bbox.y),
+            width: mean(&|c| c.bbox.width),
+            height: mean(&|c| c.bbox.height),
+        };
+        let keypoints = (0..best.keypoints.len())
+            .map(|k| Point::new(mean(&|c| c.keypoints[k].x), mean(&|c| c.keypoints[k].y)))
+            .collect();
+        merged.push(Candidate { score: best.score, bbox, keypoints });
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_run_finest_grid_first_with_repeats_per_cell() {
+        let grid = AnchorGrid::new(&[(16, 2), (8, 6)], 128, 6);
+        assert_eq!(grid.len(), 896);
+        assert_eq!(grid.centres[0], Point::new(0.5 / 16.0, 0.5 / 16.0));
+        assert_eq!(grid.centres[1], grid.centres[0]);
+        assert_eq!(grid.centres[512], Point::new(0.5 / 8.0, 0.5 / 8.0));
+        assert_eq!(grid.values_per_anchor(), 16);
+    }
+
+    #[test]
+    fn overlapping_candidates_merge_and_separate_ones_stay() {
+        let candidate = |x: f32, score: f32| Candidate {
+            score,
+            bbox: FaceBox { x, y: 0.0, width: 10.0, height: 10.0 },
+            keypoints: vec![Point::new(x, 0.0); 2],
+        };
+        let merged =
+            weighted_non_maximum_suppression(vec![candidate(0.0, 0.9), candidate(1.0, 0.6), candidate(50.0, 0.7)], 0.3);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].score, 0.9);
+        assert!((merged[0].bbox.x - 0.4).abs() < 1e-5);
+        assert!((merged[0].keypoints[1].x - 0.4).abs() < 1e-5);
+        assert_eq!(merged[1].bbox.x, 50.0);
+    }
+}
