@@ -411,7 +411,7 @@ impl Checker {
     }
 
     /// SHA-256 over the hashes of the models a check runs (detector, mesh, iris, segmentation,
-    /// morph detector, expression classifier), as receipts state it.
+    /// morph detector, expression classifier, palm detector, hand model), as receipts state it.
     pub fn models_sha256(&self) -> Result<[u8; 32]> {
         if let Some(&digest) = self.models_sha256.get() {
             return Ok(digest);
@@ -423,6 +423,8 @@ impl Checker {
             &models::segmentation::FILE,
             &models::morph_detector::FILE,
             &models::expression::FILE,
+            &models::hand_detector::FILE,
+            &models::hand_landmarks::FILE,
         ];
         let bytes = files.iter().map(|file| file.bytes(&self.model_source)).collect::<Result<Vec<_>>>()?;
         let digest = receipt::models_sha256(&bytes.iter().map(|b| b.as_ref()).collect::<Vec<_>>());

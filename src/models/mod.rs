@@ -76,7 +76,8 @@ pub struct Models {
     pub morph_detector: MorphDetector,
     pub expression: ExpressionClassifier,
     pub hand_detector: HandDetector,
-    pub hand_landmarks: HandLandmarker,
+    /// Needed only where the palm detector proposes a palm (about one compliant photo in ten).
+    pub hand_landmarks: OnFirstUse<HandLandmarker>,
 }
 
 impl Models {
@@ -102,7 +103,7 @@ impl Models {
             morph_detector: Slot::new(morph_detector::FILE.name),
             expression: Slot::new(expression::FILE.name),
             hand_detector: Slot::new(hand_detector::FILE.name),
-            hand_landmarks: Slot::new(hand_landmarks::FILE.name),
+            hand_landmarks: OnFirstUse::new(hand_landmarks::FILE.name, source, backend, HandLandmarker::load),
         };
         let result = std::thread::scope(|scope| {
             scope.spawn(|| loading.iris.fill(|| IrisModel::load(source, backend)));
@@ -114,7 +115,6 @@ impl Models {
             loading.morph_detector.fill(|| MorphDetector::load(source, backend));
             loading.expression.fill(|| ExpressionClassifier::load(source, backend));
             loading.hand_detector.fill(|| HandDetector::load(source, backend));
-            loading.hand_landmarks.fill(|| HandLandmarker::load(source, backend));
             job.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
         (loading.into_models(), result)
@@ -157,7 +157,7 @@ impl ModelSet for Models {
         Ok(&self.hand_detector)
     }
     fn hand_landmarks(&self) -> Result<&HandLandmarker> {
-        Ok(&self.hand_landmarks)
+        self.hand_landmarks.get()
     }
 }
 
@@ -169,7 +169,7 @@ struct Loading {
     morph_detector: Slot<MorphDetector>,
     expression: Slot<ExpressionClassifier>,
     hand_detector: Slot<HandDetector>,
-    hand_landmarks: Slot<HandLandmarker>,
+    hand_landmarks: OnFirstUse<HandLandmarker>,
 }
 
 impl Loading {
@@ -183,7 +183,7 @@ impl Loading {
             morph_detector: self.morph_detector.into_model()?,
             expression: self.expression.into_model()?,
             hand_detector: self.hand_detector.into_model()?,
-            hand_landmarks: self.hand_landmarks.into_model()?,
+            hand_landmarks: self.hand_landmarks,
         })
     }
 }
@@ -211,7 +211,7 @@ impl ModelSet for Loading {
         self.hand_detector.wait()
     }
     fn hand_landmarks(&self) -> Result<&HandLandmarker> {
-        self.hand_landmarks.wait()
+        self.hand_landmarks.get()
     }
 }
 
@@ -239,6 +239,37 @@ impl<T> Slot<T> {
 
     fn into_model(self) -> Result<T> {
         self.loaded.into_inner().expect("every slot is filled before the loaders finish")
+    }
+}
+
+/// A model loaded when first asked for, once, and shared by the clones of its holder. A failed
+/// load is kept: every later call reports it.
+#[derive(Clone)]
+pub struct OnFirstUse<T> {
+    model: &'static str,
+    source: ModelSource,
+    backend: Backend,
+    load: fn(&ModelSource, &Backend) -> Result<T>,
+    loaded: std::sync::Arc<std::sync::OnceLock<std::result::Result<T, String>>>,
+}
+
+impl<T> OnFirstUse<T> {
+    fn new(
+        model: &'static str,
+        source: &ModelSource,
+        backend: &Backend,
+        load: fn(&ModelSource, &Backend) -> Result<T>,
+    ) -> Self {
+        OnFirstUse { model, source: source.clone(), backend: backend.clone(), load, loaded: Default::default() }
+    }
+
+    fn get(&self) -> Result<&T> {
+        let loaded = self.loaded.get_or_init(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.load)(&self.source, &self.backend)))
+                .unwrap_or_else(|_| Err(Error::Model { model: self.model, detail: "loader panicked".into() }))
+                .map_err(|e| e.to_string())
+        });
+        loaded.as_ref().map_err(|detail| Error::Model { model: self.model, detail: format!("not loaded: {detail}") })
     }
 }
 
