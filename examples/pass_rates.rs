@@ -76,7 +76,10 @@ fn main() {
         writeln!(doc, "{header}\n{rule}").unwrap();
         let mut table: BTreeMap<&str, Vec<(usize, usize, usize, usize)>> = BTreeMap::new();
         for (p, profile) in profiles.iter().enumerate() {
-            let checker = Checker::builder().profile(Profile::built_in(profile).unwrap()).threads(2).build().unwrap();
+            // One thread per check, the photos side by side: a checker's own pool entered from a
+            // rayon worker lets that worker take up the next photo while it waits, nesting whole
+            // checks on its stack until it overflows.
+            let checker = Checker::builder().profile(Profile::built_in(profile).unwrap()).threads(1).build().unwrap();
             let reports: Vec<Report> = set
                 .photos
                 .par_iter()

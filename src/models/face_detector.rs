@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ssd::AnchorGrid;
-use super::{Backend, ModelFile, ModelSource, OnnxModel};
+use super::ssd::{self, AnchorGrid, SingleShotDetector};
+use super::{Backend, ModelFile, ModelSource};
 use crate::error::Result;
 use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
 
@@ -104,41 +104,31 @@ impl FaceDetection {
 
 #[derive(Clone)]
 pub struct FaceDetector {
-    model: OnnxModel,
-    anchors: AnchorGrid,
+    detector: SingleShotDetector,
 }
 
 impl FaceDetector {
     pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
         let anchors = AnchorGrid::new(&ANCHOR_LAYERS, INPUT_SIZE, KEYPOINTS);
-        let model = OnnxModel::load(
-            &FILE,
-            source,
-            backend,
-            &[1, INPUT_SIZE, INPUT_SIZE, 3],
-            &[anchors.len() * anchors.values_per_anchor(), anchors.len()],
-        )?;
-        Ok(FaceDetector { model, anchors })
+        let detector = SingleShotDetector::load(&FILE, source, backend, anchors, InputRange::MinusOneToOne)?;
+        Ok(FaceDetector { detector })
     }
 
     /// All faces, strongest first, in image pixels.
     pub fn detect(&self, pyramid: &Pyramid) -> Result<Vec<FaceDetection>> {
-        let (width, height) = (pyramid.base().width() as f32, pyramid.base().height() as f32);
-        // Letterbox: the whole photo centred in a square, padded with black, as MediaPipe does.
-        let side = width.max(height);
-        self.detect_in(pyramid, Point::new(width / 2.0, height / 2.0), side, MIN_SCORE)
+        self.detect_in_square(pyramid, &ssd::whole_photo(pyramid), MIN_SCORE)
     }
 
     /// The faces in a square of the photo (padded with black where it leaves the photo) whose
     /// score reaches `min_score`, strongest first, in image pixels: a closer look at a region
     /// where a face too small for the whole-photo view may be.
     pub fn detect_in(&self, pyramid: &Pyramid, centre: Point, side: f32, min_score: f32) -> Result<Vec<FaceDetection>> {
-        let letterbox = RotatedRect { centre, width: side, height: side, angle: 0.0 };
-        let input = pyramid.sample(&letterbox, INPUT_SIZE, INPUT_SIZE, false, InputRange::MinusOneToOne);
-        let outputs = self.model.run(input)?;
-        let regressors = self.model.output(&outputs, self.anchors.len() * self.anchors.values_per_anchor())?;
-        let logits = self.model.output(&outputs, self.anchors.len())?;
-        let faces = self.anchors.decode(regressors, logits, &letterbox, min_score, MIN_SUPPRESSION_IOU);
+        let square = RotatedRect { centre, width: side, height: side, angle: 0.0 };
+        self.detect_in_square(pyramid, &square, min_score)
+    }
+
+    fn detect_in_square(&self, pyramid: &Pyramid, square: &RotatedRect, min_score: f32) -> Result<Vec<FaceDetection>> {
+        let faces = self.detector.detect(pyramid, square, min_score, MIN_SUPPRESSION_IOU)?;
         Ok(faces
             .into_iter()
             .map(|face| FaceDetection {

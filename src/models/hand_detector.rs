@@ -2,10 +2,10 @@
 //! (`hand_landmarks` confirms them).
 
 use super::face_detector::FaceBox;
-use super::ssd::AnchorGrid;
-use super::{Backend, ModelFile, ModelSource, OnnxModel};
+use super::ssd::{self, AnchorGrid, SingleShotDetector};
+use super::{Backend, ModelFile, ModelSource};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{InputRange, Point, Pyramid};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "hand detector",
@@ -35,42 +35,25 @@ pub struct HandDetection {
 
 #[derive(Clone)]
 pub struct HandDetector {
-    model: OnnxModel,
-    anchors: AnchorGrid,
+    detector: SingleShotDetector,
 }
 
 impl HandDetector {
     pub fn load(source: &ModelSource, backend: &Backend) -> Result<Self> {
         let anchors = AnchorGrid::new(&ANCHOR_LAYERS, INPUT_SIZE, KEYPOINTS);
-        let model = OnnxModel::load(
-            &FILE,
-            source,
-            backend,
-            &[1, INPUT_SIZE, INPUT_SIZE, 3],
-            &[anchors.len() * anchors.values_per_anchor(), anchors.len()],
-        )?;
-        Ok(HandDetector { model, anchors })
+        Ok(HandDetector { detector: SingleShotDetector::load(&FILE, source, backend, anchors, InputRange::ZeroToOne)? })
     }
 
-    /// The hands whose score reaches `min_score`, strongest first: the whole photo seen at once,
-    /// letterboxed into a square with black padding as MediaPipe does.
+    /// The palms whose score reaches `min_score`, strongest first: the whole photo seen at once.
     pub fn detect(&self, pyramid: &Pyramid, min_score: f32) -> Result<Vec<HandDetection>> {
-        let (width, height) = (pyramid.base().width() as f32, pyramid.base().height() as f32);
-        let side = width.max(height);
-        let letterbox =
-            RotatedRect { centre: Point::new(width / 2.0, height / 2.0), width: side, height: side, angle: 0.0 };
-        let input = pyramid.sample(&letterbox, INPUT_SIZE, INPUT_SIZE, false, InputRange::ZeroToOne);
-        let outputs = self.model.run(input)?;
-        let regressors = self.model.output(&outputs, self.anchors.len() * self.anchors.values_per_anchor())?;
-        let logits = self.model.output(&outputs, self.anchors.len())?;
-        let hands = self.anchors.decode(regressors, logits, &letterbox, min_score, MIN_SUPPRESSION_IOU);
-        Ok(hands
+        let palms = self.detector.detect(pyramid, &ssd::whole_photo(pyramid), min_score, MIN_SUPPRESSION_IOU)?;
+        Ok(palms
             .into_iter()
-            .map(|hand| HandDetection {
-                score: hand.score,
-                palm: hand.bbox,
-                wrist: hand.keypoints[WRIST],
-                middle_knuckle: hand.keypoints[MIDDLE_KNUCKLE],
+            .map(|palm| HandDetection {
+                score: palm.score,
+                palm: palm.bbox,
+                wrist: palm.keypoints[WRIST],
+                middle_knuckle: palm.keypoints[MIDDLE_KNUCKLE],
             })
             .collect())
     }

@@ -3,8 +3,62 @@
 //! non-maximum suppression.
 
 use super::face_detector::FaceBox;
-use super::sigmoid;
-use crate::imaging::{Point, RotatedRect};
+use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
+use crate::error::Result;
+use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+
+/// A single-shot detector's graph and anchors.
+#[derive(Clone)]
+pub(crate) struct SingleShotDetector {
+    model: OnnxModel,
+    anchors: AnchorGrid,
+    input_range: InputRange,
+}
+
+impl SingleShotDetector {
+    /// Loads a graph whose outputs are the anchors' regressed values and their logits.
+    pub fn load(
+        file: &ModelFile,
+        source: &ModelSource,
+        backend: &Backend,
+        anchors: AnchorGrid,
+        input_range: InputRange,
+    ) -> Result<Self> {
+        let side = anchors.input_size;
+        let model = OnnxModel::load(
+            file,
+            source,
+            backend,
+            &[1, side, side, 3],
+            &[anchors.len() * anchors.values_per_anchor(), anchors.len()],
+        )?;
+        Ok(SingleShotDetector { model, anchors, input_range })
+    }
+
+    /// The detections in a square of the photo (padded with black where it leaves the photo)
+    /// whose score reaches `min_score`, merged, strongest first, in image pixels.
+    pub fn detect(
+        &self,
+        pyramid: &Pyramid,
+        square: &RotatedRect,
+        min_score: f32,
+        min_suppression_iou: f32,
+    ) -> Result<Vec<Candidate>> {
+        let side = self.anchors.input_size;
+        let input = pyramid.sample(square, side, side, false, self.input_range);
+        let outputs = self.model.run(input)?;
+        let regressors = self.model.output(&outputs, self.anchors.len() * self.anchors.values_per_anchor())?;
+        let logits = self.model.output(&outputs, self.anchors.len())?;
+        Ok(self.anchors.decode(regressors, logits, square, min_score, min_suppression_iou))
+    }
+}
+
+/// The whole photo centred in a square, as MediaPipe letterboxes it for its detectors.
+pub(crate) fn whole_photo(pyramid: &Pyramid) -> RotatedRect {
+    let (width, height) = (pyramid.base().width() as f32, pyramid.base().height() as f32);
+    let side = width.max(height);
+    RotatedRect { centre: Point::new(width / 2.0, height / 2.0), width: side, height: side, angle: 0.0 }
+}
 
 /// A detector's anchors and output layout.
 #[derive(Clone)]
@@ -39,19 +93,19 @@ impl AnchorGrid {
         AnchorGrid { centres, input_size, keypoints }
     }
 
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.centres.len()
     }
 
     /// Values regressed per anchor: the box's centre and size, then x and y of each keypoint.
-    pub fn values_per_anchor(&self) -> usize {
+    fn values_per_anchor(&self) -> usize {
         4 + 2 * self.keypoints
     }
 
     /// The candidates whose score reaches `min_score`, merged where their boxes overlap by more
     /// than `min_suppression_iou`, strongest first; `letterbox` is the square of the photo the
     /// input was cut from.
-    pub fn decode(
+    fn decode(
         &self,
         regressors: &[f32],
         logits: &[f32],
