@@ -227,18 +227,29 @@ impl<T> Slot<T> {
     }
 
     fn fill(&self, load: impl FnOnce() -> Result<T>) {
-        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
-            .unwrap_or_else(|_| Err(Error::Model { model: self.model, detail: "loader thread panicked".into() }));
-        let _ = self.loaded.set(loaded);
+        let _ = self.loaded.set(self.guarded(load));
+    }
+
+    /// Loads on the first call, the calls at the same time waiting for it; then the model.
+    fn fill_once(&self, load: impl FnOnce() -> Result<T>) -> Result<&T> {
+        self.read(self.loaded.get_or_init(|| self.guarded(load)))
     }
 
     fn wait(&self) -> Result<&T> {
-        let model = self.model;
-        self.loaded.wait().as_ref().map_err(|e| Error::Model { model, detail: format!("not loaded: {e}") })
+        self.read(self.loaded.wait())
     }
 
     fn into_model(self) -> Result<T> {
         self.loaded.into_inner().expect("every slot is filled before the loaders finish")
+    }
+
+    fn guarded(&self, load: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
+            .unwrap_or_else(|_| Err(Error::Model { model: self.model, detail: "loader panicked".into() }))
+    }
+
+    fn read<'a>(&self, loaded: &'a Result<T>) -> Result<&'a T> {
+        loaded.as_ref().map_err(|e| Error::Model { model: self.model, detail: format!("not loaded: {e}") })
     }
 }
 
@@ -246,11 +257,10 @@ impl<T> Slot<T> {
 /// load is kept: every later call reports it.
 #[derive(Clone)]
 pub struct OnFirstUse<T> {
-    model: &'static str,
     source: ModelSource,
     backend: Backend,
     load: fn(&ModelSource, &Backend) -> Result<T>,
-    loaded: std::sync::Arc<std::sync::OnceLock<std::result::Result<T, String>>>,
+    slot: std::sync::Arc<Slot<T>>,
 }
 
 impl<T> OnFirstUse<T> {
@@ -260,16 +270,12 @@ impl<T> OnFirstUse<T> {
         backend: &Backend,
         load: fn(&ModelSource, &Backend) -> Result<T>,
     ) -> Self {
-        OnFirstUse { model, source: source.clone(), backend: backend.clone(), load, loaded: Default::default() }
+        let slot = std::sync::Arc::new(Slot::new(model));
+        OnFirstUse { source: source.clone(), backend: backend.clone(), load, slot }
     }
 
     fn get(&self) -> Result<&T> {
-        let loaded = self.loaded.get_or_init(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.load)(&self.source, &self.backend)))
-                .unwrap_or_else(|_| Err(Error::Model { model: self.model, detail: "loader panicked".into() }))
-                .map_err(|e| e.to_string())
-        });
-        loaded.as_ref().map_err(|detail| Error::Model { model: self.model, detail: format!("not loaded: {detail}") })
+        self.slot.fill_once(|| (self.load)(&self.source, &self.backend))
     }
 }
 
