@@ -732,7 +732,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
             Box::new(move |s, _| {
-                let (other, face) = &donors[s.identity.len() % donors.len()];
+                let (other, face) = &donors[accuracy::donor_index(&s.identity, donors.len())];
                 Some(edits::paste_portrait(&s.photo, other, face, (20, 20), height))
             }),
         );
@@ -745,7 +745,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
             Box::new(move |s, _| {
-                let (other, face) = &donors[s.identity.len() % donors.len()];
+                let (other, face) = &donors[accuracy::donor_index(&s.identity, donors.len())];
                 Some(edits::paste_portrait(&s.photo, other, face, (-80, 300), 150))
             }),
         );
@@ -765,7 +765,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
                 true,
                 &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
                 Box::new(move |s, _| {
-                    let (other, face) = &donors[s.identity.len() % donors.len()];
+                    let (other, face) = &donors[accuracy::donor_index(&s.identity, donors.len())];
                     let (free_w, free_h) = (
                         f64::from(s.photo.width()) - 40.0 - 1.6 * f64::from(height),
                         f64::from(s.photo.height()) - 40.0 - 1.83 * f64::from(height),
@@ -894,7 +894,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             BACKGROUND,
             Box::new(move |s, m| {
-                let (other, other_mask, other_face) = &people[s.identity.len() % people.len()];
+                let (other, other_mask, other_face) = &people[accuracy::donor_index(&s.identity, people.len())];
                 let eyes = m.face.head.eye_midpoint();
                 let at = passbild::Point::new(
                     eyes.x + across * s.photo.width() as f32,
@@ -924,7 +924,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             checks,
             Box::new(move |s, m| {
-                let (hand, opacity) = &hands[usize::from(s.identity.bytes().last()? % 2) % hands.len()];
+                let (hand, opacity) = &hands[accuracy::donor_index(&s.identity, hands.len())];
                 let (width, height) = (s.photo.width() as f32, s.photo.height() as f32);
                 let at = passbild::Point::new(wrist.0 * width, wrist.1 * height);
                 let reach = length * m.face.head.inter_eye_distance_px();

@@ -29,6 +29,16 @@ pub fn half(identity: &str) -> Half {
     if name_hash(identity).count_ones().is_multiple_of(2) { Half::Calibration } else { Half::Test }
 }
 
+/// Which of `count` donors (of a face, a person, a hand) edits an identity's photo: spread over
+/// all of them by the name's hash, mixed (MurmurHash3's finaliser: names that differ in their last
+/// character differ only in a few bits of FNV-1a), the same on every machine.
+pub fn donor_index(identity: &str, count: usize) -> usize {
+    let mut h = name_hash(identity);
+    h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    ((h ^ (h >> 33)) % count.max(1) as u64) as usize
+}
+
 /// A compliant photo of one person, framed as a passport photo.
 #[derive(Debug, Clone)]
 pub struct Subject {
@@ -284,6 +294,16 @@ mod tests {
         let calibration = names.iter().filter(|n| half(n) == Half::Calibration).count();
         assert!((70..130).contains(&calibration), "{calibration}");
         assert_eq!(half("frll/001"), half("frll/001"));
+    }
+
+    #[test]
+    fn donors_are_spread_over_the_test_half() {
+        let test: Vec<String> = (0..200).map(|i| format!("frll/{i:03}")).filter(|n| half(n) == Half::Test).collect();
+        let mut uses = [0usize; 8];
+        test.iter().for_each(|n| uses[donor_index(n, uses.len())] += 1);
+        let fair = test.len() / uses.len();
+        assert!(uses.iter().all(|&u| u >= fair / 2 && u <= fair * 2), "{uses:?}");
+        assert_eq!(donor_index("frll/001", 0), 0);
     }
 
     #[test]
