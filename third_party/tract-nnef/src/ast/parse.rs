@@ -1,4 +1,3 @@
-use nom_language::error::{VerboseError, convert_error};
 use tract_core::internal::*;
 
 use nom::branch::alt;
@@ -8,22 +7,22 @@ use nom::{bytes::complete::*, character::complete::*, combinator::*, multi::*, s
 
 use crate::ast::*;
 
-type R<'i, O> = IResult<&'i str, O, VerboseError<&'i str>>;
+type R<'i, O> = IResult<&'i str, O, nom::error::Error<&'i str>>;
 
-pub(super) fn translate_error(e: nom::Err<VerboseError<&str>>) -> TractError {
+pub(super) fn translate_error(e: nom::Err<nom::error::Error<&str>>) -> TractError {
     format_err!("{}", e)
 }
 
 #[inline(never)]
 pub fn unwrap_parse<'s, P, O>(input: &'s str, parser: P) -> TractResult<O>
 where
-    P: Parser<&'s str, Output = O, Error = VerboseError<&'s str>>,
+    P: Parser<&'s str, Output = O, Error = nom::error::Error<&'s str>>,
 {
     all_consuming(parser)
         .parse(input)
         .finish()
         .map(|(_, p)| p)
-        .map_err(|e| anyhow!(convert_error(input, e)))
+        .map_err(|e| anyhow!("{e:?}"))
 }
 
 pub fn parse_document(doc: &str) -> TractResult<Document> {
@@ -459,16 +458,16 @@ fn space_and_comments(i: &str) -> R<'_, ()> {
     .parse(i)
 }
 
-fn spaced<'s, O, F>(it: F) -> impl Parser<&'s str, Output = O, Error = VerboseError<&'s str>>
+fn spaced<'s, O, F>(it: F) -> impl Parser<&'s str, Output = O, Error = nom::error::Error<&'s str>>
 where
-    F: Parser<&'s str, Output = O, Error = VerboseError<&'s str>>,
+    F: Parser<&'s str, Output = O, Error = nom::error::Error<&'s str>>,
 {
     delimited(space_and_comments, it, space_and_comments)
 }
 
 pub(super) fn stag<'s>(
     t: &'static str,
-) -> impl Parser<&'s str, Output = &'s str, Error = VerboseError<&'s str>> {
+) -> impl Parser<&'s str, Output = &'s str, Error = nom::error::Error<&'s str>> {
     spaced(tag(t))
 }
 

@@ -5,7 +5,6 @@ use nom::branch::permutation;
 use nom::character::complete::digit1;
 use nom::combinator::{map_res, recognize};
 use nom::sequence::{delimited, pair};
-use nom_language::error::VerboseError;
 use tract_core::internal::*;
 
 use nom::branch::alt;
@@ -18,7 +17,7 @@ use crate::ast::*;
 use super::dump::write_identifier;
 use super::parse::{direct_identifier, escaped_identifier, logical_literal, stag, translate_error};
 
-type R<'i, O> = IResult<&'i str, O, VerboseError<&'i str>>;
+type R<'i, O> = IResult<&'i str, O, nom::error::Error<&'i str>>;
 
 #[inline(never)]
 pub fn parse_quantization(doc: &str) -> TractResult<Vec<(Identifier, QuantFormat)>> {
@@ -114,7 +113,7 @@ mod test {
     fn p<'s, P, O>(parser: P, i: &'s str) -> O
     where
         O: std::fmt::Debug,
-        P: Parser<&'s str, Output = O, Error = VerboseError<&'s str>>,
+        P: Parser<&'s str, Output = O, Error = nom::error::Error<&'s str>>,
     {
         let res = all_consuming(parser).parse(i).unwrap();
         res.1
