@@ -10,7 +10,17 @@ use crate::ast::*;
 type R<'i, O> = IResult<&'i str, O, nom::error::Error<&'i str>>;
 
 pub(super) fn translate_error(e: nom::Err<nom::error::Error<&str>>) -> TractError {
-    format_err!("{}", e)
+    match e {
+        nom::Err::Incomplete(_) => format_err!("incomplete input"),
+        nom::Err::Error(e) | nom::Err::Failure(e) => describe_error(&e),
+    }
+}
+
+/// The failed rule and where the text stopped parsing (its first 80 characters, not the rest of
+/// a document).
+fn describe_error(e: &nom::error::Error<&str>) -> TractError {
+    let at: String = e.input.chars().take(80).collect();
+    format_err!("parse error ({:?}) at {at:?}", e.code)
 }
 
 #[inline(never)]
@@ -22,7 +32,7 @@ where
         .parse(input)
         .finish()
         .map(|(_, p)| p)
-        .map_err(|e| anyhow!("{e:?}"))
+        .map_err(|e| describe_error(&e))
 }
 
 pub fn parse_document(doc: &str) -> TractResult<Document> {
