@@ -18,6 +18,9 @@ const MIN_BACKGROUND_CELLS: usize = 50;
 /// Loose hair reaches this far (in head widths) beyond the person mask; background measures
 /// start beyond it, so flyaway curls are neither texture, nor objects, nor a shadow.
 const LOOSE_HAIR_OF_HEAD_WIDTH: f32 = 0.12;
+/// Curls hanging further (long curly hair to the shoulders) are followed as strands joined to
+/// the loose hair, up to this far (in head widths) beyond the person mask.
+const HAIR_REACH_OF_HEAD_WIDTH: f32 = 0.5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackgroundMeasures {
@@ -61,11 +64,78 @@ impl HeadCells {
     fn loose_hair(&self) -> u8 {
         (LOOSE_HAIR_OF_HEAD_WIDTH * self.width() as f32).round().clamp(0.0, 254.0) as u8
     }
+
+    fn hair_reach(&self) -> u8 {
+        (HAIR_REACH_OF_HEAD_WIDTH * self.width() as f32).round().clamp(0.0, 254.0) as u8
+    }
+}
+
+/// Whether a cell is darker than the background's `typical` luminance by a `SMOOTH_STEP`, and
+/// darker than both its neighbours along a row, a column or a diagonal by half of one: a strand
+/// of hair crossing it. The edge of a solid thing (a shadow, a disc, a shoulder) steps one way
+/// only; the dark ground between light shapes of a pattern is the background's own level.
+fn is_strand(scene: &Scene, i: usize, typical: f32) -> bool {
+    let (w, h) = (scene.width, scene.height);
+    let (x, y) = (i % w, i / w);
+    let at = |j: usize| f32::from(scene.luminance[j]);
+    if x == 0 || y == 0 || x + 1 >= w || y + 1 >= h || at(i) > typical - SMOOTH_STEP {
+        return false;
+    }
+    let level = at(i) + SMOOTH_STEP / 2.0;
+    [(i - 1, i + 1), (i - w, i + w), (i - w - 1, i + w + 1), (i - w + 1, i + w - 1)]
+        .into_iter()
+        .any(|(a, b)| level < at(a).min(at(b)))
+}
+
+/// Of the background beyond the loose hair, hair hangs over at most this share; strands over
+/// more of it are a pattern.
+const MAX_HAIR_OF_BACKGROUND: f32 = 0.8;
+
+/// The cells hair may cover: within the loose hair's reach of the person mask, and beyond it,
+/// up to the hair's reach, strands joined to it (with the cells beside each strand, so a curl
+/// crossing cells at a slant stays joined).
+fn hair_cells(scene: &Scene, head: &HeadCells) -> Vec<bool> {
+    let (w, h) = (scene.width, scene.height);
+    let reach = head.hair_reach();
+    let loose: Vec<bool> = scene.distance_to_person.iter().map(|&d| d <= head.loose_hair()).collect();
+    let mut hair = loose.clone();
+    let mut beyond: Vec<f32> =
+        (0..hair.len()).filter(|&i| scene.background[i] && !loose[i]).map(|i| f32::from(scene.luminance[i])).collect();
+    let Some(typical) = median(&mut beyond) else {
+        return loose;
+    };
+    let mut near_strand = vec![false; hair.len()];
+    for i in (0..hair.len()).filter(|&i| !hair[i] && is_strand(scene, i, typical)) {
+        let (x, y) = (i % w, i / w);
+        for ny in y.saturating_sub(1)..(y + 2).min(h) {
+            for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                near_strand[ny * w + nx] = true;
+            }
+        }
+    }
+    let beyond_loose = hair.iter().filter(|&&covered| !covered).count();
+    let mut stack: Vec<usize> = (0..hair.len()).filter(|&i| hair[i] && scene.distance_to_person[i] > 0).collect();
+    let mut followed = 0usize;
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i % w, i / w);
+        for ny in y.saturating_sub(1)..(y + 2).min(h) {
+            for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                let j = ny * w + nx;
+                if !hair[j] && near_strand[j] && scene.distance_to_person[j] <= reach {
+                    hair[j] = true;
+                    followed += 1;
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    if followed as f32 > MAX_HAIR_OF_BACKGROUND * beyond_loose as f32 { loose } else { hair }
 }
 
 pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> {
     let head = HeadCells::new(scene, head);
-    let clear = |i: usize| scene.background[i] && scene.distance_to_person[i] > head.loose_hair();
+    let hair = hair_cells(scene, &head);
+    let clear = |i: usize| scene.background[i] && !hair[i];
     let cells: Vec<usize> = (0..scene.rgb.len()).filter(|&i| clear(i)).collect();
     if cells.len() < MIN_BACKGROUND_CELLS {
         return None;
@@ -83,9 +153,9 @@ pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> 
         uniformity: uniformity(scene, &clear),
         level: Finding { value: level, quality: None },
         cast,
-        shadow: shadow(scene, &head),
+        shadow: shadow(scene, &head, &clear),
         brightness_range: brightness_range(scene, &clear),
-        objects: objects(scene, &head, &cells),
+        objects: objects(scene, &head, &cells, &clear),
     })
 }
 
@@ -146,13 +216,12 @@ fn brightness_range(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Option<Find
 
 /// The darker side beside the head against the rest of the background, in linear light:
 /// 1 - median(near side) / median(elsewhere).
-fn shadow(scene: &Scene, head: &HeadCells) -> Option<Finding> {
-    let hair = head.loose_hair();
-    let near_cells = hair.saturating_add(((0.2 * head.width() as f32).round() as u8).max(3));
+fn shadow(scene: &Scene, head: &HeadCells, clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
+    let near_cells = head.loose_hair().saturating_add(((0.2 * head.width() as f32).round() as u8).max(3));
     let (mut left, mut right, mut elsewhere) = (Vec::new(), Vec::new(), Vec::new());
     let centre = (head.left + head.right) / 2;
-    for (i, &is_background) in scene.background.iter().enumerate() {
-        if !is_background || scene.distance_to_person[i] <= hair {
+    for i in 0..scene.background.len() {
+        if !clear(i) {
             continue;
         }
         let (x, y) = (i % scene.width, i / scene.width);
@@ -180,7 +249,7 @@ fn shadow(scene: &Scene, head: &HeadCells) -> Option<Finding> {
 
 /// Within a head width either side of the head, from the top edge down to the chin: the share
 /// of non-subject cells that are another person or differ from the background's median colour.
-fn objects(scene: &Scene, head: &HeadCells, background: &[usize]) -> Option<Finding> {
+fn objects(scene: &Scene, head: &HeadCells, background: &[usize], clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
     let mut channels: [Vec<f32>; 3] = Default::default();
     for &i in background {
         for (channel, &level) in channels.iter_mut().zip(&scene.rgb[i]) {
@@ -197,7 +266,7 @@ fn objects(scene: &Scene, head: &HeadCells, background: &[usize]) -> Option<Find
             if scene.other_people[i] {
                 zone += 1;
                 foreign += 1;
-            } else if scene.background[i] && scene.distance_to_person[i] > head.loose_hair() {
+            } else if clear(i) {
                 zone += 1;
                 let step = (0..3).map(|c| (scene.rgb[i][c] - reference[c]).abs()).fold(0.0, f32::max);
                 if step > FOREIGN_COLOUR_STEP {
@@ -210,4 +279,84 @@ fn objects(scene: &Scene, head: &HeadCells, background: &[usize]) -> Option<Find
         let fraction = foreign as f64 / zone as f64;
         Finding { value: fraction, quality: quality(1.0 - fraction) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{GrayImage, Luma};
+    use imageproc::distance_transform::{Norm, distance_transform};
+
+    const SIDE: usize = 120;
+    const BACKGROUND_LEVEL: u8 = 210;
+
+    /// A light grey scene with a person block in the lower middle (columns 40..80, rows 30 on)
+    /// and `paint` setting the luminance of other cells.
+    fn scene(paint: impl Fn(usize, usize) -> Option<u8>) -> (Scene, HeadCells) {
+        let is_person = |x: usize, y: usize| (40..80).contains(&x) && y >= 30;
+        let person = GrayImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
+            Luma([if is_person(x as usize, y as usize) { 255 } else { 0 }])
+        });
+        let distance_to_person = distance_transform(&person, Norm::L2).into_raw();
+        let luminance: Vec<u8> = (0..SIDE * SIDE)
+            .map(|i| {
+                let (x, y) = (i % SIDE, i / SIDE);
+                if is_person(x, y) { 90 } else { paint(x, y).unwrap_or(BACKGROUND_LEVEL) }
+            })
+            .collect();
+        let scene = Scene {
+            width: SIDE,
+            height: SIDE,
+            cell_px: 1.0,
+            rgb: luminance.iter().map(|&l| [f32::from(l); 3]).collect(),
+            luminance,
+            other_people: vec![false; SIDE * SIDE],
+            other_people_boxes: Vec::new(),
+            background: distance_to_person.iter().map(|&d| d > 2).collect(),
+            distance_to_person,
+        };
+        (scene, HeadCells { left: 40, right: 80, top: 30, bottom: 60 })
+    }
+
+    fn beyond_loose_hair(scene: &Scene, head: &HeadCells, hair: &[bool], x_range: std::ops::Range<usize>) -> usize {
+        (0..hair.len())
+            .filter(|&i| hair[i] && x_range.contains(&(i % SIDE)) && scene.distance_to_person[i] > head.loose_hair())
+            .count()
+    }
+
+    #[test]
+    fn curls_joined_to_the_head_are_hair() {
+        // Two strands, 1 cell wide, from the person's side up and out to the left.
+        let (scene, head) = scene(|x, y| {
+            let on_strand = |offset: usize| y >= 40 && y + offset == x + 40 + 10;
+            (x < 40 && (on_strand(0) || on_strand(4))).then_some(120)
+        });
+        let hair = hair_cells(&scene, &head);
+        let followed = |i: usize| {
+            let distance = scene.distance_to_person[i];
+            scene.luminance[i] == 120 && distance > head.loose_hair() && distance <= head.hair_reach()
+        };
+        let strand_cells = (0..SIDE * SIDE).filter(|&i| followed(i)).count();
+        assert!(strand_cells > 20, "the test's strands reach beyond the loose hair");
+        let covered = (0..SIDE * SIDE).filter(|&i| followed(i) && hair[i]).count();
+        assert!(covered as f32 >= 0.9 * strand_cells as f32, "{covered} of {strand_cells} strand cells taken for hair");
+    }
+
+    #[test]
+    fn a_solid_thing_touching_the_head_stays_background() {
+        // A dark disc beside the head, its edge touching the loose hair's zone.
+        let (scene, head) = scene(|x, y| {
+            let (dx, dy) = (x as f32 - 18.0, y as f32 - 45.0);
+            (dx.hypot(dy) < 16.0).then_some(60)
+        });
+        let hair = hair_cells(&scene, &head);
+        assert_eq!(beyond_loose_hair(&scene, &head, &hair, 0..40), 0);
+    }
+
+    #[test]
+    fn stripes_over_the_background_are_a_pattern_not_hair() {
+        let (scene, head) = scene(|x, _| ((x / 3) % 2 == 0).then_some(170));
+        let hair = hair_cells(&scene, &head);
+        assert_eq!(beyond_loose_hair(&scene, &head, &hair, 0..SIDE), 0);
+    }
 }
