@@ -7,6 +7,9 @@
 use super::face_image::FaceImage;
 use super::face_image::IrisInCrop;
 use super::{Finding, NotMeasured, ofiq_sigmoid, quality};
+use crate::models::face_mesh::index;
+use image::{GrayImage, Luma};
+use imageproc::region_labelling::{Connectivity, connected_components};
 
 /// A face pixel at most this luminance is crushed (OFIQ: 0..25).
 const UNDER_EXPOSED_MAX: usize = 25;
@@ -89,7 +92,7 @@ pub fn measure(face: &FaceImage) -> Option<ExposureMeasures> {
         over: Finding { value: over, quality: quality(1.0 - over) },
         dynamic_range: Finding { value: entropy, quality: quality(0.125 * entropy) },
         illumination_uniformity: illumination_uniformity(face),
-        face_shadows: skin_fraction(face, |y, median| y < SHADOW_OF_MEDIAN * median),
+        face_shadows: face_shadows(face),
         hot_spots: skin_fraction(face, |y, median| y > (HOT_SPOT_OF_MEDIAN * median).max(f32::from(HOT_SPOT_MIN))),
         white_level: eye_level(face, WHITE_QUANTILE, |p| {
             !face.right_iris.covers(p, IRIS_RIM) && !face.left_iris.covers(p, IRIS_RIM)
@@ -131,15 +134,92 @@ fn illumination_uniformity(face: &FaceImage) -> Option<Finding> {
     Some(Finding { value: intersection, quality: quality(intersection.powf(0.3)) })
 }
 
+/// The share of bare skin in shadow, less a fringe: dark hair over the forehead is no shadow,
+/// and where it hangs the forehead is not bare skin.
+fn face_shadows(face: &FaceImage) -> Option<Finding> {
+    let median = median_skin_luminance(face)?;
+    let dark: Vec<bool> = (0..face.skin.len())
+        .map(|i| face.skin[i] && f32::from(face.luminance[i]) < SHADOW_OF_MEDIAN * median)
+        .collect();
+    let brows_bottom = index::RIGHT_BROW.iter().chain(index::LEFT_BROW).map(|&i| face.point(i).y).fold(0.0, f32::max);
+    let fringe = fringe(face.side, &face.face, &dark, brows_bottom);
+    let bare = (0..dark.len()).filter(|&i| face.skin[i] && !fringe[i]).count();
+    let shadowed = (0..dark.len()).filter(|&i| dark[i] && !fringe[i]).count();
+    (bare > 0).then(|| {
+        let fraction = shadowed as f64 / bare as f64;
+        Finding { value: fraction, quality: quality(1.0 - fraction) }
+    })
+}
+
+/// The `dark` pixels of a `side` x `side` crop above row `brows_y` that hang from the top edge of
+/// the `face` oval: hair over the forehead. They are the part above the brows of the dark regions
+/// joined (eight-connected) to that edge, where most of those regions together lie above the
+/// brows; mostly below them they are a shadow cast from the side over the forehead and a cheek,
+/// and hair at its top is not told apart.
+fn fringe(side: usize, face: &[bool], dark: &[bool], brows_y: f32) -> Vec<bool> {
+    let dark_image =
+        GrayImage::from_fn(side as u32, side as u32, |x, y| Luma([u8::from(dark[y as usize * side + x as usize])]));
+    let regions = connected_components(&dark_image, Connectivity::Eight, Luma([0u8])).into_raw();
+    let top_edge = (0..side).filter_map(|x| (0..side).map(|y| y * side + x).find(|&i| face[i]));
+    let mut hanging: Vec<u32> = top_edge.map(|i| regions[i]).filter(|&label| label != 0).collect();
+    hanging.sort_unstable();
+    hanging.dedup();
+    let above = |i: usize| ((i / side) as f32) < brows_y;
+    let hangs = |label: &u32| hanging.binary_search(label).is_ok();
+    let (count_above, count_below) = regions
+        .iter()
+        .enumerate()
+        .filter(|(_, label)| hangs(label))
+        .fold((0usize, 0usize), |(a, b), (i, _)| if above(i) { (a + 1, b) } else { (a, b + 1) });
+    let is_fringe = count_above >= count_below;
+    regions.iter().enumerate().map(|(i, label)| is_fringe && above(i) && hangs(label)).collect()
+}
+
+fn median_skin_luminance(face: &FaceImage) -> Option<f32> {
+    let mut skin: Vec<u8> = mask_indices(&face.skin).map(|i| face.luminance[i]).collect();
+    let count = skin.len();
+    (count > 0).then(|| f32::from(*skin.select_nth_unstable(count / 2).1))
+}
+
 /// The fraction of skin pixels whose luminance, against the skin's median, meets `test`.
 fn skin_fraction(face: &FaceImage, test: impl Fn(f32, f32) -> bool) -> Option<Finding> {
-    let mut skin: Vec<u8> = mask_indices(&face.skin).map(|i| face.luminance[i]).collect();
-    if skin.is_empty() {
-        return None;
-    }
-    let count = skin.len();
-    let median = f32::from(*skin.select_nth_unstable(count / 2).1);
-    let hits = skin.iter().filter(|&&y| test(f32::from(y), median)).count();
+    let median = median_skin_luminance(face)?;
+    let (hits, count) = mask_indices(&face.skin).fold((0usize, 0usize), |(hits, count), i| {
+        (hits + usize::from(test(f32::from(face.luminance[i]), median)), count + 1)
+    });
     let fraction = hits as f64 / count as f64;
     Some(Finding { value: fraction, quality: quality(1.0 - fraction) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fringe;
+
+    const SIDE: usize = 40;
+
+    /// A face oval filling columns 5..35 from row 5 down, dark where `dark` says.
+    fn masks(dark: impl Fn(usize, usize) -> bool) -> (Vec<bool>, Vec<bool>) {
+        let face: Vec<bool> = (0..SIDE * SIDE).map(|i| (5..35).contains(&(i % SIDE)) && i / SIDE >= 5).collect();
+        let dark = (0..SIDE * SIDE).map(|i| face[i] && dark(i % SIDE, i / SIDE)).collect();
+        (face, dark)
+    }
+
+    #[test]
+    fn hair_hanging_from_the_top_is_a_fringe() {
+        // A fringe over the forehead, with a thin lock down one temple to the jaw.
+        let (face, dark) = masks(|x, y| (y < 14 && (10..30).contains(&x)) || x == 10);
+        let fringe = fringe(SIDE, &face, &dark, 16.0);
+        for (i, &in_fringe) in fringe.iter().enumerate() {
+            assert_eq!(in_fringe, dark[i] && i / SIDE < 16, "pixel ({}, {})", i % SIDE, i / SIDE);
+        }
+    }
+
+    #[test]
+    fn a_shadow_from_the_side_and_a_patch_on_the_forehead_are_no_fringe() {
+        let side_shadow = |x: usize, _: usize| x < 12;
+        let patch = |x: usize, y: usize| (18..24).contains(&x) && (8..12).contains(&y);
+        let (face, dark) = masks(|x, y| side_shadow(x, y) || patch(x, y));
+        assert!(dark.iter().any(|&d| d));
+        assert!(fringe(SIDE, &face, &dark, 16.0).iter().all(|&f| !f));
+    }
 }
