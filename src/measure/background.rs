@@ -1,6 +1,11 @@
 //! The background (requirements section 5): plain, uniform, light, no shadow behind the head, no
 //! other people or objects near it. Measured on the scene grid, away from the person mask's edge.
 
+use image::{GrayImage, Luma};
+use imageproc::distance_transform::Norm;
+use imageproc::morphology::dilate;
+use imageproc::region_labelling::{Connectivity, connected_components};
+
 use super::head::HeadOutline;
 use super::scene::Scene;
 use super::{Finding, median, quality};
@@ -62,11 +67,17 @@ impl HeadCells {
 
     /// Cells from the person mask that loose hair may cover.
     fn loose_hair(&self) -> u8 {
-        (LOOSE_HAIR_OF_HEAD_WIDTH * self.width() as f32).round().clamp(0.0, 254.0) as u8
+        self.cells_of_width(LOOSE_HAIR_OF_HEAD_WIDTH)
     }
 
     fn hair_reach(&self) -> u8 {
-        (HAIR_REACH_OF_HEAD_WIDTH * self.width() as f32).round().clamp(0.0, 254.0) as u8
+        self.cells_of_width(HAIR_REACH_OF_HEAD_WIDTH)
+    }
+
+    /// A share of the head's width in cells, as a distance to the person mask (saturating below
+    /// the distance transform's 255).
+    fn cells_of_width(&self, share: f32) -> u8 {
+        (share * self.width() as f32).round().clamp(0.0, 254.0) as u8
     }
 }
 
@@ -95,40 +106,28 @@ const MAX_HAIR_OF_BACKGROUND: f32 = 0.8;
 /// up to the hair's reach, strands joined to it (with the cells beside each strand, so a curl
 /// crossing cells at a slant stays joined).
 fn hair_cells(scene: &Scene, head: &HeadCells) -> Vec<bool> {
-    let (w, h) = (scene.width, scene.height);
+    let (w, h) = (scene.width as u32, scene.height as u32);
     let reach = head.hair_reach();
     let loose: Vec<bool> = scene.distance_to_person.iter().map(|&d| d <= head.loose_hair()).collect();
-    let mut hair = loose.clone();
     let mut beyond: Vec<f32> =
-        (0..hair.len()).filter(|&i| scene.background[i] && !loose[i]).map(|i| f32::from(scene.luminance[i])).collect();
+        (0..loose.len()).filter(|&i| scene.background[i] && !loose[i]).map(|i| f32::from(scene.luminance[i])).collect();
     let Some(typical) = median(&mut beyond) else {
         return loose;
     };
-    let mut near_strand = vec![false; hair.len()];
-    for i in (0..hair.len()).filter(|&i| !hair[i] && is_strand(scene, i, typical)) {
-        let (x, y) = (i % w, i / w);
-        for ny in y.saturating_sub(1)..(y + 2).min(h) {
-            for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                near_strand[ny * w + nx] = true;
-            }
-        }
+    let cell_image = |cell: &dyn Fn(usize) -> bool| {
+        GrayImage::from_fn(w, h, |x, y| Luma([if cell((y * w + x) as usize) { 255 } else { 0 }]))
+    };
+    let strands = cell_image(&|i| !loose[i] && is_strand(scene, i, typical));
+    let near_strand = dilate(&strands, Norm::LInf, 1).into_raw();
+    let followable = cell_image(&|i| loose[i] || (near_strand[i] > 0 && scene.distance_to_person[i] <= reach));
+    let regions = connected_components(&followable, Connectivity::Eight, Luma([0u8])).into_raw();
+    let mut joined = vec![false; regions.iter().max().map_or(0, |&l| l as usize + 1)];
+    for (_, &label) in regions.iter().enumerate().filter(|&(i, _)| loose[i]) {
+        joined[label as usize] = true;
     }
-    let beyond_loose = hair.iter().filter(|&&covered| !covered).count();
-    let mut stack: Vec<usize> = (0..hair.len()).filter(|&i| hair[i] && scene.distance_to_person[i] > 0).collect();
-    let mut followed = 0usize;
-    while let Some(i) = stack.pop() {
-        let (x, y) = (i % w, i / w);
-        for ny in y.saturating_sub(1)..(y + 2).min(h) {
-            for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                let j = ny * w + nx;
-                if !hair[j] && near_strand[j] && scene.distance_to_person[j] <= reach {
-                    hair[j] = true;
-                    followed += 1;
-                    stack.push(j);
-                }
-            }
-        }
-    }
+    let hair: Vec<bool> = regions.iter().map(|&label| joined[label as usize]).collect();
+    let followed = hair.iter().zip(&loose).filter(|&(&hair, &loose)| hair && !loose).count();
+    let beyond_loose = loose.iter().filter(|&&covered| !covered).count();
     if followed as f32 > MAX_HAIR_OF_BACKGROUND * beyond_loose as f32 { loose } else { hair }
 }
 
@@ -284,8 +283,7 @@ fn objects(scene: &Scene, head: &HeadCells, background: &[usize], clear: &dyn Fn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{GrayImage, Luma};
-    use imageproc::distance_transform::{Norm, distance_transform};
+    use imageproc::distance_transform::distance_transform;
 
     const SIDE: usize = 120;
     const BACKGROUND_LEVEL: u8 = 210;

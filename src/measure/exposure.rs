@@ -78,6 +78,7 @@ pub fn measure(face: &FaceImage) -> Option<ExposureMeasures> {
     let under: f64 = h[..=UNDER_EXPOSED_MAX].iter().sum();
     let over: f64 = h[OVER_EXPOSED_MIN..].iter().sum();
     let entropy: f64 = h.iter().filter(|&&p| p > 0.0).map(|p| -p * p.log2()).sum();
+    let skin_median = median_skin_luminance(face);
 
     Some(ExposureMeasures {
         luminance_mean: Finding {
@@ -92,8 +93,9 @@ pub fn measure(face: &FaceImage) -> Option<ExposureMeasures> {
         over: Finding { value: over, quality: quality(1.0 - over) },
         dynamic_range: Finding { value: entropy, quality: quality(0.125 * entropy) },
         illumination_uniformity: illumination_uniformity(face),
-        face_shadows: face_shadows(face),
-        hot_spots: skin_fraction(face, |y, median| y > (HOT_SPOT_OF_MEDIAN * median).max(f32::from(HOT_SPOT_MIN))),
+        face_shadows: skin_median.and_then(|median| face_shadows(face, median)),
+        hot_spots: skin_median
+            .map(|median| skin_fraction(face, |y| y > (HOT_SPOT_OF_MEDIAN * median).max(f32::from(HOT_SPOT_MIN)))),
         white_level: eye_level(face, WHITE_QUANTILE, |p| {
             !face.right_iris.covers(p, IRIS_RIM) && !face.left_iris.covers(p, IRIS_RIM)
         })
@@ -136,8 +138,7 @@ fn illumination_uniformity(face: &FaceImage) -> Option<Finding> {
 
 /// The share of bare skin in shadow, less a fringe: dark hair over the forehead is no shadow,
 /// and where it hangs the forehead is not bare skin.
-fn face_shadows(face: &FaceImage) -> Option<Finding> {
-    let median = median_skin_luminance(face)?;
+fn face_shadows(face: &FaceImage, median: f32) -> Option<Finding> {
     let dark: Vec<bool> = (0..face.skin.len())
         .map(|i| face.skin[i] && f32::from(face.luminance[i]) < SHADOW_OF_MEDIAN * median)
         .collect();
@@ -181,14 +182,12 @@ fn median_skin_luminance(face: &FaceImage) -> Option<f32> {
     (count > 0).then(|| f32::from(*skin.select_nth_unstable(count / 2).1))
 }
 
-/// The fraction of skin pixels whose luminance, against the skin's median, meets `test`.
-fn skin_fraction(face: &FaceImage, test: impl Fn(f32, f32) -> bool) -> Option<Finding> {
-    let median = median_skin_luminance(face)?;
-    let (hits, count) = mask_indices(&face.skin).fold((0usize, 0usize), |(hits, count), i| {
-        (hits + usize::from(test(f32::from(face.luminance[i]), median)), count + 1)
-    });
-    let fraction = hits as f64 / count as f64;
-    Some(Finding { value: fraction, quality: quality(1.0 - fraction) })
+/// The fraction of skin pixels whose luminance meets `test`.
+fn skin_fraction(face: &FaceImage, test: impl Fn(f32) -> bool) -> Finding {
+    let (hits, count) = mask_indices(&face.skin)
+        .fold((0usize, 0usize), |(hits, count), i| (hits + usize::from(test(f32::from(face.luminance[i]))), count + 1));
+    let fraction = hits as f64 / count.max(1) as f64;
+    Finding { value: fraction, quality: quality(1.0 - fraction) }
 }
 
 #[cfg(test)]
