@@ -132,6 +132,15 @@ impl InputRange {
     }
 }
 
+/// What a crop reads beyond the photo's edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Border {
+    /// Black, as MediaPipe letterboxes a whole photo for a detector.
+    Zero,
+    /// The nearest edge pixel, MediaPipe's default for the crops its landmark models read.
+    Replicate,
+}
+
 /// The photo and its successive halvings. Level 0 is the photo itself.
 #[derive(Debug, Clone)]
 pub struct Pyramid {
@@ -159,7 +168,8 @@ impl Pyramid {
     }
 
     /// Resamples `rect` to `out_width` x `out_height` RGB values in row-major HWC order, mapped to
-    /// `range`. Pixels outside the photo are black. `mirror` flips the result left to right.
+    /// `range`. Pixels outside the photo are as `border` says. `mirror` flips the result left to
+    /// right.
     ///
     /// Reads from the pyramid level where one output pixel spans one to two level pixels, so a
     /// single bilinear tap (a triangle filter two pixels wide) covers its footprint; more taps are
@@ -171,10 +181,11 @@ impl Pyramid {
         out_height: usize,
         mirror: bool,
         range: InputRange,
+        border: Border,
     ) -> Vec<f32> {
         let mut out = vec![0f32; out_width * out_height * 3];
         let (scale, offset) = range.scale_and_offset();
-        self.sample_each(rect, out_width, out_height, |row, column, rgb| {
+        self.sample_each(rect, out_width, out_height, border, |row, column, rgb| {
             let out_column = if mirror { out_width - 1 - column } else { column };
             let pixel = &mut out[(row * out_width + out_column) * 3..][..3];
             for c in 0..3 {
@@ -187,7 +198,9 @@ impl Pyramid {
     /// `sample` as RGB triples of 0..255, for measuring rather than for a model.
     pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize) -> Vec<[f32; 3]> {
         let mut out = vec![[0f32; 3]; out_width * out_height];
-        self.sample_each(rect, out_width, out_height, |row, column, rgb| out[row * out_width + column] = rgb);
+        self.sample_each(rect, out_width, out_height, Border::Zero, |row, column, rgb| {
+            out[row * out_width + column] = rgb
+        });
         out
     }
 
@@ -198,6 +211,7 @@ impl Pyramid {
         rect: &RotatedRect,
         out_width: usize,
         out_height: usize,
+        border: Border,
         mut put: impl FnMut(usize, usize, [f32; 3]),
     ) {
         if out_width == 0 || out_height == 0 {
@@ -228,7 +242,7 @@ impl Pyramid {
         fn tap(at: &Tap, sampler: &Bilinear, u: f32, v: f32) -> Option<[f32; 3]> {
             at.read(sampler, at.ox + u * at.ux + v * at.vx, at.oy + u * at.uy + v * at.vy)
         }
-        let at = Tap { ox, oy, ux, uy, vx, vy, photo_width, photo_height };
+        let at = Tap { ox, oy, ux, uy, vx, vy, photo_width, photo_height, border };
 
         if taps_x == 1 && taps_y == 1 && rect.angle == 0.0 {
             sample_upright(&at, &sampler, out_width, out_height, put);
@@ -290,14 +304,14 @@ fn sample_upright(
         .map(|column| {
             let u = column as f32 + 0.5;
             let x = at.ox + u * at.ux + 0.5 * at.vx;
-            (x >= 0.0 && x < at.photo_width).then(|| sampler.axis_tap(x - 0.5, sampler.max_x, 3))
+            at.inside(x, at.photo_width).then(|| sampler.axis_tap(x - 0.5, sampler.max_x, 3))
         })
         .collect();
     for row in 0..out_height {
         let v = row as f32 + 0.5;
         let y = at.oy + 0.5 * at.uy + v * at.vy;
         let vertical =
-            (y >= 0.0 && y < at.photo_height).then(|| sampler.axis_tap(y - 0.5, sampler.max_y, sampler.width * 3));
+            at.inside(y, at.photo_height).then(|| sampler.axis_tap(y - 0.5, sampler.max_y, sampler.width * 3));
         for (column, horizontal) in columns.iter().enumerate() {
             let rgb = match (horizontal, &vertical) {
                 (Some(horizontal), Some(vertical)) => sampler.at_taps(horizontal, vertical),
@@ -318,15 +332,22 @@ struct Tap {
     vy: f32,
     photo_width: f32,
     photo_height: f32,
+    border: Border,
 }
 
 impl Tap {
-    /// The photo at level coordinates (x, y); None outside it (black). Inside, edge pixels
-    /// repeat, as halving may have dropped a fraction of the last row or column.
+    /// The photo at level coordinates (x, y); None outside it where the border is black. Inside,
+    /// and everywhere where it replicates, edge pixels repeat (halving may have dropped a
+    /// fraction of the last row or column).
     #[inline(always)]
     fn read(&self, sampler: &Bilinear, x: f32, y: f32) -> Option<[f32; 3]> {
-        let inside = x >= 0.0 && y >= 0.0 && x < self.photo_width && y < self.photo_height;
-        inside.then(|| sampler.at(x - 0.5, y - 0.5))
+        (self.inside(x, self.photo_width) && self.inside(y, self.photo_height)).then(|| sampler.at(x - 0.5, y - 0.5))
+    }
+
+    /// Whether a coordinate along an axis of this extent reads the photo.
+    #[inline(always)]
+    fn inside(&self, coordinate: f32, extent: f32) -> bool {
+        self.border == Border::Replicate || (coordinate >= 0.0 && coordinate < extent)
     }
 }
 
@@ -462,9 +483,12 @@ mod tests {
         let image =
             RgbImage::from_fn(301, 203, |x, y| image::Rgb([(x * 7 + y * 3) as u8, (x * y) as u8, (x ^ y) as u8]));
         let sampler = Bilinear::new(&image);
-        // Inside, across the border (black there), scaled up and down, at fractional offsets.
-        for (ox, oy, step_u, step_v, width, height) in
+        // Inside, across the border (black or replicated there), scaled up and down, at fractional
+        // offsets.
+        for ((ox, oy, step_u, step_v, width, height), border) in
             [(0.0, 0.0, 1.0, 1.0, 301, 203), (-20.3, 15.7, 0.77, 1.31, 97, 64), (250.2, -9.9, 1.9, 0.45, 40, 50)]
+                .into_iter()
+                .flat_map(|case| [(case, Border::Zero), (case, Border::Replicate)])
         {
             let at = Tap {
                 ox,
@@ -475,6 +499,7 @@ mod tests {
                 vy: step_v,
                 photo_width: image.width() as f32,
                 photo_height: image.height() as f32,
+                border,
             };
             let mut upright = Vec::new();
             sample_upright(&at, &sampler, width, height, |_, _, rgb| upright.push(rgb));
@@ -496,7 +521,7 @@ mod tests {
         let image = RgbImage::from_pixel(400, 300, image::Rgb([200, 100, 50]));
         let pyramid = Pyramid::new(image);
         let rect = RotatedRect { centre: Point::new(200.0, 150.0), width: 400.0, height: 300.0, angle: 0.0 };
-        let out = pyramid.sample(&rect, 40, 30, false, InputRange::ZeroToOne);
+        let out = pyramid.sample(&rect, 40, 30, false, InputRange::ZeroToOne, Border::Zero);
         assert!(out.chunks(3).all(|p| (p[0] - 200.0 / 255.0).abs() < 1e-3 && (p[2] - 50.0 / 255.0).abs() < 1e-3));
     }
 
@@ -536,10 +561,26 @@ mod tests {
         let image = RgbImage::from_fn(64, 64, |x, _| image::Rgb([if x < 32 { 255 } else { 0 }; 3]));
         let pyramid = Pyramid::new(image);
         let rect = RotatedRect { centre: Point::new(32.0, 32.0), width: 64.0, height: 64.0, angle: 0.0 };
-        let plain = pyramid.sample(&rect, 8, 8, false, InputRange::ZeroToOne);
-        let mirrored = pyramid.sample(&rect, 8, 8, true, InputRange::ZeroToOne);
+        let plain = pyramid.sample(&rect, 8, 8, false, InputRange::ZeroToOne, Border::Zero);
+        let mirrored = pyramid.sample(&rect, 8, 8, true, InputRange::ZeroToOne, Border::Zero);
         assert!(plain[0] > 0.99 && mirrored[0] < 0.01);
         let outside = RotatedRect { centre: Point::new(-100.0, -100.0), ..rect };
-        assert!(pyramid.sample(&outside, 4, 4, false, InputRange::MinusOneToOne).iter().all(|&v| v == -1.0));
+        assert!(
+            pyramid.sample(&outside, 4, 4, false, InputRange::MinusOneToOne, Border::Zero).iter().all(|&v| v == -1.0)
+        );
+    }
+
+    #[test]
+    fn a_replicated_border_repeats_the_nearest_edge_pixel() {
+        // Left half white, right half black; a crop hanging off the left edge, upright and turned.
+        let image = RgbImage::from_fn(64, 64, |x, _| image::Rgb([if x < 32 { 255 } else { 0 }; 3]));
+        let pyramid = Pyramid::new(image);
+        for angle in [0.0, 0.3] {
+            let off_left = RotatedRect { centre: Point::new(-40.0, 32.0), width: 32.0, height: 32.0, angle };
+            let replicated = pyramid.sample(&off_left, 4, 4, false, InputRange::ZeroToOne, Border::Replicate);
+            assert!(replicated.iter().all(|&v| v > 0.99), "{angle}");
+            let black = pyramid.sample(&off_left, 4, 4, false, InputRange::ZeroToOne, Border::Zero);
+            assert!(black.iter().all(|&v| v == 0.0), "{angle}");
+        }
     }
 }

@@ -117,8 +117,8 @@ impl Response {
     }
 }
 
-pub const PITCH_RESPONSE: Response = Response { slope: 0.682, offset: -2.79 };
-pub const YAW_RESPONSE: Response = Response { slope: 0.921, offset: 0.42 };
+pub const PITCH_RESPONSE: Response = Response { slope: 0.678, offset: -2.95 };
+pub const YAW_RESPONSE: Response = Response { slope: 0.913, offset: 0.35 };
 
 /// The fitted head: canonical centimetres to image pixels.
 #[derive(Debug, Clone, PartialEq)]

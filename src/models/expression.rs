@@ -5,7 +5,7 @@
 use super::face_mesh::MeshLandmarks;
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Pyramid};
+use crate::imaging::{Border, InputRange, Pyramid};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "expression classifier",
@@ -32,6 +32,7 @@ pub fn face_crop(pyramid: &Pyramid, mesh: &MeshLandmarks) -> Vec<f32> {
         INPUT_SIZE,
         false,
         InputRange::MinusOneToOne,
+        Border::Zero,
     );
     rgb.chunks_exact(3).map(|p| 0.2989 * p[0] + 0.587 * p[1] + 0.114 * p[2]).collect()
 }

@@ -6,7 +6,7 @@
 use super::face_mesh::{MeshLandmarks, index};
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, Similarity};
+use crate::imaging::{Border, InputRange, Point, Pyramid, Similarity};
 
 const FILE: ModelFile = ModelFile {
     name: "face embedding",
@@ -63,7 +63,7 @@ impl FaceEmbedder {
 
     pub fn run(&self, pyramid: &Pyramid, mesh: &MeshLandmarks) -> Result<Embedding> {
         let square = Self::chip_for(mesh).square(CHIP_PX as f32);
-        let input = pyramid.sample(&square, CHIP_PX, CHIP_PX, false, InputRange::Unscaled);
+        let input = pyramid.sample(&square, CHIP_PX, CHIP_PX, false, InputRange::Unscaled, Border::Zero);
         let outputs = self.model.run(input)?;
         let values = self.model.output(&outputs, EMBEDDING_LEN)?;
         let mut embedding = [0f32; EMBEDDING_LEN];

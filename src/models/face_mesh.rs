@@ -2,7 +2,7 @@
 
 use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect, Similarity};
+use crate::imaging::{Border, InputRange, Point, Pyramid, RotatedRect, Similarity};
 use crate::models::FaceDetection;
 
 pub(crate) const FILE: ModelFile = ModelFile {
@@ -120,7 +120,7 @@ impl FaceMesh {
     }
 
     pub fn run(&self, pyramid: &Pyramid, crop: RotatedRect) -> Result<MeshLandmarks> {
-        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, false, InputRange::ZeroToOne);
+        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, false, InputRange::ZeroToOne, Border::Replicate);
         let outputs = self.model.run(input)?;
         let coordinates = self.model.output(&outputs, LANDMARK_COUNT * 3)?;
         let presence = self.model.output(&outputs, 1)?[0];

@@ -4,7 +4,7 @@
 use super::hand_detector::HandDetection;
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{Border, InputRange, Point, Pyramid, RotatedRect};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "hand landmarks",
@@ -51,7 +51,7 @@ impl HandLandmarker {
 
     /// The probability that the region holds a hand, 0..1 (the graph ends in a sigmoid).
     pub fn presence(&self, pyramid: &Pyramid, crop: RotatedRect) -> Result<f32> {
-        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, false, InputRange::ZeroToOne);
+        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, false, InputRange::ZeroToOne, Border::Replicate);
         let outputs = self.model.run(input)?;
         Ok(self.model.output(&outputs, 1)?[0])
     }

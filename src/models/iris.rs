@@ -3,7 +3,7 @@
 use super::face_mesh::{MeshLandmarks, index};
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{Border, InputRange, Point, Pyramid, RotatedRect};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "iris",
@@ -98,7 +98,7 @@ impl IrisModel {
 
     pub fn run(&self, pyramid: &Pyramid, crop: RotatedRect, eye: Eye) -> Result<EyeLandmarks> {
         let mirror = eye == Eye::SubjectLeft;
-        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, mirror, InputRange::ZeroToOne);
+        let input = pyramid.sample(&crop, INPUT_SIZE, INPUT_SIZE, mirror, InputRange::ZeroToOne, Border::Replicate);
         let outputs = self.model.run(input)?;
         let contour = self.model.output(&outputs, CONTOUR_POINTS * 3)?;
         let iris = self.model.output(&outputs, IRIS_POINTS * 3)?;

@@ -6,7 +6,7 @@
 use super::face_mesh::MeshLandmarks;
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Pyramid, Similarity};
+use crate::imaging::{Border, InputRange, Pyramid, Similarity};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "morph detector",
@@ -32,7 +32,9 @@ pub fn crops_for(mesh: &MeshLandmarks) -> [Similarity; 2] {
 pub fn face_crops(pyramid: &Pyramid, mesh: &MeshLandmarks) -> Vec<f32> {
     crops_for(mesh)
         .iter()
-        .flat_map(|crop| pyramid.sample(&crop.square(CROP_PX as f32), CROP_PX, CROP_PX, false, InputRange::ZeroToOne))
+        .flat_map(|crop| {
+            pyramid.sample(&crop.square(CROP_PX as f32), CROP_PX, CROP_PX, false, InputRange::ZeroToOne, Border::Zero)
+        })
         .collect()
 }
 

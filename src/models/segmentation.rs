@@ -2,7 +2,7 @@
 
 use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{Border, InputRange, Point, Pyramid, RotatedRect};
 
 pub(crate) const FILE: ModelFile = ModelFile {
     name: "selfie segmentation",
@@ -74,7 +74,7 @@ impl Segmenter {
             height: height as f32,
             angle: 0.0,
         };
-        let input = pyramid.sample(&whole, SIZE, SIZE, false, InputRange::ZeroToOne);
+        let input = pyramid.sample(&whole, SIZE, SIZE, false, InputRange::ZeroToOne, Border::Zero);
         let outputs = self.model.run(input)?;
         let probabilities = self.model.output(&outputs, SIZE * SIZE)?.to_vec();
         Ok(PersonMask::from_probabilities(probabilities, width, height))

@@ -5,7 +5,7 @@
 use super::face_detector::FaceBox;
 use super::{Backend, ModelFile, ModelSource, OnnxModel, sigmoid};
 use crate::error::Result;
-use crate::imaging::{InputRange, Point, Pyramid, RotatedRect};
+use crate::imaging::{Border, InputRange, Point, Pyramid, RotatedRect};
 
 /// A single-shot detector's graph and anchors.
 #[derive(Clone)]
@@ -45,7 +45,7 @@ impl SingleShotDetector {
         min_suppression_iou: f32,
     ) -> Result<Vec<Candidate>> {
         let side = self.anchors.input_size;
-        let input = pyramid.sample(square, side, side, false, self.input_range);
+        let input = pyramid.sample(square, side, side, false, self.input_range, Border::Zero);
         let outputs = self.model.run(input)?;
         let regressors = self.model.output(&outputs, self.anchors.len() * self.anchors.values_per_anchor())?;
         let logits = self.model.output(&outputs, self.anchors.len())?;
