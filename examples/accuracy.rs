@@ -481,6 +481,26 @@ fn ears_section(doc: &mut String, checker: &Checker, subjects: &[Subject]) {
         failing(&ranked)
     )
     .unwrap();
+    // The pupils' height in FRLL's frames: a second labelled witness of head tilt.
+    let frll: Vec<(f64, f64, f64)> = test.iter().filter_map(|r| Some((r.0.frame_eye_y_px?, r.1, r.2))).collect();
+    let eye_heights: Vec<f64> = frll.iter().map(|r| r.0).collect();
+    let drops: Vec<f64> = frll.iter().map(|r| r.1).collect();
+    let pitches: Vec<f64> = frll.iter().map(|r| r.2).collect();
+    writeln!(
+        doc,
+        "\nA second witness from the labels, apart from the mesh: where FRLL's labellers put the \
+         pupils in its uncropped 1350x1350 photos. The head turns about the top of the neck, behind \
+         and below the eyes, so raising the chin also lifts the eyes in the frame (about 1.5 cm for \
+         10 degrees, some 50 px there); the sitters' own heights and seats move them too. On the \
+         test half's {} FRLL photos the pupils' height (px down from the top) correlates {:+.2} with \
+         `pose.pitch` and {:+.2} with the ear drop (sd {:.0} px): two labelled readings of tilt that \
+         share nothing with passbild agree with each other about as well as each does with it.",
+        frll.len(),
+        correlation(&eye_heights, &pitches),
+        correlation(&eye_heights, &drops),
+        standard_deviation(&eye_heights),
+    )
+    .unwrap();
 }
 
 fn range_words(range: Option<passbild::profile::Range>) -> String {

@@ -52,6 +52,10 @@ pub struct Subject {
     /// How far below the pupils the set's labellers placed the ear roots, in inter-pupil
     /// distances (`labelled_ear_drop`); None where the photo's own outline has no ears.
     pub ear_drop_ipd: Option<f64>,
+    /// How far below the top of the uncropped photo the set's labellers placed the pupils'
+    /// midpoint, in its pixels: FRLL's only, whose frames are as the camera took them (the Canada
+    /// set was aligned on the pupils). None for the smiling photos (labelled on the neutral one).
+    pub frame_eye_y_px: Option<f64>,
 }
 
 /// The labelled outline's points where each ear joins the head (WebMorph's 189-point template:
@@ -121,7 +125,11 @@ pub fn smiling_subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject
             let tem = datasets.join(format!("frll/neutral_front/{}_03.tem", stem.get(..3)?));
             let points = parse_tem(&std::fs::read_to_string(tem).ok()?)?;
             // The ears were labelled on the neutral photo, not this one.
-            cut("frll", path, &points, width, height).map(|subject| Subject { ear_drop_ipd: None, ..subject })
+            cut("frll", path, &points, width, height).map(|subject| Subject {
+                ear_drop_ipd: None,
+                frame_eye_y_px: None,
+                ..subject
+            })
         })
         .collect()
 }
@@ -151,6 +159,7 @@ fn cut(set: &str, path: &Path, points: &[Point], width: u32, height: u32) -> Opt
         photo,
         roll_deg: f64::from((left.y - right.y).atan2(left.x - right.x)).to_degrees(),
         ear_drop_ipd: labelled_ear_drop(points),
+        frame_eye_y_px: (set == "frll").then(|| (f64::from(a.y) + f64::from(b.y)) / 2.0),
     })
 }
 
