@@ -172,6 +172,11 @@ mod tests {
     /// fresh serialisation); `PASSBILD_BLESS=1 cargo test --lib decluttered` rewrites a stale one,
     /// and every one whose graph `PASSBILD_TRACT_SOURCES` (a directory) holds rewritten for tract
     /// (models/README.md); a run without blessing then checks what was written.
+    /// How far an archive's outputs may lie from its ONNX graph's, relative to their size: a
+    /// rewrite for tract sums in another order, and the palm detector's box regressors (up to
+    /// about 140 px) move by up to 2e-5 of their value through its rewritten upsamplings.
+    const ARCHIVE_TOLERANCE: f32 = 5e-5;
+
     #[test]
     fn decluttered_archives_compute_what_the_onnx_graphs_compute() {
         let bless = std::env::var_os("PASSBILD_BLESS").is_some();
@@ -206,7 +211,7 @@ mod tests {
                         .iter()
                         .flatten()
                         .zip(from_onnx.iter().flatten())
-                        .all(|(a, b)| (a - b).abs() <= 1e-5 * b.abs().max(1.0))
+                        .all(|(a, b)| (a - b).abs() <= ARCHIVE_TOLERANCE * b.abs().max(1.0))
             });
             // tract's own rewrite of the graph (models/rewrite_for_tract.py --tract-only), where
             // one is given, replaces the archive when blessing.

@@ -350,10 +350,19 @@ unsafe fn maxpool_2x2_f32(
     // Fully-valid 2×2 windows (both taps in-bounds). SameUpper 2×2 s=1
     // keeps H/W and pads after, so the last row/col are partial.
     let simd_s1 = sh == 1 && sw == 1;
-    let y0 = pt.max(0) as usize;
-    let y1 = ((h - 1 + pt).max(0) as usize).min(oh);
-    let x0 = pl.max(0) as usize;
-    let x1 = ((w - 1 + pl).max(0) as usize).min(ow);
+    // Stride 2 without padding (a network's downsampling pool): the windows that lie wholly
+    // inside are the first h / 2 rows and w / 2 columns of the output.
+    let simd_s2 = sh == 2 && sw == 2 && pt == 0 && pl == 0 && is_x86_avx2();
+    let (y0, y1, x0, x1) = if simd_s2 {
+        (0, ((h / 2) as usize).min(oh), 0, ((w / 2) as usize).min(ow))
+    } else {
+        (
+            pt.max(0) as usize,
+            ((h - 1 + pt).max(0) as usize).min(oh),
+            pl.max(0) as usize,
+            ((w - 1 + pl).max(0) as usize).min(ow),
+        )
+    };
     let plane_len = oh * ow;
     let one_plane = |p: isize, plane_out: *mut f32| unsafe {
         let iptr = i_base as *const f32;
@@ -370,8 +379,12 @@ unsafe fn maxpool_2x2_f32(
                 oh_stride,
             );
         }
+        #[cfg(target_arch = "x86_64")]
+        if simd_s2 && y1 > 0 && x1 > 0 {
+            maxpool_2x2_s2_valid_f32(iptr.offset(in_base), plane_out, y1, x1, ih_stride, oh_stride);
+        }
         for oy in 0..oh {
-            let interior_y = simd_s1 && oy >= y0 && oy < y1;
+            let interior_y = (simd_s1 || simd_s2) && oy >= y0 && oy < y1;
             for ox in 0..ow {
                 if interior_y && ox >= x0 && ox < x1 {
                     continue;
@@ -466,6 +479,65 @@ unsafe fn maxpool_2x2_s1_valid_f32(
     }
 }
 
+fn is_x86_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The stride-2 2x2 windows wholly inside a plane: `oh` x `ow` outputs, output (y, x) the
+/// largest of input rows 2y and 2y + 1 at columns 2x and 2x + 1. Eight outputs at a time: the
+/// two rows' larger values, then each even column's against its odd neighbour.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn maxpool_2x2_s2_valid_f32(
+    iptr: *const f32,
+    optr: *mut f32,
+    oh: usize,
+    ow: usize,
+    ih_stride: isize,
+    oh_stride: isize,
+) {
+    use std::arch::x86_64::*;
+    unsafe {
+        for oy in 0..oh {
+            let row0 = iptr.offset(2 * oy as isize * ih_stride);
+            let row1 = row0.offset(ih_stride);
+            let dst = optr.offset(oy as isize * oh_stride);
+            let mut ox = 0usize;
+            while ox + 8 <= ow {
+                let column = 2 * ox;
+                let low =
+                    _mm256_max_ps(_mm256_loadu_ps(row0.add(column)), _mm256_loadu_ps(row1.add(column)));
+                let high = _mm256_max_ps(
+                    _mm256_loadu_ps(row0.add(column + 8)),
+                    _mm256_loadu_ps(row1.add(column + 8)),
+                );
+                // Within each 128-bit lane: low's even (odd) columns, then high's.
+                let even = _mm256_shuffle_ps::<0b10_00_10_00>(low, high);
+                let odd = _mm256_shuffle_ps::<0b11_01_11_01>(low, high);
+                let pairs = _mm256_max_ps(even, odd);
+                // Lanes hold outputs 0 1 4 5 | 2 3 6 7: put the 64-bit halves in order.
+                let ordered = _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(
+                    _mm256_castps_pd(pairs),
+                ));
+                _mm256_storeu_ps(dst.add(ox), ordered);
+                ox += 8;
+            }
+            while ox < ow {
+                let (a, b) = (row0.add(2 * ox), row1.add(2 * ox));
+                *dst.add(ox) = (*a).max(*a.add(1)).max(*b).max(*b.add(1));
+                ox += 1;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +572,8 @@ mod tests {
         let cases = [
             ((1usize, 24, 320, 320), PaddingSpec::SameUpper, tvec![1usize, 1]),
             ((2, 8, 33, 17), PaddingSpec::Valid, tvec![2, 2]),
+            ((1, 28, 64, 64), PaddingSpec::Valid, tvec![2, 2]),
+            ((1, 5, 21, 38), PaddingSpec::Valid, tvec![2, 2]),
         ];
         for (shape, padding, strides) in cases {
             let c = shape.1;

@@ -637,6 +637,28 @@ pub fn max_pool_with_index(
     builder: &mut ModelBuilder,
     invocation: &ResolvedInvocation,
 ) -> TractResult<Value> {
+    wire_max_pool(builder, invocation, Some(i64::datum_type()))
+}
+
+/*
+ * fragment max_pool( input: tensor<scalar>, size: integer[], border: string = 'constant',
+ *  padding: (integer,integer)[] = [], stride: integer[] = [], dilation: integer[] = [] )
+ *   -> ( output: tensor<scalar> )
+ *
+ * Read as a pool without the index output: through the standard library's fragment, which calls
+ * max_pool_with_index and drops the index, a loaded model keeps computing the index until it is
+ * decluttered again, and the pool then takes the slow path that writes it.
+ */
+
+pub fn max_pool(builder: &mut ModelBuilder, invocation: &ResolvedInvocation) -> TractResult<Value> {
+    wire_max_pool(builder, invocation, None)
+}
+
+fn wire_max_pool(
+    builder: &mut ModelBuilder,
+    invocation: &ResolvedInvocation,
+    with_index_outputs: Option<DatumType>,
+) -> TractResult<Value> {
     let input = invocation.named_arg_as(builder, "input")?;
     let size: TVec<usize> = invocation.named_arg_as(builder, "size")?;
     let input_fact = builder.model.outlet_fact(input)?;
@@ -656,7 +678,7 @@ pub fn max_pool_with_index(
     assert!(&*border == "ignore" || &*border == "constant");
     //FIXME : constant is not actually supported, but it should be the same in most cases
     let pool_spec = pool_spec_for_pools(builder, invocation, &size, channels)?;
-    let op = ops::cnn::MaxPool { pool_spec, with_index_outputs: Some(i64::datum_type()) };
+    let op = ops::cnn::MaxPool { pool_spec, with_index_outputs };
     builder.wire(op, &[input])
 }
 

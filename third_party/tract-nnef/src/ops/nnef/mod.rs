@@ -131,6 +131,7 @@ pub fn tract_nnef() -> Registry {
     registry.register_dumper(ser::softmax);
 
     primitive(&mut registry, "max_pool_with_index", deser::max_pool_with_index);
+    primitive(&mut registry, "max_pool", deser::max_pool);
     registry.register_dumper(ser::max_pool);
     primitive(&mut registry, "box", deser::sum_pool);
     primitive(&mut registry, "debox", deser::debox);
