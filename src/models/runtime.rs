@@ -167,16 +167,16 @@ mod tests {
         expression, face_detector, face_mesh, hand_detector, hand_landmarks, iris, morph_detector, segmentation,
     };
 
-    /// Each archive in models/tract/ must compute what its ONNX graph computes in this tract
-    /// version (tract numbers the nodes it makes in no fixed order, so the bytes may differ from a
-    /// fresh serialisation); `PASSBILD_BLESS=1 cargo test --lib decluttered` rewrites a stale one,
-    /// and every one whose graph `PASSBILD_TRACT_SOURCES` (a directory) holds rewritten for tract
-    /// (models/README.md); a run without blessing then checks what was written.
     /// How far an archive's outputs may lie from its ONNX graph's, relative to their size: a
     /// rewrite for tract sums in another order, and the palm detector's box regressors (up to
     /// about 140 px) move by up to 2e-5 of their value through its rewritten upsamplings.
     const ARCHIVE_TOLERANCE: f32 = 5e-5;
 
+    /// Each archive in models/tract/ must compute what its ONNX graph computes in this tract
+    /// version (tract numbers the nodes it makes in no fixed order, so the bytes may differ from a
+    /// fresh serialisation); `PASSBILD_BLESS=1 cargo test --lib decluttered` rewrites a stale one,
+    /// and every one whose graph `PASSBILD_TRACT_SOURCES` (a directory) holds rewritten for tract
+    /// (models/README.md); a run without blessing then checks what was written.
     #[test]
     fn decluttered_archives_compute_what_the_onnx_graphs_compute() {
         let bless = std::env::var_os("PASSBILD_BLESS").is_some();
@@ -236,6 +236,48 @@ mod tests {
             bless || stale.is_empty(),
             "stale: {stale:?}; rebuild with PASSBILD_BLESS=1 cargo test --lib decluttered, then build again"
         );
+    }
+
+    /// third_party/tract-core's stride-2 max pool (the models' downsampling pools) picks what
+    /// tract's generic walk picks; the generic walk is what a pool with an index output takes.
+    /// Checked here because the patched crate's own tests do not run in this workspace.
+    #[test]
+    fn fast_stride_two_max_pools_match_the_generic_walk() {
+        use tract_onnx::tract_core::internal::{EvalContext, EvalOp};
+        use tract_onnx::tract_core::ops::cnn::{MaxPool, PaddingSpec, PoolSpec};
+        use tract_onnx::tract_core::ops::nn::DataFormat;
+        // Even and odd sides, planes wider than one vector of eight outputs and narrower.
+        for shape in [(1usize, 28usize, 64usize, 64usize), (1, 5, 21, 38), (2, 8, 33, 17), (1, 128, 6, 6), (1, 3, 3, 3)]
+        {
+            let channels = shape.1;
+            let spec = PoolSpec::new(
+                DataFormat::NCHW,
+                tvec![2, 2],
+                PaddingSpec::Valid,
+                None,
+                Some(tvec![2, 2]),
+                channels,
+                channels,
+            );
+            let input = tract_ndarray::Array4::from_shape_fn(shape, |(n, c, y, x)| {
+                ((n * 31 + c * 7 + y * 13 + x * 3) % 97) as f32 * 0.25 - 12.0
+                    + ((x * 7919 + y * 104_729) % 13) as f32 * 0.01
+            })
+            .into_tensor()
+            .into_tvalue();
+            let generic = MaxPool { pool_spec: spec.clone(), with_index_outputs: Some(DatumType::I32) }
+                .eval(&EvalContext::out_of_plan(), tvec!(input.clone()))
+                .expect("the generic walk runs");
+            let mut model = TypedModel::default();
+            let source = model.add_source("data", f32::fact([shape.0, shape.1, shape.2, shape.3])).expect("a source");
+            let pooled = model
+                .wire_node("pool", MaxPool { pool_spec: spec, with_index_outputs: None }, &[source])
+                .expect("a pool");
+            model.select_output_outlets(&pooled).expect("an output");
+            let plan = model.into_optimized().and_then(TypedModel::into_runnable).expect("optimises");
+            let fast = plan.run(tvec!(input)).expect("the optimised pool runs");
+            assert_eq!(*fast[0], *generic[0], "{shape:?}");
+        }
     }
 }
 
