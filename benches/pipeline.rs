@@ -46,6 +46,9 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("stage");
     group.throughput(Throughput::Elements(1));
     group.bench_function("decode_jpeg_1244x1600", |b| b.iter(|| decode(black_box(&bytes), &Default::default())));
+    group.bench_function("jpeg_entropy_check_1244x1600", |b| {
+        b.iter(|| internals::check_jpeg_entropy(black_box(&bytes)))
+    });
     group.bench_function("pyramid", |b| b.iter(|| Pyramid::new(black_box(decoded.image.clone()))));
     group.bench_function("checks", |b| b.iter(|| internals::run_checks(black_box(&analysis), &profile)));
     group.finish();

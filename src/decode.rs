@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 mod jpeg_entropy;
 mod resolution;
 
+#[cfg(feature = "tools")]
+pub use jpeg_entropy::check as check_jpeg_entropy;
+
 /// Bounds on what a caller may hand us. Checked from the file header, before the pixels are
 /// decoded, so a decompression bomb costs a few microseconds and no memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -59,11 +59,13 @@ impl Huffman {
         Huffman { fast, max_code, first_index, first_code, symbols: symbols.to_vec() }
     }
 
-    fn decode(&self, bits: &mut BitReader) -> Result<u8, Damage> {
+    /// The next symbol, and then `extra(symbol)` bits more (the coefficient's bits, whose value
+    /// does not matter here) consumed with it.
+    fn decode_and_skip(&self, bits: &mut BitReader, extra: impl Fn(u8) -> u8) -> Result<u8, Damage> {
         let peek = bits.peek(FAST_BITS);
         let (length, symbol) = self.fast[peek as usize];
         if length > 0 {
-            bits.consume(u32::from(length))?;
+            bits.consume(u32::from(length) + u32::from(extra(symbol)))?;
             return Ok(symbol);
         }
         let mut code = 0i32;
@@ -71,7 +73,9 @@ impl Huffman {
             code = (code << 1) | bits.bit()? as i32;
             if code <= self.max_code[length] {
                 let index = self.first_index[length] + code - self.first_code[length];
-                return self.symbols.get(index as usize).copied().ok_or(Damage::BadCode);
+                let symbol = self.symbols.get(index as usize).copied().ok_or(Damage::BadCode)?;
+                bits.skip(extra(symbol))?;
+                return Ok(symbol);
             }
         }
         Err(Damage::BadCode)
@@ -100,15 +104,25 @@ impl<'a> BitReader<'a> {
         BitReader { bytes, window: 0, count: 0, next: 0 }
     }
 
-    /// The next `count` (1 to 16) bits. Past the end they read as 1-bits, the padding: a code
+    /// The next `count` (1 to 32) bits. Past the end they read as 1-bits, the padding: a code
     /// that needs them fails when it is consumed.
     fn peek(&mut self, count: u32) -> u32 {
         if self.count < count {
-            while self.count <= 56 {
-                let byte = self.bytes.get(self.next).copied().unwrap_or(0xFF);
-                self.window |= u64::from(byte) << (56 - self.count);
-                self.count += 8;
-                self.next += 1;
+            if let Some(next_eight) = self.bytes.get(self.next..self.next + 8) {
+                // Whole bytes up to a full window; the part of the byte after them that also lands
+                // in the window is that byte's own bits, which the next load writes again.
+                let loaded = u64::from_be_bytes(next_eight.try_into().unwrap_or_default());
+                self.window |= loaded >> self.count;
+                let whole_bytes = (64 - self.count) / 8;
+                self.next += whole_bytes as usize;
+                self.count += 8 * whole_bytes;
+            } else {
+                while self.count <= 56 {
+                    let byte = self.bytes.get(self.next).copied().unwrap_or(0xFF);
+                    self.window |= u64::from(byte) << (56 - self.count);
+                    self.count += 8;
+                    self.next += 1;
+                }
             }
         }
         (self.window >> (64 - count)) as u32
@@ -288,18 +302,26 @@ fn read_scan(
         // One interval's data: up to the next marker, with stuffed zero bytes removed.
         interval_bytes.clear();
         let marker = loop {
-            match (data.get(pos), data.get(pos + 1)) {
-                (Some(0xFF), Some(0x00)) => {
+            let rest = data.get(pos..).unwrap_or_default();
+            let Some(until_ff) = memchr::memchr(0xFF, rest) else {
+                interval_bytes.extend_from_slice(rest);
+                pos = data.len();
+                break None;
+            };
+            interval_bytes.extend_from_slice(&rest[..until_ff]);
+            pos += until_ff;
+            match data.get(pos + 1) {
+                Some(0x00) => {
                     interval_bytes.push(0xFF);
                     pos += 2;
                 }
-                (Some(0xFF), Some(0xFF)) => pos += 1,
-                (Some(0xFF), Some(&m)) => break Some(m),
-                (Some(&b), _) => {
-                    interval_bytes.push(b);
+                Some(0xFF) => pos += 1,
+                Some(&m) => break Some(m),
+                None => {
+                    interval_bytes.push(0xFF);
                     pos += 1;
+                    break None;
                 }
-                (None, _) => break None,
             }
         };
         let in_interval = per_interval.min(mcus - decoded);
@@ -341,14 +363,17 @@ fn read_scan(
 }
 
 fn read_block(bits: &mut BitReader, dc: &Huffman, ac: &Huffman) -> Result<(), Damage> {
-    let category = dc.decode(bits)?;
+    // A symbol refused below has no bits of its own to skip.
+    let category = dc.decode_and_skip(bits, |category| if category > 11 { 0 } else { category })?;
     if category > 11 {
         return Err(Damage::BadCode);
     }
-    bits.skip(category)?;
     let mut k = 1;
     while k < 64 {
-        let run_size = ac.decode(bits)?;
+        let run_size = ac.decode_and_skip(bits, |run_size| {
+            let (run, size) = (usize::from(run_size >> 4), run_size & 0x0F);
+            if size > 10 || k + run > 63 { 0 } else { size }
+        })?;
         let (run, size) = (run_size >> 4, run_size & 0x0F);
         if size == 0 {
             if run == 15 {
@@ -361,7 +386,6 @@ fn read_block(bits: &mut BitReader, dc: &Huffman, ac: &Huffman) -> Result<(), Da
         if k > 63 || size > 10 {
             return Err(Damage::BadCode);
         }
-        bits.skip(size)?;
         k += 1;
     }
     if k > 64 { Err(Damage::BadCode) } else { Ok(()) }

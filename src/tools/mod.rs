@@ -12,7 +12,7 @@ pub mod render;
 
 /// The library's inner parts, for benchmarks and training that time or feed them one by one.
 pub mod internals {
-    pub use crate::decode::{Decoded, JpegBlockLayout, decode};
+    pub use crate::decode::{Decoded, JpegBlockLayout, check_jpeg_entropy, decode};
     pub use crate::imaging::{Pyramid, Similarity};
     pub use crate::measure::face_image::FaceImage;
     pub use crate::measure::pose::PITCH_RESPONSE;
