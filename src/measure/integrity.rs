@@ -48,14 +48,7 @@ pub fn block_band_step(
     let grid = StoredGrid::new(image, exif_orientation, layout);
     let columns = grid.columns;
     let cells = grid.rows * columns;
-    let background: Vec<bool> = (0..cells)
-        .map(|i| {
-            let ((x0, y0), (x1, y1)) = grid.upright_cell(i % columns, i / columns);
-            let centre = Point::new((x0 + x1) as f32 / 2.0, (y0 + y1) as f32 / 2.0);
-            let (cx, cy) = scene.cell_of(centre);
-            scene.background[cy * scene.width + cx]
-        })
-        .collect();
+    let background = grid.background_blocks(scene);
 
     // For each block with two blocks above it and one below: the step between its mean colour
     // and the block above's, less the mean of the steps on either side (zero for a scene that
@@ -66,11 +59,13 @@ pub fn block_band_step(
     // disagree in sign.
     let means = grid.means(image);
     let first = 2 * columns;
-    let steps: Vec<Step> = (first..cells.saturating_sub(columns))
-        .map(|i| {
+    let mut steps: Vec<Step> = Vec::with_capacity(cells.saturating_sub(3 * columns));
+    for row in 2..grid.rows.saturating_sub(1) {
+        let border = grid.border_rows_along(image, row);
+        for (column, rows) in border.iter().enumerate() {
+            let i = row * columns + column;
             let (above2, above, here, below) =
                 (means[i - 2 * columns], means[i - columns], means[i], means[i + columns]);
-            let rows = grid.border_rows(image, i % columns, i / columns);
             let mut levels = [0f32; 3];
             for (c, level) in levels.iter_mut().enumerate() {
                 let blocks = (here[c] - above[c]) - ((above[c] - above2[c]) + (below[c] - here[c])) / 2.0;
@@ -80,15 +75,15 @@ pub fn block_band_step(
                     *level = blocks.signum() * blocks.abs().min(pixels.abs());
                 }
             }
-            Step {
+            steps.push(Step {
                 background: background[i - 2 * columns]
                     && background[i - columns]
                     && background[i]
                     && background[i + columns],
                 levels,
-            }
-        })
-        .collect();
+            });
+        }
+    }
 
     // A band starting at block p steps at the border above each of the next `run` blocks in file
     // order: a whole row, or up to the restart marker that starts the values afresh (but at least
@@ -98,19 +93,44 @@ pub fn block_band_step(
         0 => columns,
         interval => columns.min((interval as usize).max(MIN_RUN)),
     };
+    let series = StepSeries::new(&steps);
     let mut largest = Largest::default();
     for start in (0..cells).step_by((run / 8).max(1)) {
-        let window =
-            &steps[start.saturating_sub(first).min(steps.len())..(start + run).saturating_sub(first).min(steps.len())];
+        let window = start.saturating_sub(first).min(steps.len())..(start + run).saturating_sub(first).min(steps.len());
         for channel in 0..3 {
             if window.len() >= MIN_BLOCKS.max(run / 2) {
-                largest.raise_to_median(window.iter().map(|step| step.levels[channel]));
+                largest.raise_to_median(&series.every[channel][window.clone()], window.len());
             }
-            largest.raise_to_median(window.iter().filter(|step| step.background).map(|step| step.levels[channel]));
+            let background_count = series.background_before[window.end] - series.background_before[window.start];
+            largest.raise_to_median(&series.background[channel][window.clone()], background_count);
         }
     }
     let step = f64::from(largest.value.ok_or(NotMeasured::RegionNotVisible)?);
     Ok(Finding { value: step, quality: quality(1.0 - step / 32.0) })
+}
+
+/// The steps per channel in file order, every block's and the clear background's alone (NaN
+/// elsewhere, which no comparison counts and the median leaves out), so that a window is a slice
+/// the counting pass reads straight through.
+struct StepSeries {
+    every: [Vec<f32>; 3],
+    background: [Vec<f32>; 3],
+    /// Background steps before each index.
+    background_before: Vec<usize>,
+}
+
+impl StepSeries {
+    fn new(steps: &[Step]) -> StepSeries {
+        let every = [0, 1, 2].map(|c| steps.iter().map(|step| step.levels[c]).collect());
+        let background = [0, 1, 2]
+            .map(|c| steps.iter().map(|step| if step.background { step.levels[c] } else { f32::NAN }).collect());
+        let mut background_before = Vec::with_capacity(steps.len() + 1);
+        background_before.push(0);
+        for step in steps {
+            background_before.push(background_before.last().copied().unwrap_or(0) + usize::from(step.background));
+        }
+        StepSeries { every, background, background_before }
+    }
 }
 
 /// The largest absolute median of the windows read so far.
@@ -121,14 +141,14 @@ struct Largest {
 }
 
 impl Largest {
-    /// Takes the median of `values` (at least `MIN_BLOCKS` of them) when it is larger. Most
-    /// windows are settled by counting: the (upper) median's size exceeds the largest so far only
-    /// when enough values lie beyond it on one side.
-    fn raise_to_median(&mut self, values: impl Iterator<Item = f32> + Clone) {
-        let (mut count, mut above, mut below) = (0, 0, 0);
+    /// Takes the median of the `count` values of `window` that are not NaN (at least
+    /// `MIN_BLOCKS` of them) when it is larger. Most windows are settled by counting: the (upper)
+    /// median's size exceeds the largest so far only when enough values lie beyond it on one side.
+    #[inline(always)]
+    fn raise_to_median(&mut self, window: &[f32], count: usize) {
         let bar = self.value.unwrap_or(-1.0);
-        for value in values.clone() {
-            count += 1;
+        let (mut above, mut below) = (0, 0);
+        for &value in window {
             above += usize::from(value > bar);
             below += usize::from(value < -bar);
         }
@@ -138,7 +158,7 @@ impl Largest {
             return;
         }
         self.scratch.clear();
-        self.scratch.extend(values);
+        self.scratch.extend(window.iter().copied().filter(|value| !value.is_nan()));
         let step = median(&mut self.scratch).map_or(0.0, f32::abs);
         self.value = Some(self.value.map_or(step, |l| l.max(step)));
     }
@@ -204,28 +224,63 @@ impl StoredGrid {
         ((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1)))
     }
 
-    /// The mean colour of the two stored pixel rows above a block's top border and the two
-    /// from it down, across the block's width.
+    /// Whether each block (in stored order) lies in the scene's clear background, by the cell
+    /// under its centre. A block's upright column follows its stored column alone and its upright
+    /// row its stored row (the other way round after a quarter turn), so each is looked up once.
+    fn background_blocks(&self, scene: &Scene) -> Vec<bool> {
+        let scene_cell = |column: usize, row: usize| {
+            let ((x0, y0), (x1, y1)) = self.upright_cell(column, row);
+            scene.cell_of(Point::new((x0 + x1) as f32 / 2.0, (y0 + y1) as f32 / 2.0))
+        };
+        let along_first_row: Vec<(usize, usize)> = (0..self.columns).map(|column| scene_cell(column, 0)).collect();
+        let down_first_column: Vec<(usize, usize)> = (0..self.rows).map(|row| scene_cell(0, row)).collect();
+        (0..self.rows * self.columns)
+            .map(|i| {
+                let (across, down) = (along_first_row[i % self.columns], down_first_column[i / self.columns]);
+                let (cx, cy) = if self.orientation >= 5 { (down.0, across.1) } else { (across.0, down.1) };
+                scene.background[cy * scene.width + cx]
+            })
+            .collect()
+    }
+
+    /// For each block of a row of blocks, the mean colour of the two stored pixel rows above its
+    /// top border and the two from it down, across the block's width.
     #[inline(always)]
-    fn border_rows(&self, image: &RgbImage, column: usize, row: usize) -> [[f32; 3]; 4] {
-        let x0 = column as u32 * self.block_width;
-        let x1 = (x0 + self.block_width).min(self.width);
+    fn border_rows_along(&self, image: &RgbImage, row: usize) -> Vec<[[f32; 3]; 4]> {
         let y0 = row as u32 * self.block_height;
-        let mut rows = [[0f32; 3]; 4];
-        for (out, y) in rows.iter_mut().zip([y0 - 2, y0 - 1, y0, (y0 + 1).min(self.height - 1)]) {
-            let mut sum = [0u32; 3];
-            if self.orientation == 1 {
-                let start = (y as usize * image.width() as usize + x0 as usize) * 3;
-                add_pixels(&mut sum, &image.as_raw()[start..start + (x1 - x0) as usize * 3]);
-            } else {
-                for x in x0..x1 {
-                    let (ux, uy) = self.upright(x, y);
-                    add_pixels(&mut sum, &image.get_pixel(ux, uy).0);
+        let pixel_rows = [y0 - 2, y0 - 1, y0, (y0 + 1).min(self.height - 1)];
+        let mut border = vec![[[0f32; 3]; 4]; self.columns];
+        if self.orientation != 1 {
+            for (column, rows) in border.iter_mut().enumerate() {
+                let (x0, x1) = self.stored_columns(column);
+                for (out, &y) in rows.iter_mut().zip(&pixel_rows) {
+                    let mut sum = [0u32; 3];
+                    for x in x0..x1 {
+                        let (ux, uy) = self.upright(x, y);
+                        add_pixels(&mut sum, &image.get_pixel(ux, uy).0);
+                    }
+                    *out = sum.map(|s| s as f32 / (x1 - x0) as f32);
                 }
             }
-            *out = sum.map(|s| s as f32 / (x1 - x0) as f32);
+            return border;
         }
-        rows
+        // Upright as stored: each pixel row is read straight through, block by block.
+        let stride = image.width() as usize * 3;
+        for (k, &y) in pixel_rows.iter().enumerate() {
+            let pixel_row = &image.as_raw()[y as usize * stride..(y as usize + 1) * stride];
+            for (rows, pixels) in border.iter_mut().zip(pixel_row.chunks(self.block_width as usize * 3)) {
+                let mut sum = [0u32; 3];
+                add_pixels(&mut sum, pixels);
+                rows[k] = sum.map(|s| s as f32 / (pixels.len() / 3) as f32);
+            }
+        }
+        border
+    }
+
+    /// A block column's first and last stored pixel column, end exclusive.
+    fn stored_columns(&self, column: usize) -> (u32, u32) {
+        let x0 = column as u32 * self.block_width;
+        (x0, (x0 + self.block_width).min(self.width))
     }
 
     /// Every block's mean colour, in stored order.
@@ -332,6 +387,25 @@ mod tests {
             }
             image::Rgb([level.clamp(0, 255) as u8; 3])
         })
+    }
+
+    #[test]
+    fn blocks_find_their_scene_cells_in_every_orientation() {
+        for orientation in 1..=8u8 {
+            let (width, height) = if orientation >= 5 { (400, 320) } else { (320, 400) };
+            let upright = RgbImage::new(width, height);
+            let scene = scene_around(width, height, [70, 90, 150, 400]);
+            let grid = StoredGrid::new(&upright, Some(orientation), LAYOUT);
+            let each_alone: Vec<bool> = (0..grid.rows * grid.columns)
+                .map(|i| {
+                    let ((x0, y0), (x1, y1)) = grid.upright_cell(i % grid.columns, i / grid.columns);
+                    let (cx, cy) = scene.cell_of(Point::new((x0 + x1) as f32 / 2.0, (y0 + y1) as f32 / 2.0));
+                    scene.background[cy * scene.width + cx]
+                })
+                .collect();
+            assert!(each_alone.iter().any(|&b| b) && each_alone.iter().any(|&b| !b));
+            assert_eq!(grid.background_blocks(&scene), each_alone, "orientation {orientation}");
+        }
     }
 
     #[test]
