@@ -1,11 +1,6 @@
 //! The background (requirements section 5): plain, uniform, light, no shadow behind the head, no
 //! other people or objects near it. Measured on the scene grid, away from the person mask's edge.
 
-use image::{GrayImage, Luma};
-use imageproc::distance_transform::Norm;
-use imageproc::morphology::dilate;
-use imageproc::region_labelling::{Connectivity, connected_components};
-
 use super::head::HeadOutline;
 use super::scene::Scene;
 use super::{Finding, median, quality};
@@ -106,7 +101,7 @@ const MAX_HAIR_OF_BACKGROUND: f32 = 0.8;
 /// up to the hair's reach, strands joined to it (with the cells beside each strand, so a curl
 /// crossing cells at a slant stays joined).
 fn hair_cells(scene: &Scene, head: &HeadCells) -> Vec<bool> {
-    let (w, h) = (scene.width as u32, scene.height as u32);
+    let (w, h) = (scene.width, scene.height);
     let reach = head.hair_reach();
     let loose: Vec<bool> = scene.distance_to_person.iter().map(|&d| d <= head.loose_hair()).collect();
     let mut beyond: Vec<f32> =
@@ -114,21 +109,55 @@ fn hair_cells(scene: &Scene, head: &HeadCells) -> Vec<bool> {
     let Some(typical) = median(&mut beyond) else {
         return loose;
     };
-    let cell_image = |cell: &dyn Fn(usize) -> bool| {
-        GrayImage::from_fn(w, h, |x, y| Luma([if cell((y * w + x) as usize) { 255 } else { 0 }]))
-    };
-    let strands = cell_image(&|i| !loose[i] && is_strand(scene, i, typical));
-    let near_strand = dilate(&strands, Norm::LInf, 1).into_raw();
-    let followable = cell_image(&|i| loose[i] || (near_strand[i] > 0 && scene.distance_to_person[i] <= reach));
-    let regions = connected_components(&followable, Connectivity::Eight, Luma([0u8])).into_raw();
-    let mut joined = vec![false; regions.iter().max().map_or(0, |&l| l as usize + 1)];
-    for (_, &label) in regions.iter().enumerate().filter(|&(i, _)| loose[i]) {
-        joined[label as usize] = true;
-    }
-    let hair: Vec<bool> = regions.iter().map(|&label| joined[label as usize]).collect();
+    let strands: Vec<bool> = (0..loose.len()).map(|i| !loose[i] && is_strand(scene, i, typical)).collect();
+    let near_strand = within_one_cell(&strands, w, h);
+    let followable: Vec<bool> =
+        (0..loose.len()).map(|i| loose[i] || (near_strand[i] && scene.distance_to_person[i] <= reach)).collect();
+    let hair = reached_from(&loose, &followable, w, h);
     let followed = hair.iter().zip(&loose).filter(|&(&hair, &loose)| hair && !loose).count();
     let beyond_loose = loose.iter().filter(|&&covered| !covered).count();
     if followed as f32 > MAX_HAIR_OF_BACKGROUND * beyond_loose as f32 { loose } else { hair }
+}
+
+/// The cells of a `width` x `height` grid with a `set` cell among their eight neighbours or
+/// themselves.
+fn within_one_cell(set: &[bool], width: usize, height: usize) -> Vec<bool> {
+    let mut near = vec![false; set.len()];
+    for (i, _) in set.iter().enumerate().filter(|&(_, &on)| on) {
+        let (x, y) = (i % width, i / width);
+        for ny in y.saturating_sub(1)..(y + 2).min(height) {
+            for nx in x.saturating_sub(1)..(x + 2).min(width) {
+                near[ny * width + nx] = true;
+            }
+        }
+    }
+    near
+}
+
+/// The `passable` cells joined to a `start` cell (each passable itself) through passable cells,
+/// eight neighbours each.
+fn reached_from(start: &[bool], passable: &[bool], width: usize, height: usize) -> Vec<bool> {
+    let neighbours = |i: usize| {
+        let (x, y) = (i % width, i / width);
+        (y.saturating_sub(1)..(y + 2).min(height))
+            .flat_map(move |ny| (x.saturating_sub(1)..(x + 2).min(width)).map(move |nx| ny * width + nx))
+    };
+    // The start is reached already; the walk begins at the passable cells beside it.
+    let mut reached = start.to_vec();
+    let mut queue: Vec<usize> =
+        (0..start.len()).filter(|&i| passable[i] && !start[i] && neighbours(i).any(|j| start[j])).collect();
+    for &i in &queue {
+        reached[i] = true;
+    }
+    while let Some(i) = queue.pop() {
+        for j in neighbours(i) {
+            if passable[j] && !reached[j] {
+                reached[j] = true;
+                queue.push(j);
+            }
+        }
+    }
+    reached
 }
 
 pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> {
@@ -283,7 +312,8 @@ fn objects(scene: &Scene, head: &HeadCells, background: &[usize], clear: &dyn Fn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use imageproc::distance_transform::distance_transform;
+    use image::{GrayImage, Luma};
+    use imageproc::distance_transform::{Norm, distance_transform};
 
     const SIDE: usize = 120;
     const BACKGROUND_LEVEL: u8 = 210;
@@ -320,6 +350,24 @@ mod tests {
         (0..hair.len())
             .filter(|&i| hair[i] && x_range.contains(&(i % SIDE)) && scene.distance_to_person[i] > head.loose_hair())
             .count()
+    }
+
+    /// A 6x4 grid from rows of '#' (set) and '.' cells.
+    fn grid(rows: [&str; 4]) -> Vec<bool> {
+        rows.iter().flat_map(|row| row.chars().map(|c| c == '#')).collect()
+    }
+
+    #[test]
+    fn a_cell_is_near_its_eight_neighbours_and_the_border_clips() {
+        let near = within_one_cell(&grid(["#.....", "......", "....#.", "......"]), 6, 4);
+        assert_eq!(near, grid(["##....", "##.###", "...###", "...###"]));
+    }
+
+    #[test]
+    fn cells_are_reached_through_diagonals_but_not_across_a_gap() {
+        let start = grid(["#.....", "......", "......", "......"]);
+        let passable = grid(["#...#.", ".#..#.", "..#...", "#....."]);
+        assert_eq!(reached_from(&start, &passable, 6, 4), grid(["#.....", ".#....", "..#...", "......"]));
     }
 
     #[test]
