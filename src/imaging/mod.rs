@@ -2,6 +2,7 @@
 //! the photo, resampled to the model's input size from an image pyramid so that strong
 //! downscaling (1600 px to 128 px for detection) averages pixels instead of aliasing them.
 
+pub(crate) mod cells;
 pub(crate) mod colour;
 
 use image::RgbImage;

@@ -5,6 +5,7 @@ use super::head::HeadOutline;
 use super::scene::Scene;
 use super::{Finding, median, quality};
 use crate::imaging::Point;
+use crate::imaging::cells::{reached_from, within_one_cell};
 
 /// A background cell further than this (max over the channels, sRGB levels) from the
 /// background's median colour is something else: an object, a pattern, a strong gradient.
@@ -117,47 +118,6 @@ fn hair_cells(scene: &Scene, head: &HeadCells) -> Vec<bool> {
     let followed = hair.iter().zip(&loose).filter(|&(&hair, &loose)| hair && !loose).count();
     let beyond_loose = loose.iter().filter(|&&covered| !covered).count();
     if followed as f32 > MAX_HAIR_OF_BACKGROUND * beyond_loose as f32 { loose } else { hair }
-}
-
-/// The cells of a `width` x `height` grid with a `set` cell among their eight neighbours or
-/// themselves.
-fn within_one_cell(set: &[bool], width: usize, height: usize) -> Vec<bool> {
-    let mut near = vec![false; set.len()];
-    for (i, _) in set.iter().enumerate().filter(|&(_, &on)| on) {
-        let (x, y) = (i % width, i / width);
-        for ny in y.saturating_sub(1)..(y + 2).min(height) {
-            for nx in x.saturating_sub(1)..(x + 2).min(width) {
-                near[ny * width + nx] = true;
-            }
-        }
-    }
-    near
-}
-
-/// The `passable` cells joined to a `start` cell (each passable itself) through passable cells,
-/// eight neighbours each.
-fn reached_from(start: &[bool], passable: &[bool], width: usize, height: usize) -> Vec<bool> {
-    let neighbours = |i: usize| {
-        let (x, y) = (i % width, i / width);
-        (y.saturating_sub(1)..(y + 2).min(height))
-            .flat_map(move |ny| (x.saturating_sub(1)..(x + 2).min(width)).map(move |nx| ny * width + nx))
-    };
-    // The start is reached already; the walk begins at the passable cells beside it.
-    let mut reached = start.to_vec();
-    let mut queue: Vec<usize> =
-        (0..start.len()).filter(|&i| passable[i] && !start[i] && neighbours(i).any(|j| start[j])).collect();
-    for &i in &queue {
-        reached[i] = true;
-    }
-    while let Some(i) = queue.pop() {
-        for j in neighbours(i) {
-            if passable[j] && !reached[j] {
-                reached[j] = true;
-                queue.push(j);
-            }
-        }
-    }
-    reached
 }
 
 pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> {
@@ -350,24 +310,6 @@ mod tests {
         (0..hair.len())
             .filter(|&i| hair[i] && x_range.contains(&(i % SIDE)) && scene.distance_to_person[i] > head.loose_hair())
             .count()
-    }
-
-    /// A 6x4 grid from rows of '#' (set) and '.' cells.
-    fn grid(rows: [&str; 4]) -> Vec<bool> {
-        rows.iter().flat_map(|row| row.chars().map(|c| c == '#')).collect()
-    }
-
-    #[test]
-    fn a_cell_is_near_its_eight_neighbours_and_the_border_clips() {
-        let near = within_one_cell(&grid(["#.....", "......", "....#.", "......"]), 6, 4);
-        assert_eq!(near, grid(["##....", "##.###", "...###", "...###"]));
-    }
-
-    #[test]
-    fn cells_are_reached_through_diagonals_but_not_across_a_gap() {
-        let start = grid(["#.....", "......", "......", "......"]);
-        let passable = grid(["#...#.", ".#..#.", "..#...", "#....."]);
-        assert_eq!(reached_from(&start, &passable, 6, 4), grid(["#.....", ".#....", "..#...", "......"]));
     }
 
     #[test]

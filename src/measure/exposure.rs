@@ -8,8 +8,6 @@ use super::face_image::FaceImage;
 use super::face_image::IrisInCrop;
 use super::{Finding, NotMeasured, ofiq_sigmoid, quality};
 use crate::models::face_mesh::index;
-use image::{GrayImage, Luma};
-use imageproc::region_labelling::{Connectivity, connected_components};
 
 /// A face pixel at most this luminance is crushed (OFIQ: 0..25).
 const UNDER_EXPOSED_MAX: usize = 25;
@@ -158,9 +156,7 @@ fn face_shadows(face: &FaceImage, median: f32) -> Option<Finding> {
 /// brows; mostly below them they are a shadow cast from the side over the forehead and a cheek,
 /// and hair at its top is not told apart.
 fn fringe(side: usize, face: &[bool], dark: &[bool], brows_y: f32) -> Vec<bool> {
-    let dark_image =
-        GrayImage::from_fn(side as u32, side as u32, |x, y| Luma([u8::from(dark[y as usize * side + x as usize])]));
-    let regions = connected_components(&dark_image, Connectivity::Eight, Luma([0u8])).into_raw();
+    let regions = crate::imaging::cells::regions(dark, side, side);
     let top_edge = (0..side).filter_map(|x| (0..side).map(|y| y * side + x).find(|&i| face[i]));
     let mut hanging: Vec<u32> = top_edge.map(|i| regions[i]).filter(|&label| label != 0).collect();
     hanging.sort_unstable();

@@ -3,10 +3,8 @@
 
 use image::{GrayImage, Luma};
 use imageproc::distance_transform::{Norm, distance_transform};
-use imageproc::region_labelling::{Connectivity, connected_components};
 
-use crate::imaging::colour;
-use crate::imaging::{Point, Pyramid, RotatedRect};
+use crate::imaging::{Point, Pyramid, RotatedRect, cells, colour};
 use crate::models::PersonMask;
 
 /// Grid columns across the photo: the person mask's own resolution.
@@ -56,13 +54,11 @@ impl Scene {
             let p = mask.at(cell_centre(y as usize * width + x as usize));
             Luma([if p > 0.5 { 255 } else { 0 }])
         });
-        let regions = connected_components(&person, Connectivity::Eight, Luma([0u8]));
-        let face_cell = (
-            ((face_centre.x / cell_px) as u32).min(width as u32 - 1),
-            ((face_centre.y / cell_px) as u32).min(height as u32 - 1),
-        );
-        let subject_label = regions.get_pixel(face_cell.0, face_cell.1)[0];
-        let labels: Vec<u32> = regions.into_raw();
+        let person_cells: Vec<bool> = person.as_raw().iter().map(|&p| p > 0).collect();
+        let labels = cells::regions(&person_cells, width, height);
+        let face_cell =
+            (((face_centre.x / cell_px) as usize).min(width - 1), ((face_centre.y / cell_px) as usize).min(height - 1));
+        let subject_label = labels[face_cell.1 * width + face_cell.0];
         let other_people: Vec<bool> =
             labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
         let mut boxes: std::collections::BTreeMap<u32, (usize, [usize; 4])> = std::collections::BTreeMap::new();
