@@ -1,16 +1,20 @@
 //! Walks over boolean grids (the scene's cells, a crop's pixels): neighbourhoods, flood fills and
 //! connected regions, eight neighbours each.
 
+/// Cell `i` of a `width` x `height` grid and its neighbours within the grid, in rows.
+fn neighbourhood(i: usize, width: usize, height: usize) -> impl Iterator<Item = usize> {
+    let (x, y) = (i % width, i / width);
+    (y.saturating_sub(1)..(y + 2).min(height))
+        .flat_map(move |ny| (x.saturating_sub(1)..(x + 2).min(width)).map(move |nx| ny * width + nx))
+}
+
 /// The cells of a `width` x `height` grid with a `set` cell among their eight neighbours or
 /// themselves.
 pub(crate) fn within_one_cell(set: &[bool], width: usize, height: usize) -> Vec<bool> {
     let mut near = vec![false; set.len()];
     for (i, _) in set.iter().enumerate().filter(|&(_, &on)| on) {
-        let (x, y) = (i % width, i / width);
-        for ny in y.saturating_sub(1)..(y + 2).min(height) {
-            for nx in x.saturating_sub(1)..(x + 2).min(width) {
-                near[ny * width + nx] = true;
-            }
+        for j in neighbourhood(i, width, height) {
+            near[j] = true;
         }
     }
     near
@@ -19,11 +23,7 @@ pub(crate) fn within_one_cell(set: &[bool], width: usize, height: usize) -> Vec<
 /// The `passable` cells joined to a `start` cell (each passable itself) through passable cells,
 /// eight neighbours each.
 pub(crate) fn reached_from(start: &[bool], passable: &[bool], width: usize, height: usize) -> Vec<bool> {
-    let neighbours = |i: usize| {
-        let (x, y) = (i % width, i / width);
-        (y.saturating_sub(1)..(y + 2).min(height))
-            .flat_map(move |ny| (x.saturating_sub(1)..(x + 2).min(width)).map(move |nx| ny * width + nx))
-    };
+    let neighbours = |i: usize| neighbourhood(i, width, height);
     // The start is reached already; the walk begins at the passable cells beside it.
     let mut reached = start.to_vec();
     let mut queue: Vec<usize> =
@@ -56,14 +56,10 @@ pub(crate) fn regions(set: &[bool], width: usize, height: usize) -> Vec<u32> {
         labels[first] = next;
         queue.push(first);
         while let Some(i) = queue.pop() {
-            let (x, y) = (i % width, i / width);
-            for ny in y.saturating_sub(1)..(y + 2).min(height) {
-                for nx in x.saturating_sub(1)..(x + 2).min(width) {
-                    let j = ny * width + nx;
-                    if set[j] && labels[j] == 0 {
-                        labels[j] = next;
-                        queue.push(j);
-                    }
+            for j in neighbourhood(i, width, height) {
+                if set[j] && labels[j] == 0 {
+                    labels[j] = next;
+                    queue.push(j);
                 }
             }
         }
