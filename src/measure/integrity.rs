@@ -59,7 +59,7 @@ pub fn block_band_step(
     // disagree in sign.
     let means = grid.means(image);
     let first = 2 * columns;
-    let mut steps: Vec<Step> = Vec::with_capacity(cells.saturating_sub(3 * columns));
+    let mut steps = StepSeries::with_capacity(cells.saturating_sub(3 * columns));
     for row in 2..grid.rows.saturating_sub(1) {
         let border = grid.border_rows_along(image, row);
         for (column, rows) in border.iter().enumerate() {
@@ -75,13 +75,9 @@ pub fn block_band_step(
                     *level = blocks.signum() * blocks.abs().min(pixels.abs());
                 }
             }
-            steps.push(Step {
-                background: background[i - 2 * columns]
-                    && background[i - columns]
-                    && background[i]
-                    && background[i + columns],
-                levels,
-            });
+            let in_background =
+                background[i - 2 * columns] && background[i - columns] && background[i] && background[i + columns];
+            steps.push(levels, in_background);
         }
     }
 
@@ -93,16 +89,15 @@ pub fn block_band_step(
         0 => columns,
         interval => columns.min((interval as usize).max(MIN_RUN)),
     };
-    let series = StepSeries::new(&steps);
     let mut largest = Largest::default();
     for start in (0..cells).step_by((run / 8).max(1)) {
         let window = start.saturating_sub(first).min(steps.len())..(start + run).saturating_sub(first).min(steps.len());
         for channel in 0..3 {
             if window.len() >= MIN_BLOCKS.max(run / 2) {
-                largest.raise_to_median(&series.every[channel][window.clone()], window.len());
+                largest.raise_to_median(&steps.every[channel][window.clone()], window.len());
             }
-            let background_count = series.background_before[window.end] - series.background_before[window.start];
-            largest.raise_to_median(&series.background[channel][window.clone()], background_count);
+            let background_count = steps.background_before[window.end] - steps.background_before[window.start];
+            largest.raise_to_median(&steps.background[channel][window.clone()], background_count);
         }
     }
     let step = f64::from(largest.value.ok_or(NotMeasured::RegionNotVisible)?);
@@ -120,16 +115,29 @@ struct StepSeries {
 }
 
 impl StepSeries {
-    fn new(steps: &[Step]) -> StepSeries {
-        let every = [0, 1, 2].map(|c| steps.iter().map(|step| step.levels[c]).collect());
-        let background = [0, 1, 2]
-            .map(|c| steps.iter().map(|step| if step.background { step.levels[c] } else { f32::NAN }).collect());
-        let mut background_before = Vec::with_capacity(steps.len() + 1);
+    fn with_capacity(blocks: usize) -> StepSeries {
+        let mut background_before = Vec::with_capacity(blocks + 1);
         background_before.push(0);
-        for step in steps {
-            background_before.push(background_before.last().copied().unwrap_or(0) + usize::from(step.background));
+        StepSeries {
+            every: std::array::from_fn(|_| Vec::with_capacity(blocks)),
+            background: std::array::from_fn(|_| Vec::with_capacity(blocks)),
+            background_before,
         }
-        StepSeries { every, background, background_before }
+    }
+
+    /// The next block's step at its top border, per channel, and whether it lies in clear
+    /// background.
+    fn push(&mut self, levels: [f32; 3], in_background: bool) {
+        for (c, &level) in levels.iter().enumerate() {
+            self.every[c].push(level);
+            self.background[c].push(if in_background { level } else { f32::NAN });
+        }
+        let before = self.background_before.last().copied().unwrap_or(0);
+        self.background_before.push(before + usize::from(in_background));
+    }
+
+    fn len(&self) -> usize {
+        self.every[0].len()
     }
 }
 
@@ -162,12 +170,6 @@ impl Largest {
         let step = median(&mut self.scratch).map_or(0.0, f32::abs);
         self.value = Some(self.value.map_or(step, |l| l.max(step)));
     }
-}
-
-/// One block's step at its top border, per channel, and whether it lies in clear background.
-struct Step {
-    background: bool,
-    levels: [f32; 3],
 }
 
 /// The file's block grid over the upright photo.
