@@ -12,7 +12,8 @@
 //!
 //! A [`Checker`] loads the models once; it is `Send + Sync`, so one checker serves any number of
 //! threads. Batches, and the stages of one photo that can run side by side, run on the checker's
-//! own thread pool, never on rayon's global one.
+//! own thread pool, never on rayon's global one. Called from a `par_iter` of your own, each call
+//! waits for the checker's pool without taking up your pool's other photos on its stack.
 //!
 //! # The public API
 //! Everything a Rust integrator needs, and nothing else (the rest of the crate is private):
@@ -189,7 +190,22 @@ impl CheckerBuilder {
 /// `job` on `pool` when it has more than one thread (so that one photo's independent stages run
 /// side by side), else on the calling thread.
 fn on_pool<R: Send>(pool: &rayon::ThreadPool, job: impl FnOnce() -> R + Send) -> R {
-    if pool.current_num_threads() > 1 { pool.install(job) } else { job() }
+    away_from_other_pools(pool, || if pool.current_num_threads() > 1 { pool.install(job) } else { job() })
+}
+
+/// `job` on the calling thread, or, when that is a worker of another rayon pool (a caller's
+/// `par_iter` over photos), on a plain thread the caller waits for. Such a worker, waiting for
+/// `pool` or for a stage run side by side, takes up its own pool's other jobs on its own stack
+/// meanwhile: often further photos that wait in turn, one deeper each time, until the stack
+/// overflows (256 photos deep in a `par_iter` over 1,400). A plain thread only waits.
+fn away_from_other_pools<R: Send>(pool: &rayon::ThreadPool, job: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_none() || pool.current_thread_index().is_some() {
+        return job();
+    }
+    std::thread::scope(|scope| match scope.spawn(job).join() {
+        Ok(result) => result,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
 }
 
 /// Decodes and measures a photo without judging it, with models that may still be loading.
@@ -356,17 +372,19 @@ impl Checker {
     /// allocator trimmed after every `TRIM_EVERY` photos.
     fn each_on_pool<T: Sync>(&self, items: &[T], check: impl Fn(&T) -> Result<Report> + Sync) -> Vec<Result<Report>> {
         let checked = std::sync::atomic::AtomicUsize::new(0);
-        self.pool.install(|| {
-            items
-                .par_iter()
-                .map(|item| {
-                    let report = check(item);
-                    if checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
-                        release_free_memory();
-                    }
-                    report
-                })
-                .collect()
+        away_from_other_pools(&self.pool, || {
+            self.pool.install(|| {
+                items
+                    .par_iter()
+                    .map(|item| {
+                        let report = check(item);
+                        if checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
+                            release_free_memory();
+                        }
+                        report
+                    })
+                    .collect()
+            })
         })
     }
 

@@ -123,6 +123,37 @@ fn one_photos_stages_side_by_side_give_the_one_thread_report() {
 }
 
 #[test]
+fn photos_checked_from_a_callers_own_pool_are_not_nested() {
+    // A caller's `par_iter` over photos: a worker of that pool waiting for a check must not take
+    // up the caller's next photo on its own stack meanwhile (photo within photo, deeper each time,
+    // until the stack overflows).
+    use rayon::prelude::*;
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    thread_local!(static PHOTOS_ON_THIS_STACK: Cell<usize> = const { Cell::new(0) });
+    let callers_pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let bytes = fixture_bytes("lisa3.jpg");
+    let deepest = AtomicUsize::new(0);
+    for threads in [1, 2] {
+        let checker = Checker::builder().profile_name("icao").unwrap().threads(threads).build().unwrap();
+        callers_pool.install(|| {
+            (0..8).into_par_iter().for_each(|photo| {
+                let depth = PHOTOS_ON_THIS_STACK.with(|n| n.replace(n.get() + 1)) + 1;
+                deepest.fetch_max(depth, Ordering::Relaxed);
+                let report = if photo % 4 == 0 {
+                    checker.check_batch(std::slice::from_ref(&bytes)).remove(0)
+                } else {
+                    checker.check_bytes(&bytes)
+                };
+                assert_eq!(report.unwrap().faces.len(), 1);
+                PHOTOS_ON_THIS_STACK.with(|n| n.set(n.get() - 1));
+            })
+        });
+    }
+    assert_eq!(deepest.into_inner(), 1);
+}
+
+#[test]
 fn batches_keep_their_order_and_report_errors_in_place() {
     let inputs = vec![fixture_bytes("frll_034_de.jpg"), b"not a photo".to_vec(), fixture_bytes("two_people.jpg")];
     let results = checker("icao").check_batch(&inputs);
