@@ -26,10 +26,15 @@ unseen camera's, as a genuine retouched or print-scanned photo is no attack), pi
 the validation split as above, and prints one JSON line: APCER of VARIANT's test morphs at the
 test split's own BSCER 1 % and 10 % (the same genuine photos), and the D-EER, then the same
 APCERs on the test photos icao's size rule admits (suffix `_icao`). Nothing is exported.
+
+`--degrade SHARE` sends that share of the training crops, genuine photos and morphs alike,
+through one to three steps drawn at random (shrunk and enlarged again, blurred, sharpened, grain,
+JPEG; `degraded`), so that a post-processing of a morph never trained on is less likely to hide it.
 """
 
 import argparse
 import csv
+import io
 import json
 import pathlib
 import time
@@ -37,7 +42,9 @@ import tomllib
 
 import numpy as np
 import torch
+from PIL import Image
 from torch import nn
+from torch.nn import functional
 
 CROP = 192
 EPOCHS = 40
@@ -85,11 +92,55 @@ def load(path):
     return rows, crops
 
 
-def batch(crops, indices, augment, rng):
+def degraded(x, rng):
+    """One photo's crops (1, 3, 2 * CROP, CROP) through one to three steps drawn at random from
+    what cameras, studios and forgers do to a photo: shrunk and enlarged again, blurred,
+    sharpened, grain added, JPEG. Genuine photos and morphs alike, at strengths drawn from
+    continuous ranges, so no single post-processing can stand in for a morph and a morph under a
+    post-processing never trained on is still a morph."""
+    steps = rng.permutation(5)[: rng.integers(1, 4)]
+    for step in steps:
+        if step == 0:
+            factor = rng.uniform(0.35, 0.9)
+            size = x.shape[2:]
+            small = functional.interpolate(x, scale_factor=factor, mode="bilinear", antialias=True, align_corners=False)
+            x = functional.interpolate(small, size=size, mode="bicubic", align_corners=False)
+        elif step == 1:
+            x = blurred(x, rng.uniform(0.4, 1.6))
+        elif step == 2:
+            x = x + rng.uniform(0.3, 1.2) * (x - blurred(x, 1.0))
+        elif step == 3:
+            x = x + torch.randn_like(x) * rng.uniform(1.0, 6.0) / 255
+        else:
+            x = jpeg_round_trip(x, int(rng.integers(40, 96)))
+        x = x.clamp(0, 1)
+    return x
+
+
+def blurred(x, sigma):
+    """`x` (1, 3, H, W) blurred by a Gaussian of `sigma` pixels, edges mirrored."""
+    radius = max(1, int(np.ceil(3 * sigma)))
+    taps = torch.exp(-0.5 * (torch.arange(-radius, radius + 1, dtype=torch.float32) / sigma) ** 2)
+    taps = taps / taps.sum()
+    down, across = taps.view(1, 1, -1, 1).repeat(3, 1, 1, 1), taps.view(1, 1, 1, -1).repeat(3, 1, 1, 1)
+    rows = functional.conv2d(functional.pad(x, (0, 0, radius, radius), mode="reflect"), down, groups=3)
+    return functional.conv2d(functional.pad(rows, (radius, radius, 0, 0), mode="reflect"), across, groups=3)
+
+
+def jpeg_round_trip(x, quality):
+    pixels = (x[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+    encoded = io.BytesIO()
+    Image.fromarray(pixels).save(encoded, format="JPEG", quality=quality)
+    decoded = np.asarray(Image.open(io.BytesIO(encoded.getvalue())).convert("RGB"))
+    return torch.from_numpy(decoded.copy()).float().div(255).permute(2, 0, 1).unsqueeze(0)
+
+
+def batch(crops, indices, augment, rng, degrade=0.0):
     x = torch.from_numpy(np.stack([crops[i] for i in indices])).float().div(255).permute(0, 3, 1, 2)
     if augment:
         # Mirror, shift by up to 6 px, and a little exposure and contrast: what varies between
-        # real photos and says nothing about a morph. No blur or noise: those are the cues.
+        # real photos and says nothing about a morph. Blur, noise and the like only on the share
+        # `degrade` of the crops (`degraded`), genuine and morph alike.
         flip = torch.from_numpy(rng.random(len(indices)) < 0.5)
         x[flip] = x[flip].flip(3)
         for k in range(2):
@@ -99,6 +150,9 @@ def batch(crops, indices, augment, rng):
         gain = torch.from_numpy(rng.uniform(0.85, 1.15, (len(indices), 1, 1, 1))).float()
         offset = torch.from_numpy(rng.uniform(-0.05, 0.05, (len(indices), 1, 1, 1))).float()
         x = (x * gain + offset).clamp(0, 1)
+        if degrade > 0:
+            for i in np.flatnonzero(rng.random(len(indices)) < degrade):
+                x[i : i + 1] = degraded(x[i : i + 1], rng)
     return x
 
 
@@ -110,7 +164,7 @@ def logits_of(model, crops, indices, rng):
         ).numpy()
 
 
-def trained(crops, label, train, validation, epochs, rng):
+def trained(crops, label, train, validation, epochs, rng, degrade):
     """The network trained on `train`, at the epoch of lowest class-weighted loss on `validation`."""
     # Each class weighs half, whatever its count.
     morphs = label[train].sum()
@@ -128,7 +182,7 @@ def trained(crops, label, train, validation, epochs, rng):
         order = rng.permutation(train)
         for start in range(0, len(order) - BATCH + 1, BATCH):
             indices = np.sort(order[start : start + BATCH])
-            x = batch(crops, indices, True, rng)
+            x = batch(crops, indices, True, rng, degrade)
             y = torch.from_numpy(label[indices])
             w = torch.tensor([class_weight[float(v)] for v in label[indices]])
             loss = (loss_of(model.logit(x).squeeze(1), y) * w).mean()
@@ -169,6 +223,7 @@ def main():
     arguments.add_argument("onnx", nargs="?", help="where the trained detector is written")
     arguments.add_argument("--leave-out", metavar="VARIANT", help="train without this morph variant and measure it")
     arguments.add_argument("--epochs", type=int, default=EPOCHS)
+    arguments.add_argument("--degrade", type=float, default=0.0, help="share of training crops degraded at random")
     options = arguments.parse_args()
     if (options.onnx is None) == (options.leave_out is None):
         arguments.error("give either an ONNX path to write or --leave-out")
@@ -190,7 +245,7 @@ def main():
         usable = (variant != options.leave_out) & ~unseen_camera
     train = np.flatnonzero(usable & (split == "train"))
     validation = np.flatnonzero(usable & (split == "validation"))
-    model = trained(crops, label, train, validation, options.epochs, rng)
+    model = trained(crops, label, train, validation, options.epochs, rng, options.degrade)
     if options.leave_out is None:
         torch.onnx.export(
             model,
@@ -206,7 +261,7 @@ def main():
     bona_fide_rows = np.flatnonzero((split == "test") & (label == 0) & ~unseen_camera)
     morph_rows = np.flatnonzero((split == "test") & (variant == options.leave_out))
     bona_fide, morphs = logits_of(model, crops, bona_fide_rows, rng), logits_of(model, crops, morph_rows, rng)
-    result = {"left_out": options.leave_out, "test_bona_fide": len(bona_fide), "test_morphs": len(morphs)}
+    result = {"left_out": options.leave_out, "degrade": options.degrade, "test_bona_fide": len(bona_fide), "test_morphs": len(morphs)}
     result |= apcers(bona_fide, morphs, "")
     result["d_eer"] = equal_error_rate(bona_fide, morphs)
     # The photos icao's size rule admits: the population its bounds are set on.
