@@ -85,7 +85,7 @@ def write_doc(results):
         "| left out | variants trained on | epochs | degraded | test morphs | test bona fide | APCER at BSCER 1 % | APCER at BSCER 10 % | D-EER | icao's size: morphs / bona fide | APCER at BSCER 1 % | APCER at BSCER 10 % | measured |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in sorted(results, key=lambda r: (r["left_out"], r["trained_variants"], r["epochs"], degraded(r))):
+    for r in sorted(results, key=lambda r: (r["left_out"], r["trained_variants"], r["epochs"], degraded_share(r))):
         icao = (
             f"{r['test_morphs_icao']} / {r['test_bona_fide_icao']} | {r['apcer_at_bscer_1_icao']:.1f} % | "
             f"{r['apcer_at_bscer_10_icao']:.1f} %"
@@ -93,13 +93,13 @@ def write_doc(results):
             else "- | - | -"
         )
         lines.append(
-            f"| {r['left_out']} | {r['trained_variants']} | {r['epochs']} | {degraded(r) * 100:.0f} % | {r['test_morphs']} | {r['test_bona_fide']} | "
+            f"| {r['left_out']} | {r['trained_variants']} | {r['epochs']} | {degraded_share(r) * 100:.0f} % | {r['test_morphs']} | {r['test_bona_fide']} | "
             f"{r['apcer_at_bscer_1']:.1f} % | {r['apcer_at_bscer_10']:.1f} % | {r['d_eer']:.1f} % | {icao} | {r['date']} |"
         )
-    for share in sorted({degraded(r) for r in results}):
+    for share in sorted({degraded_share(r) for r in results}):
         # Each variant's newest set counts.
         latest = {}
-        for r in sorted((r for r in results if degraded(r) == share), key=lambda r: (r["trained_variants"], r["date"])):
+        for r in sorted((r for r in results if degraded_share(r) == share), key=lambda r: (r["trained_variants"], r["date"])):
             latest[r["left_out"]] = r
         current = list(latest.values())
         heading = "Worst measured" + (f", {share * 100:.0f} % of the training crops degraded" if share else "")
@@ -112,7 +112,7 @@ def write_doc(results):
     DOC.write_text("\n".join(lines) + "\n")
 
 
-def degraded(result):
+def degraded_share(result):
     """The share of training crops degraded at random in the run (none before the option)."""
     return result.get("degrade", 0.0)
 
@@ -147,7 +147,7 @@ def main():
             r["left_out"] == variant
             and r["epochs"] == options.epochs
             and r["trained_variants"] == trained
-            and degraded(r) == options.degrade
+            and degraded_share(r) == options.degrade
             and ("test_morphs_icao" in r or not sized)
             for r in measured()
         ):
