@@ -159,6 +159,7 @@ fn every_answer_is_as_the_openapi_description_says() {
         ("?profile=nope", &photo[..], 422, "unknown_profile"),
         ("?lang=fr", &photo[..], 422, "unknown_language"),
         ("", &vec![0xFF; 3 << 20], 413, "body_too_large"),
+        ("?profile=icao&profile=de-live", &photo[..], 400, "bad_request"),
     ] {
         let answer = post(&agent, &url(&format!("/v1/check{query}")), body);
         assert_eq!((answer.status, error_code(&answer).as_str()), (status, code), "{query}: {}", answer.body);
@@ -185,6 +186,10 @@ fn every_answer_is_as_the_openapi_description_says() {
     );
     assert_eq!((oversized.status, error_code(&oversized).as_str()), (413, "body_too_large"));
     assert_described(&openapi, "/v1/check-with-reference", "post", &oversized);
+
+    let wrong_method = get(&agent, &url("/v1/check"));
+    assert_eq!((wrong_method.status, error_code(&wrong_method).as_str()), (405, "method_not_allowed"));
+    assert!(wrong_method.content_type.starts_with("application/json"), "{}", wrong_method.content_type);
 
     let metrics = get(&agent, &url("/metrics"));
     assert_described(&openapi, "/metrics", "get", &metrics);
@@ -294,4 +299,38 @@ fn a_full_queue_answers_busy_with_retry_after() {
     let busy: Vec<&Answer> = answers.iter().filter(|a| a.status == 503).collect();
     assert!(!busy.is_empty(), "four at once on one worker without a queue");
     assert!(busy.iter().all(|a| error_code(a) == "busy" && a.retry_after.as_deref() == Some("1")));
+}
+
+#[test]
+fn a_client_that_hangs_up_mid_check_frees_its_place() {
+    use std::io::Write;
+    let service = Service::start(&["--workers", "1", "--queue", "0"]);
+    let photo = fixture_bytes("frll_034_de.jpg");
+    let address = service.url.strip_prefix("http://").unwrap();
+    for _ in 0..2 {
+        let mut client = std::net::TcpStream::connect(address).unwrap();
+        let head = format!(
+            "POST /v1/check HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+            photo.len()
+        );
+        client.write_all(head.as_bytes()).unwrap();
+        client.write_all(&photo).unwrap();
+        // Admitted and checking, then gone.
+        std::thread::sleep(Duration::from_millis(300));
+        drop(client);
+    }
+    // The place is free once the abandoned checks have left the worker; before, every later
+    // request was answered "busy" for good.
+    let url = format!("{}/v1/check", service.url);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let answered = loop {
+        let answer = post(&agent(), &url, &photo);
+        if answer.status != 503 || Instant::now() > deadline {
+            break answer;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    let metrics = get(&agent(), &format!("{}/metrics", service.url));
+    assert!(metrics.body.contains("passbild_checks_in_flight 0"), "{}", metrics.body);
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -86,6 +87,35 @@ struct Service {
     max_body_bytes: usize,
     token: Option<String>,
     metrics: Metrics,
+}
+
+/// A request counted among those admitted, from admission until it is answered or dropped: a
+/// client that hangs up mid-check drops its request at an `await`, and the count must still fall.
+struct Admission<'a> {
+    service: &'a Service,
+}
+
+impl<'a> Admission<'a> {
+    /// None when the queue is full.
+    fn new(service: &'a Service) -> Option<Self> {
+        if service.admitted.fetch_add(1, Ordering::SeqCst) >= service.admit_limit {
+            service.admitted.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        service.metrics.in_flight.inc();
+        Some(Admission { service })
+    }
+}
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        self.service.metrics.in_flight.dec();
+        let idle = self.service.admitted.fetch_sub(1, Ordering::SeqCst) == 1;
+        // Idle again: hand the memory the burst's threads freed back to the system.
+        if let (true, Ok(runtime)) = (idle, tokio::runtime::Handle::try_current()) {
+            runtime.spawn_blocking(passbild::release_free_memory);
+        }
+    }
 }
 
 /// An error answer: a status, a stable code and the message, as JSON.
@@ -179,23 +209,22 @@ impl Service {
         Ok((checker, language))
     }
 
-    /// Runs `work` on a worker once one is free, within the time limit; refuses at once when the
-    /// queue is full.
+    /// Runs `work` on a worker once one is free, by the request's `deadline`; refuses at once
+    /// when the queue is full.
     async fn run<T: Send + 'static>(
         self: &Arc<Self>,
+        deadline: Instant,
         work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
-        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.admit_limit {
-            self.admitted.fetch_sub(1, Ordering::SeqCst);
+        let Some(_admission) = Admission::new(self) else {
             return Err(Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
                 "too many checks waiting; retry shortly",
             ));
-        }
-        self.metrics.in_flight.inc();
+        };
         let service = Arc::clone(self);
-        let outcome = tokio::time::timeout(self.timeout, async move {
+        let outcome = tokio::time::timeout_at(deadline.into(), async move {
             let permit = service.workers.clone().acquire_owned().await.expect("the semaphore is never closed");
             // The permit travels with the work: a check that outlives the time limit still holds
             // its worker until it ends, so the number of checks at once stays bounded.
@@ -206,11 +235,6 @@ impl Service {
             .await
         })
         .await;
-        if self.admitted.fetch_sub(1, Ordering::SeqCst) == 1 {
-            // Idle again: hand the memory the burst's threads freed back to the system.
-            tokio::task::spawn_blocking(passbild::release_free_memory);
-        }
-        self.metrics.in_flight.dec();
         match outcome {
             Err(_) => Err(Failure::new(StatusCode::GATEWAY_TIMEOUT, "timeout", "the check did not finish in time")),
             Ok(Err(_)) => {
@@ -240,8 +264,8 @@ impl Service {
 /// read the 413; beyond this the connection is closed.
 const DRAIN_LIMIT_BYTES: usize = 64 << 20;
 
-/// Reads a request body of at most `limit` bytes, within the time limit.
-async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes, Failure> {
+/// Reads a request body of at most `limit` bytes by the request's `deadline`.
+async fn read_body(body: Body, limit: usize, deadline: Instant) -> Result<Bytes, Failure> {
     let read = async {
         let mut body = body;
         let mut bytes = Vec::new();
@@ -265,7 +289,7 @@ async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes,
         }
         Ok(Bytes::from(bytes))
     };
-    tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
+    tokio::time::timeout_at(deadline.into(), read).await.unwrap_or_else(|_| {
         Err(Failure::new(StatusCode::GATEWAY_TIMEOUT, "timeout", "the request body did not arrive in time"))
     })
 }
@@ -274,28 +298,29 @@ async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes,
 /// chosen, then `work` on a worker.
 async fn one_photo(
     service: &Arc<Service>,
-    query: &CheckQuery,
+    query: Result<Query<CheckQuery>, QueryRejection>,
     headers: &HeaderMap,
     body: Body,
     work: impl FnOnce(Checker, Language, Bytes) -> Result<Response, Failure> + Send + 'static,
 ) -> Result<Response, Failure> {
     // The body is read first: an answer sent while the client is still sending would reach it as
-    // a broken connection, not as the error.
-    let body = read_body(body, service.max_body_bytes, service.timeout).await;
+    // a broken connection, not as the error. One time limit covers the body and the check.
+    let deadline = Instant::now() + service.timeout;
+    let body = read_body(body, service.max_body_bytes, deadline).await;
     service.authorise(headers)?;
-    let (checker, language) = service.checker_and_language(query)?;
+    let (checker, language) = service.checker_and_language(&parameters(query)?)?;
     let (checker, body) = (checker.clone(), body?);
-    service.run(move || work(checker, language, body)).await
+    service.run(deadline, move || work(checker, language, body)).await
 }
 
 async fn check(
     State(service): State<Arc<Service>>,
-    Query(query): Query<CheckQuery>,
+    query: Result<Query<CheckQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let started = Instant::now();
-    let result = one_photo(&service, &query, &headers, body, |checker, language, body| {
+    let result = one_photo(&service, query, &headers, body, |checker, language, body| {
         let mut report = checker.check_bytes(&body)?;
         report.set_language(language);
         Ok(json_report(&report))
@@ -306,12 +331,12 @@ async fn check(
 
 async fn crop(
     State(service): State<Arc<Service>>,
-    Query(query): Query<CheckQuery>,
+    query: Result<Query<CheckQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let started = Instant::now();
-    let result = one_photo(&service, &query, &headers, body, |checker, _, body| {
+    let result = one_photo(&service, query, &headers, body, |checker, _, body| {
         let cropped = checker.crop(&body)?;
         Ok(([(header::CONTENT_TYPE, "image/jpeg")], cropped.jpeg).into_response())
     })
@@ -321,16 +346,17 @@ async fn crop(
 
 async fn check_with_reference(
     State(service): State<Arc<Service>>,
-    Query(query): Query<CheckQuery>,
+    query: Result<Query<CheckQuery>, QueryRejection>,
     request: axum::extract::Request,
 ) -> Response {
     let started = Instant::now();
     let result = async {
         // As for one photo, the body (both photos) is read before any answer.
         let (parts, body) = request.into_parts();
-        let body = read_body(body, 2 * service.max_body_bytes, service.timeout).await;
+        let deadline = Instant::now() + service.timeout;
+        let body = read_body(body, 2 * service.max_body_bytes, deadline).await;
         service.authorise(&parts.headers)?;
-        let (checker, language) = service.checker_and_language(&query)?;
+        let (checker, language) = service.checker_and_language(&parameters(query)?)?;
         let request = axum::extract::Request::from_parts(parts, Body::from(body?));
         let mut multipart = Multipart::from_request(request, &())
             .await
@@ -355,13 +381,20 @@ async fn check_with_reference(
             ));
         };
         let checker = checker.clone();
-        let mut report =
-            service.run(move || checker.check_with_reference(&document, &live).map_err(Failure::from)).await?;
+        let mut report = service
+            .run(deadline, move || checker.check_with_reference(&document, &live).map_err(Failure::from))
+            .await?;
         report.set_language(language);
         Ok(json_report(&report))
     }
     .await;
     service.answer("check_with_reference", started, result)
+}
+
+/// The query's parameters, or the JSON error for a query that does not parse (a parameter
+/// given twice, say), after the body has been read like any other error.
+fn parameters(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<CheckQuery, Failure> {
+    query.map(|Query(query)| query).map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
 }
 
 fn multipart_failure(status: StatusCode, text: String) -> Failure {
@@ -427,6 +460,11 @@ async fn not_found() -> Response {
     Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
 }
 
+async fn method_not_allowed() -> Response {
+    Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+        .into_response()
+}
+
 /// Serves every built-in profile on `base`'s models, and `base`'s own profile for requests that
 /// name none, until Ctrl-C.
 pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
@@ -462,6 +500,7 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(service);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
