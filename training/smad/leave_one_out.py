@@ -1,10 +1,10 @@
 """Leave one morph recipe out: trains the single-image detector without each recipe in turn and
 measures it on that recipe's test morphs, then writes docs/morphing_leave_one_out.md.
 
-    /work/smad/venv/bin/python training/smad/leave_one_out.py CROPS [--epochs N] [VARIANT ...]
+    /tmp/smad/venv/bin/python training/smad/leave_one_out.py CROPS [VARIANT ...] [--epochs N] [--degrade SHARE]
 
 Each run is `train.py CROPS --leave-out VARIANT --epochs N` (about 2 minutes an epoch on two
-cores), so all sixteen variants at the shipped 40 epochs take more than a day. Results are
+cores), so all nineteen variants at the shipped 40 epochs take more than a day. Results are
 appended to training/smad/leave_one_out.jsonl as they finish and the document is rewritten from
 all of them, so the runs can be spread over several sittings; a variant already measured with the
 same number of epochs and of variants trained on is not run again (unless it lacks the figures
@@ -136,7 +136,8 @@ def main():
     arguments.add_argument("variants", nargs="*")
     arguments.add_argument("--epochs", type=int, default=EPOCHS)
     arguments.add_argument("--degrade", type=float, default=0.0, help="share of training crops degraded at random")
-    options = arguments.parse_args()
+    # Options may come before, between or after the variants.
+    options = arguments.parse_intermixed_args()
     every_variant = morph_variants(options.crops)
     variants = options.variants or every_variant
     # A run trains on every morph variant but the one it leaves out.
