@@ -334,3 +334,40 @@ fn a_client_that_hangs_up_mid_check_frees_its_place() {
     let metrics = get(&agent(), &format!("{}/metrics", service.url));
     assert!(metrics.body.contains("passbild_checks_in_flight 0"), "{}", metrics.body);
 }
+
+#[test]
+fn silent_connections_are_closed_and_give_their_place_back() {
+    use std::io::{Read, Write};
+    // Two connections at most, closed after two seconds (twice the time limit) of silence.
+    let service = Service::start(&["--workers", "1", "--timeout-secs", "1", "--max-connections", "2"]);
+    let address = service.url.strip_prefix("http://").unwrap();
+    let started = Instant::now();
+    let mut slow: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| {
+            let mut client = std::net::TcpStream::connect(address).unwrap();
+            // Headers begun and never finished.
+            client.write_all(b"POST /v1/check HTTP/1.1\r\nHost: passbild\r\n").unwrap();
+            client.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+            client
+        })
+        .collect();
+    // A third client waits for a place and is answered once the silent ones are closed.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let answered = post(&agent, &format!("{}/v1/check", service.url), &fixture_bytes("frll_034_de.jpg"));
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    // Not before a silent one was closed: the places were taken.
+    assert!(started.elapsed() >= Duration::from_millis(1500), "answered after {:?}", started.elapsed());
+    for client in &mut slow {
+        let mut rest = Vec::new();
+        // The server closed it: end of stream (or a reset), not the read timeout.
+        match client.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "still open after {:?}", started.elapsed()),
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(25), "{:?}", started.elapsed());
+}

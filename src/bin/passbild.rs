@@ -121,9 +121,13 @@ enum Command {
         /// Largest request body, in MiB.
         #[arg(long, default_value_t = 20)]
         max_body_mib: usize,
-        /// Time limit per request, in seconds (504 beyond it).
+        /// Time limit per request, in seconds (504 beyond it). A connection silent for twice as
+        /// long is closed.
         #[arg(long, default_value_t = 30)]
         timeout_secs: u64,
+        /// Connections open at once; more wait until one closes.
+        #[arg(long, default_value_t = 64)]
+        max_connections: usize,
         /// Require `Authorization: Bearer TOKEN` on /v1 requests.
         #[arg(long, env = "PASSBILD_TOKEN", hide_env_values = true)]
         token: Option<String>,
@@ -191,15 +195,27 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve { bind, profile, workers, queue, max_body_mib, timeout_secs, token, models, onnxruntime } => {
+        Command::Serve {
+            bind,
+            profile,
+            workers,
+            queue,
+            max_body_mib,
+            timeout_secs,
+            max_connections,
+            token,
+            models,
+            onnxruntime,
+        } => {
             let workers =
                 if workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { workers };
             let options = serve::ServeOptions {
                 bind,
                 workers,
                 queue,
-                max_body_bytes: max_body_mib << 20,
+                max_body_bytes: max_body_mib.saturating_mul(1 << 20),
                 timeout: std::time::Duration::from_secs(timeout_secs),
+                max_connections,
                 token,
             };
             let backend = onnxruntime.map_or(Backend::Tract, |library| Backend::OnnxRuntime { library });

@@ -37,6 +37,8 @@ pub struct ServeOptions {
     pub queue: usize,
     pub max_body_bytes: usize,
     pub timeout: Duration,
+    /// Connections open at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
     /// A bearer token every /v1 request must present, if set.
     pub token: Option<String>,
 }
@@ -513,6 +515,11 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
+        let listener = connections::Limited::new(
+            listener,
+            options.max_connections.max(1),
+            (2 * options.timeout).max(Duration::from_secs(1)),
+        );
         println!("passbild: listening on http://{address}");
         use std::io::Write;
         let _ = std::io::stdout().flush();
@@ -523,4 +530,133 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())
     })
+}
+
+/// Limits on the connections themselves, below HTTP: how many are open at once, and how long one
+/// may stay silent. Without them a client that trickles its headers, or opens connections and
+/// sends nothing, holds a socket for ever (hyper's own header timeout needs a timer that
+/// `axum::serve` does not give it), and enough such clients stop the service from accepting.
+mod connections {
+    use std::future::Future;
+    use std::io;
+    use std::net::SocketAddr;
+    use std::pin::Pin;
+    use std::sync::Arc;
+    use std::task::{Context, Poll};
+    use std::time::Duration;
+
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+    use tokio::time::{Instant, Sleep};
+
+    /// A listener that holds at most `slots` connections open and closes one that has read and
+    /// written nothing for `idle_limit`.
+    pub struct Limited {
+        listener: TcpListener,
+        slots: Arc<Semaphore>,
+        idle_limit: Duration,
+    }
+
+    impl Limited {
+        pub fn new(listener: TcpListener, slots: usize, idle_limit: Duration) -> Self {
+            Limited { listener, slots: Arc::new(Semaphore::new(slots)), idle_limit }
+        }
+    }
+
+    impl axum::serve::Listener for Limited {
+        type Io = Connection;
+        type Addr = SocketAddr;
+
+        async fn accept(&mut self) -> (Connection, SocketAddr) {
+            let slot = self.slots.clone().acquire_owned().await.expect("the semaphore is never closed");
+            let (stream, address) = axum::serve::Listener::accept(&mut self.listener).await;
+            let idle = Box::pin(tokio::time::sleep(self.idle_limit));
+            (Connection { stream, _slot: slot, idle, idle_limit: self.idle_limit }, address)
+        }
+
+        fn local_addr(&self) -> io::Result<SocketAddr> {
+            self.listener.local_addr()
+        }
+    }
+
+    /// One connection: its slot is given back when it closes.
+    pub struct Connection {
+        stream: TcpStream,
+        _slot: OwnedSemaphorePermit,
+        idle: Pin<Box<Sleep>>,
+        idle_limit: Duration,
+    }
+
+    impl Connection {
+        fn active(&mut self) {
+            let until = Instant::now() + self.idle_limit;
+            self.idle.as_mut().reset(until);
+        }
+
+        /// While waiting: an error once the connection has been silent too long.
+        fn silent_too_long(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            match self.idle.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "connection idle"))),
+                Poll::Pending => Poll::Pending,
+            }
+        }
+    }
+
+    impl AsyncRead for Connection {
+        fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+            let before = buf.filled().len();
+            match Pin::new(&mut self.stream).poll_read(cx, buf) {
+                Poll::Ready(result) => {
+                    if buf.filled().len() > before {
+                        self.active();
+                    }
+                    Poll::Ready(result)
+                }
+                Poll::Pending => self.silent_too_long(cx),
+            }
+        }
+    }
+
+    impl AsyncWrite for Connection {
+        fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+            match Pin::new(&mut self.stream).poll_write(cx, data) {
+                Poll::Ready(result) => {
+                    if matches!(result, Ok(written) if written > 0) {
+                        self.active();
+                    }
+                    Poll::Ready(result)
+                }
+                Poll::Pending => self.silent_too_long(cx).map(|result| result.map(|()| 0)),
+            }
+        }
+
+        fn poll_write_vectored(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buffers: &[io::IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
+            match Pin::new(&mut self.stream).poll_write_vectored(cx, buffers) {
+                Poll::Ready(result) => {
+                    if matches!(result, Ok(written) if written > 0) {
+                        self.active();
+                    }
+                    Poll::Ready(result)
+                }
+                Poll::Pending => self.silent_too_long(cx).map(|result| result.map(|()| 0)),
+            }
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            self.stream.is_write_vectored()
+        }
+
+        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.stream).poll_flush(cx)
+        }
+
+        fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Pin::new(&mut self.stream).poll_shutdown(cx)
+        }
+    }
 }
