@@ -306,10 +306,13 @@ async fn one_photo(
     work: impl FnOnce(Checker, Language, Bytes) -> Result<Response, Failure> + Send + 'static,
 ) -> Result<Response, Failure> {
     // The body is read first: an answer sent while the client is still sending would reach it as
-    // a broken connection, not as the error. One time limit covers the body and the check.
+    // a broken connection, not as the error. A caller without the token has it read and dropped,
+    // not kept. One time limit covers the body and the check.
     let deadline = Instant::now() + service.timeout;
-    let body = read_body(body, service.max_body_bytes, deadline).await;
-    service.authorise(headers)?;
+    let authorised = service.authorise(headers);
+    let limit = if authorised.is_ok() { service.max_body_bytes } else { 0 };
+    let body = read_body(body, limit, deadline).await;
+    authorised?;
     let (checker, language) = service.checker_and_language(&parameters(query)?)?;
     let (checker, body) = (checker.clone(), body?);
     service.run(deadline, move || work(checker, language, body)).await
@@ -356,8 +359,10 @@ async fn check_with_reference(
         // As for one photo, the body (both photos) is read before any answer.
         let (parts, body) = request.into_parts();
         let deadline = Instant::now() + service.timeout;
-        let body = read_body(body, 2 * service.max_body_bytes, deadline).await;
-        service.authorise(&parts.headers)?;
+        let authorised = service.authorise(&parts.headers);
+        let limit = if authorised.is_ok() { 2 * service.max_body_bytes } else { 0 };
+        let body = read_body(body, limit, deadline).await;
+        authorised?;
         let (checker, language) = service.checker_and_language(&parameters(query)?)?;
         let request = axum::extract::Request::from_parts(parts, Body::from(body?));
         let mut multipart = Multipart::from_request(request, &())
