@@ -599,6 +599,19 @@ mod connections {
             self.idle.as_mut().reset(until);
         }
 
+        /// A write's outcome: progress keeps the connection open, waiting counts as silence.
+        fn after_write(&mut self, cx: &mut Context<'_>, polled: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+            match polled {
+                Poll::Ready(result) => {
+                    if matches!(result, Ok(written) if written > 0) {
+                        self.active();
+                    }
+                    Poll::Ready(result)
+                }
+                Poll::Pending => self.silent_too_long(cx).map(|result| result.map(|()| 0)),
+            }
+        }
+
         /// While waiting: an error once the connection has been silent too long.
         fn silent_too_long(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
             match self.idle.as_mut().poll(cx) {
@@ -625,15 +638,8 @@ mod connections {
 
     impl AsyncWrite for Connection {
         fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
-            match Pin::new(&mut self.stream).poll_write(cx, data) {
-                Poll::Ready(result) => {
-                    if matches!(result, Ok(written) if written > 0) {
-                        self.active();
-                    }
-                    Poll::Ready(result)
-                }
-                Poll::Pending => self.silent_too_long(cx).map(|result| result.map(|()| 0)),
-            }
+            let polled = Pin::new(&mut self.stream).poll_write(cx, data);
+            self.after_write(cx, polled)
         }
 
         fn poll_write_vectored(
@@ -641,15 +647,8 @@ mod connections {
             cx: &mut Context<'_>,
             buffers: &[io::IoSlice<'_>],
         ) -> Poll<io::Result<usize>> {
-            match Pin::new(&mut self.stream).poll_write_vectored(cx, buffers) {
-                Poll::Ready(result) => {
-                    if matches!(result, Ok(written) if written > 0) {
-                        self.active();
-                    }
-                    Poll::Ready(result)
-                }
-                Poll::Pending => self.silent_too_long(cx).map(|result| result.map(|()| 0)),
-            }
+            let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, buffers);
+            self.after_write(cx, polled)
         }
 
         fn is_write_vectored(&self) -> bool {
