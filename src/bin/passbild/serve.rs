@@ -211,6 +211,24 @@ impl Service {
         Ok((checker, language))
     }
 
+    /// The request's body, read to its end before any answer (an answer sent while the client is
+    /// still sending would reach it as a broken connection, not as the error): at most `limit`
+    /// bytes kept for a caller with the token, nothing kept for one without. The missing token is
+    /// the outer error, the body's own (too large, too slow) the inner, for the caller to raise
+    /// after its other checks of the request.
+    async fn body_of(
+        &self,
+        headers: &HeaderMap,
+        body: Body,
+        limit: usize,
+        deadline: Instant,
+    ) -> Result<Result<Bytes, Failure>, Failure> {
+        let authorised = self.authorise(headers);
+        let kept = if authorised.is_ok() { limit } else { 0 };
+        let read = read_body(body, kept, deadline).await;
+        authorised.map(|()| read)
+    }
+
     /// Runs `work` on a worker once one is free, by the request's `deadline`; refuses at once
     /// when the queue is full.
     async fn run<T: Send + 'static>(
@@ -305,14 +323,9 @@ async fn one_photo(
     body: Body,
     work: impl FnOnce(Checker, Language, Bytes) -> Result<Response, Failure> + Send + 'static,
 ) -> Result<Response, Failure> {
-    // The body is read first: an answer sent while the client is still sending would reach it as
-    // a broken connection, not as the error. A caller without the token has it read and dropped,
-    // not kept. One time limit covers the body and the check.
+    // One time limit covers the body and the check.
     let deadline = Instant::now() + service.timeout;
-    let authorised = service.authorise(headers);
-    let limit = if authorised.is_ok() { service.max_body_bytes } else { 0 };
-    let body = read_body(body, limit, deadline).await;
-    authorised?;
+    let body = service.body_of(headers, body, service.max_body_bytes, deadline).await?;
     let (checker, language) = service.checker_and_language(&parameters(query)?)?;
     let (checker, body) = (checker.clone(), body?);
     service.run(deadline, move || work(checker, language, body)).await
@@ -356,13 +369,10 @@ async fn check_with_reference(
 ) -> Response {
     let started = Instant::now();
     let result = async {
-        // As for one photo, the body (both photos) is read before any answer.
+        // As for one photo; the body holds both photos.
         let (parts, body) = request.into_parts();
         let deadline = Instant::now() + service.timeout;
-        let authorised = service.authorise(&parts.headers);
-        let limit = if authorised.is_ok() { 2 * service.max_body_bytes } else { 0 };
-        let body = read_body(body, limit, deadline).await;
-        authorised?;
+        let body = service.body_of(&parts.headers, body, 2 * service.max_body_bytes, deadline).await?;
         let (checker, language) = service.checker_and_language(&parameters(query)?)?;
         let request = axum::extract::Request::from_parts(parts, Body::from(body?));
         let mut multipart = Multipart::from_request(request, &())
