@@ -336,6 +336,35 @@ fn a_client_that_hangs_up_mid_check_frees_its_place() {
 }
 
 #[test]
+fn a_slow_upload_holds_its_place_and_later_requests_are_told_busy() {
+    use std::io::{Read, Write};
+    // One place: taken by the first request from when its body starts, so that only admitted
+    // requests hold a body in memory.
+    let service = Service::start(&["--workers", "1", "--queue", "0"]);
+    let photo = fixture_bytes("frll_034_de.jpg");
+    let address = service.url.strip_prefix("http://").unwrap();
+    let mut slow = std::net::TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/check HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        photo.len()
+    );
+    slow.write_all(head.as_bytes()).unwrap();
+    let (first, rest) = photo.split_at(photo.len() / 2);
+    slow.write_all(first).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let url = format!("{}/v1/check", service.url);
+    let refused = post(&agent(), &url, &photo);
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(error_code(&refused), "busy");
+    slow.write_all(rest).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(post(&agent(), &url, &photo).status, 200);
+}
+
+#[test]
 fn silent_connections_are_closed_and_give_their_place_back() {
     use std::io::{Read, Write};
     // Two connections at most, closed after two seconds (twice the time limit) of silence.

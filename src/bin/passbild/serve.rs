@@ -91,25 +91,26 @@ struct Service {
     metrics: Metrics,
 }
 
-/// A request counted among those admitted, from admission until it is answered or dropped: a
-/// client that hangs up mid-check drops its request at an `await`, and the count must still fall.
-struct Admission<'a> {
-    service: &'a Service,
+/// A request counted among those admitted, from before its body is read until its check has
+/// left the worker: a client that hangs up drops its request at an `await`, and the count must
+/// still fall, but not while the check it started still runs.
+struct Admission {
+    service: Arc<Service>,
 }
 
-impl<'a> Admission<'a> {
+impl Admission {
     /// None when the queue is full.
-    fn new(service: &'a Service) -> Option<Self> {
+    fn new(service: &Arc<Service>) -> Option<Self> {
         if service.admitted.fetch_add(1, Ordering::SeqCst) >= service.admit_limit {
             service.admitted.fetch_sub(1, Ordering::SeqCst);
             return None;
         }
         service.metrics.in_flight.inc();
-        Some(Admission { service })
+        Some(Admission { service: Arc::clone(service) })
     }
 }
 
-impl Drop for Admission<'_> {
+impl Drop for Admission {
     fn drop(&mut self) {
         self.service.metrics.in_flight.dec();
         let idle = self.service.admitted.fetch_sub(1, Ordering::SeqCst) == 1;
@@ -212,44 +213,44 @@ impl Service {
     }
 
     /// The request's body, read to its end before any answer (an answer sent while the client is
-    /// still sending would reach it as a broken connection, not as the error): at most `limit`
-    /// bytes kept for a caller with the token, nothing kept for one without. The missing token is
-    /// the outer error, the body's own (too large, too slow) the inner, for the caller to raise
-    /// after its other checks of the request.
-    async fn body_of(
-        &self,
+    /// still sending would reach it as a broken connection, not as the error). A caller with the
+    /// token is admitted first, so that only admitted requests hold a body in memory: at most
+    /// `limit` bytes kept for an admitted caller, nothing for one without the token or beyond a
+    /// full queue. The missing token or the full queue is the outer error, the body's own (too
+    /// large, too slow) the inner, for the caller to raise after its other checks of the request.
+    async fn admitted_body(
+        self: &Arc<Self>,
         headers: &HeaderMap,
         body: Body,
         limit: usize,
         deadline: Instant,
-    ) -> Result<Result<Bytes, Failure>, Failure> {
+    ) -> Result<(Admission, Result<Bytes, Failure>), Failure> {
         let authorised = self.authorise(headers);
-        let kept = if authorised.is_ok() { limit } else { 0 };
+        let admission = if authorised.is_ok() { Admission::new(self) } else { None };
+        let kept = if admission.is_some() { limit } else { 0 };
         let read = read_body(body, kept, deadline).await;
-        authorised.map(|()| read)
+        authorised?;
+        let admission = admission.ok_or_else(|| {
+            Failure::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many checks waiting; retry shortly")
+        })?;
+        Ok((admission, read))
     }
 
-    /// Runs `work` on a worker once one is free, by the request's `deadline`; refuses at once
-    /// when the queue is full.
+    /// Runs `work` on a worker once one is free, by the request's `deadline`.
     async fn run<T: Send + 'static>(
         self: &Arc<Self>,
+        admission: Admission,
         deadline: Instant,
         work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
-        let Some(_admission) = Admission::new(self) else {
-            return Err(Failure::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "too many checks waiting; retry shortly",
-            ));
-        };
         let service = Arc::clone(self);
         let outcome = tokio::time::timeout_at(deadline.into(), async move {
             let permit = service.workers.clone().acquire_owned().await.expect("the semaphore is never closed");
-            // The permit travels with the work: a check that outlives the time limit still holds
-            // its worker until it ends, so the number of checks at once stays bounded.
+            // The permit and the admission travel with the work: a check that outlives the time
+            // limit or its client still holds its worker and its place until it ends, so the
+            // number of checks at once stays bounded and counted.
             tokio::task::spawn_blocking(move || {
-                let _permit = permit;
+                let _held = (permit, admission);
                 work()
             })
             .await
@@ -314,8 +315,8 @@ async fn read_body(body: Body, limit: usize, deadline: Instant) -> Result<Bytes,
     })
 }
 
-/// The path of a request that posts one photo: its body read, the caller authorised, the profile
-/// chosen, then `work` on a worker.
+/// The path of a request that posts one photo: the caller authorised and admitted, its body read,
+/// the profile chosen, then `work` on a worker.
 async fn one_photo(
     service: &Arc<Service>,
     query: Result<Query<CheckQuery>, QueryRejection>,
@@ -325,10 +326,10 @@ async fn one_photo(
 ) -> Result<Response, Failure> {
     // One time limit covers the body and the check.
     let deadline = Instant::now() + service.timeout;
-    let body = service.body_of(headers, body, service.max_body_bytes, deadline).await?;
+    let (admission, body) = service.admitted_body(headers, body, service.max_body_bytes, deadline).await?;
     let (checker, language) = service.checker_and_language(&parameters(query)?)?;
     let (checker, body) = (checker.clone(), body?);
-    service.run(deadline, move || work(checker, language, body)).await
+    service.run(admission, deadline, move || work(checker, language, body)).await
 }
 
 async fn check(
@@ -372,7 +373,8 @@ async fn check_with_reference(
         // As for one photo; the body holds both photos.
         let (parts, body) = request.into_parts();
         let deadline = Instant::now() + service.timeout;
-        let body = service.body_of(&parts.headers, body, 2 * service.max_body_bytes, deadline).await?;
+        let (admission, body) =
+            service.admitted_body(&parts.headers, body, 2 * service.max_body_bytes, deadline).await?;
         let (checker, language) = service.checker_and_language(&parameters(query)?)?;
         let request = axum::extract::Request::from_parts(parts, Body::from(body?));
         let mut multipart = Multipart::from_request(request, &())
@@ -399,7 +401,7 @@ async fn check_with_reference(
         };
         let checker = checker.clone();
         let mut report = service
-            .run(deadline, move || checker.check_with_reference(&document, &live).map_err(Failure::from))
+            .run(admission, deadline, move || checker.check_with_reference(&document, &live).map_err(Failure::from))
             .await?;
         report.set_language(language);
         Ok(json_report(&report))
