@@ -47,8 +47,9 @@ impl std::fmt::Display for Side {
 pub enum CropProblem {
     /// No face, or none measured well enough to place.
     NoFace,
-    /// The profile sets neither a head size (`geometry.chin_to_crown_de` or
-    /// `geometry.head_height`) nor an eye line (`geometry.eye_line_height`) to crop to.
+    /// The profile sets no head size (`geometry.chin_to_crown_de` or `geometry.head_height`) or
+    /// no eye line (`geometry.eye_line_height`) to crop to, or sets one outside the photo (not
+    /// fractions of its height above 0 and at most 1).
     NoTemplate,
     /// The template reaches beyond the photo on these sides, by up to this many photo pixels.
     NotEnoughRoom {
@@ -69,7 +70,9 @@ impl std::fmt::Display for CropProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CropProblem::NoFace => f.write_str("no face was found to place in the template"),
-            CropProblem::NoTemplate => f.write_str("the profile sets no head size and eye line to crop to"),
+            CropProblem::NoTemplate => {
+                f.write_str("the profile sets no head size and eye line within the photo to crop to")
+            }
             CropProblem::NotEnoughRoom { sides, short_by_px } => {
                 let sides: Vec<String> = sides.iter().map(Side::to_string).collect();
                 write!(f, "the photo has too little room {} (short by up to {short_by_px} px)", sides.join(" and "))
@@ -114,7 +117,15 @@ impl Template {
         let eye_band = geometry.eye_line_height.as_ref().filter(|r| r.enabled)?;
         let eye_line = middle(eye_band)?;
         let lowest_eye_line = eye_band.max? - 0.1 * (eye_band.max? - eye_band.min?);
+        // Fractions of the height outside it would ask for an empty or an unbounded crop.
+        let within_photo = |fraction: f64| fraction > 0.0 && fraction <= 1.0;
+        if ![chin_to_crown, smallest_chin_to_crown, eye_line, lowest_eye_line].into_iter().all(within_photo) {
+            return None;
+        }
         let exact = profile.image.dimensions.as_ref().and_then(|d| Some((d.width?, d.height?)));
+        if exact.is_some_and(|(width, height)| width == 0 || height == 0) {
+            return None;
+        }
         let (width, height) = exact.unwrap_or_else(|| {
             let height = (chin_to_crown_px / chin_to_crown).round();
             ((height * PHOTO_ASPECT).round() as u32, height as u32)

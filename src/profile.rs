@@ -79,9 +79,19 @@ impl Range {
         }
     }
 
-    /// A rejection bound inside the target, or one without the target bound it extends, is a
-    /// mistake in the profile.
+    /// A bound that is not a number (TOML allows nan and inf), a target whose `min` is above its
+    /// `max`, a rejection bound inside the target, or one without the target bound it extends, is
+    /// a mistake in the profile.
     fn check_bounds(&self) -> std::result::Result<(), String> {
+        let bounds = [self.min, self.max, self.reject_min, self.reject_max];
+        if let Some(odd) = bounds.into_iter().flatten().find(|b| !b.is_finite()) {
+            return Err(format!("bound {odd} is not a finite number"));
+        }
+        if let (Some(min), Some(max)) = (self.min, self.max)
+            && min > max
+        {
+            return Err(format!("`min` {min} above `max` {max}"));
+        }
         match (self.min, self.reject_min) {
             (None, Some(_)) => return Err("`reject_min` without `min`".into()),
             (Some(min), Some(reject)) if reject > min => {
@@ -419,6 +429,16 @@ impl Profile {
                 range.check_bounds().map_err(|e| Error::InvalidProfile(format!("[{family}.{check}]: {e}")))?;
             }
         }
+        if let Some(dimensions) = &self.image.dimensions {
+            if [dimensions.width, dimensions.height].contains(&Some(0)) {
+                return Err(Error::InvalidProfile("[image.dimensions]: a width or height of 0 px".into()));
+            }
+            if dimensions.aspect_ratio.is_some_and(|ratio| !(ratio.is_finite() && ratio > 0.0)) {
+                return Err(Error::InvalidProfile(
+                    "[image.dimensions]: `aspect_ratio` is not a positive number".into(),
+                ));
+            }
+        }
         Ok(self)
     }
 
@@ -549,6 +569,20 @@ mod tests {
             assert!(error.contains("[pose.pitch]"), "{text:?}: {error}");
         }
         assert!(Profile::from_toml("base = \"icao\"\n[pose.pitch]\nreject_max = 9\nreject_min = -9\n").is_ok());
+    }
+
+    #[test]
+    fn bounds_that_are_not_numbers_or_out_of_order_and_empty_sizes_are_refused() {
+        for (text, says) in [
+            ("base = \"icao\"\n[pose.pitch]\nmax = nan\n", "[pose.pitch]"),
+            ("base = \"icao\"\n[pose.pitch]\nmin = -inf\n", "[pose.pitch]"),
+            ("base = \"icao\"\n[geometry.head_height]\nmin = 0.9\nmax = 0.6\n", "[geometry.head_height]"),
+            ("base = \"de-live\"\n[image.dimensions]\nheight = 0\n", "[image.dimensions]"),
+            ("base = \"icao\"\n[image.dimensions]\naspect_ratio = -0.78\n", "[image.dimensions]"),
+        ] {
+            let error = Profile::from_toml(text).unwrap_err().to_string();
+            assert!(error.contains(says), "{text:?}: {error}");
+        }
     }
 
     #[test]

@@ -109,3 +109,89 @@ fn calibrate_prints_a_profile_that_passes_the_photos_it_was_set_on() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("passbild-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn overlays_of_photos_sharing_a_name_are_each_written_and_a_searched_directory_gets_one() {
+    let dir = scratch("overlays");
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::copy(fixture("lisa3.jpg"), dir.join(sub).join("x.jpg")).unwrap();
+    }
+    let both = dir.join("both");
+    let output = passbild()
+        .args(["check", "--json", "--overlay"])
+        .arg(&both)
+        .arg(dir.join("a"))
+        .arg(dir.join("b"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(both.join("x.overlay.png").is_file() && both.join("x-2.overlay.png").is_file());
+    // A searched directory that holds one photo still gets a directory of overlays, as on
+    // days with more.
+    let one = dir.join("one");
+    let output = passbild().args(["check", "--json", "--overlay"]).arg(&one).arg(dir.join("a")).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(one.join("x.overlay.png").is_file());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn receipts_are_not_silently_skipped_and_their_files_are_read_with_bounds() {
+    let dir = scratch("receipts");
+    let (private, public) = (dir.join("k.pem"), dir.join("k.pub"));
+    // A key pair whose public half cannot be written leaves no private half behind.
+    std::fs::write(&public, "taken").unwrap();
+    let output = passbild().arg("keygen").arg(&private).arg(&public).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!private.exists(), "an orphan private key was left");
+    std::fs::remove_file(&public).unwrap();
+    assert!(passbild().arg("keygen").arg(&private).arg(&public).status().unwrap().success());
+    // --sign with --reference is refused, not ignored.
+    let output = passbild()
+        .args(["check", "--photographer", "p", "--sign"])
+        .arg(&private)
+        .arg("--reference")
+        .arg(fixture("lisa3.jpg"))
+        .arg(fixture("lisa3.jpg"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    // A device is not a receipt: refused at once, not read until memory runs out.
+    let output =
+        passbild().args(["verify", "/dev/zero"]).arg(fixture("lisa3.jpg")).arg("--key").arg(&public).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a regular file"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_crop_never_overwrites_its_photo_nor_follows_a_template_outside_the_photo() {
+    let dir = scratch("crop");
+    let photo = dir.join("photo.jpg");
+    std::fs::copy(fixture("frll_034_de.jpg"), &photo).unwrap();
+    let before = std::fs::read(&photo).unwrap();
+    let output = passbild().arg("crop").arg(&photo).arg(&photo).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(std::fs::read(&photo).unwrap(), before, "the photo was overwritten");
+    // A head size of zero would ask for an unbounded enlargement.
+    let profile = dir.join("zero.toml");
+    std::fs::write(&profile, "base = \"icao\"\n[geometry.head_height]\nmin = -0.5\nmax = 0.5\n").unwrap();
+    let output =
+        passbild().arg("crop").arg(&photo).arg(dir.join("out.jpg")).arg("--profile").arg(&profile).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no head size"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

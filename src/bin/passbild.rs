@@ -41,7 +41,8 @@ enum Command {
         /// Language of the messages.
         #[arg(long, default_value = "en", value_parser = parse_language)]
         lang: Language,
-        /// Draw the measurements on the photo: a PNG file for one photo, a directory for several.
+        /// Draw the measurements on the photo: a PNG file for one photo, a directory (PHOTO.overlay.png
+        /// each) for several, for a directory searched, or when OUT is a directory already.
         #[arg(long, value_name = "OUT.png")]
         overlay: Option<PathBuf>,
         /// Threads for several photos (default: one per core).
@@ -64,7 +65,7 @@ enum Command {
         strict: bool,
         /// Sign a receipt for each photo with this Ed25519 private key (PKCS#8 PEM, from
         /// `passbild keygen`): written beside the photo as PHOTO.receipt (COSE_Sign1).
-        #[arg(long, value_name = "KEY.pem", requires = "photographer")]
+        #[arg(long, value_name = "KEY.pem", requires = "photographer", conflicts_with = "reference")]
         sign: Option<PathBuf>,
         /// The photographer's pseudonym the receipt states.
         #[arg(long, value_name = "PSEUDONYM", requires = "sign")]
@@ -257,7 +258,10 @@ fn morph_bounds(genuine_scores: &[f64]) -> (f64, f64) {
 }
 
 fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Result<(), String> {
-    let files = collect_photos(inputs)?;
+    let Found { photos: files, unreadable } = collect_photos(inputs);
+    for message in &unreadable {
+        eprintln!("passbild: not searched: {message}");
+    }
     let mut profile = Profile::by_name_or_path(profile_name).map_err(|e| e.to_string())?;
     // Scored even where the profile leaves the check off.
     let mut scoring = profile.clone();
@@ -349,8 +353,32 @@ struct Receipts {
     qr: Option<PathBuf>,
 }
 
+/// Keys (PEM) and receipts are a few hundred bytes; a file larger than this is not one.
+const SMALL_FILE_BYTES: u64 = 64 << 10;
+
+/// A key or receipt file: a regular file of at most `SMALL_FILE_BYTES` (not a device or a pipe
+/// that never ends).
+fn read_small_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: &dyn std::fmt::Display| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    if !file.metadata().map_err(|e| cannot(&e))?.is_file() {
+        return Err(cannot(&"not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(SMALL_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > SMALL_FILE_BYTES {
+        return Err(cannot(&format_args!("larger than {SMALL_FILE_BYTES} bytes, not a key or receipt")));
+    }
+    Ok(bytes)
+}
+
+fn read_small_text(path: &Path) -> Result<String, String> {
+    String::from_utf8(read_small_file(path)?).map_err(|_| format!("cannot read {}: not text", path.display()))
+}
+
 fn read_signing(key: &Path, photographer: String, qr: Option<PathBuf>) -> Result<Receipts, String> {
-    let pem = std::fs::read_to_string(key).map_err(|e| format!("cannot read {}: {e}", key.display()))?;
+    let pem = read_small_text(key)?;
     let key = ReceiptKey::from_pkcs8_pem(&pem).map_err(|e| format!("{}: {e}", key.display()))?;
     Ok(Receipts { key, photographer, qr })
 }
@@ -370,14 +398,16 @@ fn run_keygen(private_key: &Path, public_key: &Path) -> Result<(), String> {
         file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     write(private_key, &key.to_pkcs8_pem(), true)?;
-    write(public_key, &key.public_key_pem(), false)
+    // A private key without its public half is of no use, and would block the next attempt.
+    write(public_key, &key.public_key_pem(), false).inspect_err(|_| {
+        let _ = std::fs::remove_file(private_key);
+    })
 }
 
 fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<(), String> {
-    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
-    let key_pem = std::fs::read_to_string(key).map_err(|e| format!("cannot read {}: {e}", key.display()))?;
+    let key_pem = read_small_text(key)?;
     let image_bytes = DecodeLimits::default().read_file(image).map_err(|e| e.to_string())?;
-    let contents = passbild::receipt::verify(&read(receipt)?, &image_bytes, &key_pem)
+    let contents = passbild::receipt::verify(&read_small_file(receipt)?, &image_bytes, &key_pem)
         .map_err(|e| format!("{}: {e}", receipt.display()))?;
     println!(
         "valid: {} checked under {} by {} with passbild {}: {} (signed at {} s since 1970)",
@@ -407,6 +437,9 @@ fn write_receipt(receipt: &[u8], photo: &Path, qr: Option<&Path>) -> Result<(), 
 
 fn run_crop(input: &Path, output: &Path, profile: &str) -> Result<(), String> {
     let checker = Checker::builder().profile_name(profile).and_then(|b| b.build()).map_err(|e| e.to_string())?;
+    if same_file(input, output) {
+        return Err(format!("{}: the crop would overwrite the photo it is cut from", output.display()));
+    }
     let bytes = checker.limits().read_file(input).map_err(|e| e.to_string())?;
     let cropped = checker.crop(&bytes).map_err(|e| format!("{}: {e}", input.display()))?;
     std::fs::write(output, &cropped.jpeg).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
@@ -420,6 +453,17 @@ fn run_crop(input: &Path, output: &Path, profile: &str) -> Result<(), String> {
         plan.scale
     );
     Ok(())
+}
+
+/// An existing file's device and inode, through links.
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Whether two paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    file_identity(a).is_some_and(|id| file_identity(b) == Some(id))
 }
 
 fn print_profiles(name: Option<&str>) -> ExitCode {
@@ -461,7 +505,10 @@ fn run_check(
     models: Option<PathBuf>,
     options: &CheckOptions,
 ) -> Result<ExitCode, String> {
-    let files = collect_photos(inputs)?;
+    let Found { photos: files, unreadable } = collect_photos(inputs);
+    for message in &unreadable {
+        eprintln!("passbild: {message}");
+    }
     if files.is_empty() {
         return Err("no photos found (looked for .jpg, .jpeg, .png, .jp2, .j2k, .j2c, .jpf, .tif, .tiff, .bmp, .webp, .pbm, .pgm, .ppm, .pnm, .pam)".into());
     }
@@ -490,8 +537,9 @@ fn run_check(
         },
         _ => (builder.build().map_err(|e| e.to_string())?, None),
     };
-    if let Some(out) = &options.overlay
-        && files.len() > 1
+    let overlays = options.overlay.as_ref().map(|out| overlay_targets(out, inputs, &files));
+    if let (Some(out), Some(targets)) = (&options.overlay, &overlays)
+        && targets.first() != Some(out)
     {
         std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     }
@@ -524,8 +572,8 @@ fn run_check(
     };
 
     let mut stdout = std::io::stdout().lock();
-    let (mut any_error, mut all_pass) = (false, true);
-    for (path, result) in files.iter().zip(reports) {
+    let (mut any_error, mut all_pass) = (!unreadable.is_empty(), true);
+    for (index, (path, result)) in files.iter().zip(reports).enumerate() {
         match result {
             Ok(report) => {
                 all_pass &= report.verdict == Status::Pass || (report.verdict == Status::Warn && !options.strict);
@@ -534,12 +582,11 @@ fn run_check(
                 } else {
                     print_table(&mut stdout, &report, language).map_err(|e| e.to_string())?;
                 }
-                if let Some(out) = &options.overlay {
-                    let target = if files.len() > 1 { overlay_name(out, path) } else { out.clone() };
-                    if let Err(message) = write_overlay(&checker, path, &report, &target) {
-                        eprintln!("passbild: {message}");
-                        any_error = true;
-                    }
+                if let Some(target) = overlays.as_ref().map(|targets| &targets[index])
+                    && let Err(message) = write_overlay(&checker, path, &report, target)
+                {
+                    eprintln!("passbild: {message}");
+                    any_error = true;
                 }
             }
             Err(error) => {
@@ -610,45 +657,71 @@ fn is_photo(path: &Path) -> bool {
     })
 }
 
+/// Photos found, and the directories that could not be read.
+struct Found {
+    photos: Vec<PathBuf>,
+    unreadable: Vec<String>,
+}
+
 /// Files as given, directories searched recursively for photos, in a stable order. Links are
 /// followed, but each directory is entered once (by its device and inode), so a link to a parent
-/// cannot loop, and each photo is listed once.
-fn collect_photos(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    use std::os::unix::fs::MetadataExt;
-    let identity = |path: &Path| std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
+/// cannot loop, and each photo is listed once. A directory that cannot be read is reported and
+/// the search goes on.
+fn collect_photos(inputs: &[PathBuf]) -> Found {
     let mut seen_dirs = std::collections::HashSet::new();
     let mut seen_files = std::collections::HashSet::new();
-    let mut files = Vec::new();
+    let (mut photos, mut unreadable) = (Vec::new(), Vec::new());
     for input in inputs {
         if input.is_dir() {
             let mut stack = vec![input.clone()];
             let mut found = Vec::new();
             while let Some(dir) = stack.pop() {
-                if !identity(&dir).is_some_and(|id| seen_dirs.insert(id)) {
+                if !file_identity(&dir).is_some_and(|id| seen_dirs.insert(id)) {
                     continue;
                 }
-                let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                let entries = match std::fs::read_dir(&dir) {
+                    Ok(entries) => entries,
+                    Err(e) => {
+                        unreadable.push(format!("cannot read {}: {e}", dir.display()));
+                        continue;
+                    }
+                };
                 for entry in entries.flatten() {
                     let path = entry.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if is_photo(&path) && identity(&path).is_none_or(|id| seen_files.insert(id)) {
+                    } else if is_photo(&path) && file_identity(&path).is_none_or(|id| seen_files.insert(id)) {
                         found.push(path);
                     }
                 }
             }
             found.sort();
-            files.extend(found);
+            photos.extend(found);
         } else {
-            files.push(input.clone());
+            photos.push(input.clone());
         }
     }
-    Ok(files)
+    Found { photos, unreadable }
 }
 
-fn overlay_name(dir: &Path, photo: &Path) -> PathBuf {
-    let stem = photo.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
-    dir.join(format!("{stem}.overlay.png"))
+/// Where each photo's overlay goes: `out` itself for a single photo given as a file, else
+/// PHOTO.overlay.png in the directory `out`, with -2, -3, ... where two photos share a name.
+fn overlay_targets(out: &Path, inputs: &[PathBuf], photos: &[PathBuf]) -> Vec<PathBuf> {
+    if photos.len() == 1 && !out.is_dir() && !inputs.iter().any(|input| input.is_dir()) {
+        return vec![out.to_path_buf()];
+    }
+    let mut taken = std::collections::HashSet::new();
+    photos
+        .iter()
+        .map(|photo| {
+            let stem = photo.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
+            let name = (1..)
+                .map(|n| if n == 1 { format!("{stem}.overlay.png") } else { format!("{stem}-{n}.overlay.png") })
+                .find(|name| taken.insert(name.clone()))
+                .expect("some name is free");
+            out.join(name)
+        })
+        .collect()
 }
 
 fn write_overlay(checker: &Checker, photo: &Path, report: &Report, target: &Path) -> Result<(), String> {
