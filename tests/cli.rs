@@ -195,3 +195,33 @@ fn a_crop_never_overwrites_its_photo_nor_follows_a_template_outside_the_photo() 
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_long_batch_prints_its_reports_as_it_goes_in_order() {
+    use std::io::BufRead;
+    // Two chunks on one thread (32 photos, then 8): the first chunk's reports arrive before the
+    // second is checked, not all at the end.
+    let dir = scratch("stream");
+    let names: Vec<String> = (0..40).map(|i| format!("photo-{i:02}.jpg")).collect();
+    for name in &names {
+        std::fs::copy(fixture("lisa3.jpg"), dir.join(name)).unwrap();
+    }
+    let mut child = passbild()
+        .args(["check", "--json", "--threads", "1"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut arrivals = Vec::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        arrivals.push((std::time::Instant::now(), line["file"].as_str().unwrap().to_string()));
+    }
+    child.wait().unwrap();
+    assert_eq!(arrivals.len(), names.len());
+    assert!(arrivals.iter().zip(&names).all(|((_, file), name)| file.ends_with(name.as_str())), "{arrivals:?}");
+    // Eight photos (about 0.15 s each on one core) were checked between the two chunks' reports.
+    let between_chunks = arrivals[32].0 - arrivals[31].0;
+    assert!(between_chunks > std::time::Duration::from_millis(300), "{between_chunks:?}: all reports came at once");
+    std::fs::remove_dir_all(&dir).ok();
+}

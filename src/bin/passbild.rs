@@ -268,7 +268,11 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
     let morph = scoring.morph.single_image.get_or_insert(Range::new(None, Some(1.0)));
     morph.enabled = true;
     let checker = Checker::builder().profile(scoring).threads(threads).build().map_err(|e| e.to_string())?;
-    let reports = check_all(&checker, &files, false);
+    let mut reports = Vec::with_capacity(files.len());
+    check_in_chunks(&checker, &files, false, |_, report| {
+        reports.push(report);
+        Ok(())
+    })?;
     // A photo whose size the profile rejects fails whatever its score: it sets no bound.
     let (mut scores, mut not_counted) = (Vec::new(), 0);
     for (path, report) in files.iter().zip(&reports) {
@@ -544,36 +548,10 @@ fn run_check(
         std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     }
 
-    let reports = match &options.reference {
-        Some(live) => {
-            let [document] = files.as_slice() else {
-                return Err(format!(
-                    "--reference compares one document photo with the live capture, not {}",
-                    files.len()
-                ));
-            };
-            let read = |path: &Path| checker.limits().read_file(path).map_err(|e| e.to_string());
-            let (document_bytes, live_bytes) = (read(document)?, read(live)?);
-            vec![checker.check_with_reference(&document_bytes, &live_bytes).map(|mut report| {
-                report.file = Some(document.display().to_string());
-                report
-            })]
-        }
-        None => match (&options.receipts, only_report) {
-            (Some(receipts), _) => {
-                if receipts.qr.is_some() && files.len() > 1 {
-                    return Err("--qr writes the receipt of one photo, not of several".into());
-                }
-                files.iter().map(|path| check_and_sign(&checker, path, receipts)).collect()
-            }
-            (None, Some(report)) => vec![report],
-            (None, None) => check_all(&checker, &files, options.json),
-        },
-    };
-
     let mut stdout = std::io::stdout().lock();
     let (mut any_error, mut all_pass) = (!unreadable.is_empty(), true);
-    for (index, (path, result)) in files.iter().zip(reports).enumerate() {
+    let mut emit = |index: usize, result: passbild::Result<Report>| -> Result<(), String> {
+        let path = &files[index];
         match result {
             Ok(report) => {
                 all_pass &= report.verdict == Status::Pass || (report.verdict == Status::Warn && !options.strict);
@@ -599,6 +577,38 @@ fn run_check(
                 }
             }
         }
+        Ok(())
+    };
+    match &options.reference {
+        Some(live) => {
+            let [document] = files.as_slice() else {
+                return Err(format!(
+                    "--reference compares one document photo with the live capture, not {}",
+                    files.len()
+                ));
+            };
+            let read = |path: &Path| checker.limits().read_file(path).map_err(|e| e.to_string());
+            let (document_bytes, live_bytes) = (read(document)?, read(live)?);
+            emit(
+                0,
+                checker.check_with_reference(&document_bytes, &live_bytes).map(|mut report| {
+                    report.file = Some(document.display().to_string());
+                    report
+                }),
+            )?;
+        }
+        None => match (&options.receipts, only_report) {
+            (Some(receipts), _) => {
+                if receipts.qr.is_some() && files.len() > 1 {
+                    return Err("--qr writes the receipt of one photo, not of several".into());
+                }
+                for (index, path) in files.iter().enumerate() {
+                    emit(index, check_and_sign(&checker, path, receipts))?;
+                }
+            }
+            (None, Some(report)) => emit(0, report)?,
+            (None, None) => check_in_chunks(&checker, &files, options.json, emit)?,
+        },
     }
     Ok(if any_error {
         ExitCode::from(2)
@@ -621,16 +631,36 @@ fn check_and_sign(checker: &Checker, path: &Path, receipts: &Receipts) -> passbi
     Ok(report)
 }
 
-/// Checks every file on the checker's pool, with a progress bar for several in table mode.
-fn check_all(checker: &Checker, files: &[PathBuf], json: bool) -> Vec<passbild::Result<passbild::Report>> {
+/// Photos per thread checked at once in a batch: results are handed on after each chunk, so a
+/// long batch shows its reports as it goes and holds only a chunk of them. Threads wait for the
+/// chunk's last photo about once per chunk, a few per cent of a chunk this long.
+const CHUNK_PER_THREAD: usize = 32;
+
+/// Checks every file on the checker's pool, a chunk at a time, handing each result with its
+/// index to `each` in order; with a progress bar for several in table mode.
+fn check_in_chunks(
+    checker: &Checker,
+    files: &[PathBuf],
+    json: bool,
+    mut each: impl FnMut(usize, passbild::Result<Report>) -> Result<(), String>,
+) -> Result<(), String> {
     let progress = if files.len() > 1 && !json {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let reports = checker.check_files(files, || progress.inc(1));
+    let chunk_len = CHUNK_PER_THREAD * checker.threads().max(1);
+    for (chunk_index, chunk) in files.chunks(chunk_len).enumerate() {
+        let reports = checker.check_files(chunk, || progress.inc(1));
+        progress.suspend(|| {
+            reports
+                .into_iter()
+                .enumerate()
+                .try_for_each(|(offset, report)| each(chunk_index * chunk_len + offset, report))
+        })?;
+    }
     progress.finish_and_clear();
-    reports
+    Ok(())
 }
 
 fn is_photo(path: &Path) -> bool {
