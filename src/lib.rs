@@ -425,7 +425,8 @@ impl Checker {
     ) -> Result<Vec<u8>> {
         let signed_at =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_secs());
-        Ok(receipt::sign(report, image_bytes, self.models_sha256()?, photographer, signed_at, key))
+        let profile_sha256 = receipt::profile_sha256(&self.profile);
+        Ok(receipt::sign(report, image_bytes, self.models_sha256()?, profile_sha256, photographer, signed_at, key))
     }
 
     /// SHA-256 over the hashes of the models a check runs (detector, mesh, iris, segmentation,

@@ -7,7 +7,9 @@
 //! The payload is a CBOR map with small integer keys so that the receipt fits a QR code:
 //! 1 receipt version, 2 image SHA-256, 3 verdict, 4 check statuses (one byte per `ids::ALL`
 //! entry: 0 not run, 1 pass, 2 warn, 3 fail, 4 not assessed), 5 profile, 6 passbild version,
-//! 7 SHA-256 over the models' hashes, 8 photographer pseudonym, 9 signing time (Unix seconds).
+//! 7 SHA-256 over the models' hashes, 8 photographer pseudonym, 9 signing time (Unix seconds),
+//! 10 SHA-256 of the profile as applied (its TOML), so that a profile of one's own that takes a
+//! built-in's name cannot pass for it (receipts signed before it have no field 10).
 
 use coset::cbor::value::Value;
 use coset::{CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
@@ -65,6 +67,9 @@ pub struct ReceiptContents {
     pub checks: Vec<(String, Status)>,
     /// The profile's name.
     pub profile: String,
+    /// SHA-256 of the profile as applied (`profile_sha256`); None in receipts signed before
+    /// receipts stated it. Compare it with `profile_sha256` of the profile the name should mean.
+    pub profile_sha256: Option<[u8; 32]>,
     /// The passbild version that checked the photo.
     pub passbild_version: String,
     /// SHA-256 over the hashes of the models that measured it.
@@ -141,6 +146,7 @@ pub(crate) fn sign(
     report: &Report,
     image_bytes: &[u8],
     models_sha256: [u8; 32],
+    profile_sha256: [u8; 32],
     photographer: &str,
     signed_at: u64,
     key: &ReceiptKey,
@@ -157,6 +163,7 @@ pub(crate) fn sign(
         (int(7), Value::Bytes(models_sha256.to_vec())),
         (int(8), Value::Text(photographer.to_string())),
         (int(9), int(signed_at)),
+        (int(10), Value::Bytes(profile_sha256.to_vec())),
     ]);
     let mut payload_bytes = Vec::new();
     coset::cbor::ser::into_writer(&payload, &mut payload_bytes).expect("CBOR encodes into memory");
@@ -262,7 +269,14 @@ fn read_payload(payload: &[u8]) -> Result<ReceiptContents, ReceiptError> {
         models_sha256: hash(7)?,
         photographer: text(8)?,
         signed_at: uint(9)?,
+        profile_sha256: if field(10).is_ok() { Some(hash(10)?) } else { None },
     })
+}
+
+/// SHA-256 of a profile as applied: of its TOML, every bound and switch included.
+pub fn profile_sha256(profile: &crate::Profile) -> [u8; 32] {
+    let text = toml::to_string(profile).expect("profiles serialise");
+    Sha256::digest(text.as_bytes()).into()
 }
 
 /// SHA-256 over the SHA-256 of each model file, in a fixed order.

@@ -165,6 +165,34 @@ fn receipts_are_not_silently_skipped_and_their_files_are_read_with_bounds() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    // A profile of one's own under a built-in's name is told apart from the built-in.
+    let photo = dir.join("photo.jpg");
+    std::fs::copy(fixture("frll_034_de.jpg"), &photo).unwrap();
+    let lax = dir.join("lax.toml");
+    std::fs::write(&lax, "base = \"de-live\"\n[pose.pitch]\nreject_min = -20\nreject_max = 20\n").unwrap();
+    for (profile, says) in [
+        ("de-live", "(this version's built-in profile)"),
+        (lax.to_str().unwrap(), "(NOT this version's built-in de-live"),
+    ] {
+        let signed = passbild()
+            .args(["check", "--photographer", "p", "-p", profile, "--sign"])
+            .arg(&private)
+            .arg(&photo)
+            .output()
+            .unwrap();
+        assert_eq!(signed.status.code(), Some(0), "{}", String::from_utf8_lossy(&signed.stderr));
+        let verified = passbild()
+            .arg("verify")
+            .arg(dir.join("photo.jpg.receipt"))
+            .arg(&photo)
+            .arg("--key")
+            .arg(&public)
+            .output()
+            .unwrap();
+        assert_eq!(verified.status.code(), Some(0));
+        let stdout = String::from_utf8_lossy(&verified.stdout);
+        assert!(stdout.contains(&format!("checked under de-live {says}")), "{stdout}");
+    }
     // A device is not a receipt: refused at once, not read until memory runs out.
     let output =
         passbild().args(["verify", "/dev/zero"]).arg(fixture("lisa3.jpg")).arg("--key").arg(&public).output().unwrap();

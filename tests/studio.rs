@@ -118,6 +118,18 @@ fn a_receipt_verifies_and_states_what_was_checked() {
     let report = checker("de-live").check_bytes(&image).unwrap();
     let checks: Vec<(String, Status)> = report.checks.iter().map(|c| (c.id.clone(), c.status)).collect();
     assert_eq!(contents.checks, checks);
+    let built_in = passbild::Profile::built_in("de-live").unwrap();
+    assert_eq!(contents.profile_sha256, Some(receipt::profile_sha256(&built_in)));
+    // A profile of one's own under a built-in's name states its own hash, not the built-in's.
+    let lax =
+        passbild::Profile::from_toml("base = \"de-live\"\n[pose.pitch]\nreject_min = -20\nreject_max = 20\n").unwrap();
+    assert_eq!(lax.name, "de-live");
+    let lax_checker = passbild::Checker::builder().profile(lax.clone()).build().unwrap();
+    let lax_receipt = lax_checker.sign_receipt(&image, &report, "studio-42/anna", &key).unwrap();
+    let lax_contents = receipt::verify(&lax_receipt, &image, &key.public_key_pem()).unwrap();
+    assert_eq!(lax_contents.profile, "de-live");
+    assert_eq!(lax_contents.profile_sha256, Some(receipt::profile_sha256(&lax)));
+    assert_ne!(lax_contents.profile_sha256, contents.profile_sha256);
     // A QR code of version 25 holds 1273 bytes at the lowest error correction.
     let code = qrcode::QrCode::with_error_correction_level(&receipt, qrcode::EcLevel::L).unwrap();
     let qrcode::Version::Normal(version) = code.version() else { panic!("a micro QR code") };

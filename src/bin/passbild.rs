@@ -413,10 +413,22 @@ fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<(), String> {
     let image_bytes = DecodeLimits::default().read_file(image).map_err(|e| e.to_string())?;
     let contents = passbild::receipt::verify(&read_small_file(receipt)?, &image_bytes, &key_pem)
         .map_err(|e| format!("{}: {e}", receipt.display()))?;
+    // A name says which profile was meant; the hash says whether it was that profile.
+    let profile = match (contents.profile_sha256, Profile::built_in(&contents.profile)) {
+        (None, _) => format!("{} (the receipt states no hash of it)", contents.profile),
+        (Some(_), Err(_)) => format!("{} (a profile of the signer's own)", contents.profile),
+        (Some(signed), Ok(built_in)) if signed == passbild::receipt::profile_sha256(&built_in) => {
+            format!("{} (this version's built-in profile)", contents.profile)
+        }
+        (Some(_), Ok(_)) => format!(
+            "{} (NOT this version's built-in {}: changed or another version's)",
+            contents.profile, contents.profile
+        ),
+    };
     println!(
         "valid: {} checked under {} by {} with passbild {}: {} (signed at {} s since 1970)",
         image.display(),
-        contents.profile,
+        profile,
         contents.photographer,
         contents.passbild_version,
         contents.verdict.as_str(),
