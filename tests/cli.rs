@@ -193,6 +193,24 @@ fn receipts_are_not_silently_skipped_and_their_files_are_read_with_bounds() {
         let stdout = String::from_utf8_lossy(&verified.stdout);
         assert!(stdout.contains(&format!("checked under de-live {says}")), "{stdout}");
     }
+    // A receipt that cannot be written is an error of its own; the photo's report still stands.
+    let blocked = dir.join("blocked.jpg");
+    std::fs::copy(fixture("frll_034_de.jpg"), &blocked).unwrap();
+    std::fs::create_dir(dir.join("blocked.jpg.receipt")).unwrap();
+    let output = passbild()
+        .args(["check", "--json", "-p", "de-live", "--photographer", "p", "--sign"])
+        .arg(&private)
+        .arg(&blocked)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "pass");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no receipt"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // A device is not a receipt: refused at once, not read until memory runs out.
     let output =
         passbild().args(["verify", "/dev/zero"]).arg(fixture("lisa3.jpg")).arg("--key").arg(&public).output().unwrap();

@@ -561,7 +561,7 @@ fn run_check(
     }
 
     let mut stdout = std::io::stdout().lock();
-    let (mut any_error, mut all_pass) = (!unreadable.is_empty(), true);
+    let (mut any_error, mut all_pass, mut receipt_unwritten) = (!unreadable.is_empty(), true, false);
     let mut emit = |index: usize, result: passbild::Result<Report>| -> Result<(), String> {
         let path = &files[index];
         match result {
@@ -615,14 +615,19 @@ fn run_check(
                     return Err("--qr writes the receipt of one photo, not of several".into());
                 }
                 for (index, path) in files.iter().enumerate() {
-                    emit(index, check_and_sign(&checker, path, receipts))?;
+                    let (report, unwritten) = check_and_sign(&checker, path, receipts);
+                    emit(index, report)?;
+                    if let Some(message) = unwritten {
+                        eprintln!("passbild: {}: no receipt: {message}", path.display());
+                        receipt_unwritten = true;
+                    }
                 }
             }
             (None, Some(report)) => emit(0, report)?,
             (None, None) => check_in_chunks(&checker, &files, options.json, emit)?,
         },
     }
-    Ok(if any_error {
+    Ok(if any_error || receipt_unwritten {
         ExitCode::from(2)
     } else if all_pass {
         ExitCode::SUCCESS
@@ -631,16 +636,19 @@ fn run_check(
     })
 }
 
-/// Checks one photo and signs a receipt for exactly the bytes checked.
-fn check_and_sign(checker: &Checker, path: &Path, receipts: &Receipts) -> passbild::Result<Report> {
-    let bytes = checker.limits().read_file(path)?;
-    let mut report = checker.check_bytes(&bytes)?;
-    report.file = Some(path.display().to_string());
-    let receipt = checker.sign_receipt(&bytes, &report, &receipts.photographer, &receipts.key)?;
-    if let Err(message) = write_receipt(&receipt, path, receipts.qr.as_deref()) {
-        return Err(passbild::Error::Io { path: path.to_path_buf(), source: std::io::Error::other(message) });
+/// Checks one photo and signs a receipt for exactly the bytes checked: the report, and why its
+/// receipt could not be written, if it could not (the report stands either way).
+fn check_and_sign(checker: &Checker, path: &Path, receipts: &Receipts) -> (passbild::Result<Report>, Option<String>) {
+    let checked = checker.limits().read_file(path).and_then(|bytes| {
+        let mut report = checker.check_bytes(&bytes)?;
+        report.file = Some(path.display().to_string());
+        let receipt = checker.sign_receipt(&bytes, &report, &receipts.photographer, &receipts.key)?;
+        Ok((report, receipt))
+    });
+    match checked {
+        Ok((report, receipt)) => (Ok(report), write_receipt(&receipt, path, receipts.qr.as_deref()).err()),
+        Err(error) => (Err(error), None),
     }
-    Ok(report)
 }
 
 /// Photos per thread checked at once in a batch: results are handed on after each chunk, so a
