@@ -418,7 +418,8 @@ passbild_status passbild_error_message(const passbild_error *error,
 void passbild_error_free(passbild_error *error);
 
 /**
- * Frees a string returned by passbild (such as `passbild_report_to_json`); NULL is ignored.
+ * Frees a string returned by passbild (such as `passbild_report_to_json`); NULL is ignored. The
+ * string must be as passbild returned it: its length is found again from its NUL.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */
@@ -433,9 +434,10 @@ void passbild_string_free(char *string);
 void passbild_bytes_free(uint8_t *bytes, size_t len);
 
 /**
- * Creates a checker for a built-in profile ("icao", "de-live", "de-scan") or the path of a TOML
- * profile file. `threads` is the pool size for batches and for the stages of one photo that run
- * side by side (0: one per core; 1: each call runs on its caller's thread). Loading takes about
+ * Creates a checker for a built-in profile ("icao", "de-live", "de-scan", "de-child-6-9",
+ * "de-child-under-6") or the path of a TOML profile file (a regular file of at most 256 KiB). `threads` is the pool size for batches and for the stages of one photo that run
+ * side by side (0: one per core; 1: each call runs on its caller's thread; more than 1024:
+ * PASSBILD_STATUS_THREAD_POOL_FAILED). Loading takes about
  * 0.3 s: create one checker and share it.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
@@ -461,8 +463,9 @@ passbild_status passbild_checker_new_onnxruntime(const char *profile,
                                                  passbild_error **error_out);
 
 /**
- * Creates a checker from a TOML profile text (NUL-terminated UTF-8): either complete, or with
- * `base = "<built-in>"` and the thresholds it overrides. Unknown keys are an error.
+ * Creates a checker from a TOML profile text (NUL-terminated UTF-8, at most 256 KiB): either
+ * complete, or with `base = "<built-in>"` and the thresholds it overrides. Unknown keys are an
+ * error.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */
@@ -670,7 +673,7 @@ passbild_status passbild_receipt_verify(const uint8_t *receipt,
 
 /**
  * The overall verdict: fail if any check fails, else not assessed if any check could not be
- * computed, else pass.
+ * computed, else warn if any check warns, else pass.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */

@@ -101,13 +101,14 @@ impl CheckerBuilder {
         self
     }
 
-    /// A built-in profile name (`icao`, `de-live`, `de-scan`) or a path to a TOML profile.
+    /// A built-in profile name (`icao`, `de-live`, `de-scan`, `de-child-6-9`, `de-child-under-6`)
+    /// or a path to a TOML profile.
     pub fn profile_name(self, name_or_path: &str) -> Result<Self> {
         Ok(self.profile(Profile::by_name_or_path(name_or_path)?))
     }
 
     /// Threads for batches and for the stages of one photo that can run side by side; 0 or unset
-    /// means one per core. With more than one, every check runs on the checker's threads (calls
+    /// means one per core; more than `MAX_THREADS` is an error at `build`. With more than one, every check runs on the checker's threads (calls
     /// from many threads at once share them); with one, each call runs on its caller's thread.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads);
@@ -165,6 +166,9 @@ impl CheckerBuilder {
             .threads
             .filter(|&n| n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        if threads > MAX_THREADS {
+            return Err(Error::ThreadPool(format!("{threads} threads asked for; at most {MAX_THREADS}")));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("passbild-{i}"))
@@ -537,6 +541,10 @@ pub fn release_free_memory() {
 /// Photos between two trims in a batch: a trim takes every arena's lock, and after each photo it
 /// cost 14 % on two threads.
 const TRIM_EVERY: usize = 8;
+
+/// The most threads a checker's pool may have: far above any core count, and below where asking
+/// for threads would use up the machine's process IDs (a C caller's `threads = UINT32_MAX`).
+pub const MAX_THREADS: usize = 1024;
 
 #[cfg(test)]
 mod tests {

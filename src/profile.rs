@@ -395,6 +395,9 @@ impl Profile {
     /// thresholds key by key; without `base` it is a complete profile on its own (a check it does
     /// not name is not run).
     pub fn from_toml(text: &str) -> Result<Profile> {
+        if text.len() > MAX_PROFILE_BYTES {
+            return Err(Error::InputTooLarge { len: text.len(), limit: MAX_PROFILE_BYTES });
+        }
         let invalid = |e: &dyn std::fmt::Display| Error::InvalidProfile(e.to_string());
         let mut overrides: toml::Table = toml::from_str(text).map_err(|e| invalid(&e))?;
         let base_name = match overrides.remove("base") {
@@ -443,8 +446,13 @@ impl Profile {
     }
 
     /// A user profile from a TOML file (see `from_toml`).
+    /// Anything but a regular file is refused before it is opened, and at most
+    /// `MAX_PROFILE_BYTES` are read, as for photos (`DecodeLimits::read_file`).
     pub fn from_toml_file(path: &std::path::Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let limits = crate::DecodeLimits { max_input_bytes: MAX_PROFILE_BYTES, ..Default::default() };
+        let bytes = limits.read_file(path)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::InvalidProfile(format!("{}: not UTF-8 text", path.display())))?;
         Profile::from_toml(&text)
     }
 
@@ -458,6 +466,9 @@ impl Profile {
         }
     }
 }
+
+/// The largest profile read: a complete profile with a comment on every rule is a few KiB.
+pub const MAX_PROFILE_BYTES: usize = 256 << 10;
 
 /// Recursively overlays `overrides` on `base`: tables merge, any other value replaces.
 fn merge(base: &mut toml::Table, overrides: toml::Table) {
@@ -583,6 +594,23 @@ mod tests {
             let error = Profile::from_toml(text).unwrap_err().to_string();
             assert!(error.contains(says), "{text:?}: {error}");
         }
+    }
+
+    #[test]
+    fn profile_files_and_texts_are_read_with_bounds() {
+        let dir = std::env::temp_dir().join(format!("passbild-profile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A device behind a profile's name would be read until memory ran out.
+        let device = dir.join("zero.toml");
+        let _ = std::fs::remove_file(&device);
+        std::os::unix::fs::symlink("/dev/zero", &device).unwrap();
+        assert!(matches!(Profile::from_toml_file(&device), Err(Error::NotAFile { .. })));
+        let large = dir.join("large.toml");
+        std::fs::write(&large, "# ".repeat(MAX_PROFILE_BYTES)).unwrap();
+        assert!(matches!(Profile::from_toml_file(&large), Err(Error::InputTooLarge { .. })));
+        let text = "x".repeat(MAX_PROFILE_BYTES + 1);
+        assert!(matches!(Profile::from_toml(&text), Err(Error::InputTooLarge { .. })));
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -64,9 +64,10 @@ fn new_checker(
     write_out(checker_out, "checker_out", Box::into_raw(Box::new(passbild_checker { inner })))
 }
 
-/// Creates a checker for a built-in profile ("icao", "de-live", "de-scan") or the path of a TOML
-/// profile file. `threads` is the pool size for batches and for the stages of one photo that run
-/// side by side (0: one per core; 1: each call runs on its caller's thread). Loading takes about
+/// Creates a checker for a built-in profile ("icao", "de-live", "de-scan", "de-child-6-9",
+/// "de-child-under-6") or the path of a TOML profile file (a regular file of at most 256 KiB). `threads` is the pool size for batches and for the stages of one photo that run
+/// side by side (0: one per core; 1: each call runs on its caller's thread; more than 1024:
+/// PASSBILD_STATUS_THREAD_POOL_FAILED). Loading takes about
 /// 0.3 s: create one checker and share it.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
@@ -105,8 +106,9 @@ pub unsafe extern "C" fn passbild_checker_new_onnxruntime(
     })
 }
 
-/// Creates a checker from a TOML profile text (NUL-terminated UTF-8): either complete, or with
-/// `base = "<built-in>"` and the thresholds it overrides. Unknown keys are an error.
+/// Creates a checker from a TOML profile text (NUL-terminated UTF-8, at most 256 KiB): either
+/// complete, or with `base = "<built-in>"` and the thresholds it overrides. Unknown keys are an
+/// error.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]
@@ -310,7 +312,8 @@ pub unsafe extern "C" fn passbild_checker_best_capture(
         let pointers = unsafe { std::slice::from_raw_parts(reports, count) };
         let captures = pointers
             .iter()
-            .map(|&report| borrow(report, "reports[i]").map(|r| r.report()))
+            .enumerate()
+            .map(|(i, &report)| borrow(report, &format!("reports[{i}]")).map(|r| r.report()))
             .collect::<Result<Vec<_>, _>>()?;
         let best = crate::capture::best_capture(captures, checker.inner.profile())
             .ok_or_else(|| Failure::new(passbild_status::InvalidArgument, "no captures (count is 0)"))?;

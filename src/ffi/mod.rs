@@ -254,6 +254,10 @@ pub(crate) fn bytes_argument<'a>(data: *const u8, len: usize, argument: &str) ->
     if data.is_null() {
         return Err(Failure::null(argument));
     }
+    // No buffer is this long; a slice of it would be undefined behaviour even unread.
+    if len > isize::MAX as usize {
+        return Err(crate::Error::InputTooLarge { len, limit: isize::MAX as usize }.into());
+    }
     // SAFETY: `data` points to `len` readable bytes by the header contract.
     Ok(unsafe { std::slice::from_raw_parts(data, len) })
 }
@@ -369,7 +373,8 @@ pub unsafe extern "C" fn passbild_error_free(error: *mut passbild_error) {
     }
 }
 
-/// Frees a string returned by passbild (such as `passbild_report_to_json`); NULL is ignored.
+/// Frees a string returned by passbild (such as `passbild_report_to_json`); NULL is ignored. The
+/// string must be as passbild returned it: its length is found again from its NUL.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]

@@ -99,7 +99,7 @@ fn check_index(report: &passbild_report, index: usize) -> Result<usize, Failure>
 }
 
 /// The overall verdict: fail if any check fails, else not assessed if any check could not be
-/// computed, else pass.
+/// computed, else warn if any check warns, else pass.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]

@@ -130,6 +130,13 @@ static void misuse(void) {
     error = NULL;
     expect_error_after(passbild_checker_new_from_toml("[pose.yaw", 1, &no_checker, &error), PASSBILD_STATUS_INVALID_PROFILE, error, "invalid profile");
     EXPECT(no_checker == NULL, "checker_out written on failure");
+    /* Threads beyond any core count would use up the machine's process IDs: refused. */
+    error = NULL;
+    expect_error_after(passbild_checker_new("icao", UINT32_MAX, &no_checker, &error), PASSBILD_STATUS_THREAD_POOL_FAILED, error, "at most 1024");
+    EXPECT(no_checker == NULL, "checker_out written on failure");
+    /* No buffer is longer than PTRDIFF_MAX: refused before it is looked at. */
+    error = NULL;
+    expect_error_after(passbild_checker_check_bytes(checker, garbage, SIZE_MAX, &report, &error), PASSBILD_STATUS_INPUT_TOO_LARGE, error, "limit");
     const char bad_utf8[] = {'i', 'c', (char)0xff, 'o', 0};
     EXPECT(passbild_checker_new(bad_utf8, 1, &no_checker, NULL) == PASSBILD_STATUS_INVALID_ARGUMENT, "bad UTF-8");
 
@@ -206,7 +213,7 @@ static void misuse(void) {
     expect_error_after(passbild_checker_best_capture(checker, NULL, 2, &best, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "reports");
     const passbild_report *with_null[2] = {captures[0], NULL};
     error = NULL;
-    expect_error_after(passbild_checker_best_capture(checker, with_null, 2, &best, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "reports[i]");
+    expect_error_after(passbild_checker_best_capture(checker, with_null, 2, &best, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "reports[1] is NULL");
     passbild_report_free((passbild_report *)captures[0]);
     passbild_report_free((passbild_report *)captures[1]);
 
