@@ -193,6 +193,26 @@ fn receipts_are_not_silently_skipped_and_their_files_are_read_with_bounds() {
         let stdout = String::from_utf8_lossy(&verified.stdout);
         assert!(stdout.contains(&format!("checked under de-live {says}")), "{stdout}");
     }
+    // A valid receipt of a failing photo exits 0, or 1 for a script that asks for a pass.
+    let failing = dir.join("failing.jpg");
+    std::fs::copy(fixture("lisa3.jpg"), &failing).unwrap();
+    let signed = passbild()
+        .args(["check", "-p", "icao", "--photographer", "p", "--sign"])
+        .arg(&private)
+        .arg(&failing)
+        .output()
+        .unwrap();
+    assert_eq!(signed.status.code(), Some(1));
+    let verify = |photo: &std::path::Path, require_pass: bool| {
+        let mut command = passbild();
+        command.arg("verify").arg(format!("{}.receipt", photo.display())).arg(photo).arg("--key").arg(&public);
+        if require_pass {
+            command.arg("--require-pass");
+        }
+        command.output().unwrap().status.code()
+    };
+    assert_eq!((verify(&failing, false), verify(&failing, true)), (Some(0), Some(1)));
+    assert_eq!(verify(&photo, true), Some(0));
     // A receipt that cannot be written is an error of its own; the photo's report still stands.
     let blocked = dir.join("blocked.jpg");
     std::fs::copy(fixture("frll_034_de.jpg"), &blocked).unwrap();

@@ -83,6 +83,10 @@ enum Command {
     },
     /// Verify a receipt against the photo and the signer's public key: exit 0 when valid.
     Verify {
+        /// Also exit 1 when the receipt is valid but the verdict it states is fail or not assessed
+        /// (a warn passes, as `check` without `--strict`), for scripts that accept on exit 0.
+        #[arg(long)]
+        require_pass: bool,
         #[arg(value_name = "RECEIPT")]
         receipt: PathBuf,
         #[arg(value_name = "IMAGE")]
@@ -232,7 +236,10 @@ fn main() -> ExitCode {
             report_outcome(checker.and_then(|checker| serve::serve(checker, options)))
         }
         Command::Keygen { private_key, public_key } => report_outcome(run_keygen(&private_key, &public_key)),
-        Command::Verify { receipt, image, key } => report_outcome(run_verify(&receipt, &image, &key)),
+        Command::Verify { receipt, image, key, require_pass } => match run_verify(&receipt, &image, &key) {
+            Ok(Status::Fail | Status::NotAssessed) if require_pass => ExitCode::from(1),
+            outcome => report_outcome(outcome.map(|_| ())),
+        },
         Command::Crop { input, output, profile } => match run_crop(&input, &output, &profile) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
@@ -408,7 +415,8 @@ fn run_keygen(private_key: &Path, public_key: &Path) -> Result<(), String> {
     })
 }
 
-fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<(), String> {
+/// The verdict a valid receipt states, after printing what it states.
+fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<Status, String> {
     let key_pem = read_small_text(key)?;
     let image_bytes = DecodeLimits::default().read_file(image).map_err(|e| e.to_string())?;
     let contents = passbild::receipt::verify(&read_small_file(receipt)?, &image_bytes, &key_pem)
@@ -434,7 +442,7 @@ fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<(), String> {
         contents.verdict.as_str(),
         contents.signed_at
     );
-    Ok(())
+    Ok(contents.verdict)
 }
 
 /// Writes the receipt beside the photo (PHOTO.receipt) and, if asked, as a QR code.
