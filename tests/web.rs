@@ -62,7 +62,7 @@ impl Browser {
     fn open(name: &str) -> Browser {
         let (service, url) = start(
             Command::new(env!("CARGO_BIN_EXE_passbild"))
-                .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
+                .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
                 .stdout(Stdio::piped()),
             false,
             |line| line.strip_prefix("passbild: listening on ").map(str::to_string),
@@ -185,4 +185,24 @@ fn a_file_that_is_not_a_photo_shows_the_error() {
     let message = browser.evaluate("document.getElementById('error').textContent");
     assert!(message.as_str().unwrap().contains("(not_a_photo)"), "{message}");
     assert_eq!(browser.evaluate("document.getElementById('result').hidden"), Value::Bool(true));
+}
+
+#[test]
+fn the_last_photo_chosen_is_the_one_shown() {
+    // A large photo, then at once a small one: on two workers the large one's answer comes last,
+    // and must not replace the small one's.
+    let mut browser = Browser::open("race");
+    let large = Path::new(env!("CARGO_TARGET_TMPDIR")).join("large-photo.jpg");
+    let photo = image::load_from_memory(&fixture_bytes("frll_034_de.jpg")).unwrap();
+    photo.resize_exact(3732, 4800, image::imageops::FilterType::Triangle).to_rgb8().save(&large).unwrap();
+    browser.upload(&large);
+    browser.upload(&fixture("lisa3.jpg"));
+    browser.wait_for("document.getElementById('verdict').dataset.verdict !== ''");
+    // Long enough for the large photo's check to have come back.
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(
+        browser.evaluate("[document.getElementById('overlay').width, document.getElementById('overlay').height]"),
+        json!([600, 800]),
+        "the earlier, larger photo's late answer replaced the last one's"
+    );
 }

@@ -26,6 +26,8 @@ const COLOURS = { pass: "#1f9d3a", warn: "#e0a800", fail: "#e02020", not_assesse
 let lastPhoto = null;
 let lastReport = null;
 let reportUrl = null;
+/** The check whose answer the page waits for; an earlier one still running is cancelled. */
+let pendingCheck = null;
 
 function language() {
   return $("lang").value;
@@ -69,12 +71,13 @@ function showError(text) {
 }
 
 async function loadProfiles() {
-  const response = await api("v1/profiles");
+  const response = await api("v1/profiles").catch((error) => networkFailure(error));
   if (!response.ok) {
     showError(await errorText(response));
     return;
   }
   const data = await response.json();
+  $("profile").replaceChildren();
   for (const profile of data.profiles) {
     const option = new Option(profile.name, profile.name);
     option.title = profile.description;
@@ -83,25 +86,46 @@ async function loadProfiles() {
   $("profile").value = data.default;
 }
 
+/** The query of a check: the service's default profile until the list of profiles has loaded. */
 function query() {
-  return `profile=${encodeURIComponent($("profile").value)}&lang=${language()}`;
+  const profile = $("profile").value;
+  return `${profile ? `profile=${encodeURIComponent(profile)}&` : ""}lang=${language()}`;
+}
+
+/** A response-like answer for a request that never reached the service. */
+function networkFailure(error) {
+  return { ok: false, status: 0, json: async () => ({ error: { code: "network", message: String(error) } }) };
 }
 
 async function check(photo) {
   $("error").hidden = true;
   lastPhoto = photo;
+  if (pendingCheck) pendingCheck.abort();
+  const controller = new AbortController();
+  pendingCheck = controller;
+  const current = () => pendingCheck === controller;
+  // The list may have failed to load (a token asked for and refused at first).
+  if (!$("profile").options.length) await loadProfiles();
+  $("result").setAttribute("aria-busy", "true");
   const response = await api(`v1/check?${query()}`, {
     method: "POST",
     body: photo,
     headers: { "content-type": "application/octet-stream" },
-  }).catch((error) => ({ ok: false, status: 0, json: async () => ({ error: { code: "network", message: String(error) } }) }));
+    signal: controller.signal,
+  }).catch((error) => networkFailure(error));
+  // A newer photo, profile or language was chosen meanwhile: its answer is the one to show.
+  if (!current()) return;
   if (!response.ok) {
     $("result").hidden = true;
+    $("result").removeAttribute("aria-busy");
     showError(await errorText(response));
     return;
   }
-  lastReport = await response.json();
-  await show(lastReport, photo);
+  const report = await response.json();
+  if (!current()) return;
+  lastReport = report;
+  $("result").removeAttribute("aria-busy");
+  await show(report, photo);
 }
 
 function checkById(report, id) {
@@ -208,7 +232,7 @@ async function downloadCrop() {
     method: "POST",
     body: lastPhoto,
     headers: { "content-type": "application/octet-stream" },
-  });
+  }).catch((error) => networkFailure(error));
   if (!response.ok) {
     showError(await errorText(response));
     return;
@@ -221,7 +245,18 @@ async function downloadCrop() {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+/** Stops the camera, if it runs, and hides its view. */
+function stopCamera() {
+  const video = $("video");
+  if (video.srcObject) {
+    for (const track of video.srcObject.getTracks()) track.stop();
+    video.srcObject = null;
+  }
+  $("camera-view").hidden = true;
+}
+
 async function startCamera() {
+  stopCamera();
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1920 }, height: { ideal: 1440 } } });
     $("video").srcObject = stream;
@@ -237,8 +272,7 @@ function snap() {
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   canvas.getContext("2d").drawImage(video, 0, 0);
-  for (const track of video.srcObject.getTracks()) track.stop();
-  $("camera-view").hidden = true;
+  stopCamera();
   canvas.toBlob((blob) => check(blob), "image/jpeg", 0.95);
 }
 
@@ -249,8 +283,19 @@ function setUp() {
     if (lastPhoto) check(lastPhoto);
   });
   $("profile").addEventListener("change", () => lastPhoto && check(lastPhoto));
-  $("file").addEventListener("change", () => $("file").files[0] && check($("file").files[0]));
+  $("file").addEventListener("change", () => {
+    if (!$("file").files[0]) return;
+    stopCamera();
+    check($("file").files[0]);
+  });
   const drop = $("drop");
+  // The file chooser from the keyboard too: the drop zone takes the focus, the input is hidden.
+  drop.addEventListener("keydown", (event) => {
+    if (event.target === drop && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      $("file").click();
+    }
+  });
   drop.addEventListener("dragover", (event) => {
     event.preventDefault();
     drop.classList.add("over");
@@ -259,7 +304,9 @@ function setUp() {
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     drop.classList.remove("over");
-    if (event.dataTransfer.files[0]) check(event.dataTransfer.files[0]);
+    if (!event.dataTransfer.files[0]) return;
+    stopCamera();
+    check(event.dataTransfer.files[0]);
   });
   $("camera").addEventListener("click", startCamera);
   $("snap").addEventListener("click", snap);
