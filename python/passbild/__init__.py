@@ -25,6 +25,8 @@ PassbildError.kind = property(  # type: ignore[attr-defined]
     lambda self: self.args[1] if len(self.args) > 1 else "unknown",
     doc="Why passbild refused: a stable code such as 'not_a_photo', 'truncated', 'unknown_profile'.",
 )
+# The message alone, not the (message, kind) pair the exception carries.
+PassbildError.__str__ = lambda self: str(self.args[0]) if self.args else ""  # type: ignore[method-assign]
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, Any]
 

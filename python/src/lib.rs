@@ -11,8 +11,9 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
+// Named by its full module path, so that pickle (a process pool's worker raising it) finds it.
 create_exception!(
-    _passbild,
+    passbild._passbild,
     PassbildError,
     PyException,
     "A photo, a profile or a file passbild refused; `kind` names why."
@@ -81,7 +82,9 @@ impl NativeChecker {
     #[new]
     #[pyo3(signature = (profile = "icao", language = "en", threads = 0))]
     fn new(py: Python<'_>, profile: &str, language: &str, threads: usize) -> PyResult<Self> {
-        let language: Language = language.parse().map_err(|e: String| pyo3::exceptions::PyValueError::new_err(e))?;
+        // Refused as the service refuses it: a PassbildError of kind `unknown_language`.
+        let language: Language =
+            language.parse().map_err(|e: String| PassbildError::new_err((e, "unknown_language")))?;
         let builder = Checker::builder().profile_name(profile).map_err(raise)?.language(language).threads(threads);
         let inner = py.detach(|| builder.build()).map_err(raise)?;
         Ok(NativeChecker { inner })

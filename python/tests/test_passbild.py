@@ -55,8 +55,23 @@ def test_errors_are_exceptions_with_their_kind(de_live):
     with pytest.raises(passbild.PassbildError) as unknown:
         passbild.Checker("no-such-profile")
     assert unknown.value.kind == "unknown_profile"
+    assert str(unknown.value).startswith("unknown profile"), str(unknown.value)
+    with pytest.raises(passbild.PassbildError) as language:
+        passbild.Checker("icao", language="fr")
+    assert language.value.kind == "unknown_language"
     with pytest.raises(TypeError):
         de_live.check(42)
+
+
+def test_errors_cross_process_boundaries(de_live):
+    # A process pool's worker that raises hands the exception back pickled.
+    import pickle
+
+    try:
+        de_live.check(b"this is not a photo")
+    except passbild.PassbildError as error:
+        copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is passbild.PassbildError and copy.kind == "not_a_photo"
 
 
 def test_check_many_keeps_the_order_and_reports_failures_in_place(de_live, tmp_path):
