@@ -53,6 +53,8 @@ async function api(path, options = {}) {
       return api(path, Object.assign({}, options, { retried: true }));
     }
   }
+  // A token refused even so is wrong: ask again next time rather than send it on.
+  if (response.status === 401) sessionStorage.removeItem("passbild-token");
   return response;
 }
 
