@@ -26,6 +26,8 @@ const COLOURS = { pass: "#1f9d3a", warn: "#e0a800", fail: "#e02020", not_assesse
 let lastPhoto = null;
 let lastReport = null;
 let reportUrl = null;
+/** Tries of a check the service answered busy (503) before the page shows that answer. */
+const BUSY_RETRIES = 3;
 /** The check whose answer the page waits for; an earlier one still running is cancelled. */
 let pendingCheck = null;
 
@@ -109,12 +111,20 @@ async function check(photo) {
   // The list may have failed to load (a token asked for and refused at first).
   if (!$("profile").options.length) await loadProfiles();
   $("result").setAttribute("aria-busy", "true");
-  const response = await api(`v1/check?${query()}`, {
-    method: "POST",
-    body: photo,
-    headers: { "content-type": "application/octet-stream" },
-    signal: controller.signal,
-  }).catch((error) => networkFailure(error));
+  const send = () =>
+    api(`v1/check?${query()}`, {
+      method: "POST",
+      body: photo,
+      headers: { "content-type": "application/octet-stream" },
+      signal: controller.signal,
+    }).catch((error) => networkFailure(error));
+  let response = await send();
+  // A busy service says when to come back: a few tries before its answer is shown.
+  for (let tries = 0; response.status === 503 && tries < BUSY_RETRIES && current(); tries++) {
+    const seconds = Number(response.headers.get("retry-after")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 10) * 1000));
+    if (current()) response = await send();
+  }
   // A newer photo, profile or language was chosen meanwhile: its answer is the one to show.
   if (!current()) return;
   if (!response.ok) {
