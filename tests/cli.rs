@@ -236,6 +236,30 @@ fn receipts_are_not_silently_skipped_and_their_files_are_read_with_bounds() {
         passbild().args(["verify", "/dev/zero"]).arg(fixture("lisa3.jpg")).arg("--key").arg(&public).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a regular file"));
+    // Nor is a pipe: refused before it is opened (opening one waits for a writer).
+    let pipe = dir.join("pipe.pem");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let mut verify = passbild()
+        .args(["verify"])
+        .arg(dir.join("photo.jpg.receipt"))
+        .arg(&photo)
+        .arg("--key")
+        .arg(&pipe)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = verify.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            verify.kill().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.and_then(|s| s.code()), Some(2), "a pipe as the key hung verify");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -365,23 +365,17 @@ struct Receipts {
 }
 
 /// Keys (PEM) and receipts are a few hundred bytes; a file larger than this is not one.
-const SMALL_FILE_BYTES: u64 = 64 << 10;
+const SMALL_FILE_BYTES: usize = 64 << 10;
 
-/// A key or receipt file: a regular file of at most `SMALL_FILE_BYTES` (not a device or a pipe
-/// that never ends).
+/// A key or receipt file: a regular file of at most `SMALL_FILE_BYTES`, read as photos are (a
+/// device or a pipe is refused before it is opened).
 fn read_small_file(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let cannot = |e: &dyn std::fmt::Display| format!("cannot read {}: {e}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
-    if !file.metadata().map_err(|e| cannot(&e))?.is_file() {
-        return Err(cannot(&"not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(SMALL_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
-    if bytes.len() as u64 > SMALL_FILE_BYTES {
-        return Err(cannot(&format_args!("larger than {SMALL_FILE_BYTES} bytes, not a key or receipt")));
-    }
-    Ok(bytes)
+    let limits = DecodeLimits { max_input_bytes: SMALL_FILE_BYTES, ..Default::default() };
+    limits.read_file(path).map_err(|e| match e {
+        // The other errors name the file themselves.
+        passbild::Error::InputTooLarge { .. } => format!("{}: {e}", path.display()),
+        e => e.to_string(),
+    })
 }
 
 fn read_small_text(path: &Path) -> Result<String, String> {
