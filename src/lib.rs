@@ -108,8 +108,9 @@ impl CheckerBuilder {
     }
 
     /// Threads for batches and for the stages of one photo that can run side by side; 0 or unset
-    /// means one per core; more than `MAX_THREADS` is an error at `build`. With more than one, every check runs on the checker's threads (calls
-    /// from many threads at once share them); with one, each call runs on its caller's thread.
+    /// means one per core; more than `MAX_THREADS` is an error at `build`. With more than one,
+    /// every check runs on the checker's threads (calls from many threads at once share them);
+    /// with one, each call runs on its caller's thread.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = Some(threads);
         self
