@@ -515,6 +515,34 @@ struct CheckOptions {
     receipts: Option<Receipts>,
 }
 
+/// glibc's malloc as the CLI's checks use it best (docs/performance.md, 40 photos on one core):
+/// - buffers up to 8 MiB (a photo's planes) come from the heap, and the heap's top is handed back
+///   only beyond 16 MiB free: left to itself, glibc sets both from the largest buffer freed so
+///   far, and with ONNX Runtime's tensors in its own arena it set them low, so the sharpness
+///   measure's planes were mapped and faulted in afresh for every photo (146,000 page faults
+///   against 42,000 with these bounds, 4-7 % of the time);
+/// - with one thread, one arena: glibc gives every thread that allocates while another holds the
+///   lock an arena of its own (here the models' loader threads), each keeping what it frees (the
+///   peak with ONNX Runtime 97 -> 91 MiB). With more threads the arenas spare the workers waiting
+///   on one lock, so they stay.
+fn tune_allocator(threads: usize) {
+    let one_thread = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()) == 1,
+        n => n == 1,
+    };
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets parameters of glibc's allocator; it is thread-safe.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 8 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
+        if one_thread {
+            libc::mallopt(libc::M_ARENA_MAX, 1);
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = one_thread;
+}
+
 fn run_check(
     inputs: &[PathBuf],
     profile: &str,
@@ -523,6 +551,7 @@ fn run_check(
     models: Option<PathBuf>,
     options: &CheckOptions,
 ) -> Result<ExitCode, String> {
+    tune_allocator(threads);
     let Found { photos: files, unreadable } = collect_photos(inputs);
     for message in &unreadable {
         eprintln!("passbild: {message}");
