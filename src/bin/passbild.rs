@@ -515,23 +515,25 @@ struct CheckOptions {
     receipts: Option<Receipts>,
 }
 
-/// glibc's malloc as the CLI's checks use it best (docs/performance.md, 40 photos on one core):
+/// glibc's malloc as a check batch uses it best (docs/performance.md):
 /// - buffers up to 8 MiB (a photo's planes) come from the heap, and the heap's top is handed back
-///   only beyond 16 MiB free: left to itself, glibc sets both from the largest buffer freed so
-///   far, and with ONNX Runtime's tensors in its own arena it set them low, so the sharpness
-///   measure's planes were mapped and faulted in afresh for every photo (146,000 page faults
-///   against 42,000 with these bounds, 4-7 % of the time);
-/// - with one thread, one arena: glibc gives every thread that allocates while another holds the
-///   lock an arena of its own (here the models' loader threads), each keeping what it frees (the
-///   peak with ONNX Runtime 97 -> 91 MiB). With more threads the arenas spare the workers waiting
-///   on one lock, so they stay.
+///   only beyond 16 MiB free. glibc's own thresholds follow the largest buffer freed so far; with
+///   ONNX Runtime's tensors in its arena they stay low, and the sharpness measure's planes were
+///   mapped and faulted in afresh for every photo;
+/// - with one thread, one arena: glibc gives each thread an arena of its own at its first
+///   allocation (up to eight per core; here also the models' loader threads), and each keeps
+///   what it frees. With more threads the arenas spare the workers waiting on one lock.
+///
+/// 64-bit only: on 32-bit glibc the mmap threshold cannot exceed 512 KiB, and the trim threshold
+/// alone would fix it at 128 KiB.
 fn tune_allocator(threads: usize) {
     let one_thread = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()) == 1,
         n => n == 1,
     };
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets parameters of glibc's allocator; it is thread-safe.
+    #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+    // SAFETY: mallopt is not thread-safe; this runs before the check starts any thread (the
+    // models' loaders and the pool start in the checker's builder), and the CLI has none before.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 8 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
@@ -539,7 +541,7 @@ fn tune_allocator(threads: usize) {
             libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    #[cfg(not(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64")))]
     let _ = one_thread;
 }
 

@@ -120,7 +120,9 @@ impl OnnxModel {
 /// loaded: each engine holds its own copy of the weights, and the embedded bytes otherwise stay
 /// resident (about 10 MB for the graphs a check loads). They are pages of the library's file, so
 /// a later read (ONNX Runtime makes a session per thread on demand) reads them in again;
-/// `MADV_PAGEOUT` is a hint and never changes their contents.
+/// `MADV_PAGEOUT` is a hint and never changes their contents. The kernel heeds it only for a file
+/// the process could write (a build or an installation of the user's own) and for pages no other
+/// process maps.
 fn release_pages(bytes: &'static [u8]) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -344,17 +346,19 @@ mod ort_engine {
             ort::init_from(library).map_err(|e| e.to_string())?.with_name("passbild").build().map_err(|e| e.to_string())
         })
         .unwrap_or_else(|_| Err(format!("loading ONNX Runtime from {} panicked", library.display())))?;
-        share_one_arena(&environment)?;
+        // Best effort: where it fails (a host has registered a CPU allocator of its own in this
+        // library's environment already), the sessions use that one or their own.
+        let _ = share_one_arena(&environment);
         *runtime = Some((library.to_path_buf(), environment.clone()));
         Ok(environment)
     }
 
     /// Registers one CPU arena in the environment for every session's tensors (ONNX Runtime's
-    /// default arena: chunks grow to the next power of two, freed tensors are reused). Without an
-    /// arena each run's tensors came from malloc, which kept what they freed: a batch's peak grew
-    /// from 92 MiB after one photo to 110-130 over 40; with an arena per session, each of the
-    /// eight sessions (and one per further thread) would keep buffers of its own. Shared, the peak
-    /// stays at 94 MiB (docs/performance.md).
+    /// default arena, whose regions double as it grows; freed tensors are reused). Without an
+    /// arena each run's tensors come from malloc, which keeps much of what they free, so a batch's
+    /// peak grows with the batch; an arena per session would keep buffers for each of the eight
+    /// sessions and one more set per further thread (docs/performance.md). The arena keeps its
+    /// regions for the life of the process.
     fn share_one_arena(environment: &Environment) -> std::result::Result<(), String> {
         use ort::AsPointer;
         let api = ort::api();
