@@ -212,8 +212,7 @@ fn main() -> ExitCode {
             models,
             onnxruntime,
         } => {
-            let workers =
-                if workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { workers };
+            let workers = threads_or_one_per_core(workers);
             let options = serve::ServeOptions {
                 bind,
                 workers,
@@ -515,6 +514,11 @@ struct CheckOptions {
     receipts: Option<Receipts>,
 }
 
+/// A thread count as the checker's builder reads it: 0 is one per core.
+fn threads_or_one_per_core(threads: usize) -> usize {
+    if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads }
+}
+
 /// glibc's malloc as a check batch uses it best (docs/performance.md):
 /// - buffers up to 8 MiB (a photo's planes) come from the heap, and the heap's top is handed back
 ///   only beyond 16 MiB free. glibc's own thresholds follow the largest buffer freed so far; with
@@ -527,10 +531,7 @@ struct CheckOptions {
 /// 64-bit only: on 32-bit glibc the mmap threshold cannot exceed 512 KiB, and the trim threshold
 /// alone would fix it at 128 KiB.
 fn tune_allocator(threads: usize) {
-    let one_thread = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()) == 1,
-        n => n == 1,
-    };
+    let one_thread = threads_or_one_per_core(threads) == 1;
     #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
     // SAFETY: mallopt is not thread-safe; this runs before the check starts any thread (the
     // models' loaders and the pool start in the checker's builder), and the CLI has none before.
