@@ -1035,6 +1035,23 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             Box::new(move |s, m| Some(edits::background_shadow(&s.photo, &m.face, &m.mask, 0.6, strength))),
         );
     }
+    // Brows raised (surprise) or drawn down (a frown) by a share of the inter-eye distance (0.1
+    // is about 6 mm on an adult's face). No check measures the brows: these rows show what the
+    // expression checks make of them (docs/calibration.md, "Raised or lowered brows").
+    for (name, raise, clear) in [
+        ("brows raised", 0.05f32, false),
+        ("brows raised", 0.1, true),
+        ("brows raised", 0.15, true),
+        ("brows lowered", -0.05, false),
+    ] {
+        add(
+            name,
+            format!("{:.2} of the inter-eye distance", raise.abs()),
+            clear,
+            &[ids::EXPRESSION_NEUTRAL, ids::EXPRESSION_SMILE],
+            Box::new(move |s, m| edits::moved_brows(&s.photo, &m.face, raise)),
+        );
+    }
     add(
         "gaze aside",
         "0.25 eye widths".into(),

@@ -2,7 +2,7 @@
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
 //! grey, another background, another person behind the subject, a hand reaching in, red pupils,
 //! a shiny patch on the skin, tinted lenses, a frame across the eyes, glare on a lens, hair over an
-//! eye, a hat, a face mask, an open mouth. Also the 35:45 passport crop of a photo with `.tem`
+//! eye, a hat, a face mask, an open mouth, raised or lowered brows. Also the 35:45 passport crop of a photo with `.tem`
 //! landmarks (the FRLL set) used for calibration. Used by the tests and the calibration report;
 //! not part of checking.
 
@@ -422,6 +422,67 @@ pub fn open_mouth(image: &RgbImage, face: &FaceAnalysis, gap_of_eye_to_chin: f32
             _ => sampler.at(here.x - 0.5, lips_meet - 0.5),
         }
     })
+}
+
+/// Brows moved up (a positive `raise_ied`, as in surprise) or down (negative, as in a frown) by
+/// that many inter-eye distances: a vertical warp in the eyes' frame that moves the brows whole,
+/// stretches or squeezes the skin between them and the upper lids (the eyes stay as they are) and
+/// the forehead over one brow-to-eye distance above them, fading beyond the brows' outer ends.
+/// None where the brows sit too close to the lids to be lowered that far.
+pub fn moved_brows(image: &RgbImage, face: &FaceAnalysis, raise_ied: f32) -> Option<RgbImage> {
+    let point = |i: usize| face.mesh.point(i);
+    let [right_eye, left_eye] = crate::models::face_mesh::eye_corner_centres(point);
+    let ied = right_eye.distance(left_eye);
+    let eyes = right_eye.midpoint(left_eye);
+    // The eyes' frame: `along` from the picture-left eye to the other, `up` at right angles.
+    let along = Point::new((left_eye.x - right_eye.x) / ied, (left_eye.y - right_eye.y) / ied);
+    let up = Point::new(along.y, -along.x);
+    let frame = |p: Point| {
+        let d = Point::new(p.x - eyes.x, p.y - eyes.y);
+        (d.x * along.x + d.y * along.y, d.x * up.x + d.y * up.y)
+    };
+    let heights = |indices: &[usize]| indices.iter().map(|&i| frame(point(i)).1).collect::<Vec<f32>>();
+    let brows = heights(&[index::RIGHT_BROW, index::LEFT_BROW].concat());
+    let (brow_bottom, brow_top) =
+        (brows.iter().cloned().fold(f32::MAX, f32::min), brows.iter().cloned().fold(f32::MIN, f32::max));
+    let lids_top = heights(&[index::RIGHT_EYE, index::LEFT_EYE].concat()).into_iter().fold(f32::MIN, f32::max);
+    let reach =
+        [index::RIGHT_BROW, index::LEFT_BROW].concat().iter().map(|&i| frame(point(i)).0.abs()).fold(0.0, f32::max);
+    // Where the brows are moved to, the skin below them down to the lids and above them over one
+    // brow-to-eye distance: in the edited photo's heights. A linear ramp of length L that moves
+    // by `shift` keeps the photo's order while L + shift > 0; a fifth of the skin below the brows
+    // is left so that it is squeezed, not crushed to a line.
+    let shift = raise_ied * ied;
+    let skin_below = brow_bottom - lids_top;
+    if skin_below <= 0.0 || -shift > 0.8 * skin_below {
+        return None;
+    }
+    let (band_bottom, band_top) = (brow_bottom + shift, brow_top + shift);
+    let fade_above = brow_top.max(2.0 * shift.abs());
+    let weight = |x: f32, h: f32| {
+        let vertical = if h <= lids_top || h >= band_top + fade_above {
+            0.0
+        } else if h < band_bottom {
+            (h - lids_top) / (band_bottom - lids_top)
+        } else if h > band_top {
+            1.0 - (h - band_top) / fade_above
+        } else {
+            1.0
+        };
+        vertical * (1.0 - smoothstep((x.abs() - reach) / (0.25 * ied)))
+    };
+    let sampler = crate::imaging::Bilinear::new(image);
+    Some(map_pixels(image, |x, y, p| {
+        let here = Point::new(x as f32 + 0.5, y as f32 + 0.5);
+        let (x_eyes, h) = frame(here);
+        let w = weight(x_eyes, h);
+        if w <= 0.0 {
+            return p;
+        }
+        // What is shown here came from `w * shift` further down the face.
+        let from = Point::new(here.x - w * shift * up.x, here.y - w * shift * up.y);
+        sampler.at(from.x - 0.5, from.y - 0.5)
+    }))
 }
 
 /// Mean colour of the pixels within `half_side` of `centre` (a square) for which `keep` holds;

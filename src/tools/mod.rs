@@ -20,7 +20,7 @@ pub mod internals {
     pub use crate::measure::scene::Scene;
     pub use crate::measure::{background, colour, compression, coverings, exposure, eyes_mouth, focus, integrity};
     pub use crate::models::face_embedding::{Embedding, FaceEmbedder, SAME_PERSON_DISTANCE};
-    pub use crate::models::face_mesh::{MeshLandmarks, eye_corner_centres};
+    pub use crate::models::face_mesh::{MeshLandmarks, eye_corner_centres, index as mesh_index};
     pub use crate::models::iris::Eye;
     pub use crate::models::morph_detector::{CROP_PX, MorphDetector, face_crops};
     pub use crate::models::{FaceMesh, Models, PersonMask};
