@@ -27,6 +27,9 @@ the validation split as above, and prints one JSON line: APCER of VARIANT's test
 test split's own BSCER 1 % and 10 % (the same genuine photos), and the D-EER, then the same
 APCERs on the test photos icao's size rule admits (suffix `_icao`). Nothing is exported.
 
+`--pooling mean+max` pools each branch's last feature maps by their maximum beside their average
+(the shipped model: the average alone).
+
 `--degrade SHARE` sends that share of the training crops, genuine photos and morphs alike,
 through one to three steps drawn at random (shrunk and enlarged again, blurred, sharpened, grain,
 JPEG; `degraded`), so that a post-processing of a morph never trained on is less likely to hide it.
@@ -67,18 +70,32 @@ def branch():
     return nn.Sequential(*blocks)
 
 
+# How each branch's last feature maps are pooled: "mean" (global average), or "mean+max" (the
+# average and the maximum side by side, so that a trace in one place, a splice's seam, is not
+# averaged away over the whole crop).
+POOLINGS = ("mean", "mean+max")
+
+
 class MorphDetector(nn.Module):
     """Two branches of the same shape, one per crop (the whole face on top, the eyes to the mouth
     in detail below), pooled and scored together."""
 
-    def __init__(self):
+    def __init__(self, pooling="mean"):
         super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling {pooling!r} is none of {POOLINGS}")
         self.whole_face, self.detail = branch(), branch()
-        self.score = nn.Linear(2 * LAYERS[-1][1], 1)
+        self.pooling = pooling
+        per_branch = LAYERS[-1][1] * (2 if pooling == "mean+max" else 1)
+        self.score = nn.Linear(2 * per_branch, 1)
+
+    def pooled(self, features):
+        mean = features.mean(dim=(2, 3))
+        return mean if self.pooling == "mean" else torch.cat([mean, features.amax(dim=(2, 3))], dim=1)
 
     def logit(self, nchw):
         x = (nchw - 0.5) / 0.25
-        pooled = [b(x[:, :, k * CROP : (k + 1) * CROP]).mean(dim=(2, 3)) for k, b in enumerate([self.whole_face, self.detail])]
+        pooled = [self.pooled(b(x[:, :, k * CROP : (k + 1) * CROP])) for k, b in enumerate([self.whole_face, self.detail])]
         return self.score(torch.cat(pooled, dim=1))
 
     def forward(self, nhwc):
@@ -164,14 +181,14 @@ def logits_of(model, crops, indices, rng):
         ).numpy()
 
 
-def trained(crops, label, train, validation, epochs, rng, degrade):
+def trained(crops, label, train, validation, epochs, rng, degrade, pooling):
     """The network trained on `train`, at the epoch of lowest class-weighted loss on `validation`."""
     # Each class weighs half, whatever its count.
     morphs = label[train].sum()
     class_weight = {1.0: 0.5 * len(train) / morphs, 0.0: 0.5 * len(train) / (len(train) - morphs)}
     print(f"train {len(train)} crops ({int(morphs)} morphs), validation {len(validation)}", flush=True)
 
-    model = MorphDetector()
+    model = MorphDetector(pooling)
     optimiser = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-3)
     steps = epochs * (len(train) // BATCH)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=2e-3, total_steps=steps)
@@ -224,6 +241,7 @@ def main():
     arguments.add_argument("--leave-out", metavar="VARIANT", help="train without this morph variant and measure it")
     arguments.add_argument("--epochs", type=int, default=EPOCHS)
     arguments.add_argument("--degrade", type=float, default=0.0, help="share of training crops degraded at random")
+    arguments.add_argument("--pooling", choices=POOLINGS, default="mean", help="how the feature maps are pooled")
     options = arguments.parse_args()
     if (options.onnx is None) == (options.leave_out is None):
         arguments.error("give either an ONNX path to write or --leave-out")
@@ -245,7 +263,7 @@ def main():
         usable = (variant != options.leave_out) & ~unseen_camera
     train = np.flatnonzero(usable & (split == "train"))
     validation = np.flatnonzero(usable & (split == "validation"))
-    model = trained(crops, label, train, validation, options.epochs, rng, options.degrade)
+    model = trained(crops, label, train, validation, options.epochs, rng, options.degrade, options.pooling)
     if options.leave_out is None:
         torch.onnx.export(
             model,
@@ -261,7 +279,7 @@ def main():
     bona_fide_rows = np.flatnonzero((split == "test") & (label == 0) & ~unseen_camera)
     morph_rows = np.flatnonzero((split == "test") & (variant == options.leave_out))
     bona_fide, morphs = logits_of(model, crops, bona_fide_rows, rng), logits_of(model, crops, morph_rows, rng)
-    result = {"left_out": options.leave_out, "degrade": options.degrade, "test_bona_fide": len(bona_fide), "test_morphs": len(morphs)}
+    result = {"left_out": options.leave_out, "degrade": options.degrade, "pooling": options.pooling, "test_bona_fide": len(bona_fide), "test_morphs": len(morphs)}
     result |= apcers(bona_fide, morphs, "")
     result["d_eer"] = equal_error_rate(bona_fide, morphs)
     # The photos icao's size rule admits: the population its bounds are set on.
