@@ -2,9 +2,9 @@
 //! darker or brighter, light from one side, a shadow behind the head, blur, JPEG, colour casts,
 //! grey, another background, another person behind the subject, a hand reaching in, red pupils,
 //! a shiny patch on the skin, tinted lenses, a frame across the eyes, glare on a lens, hair over an
-//! eye, a hat, a face mask, an open mouth, raised or lowered brows. Also the 35:45 passport crop of a photo with `.tem`
-//! landmarks (the FRLL set) used for calibration. Used by the tests and the calibration report;
-//! not part of checking.
+//! eye, a hat, a face mask, an open mouth, raised or lowered brows. Also the 35:45 passport crop
+//! of a photo with `.tem` landmarks (the FRLL set) used for calibration. Used by the tests and the
+//! calibration report; not part of checking.
 
 use image::{Rgb, RgbImage};
 
@@ -441,13 +441,11 @@ pub fn moved_brows(image: &RgbImage, face: &FaceAnalysis, raise_ied: f32) -> Opt
         let d = Point::new(p.x - eyes.x, p.y - eyes.y);
         (d.x * along.x + d.y * along.y, d.x * up.x + d.y * up.y)
     };
-    let heights = |indices: &[usize]| indices.iter().map(|&i| frame(point(i)).1).collect::<Vec<f32>>();
-    let brows = heights(&[index::RIGHT_BROW, index::LEFT_BROW].concat());
-    let (brow_bottom, brow_top) =
-        (brows.iter().cloned().fold(f32::MAX, f32::min), brows.iter().cloned().fold(f32::MIN, f32::max));
-    let lids_top = heights(&[index::RIGHT_EYE, index::LEFT_EYE].concat()).into_iter().fold(f32::MIN, f32::max);
-    let reach =
-        [index::RIGHT_BROW, index::LEFT_BROW].concat().iter().map(|&i| frame(point(i)).0.abs()).fold(0.0, f32::max);
+    let brows: Vec<(f32, f32)> = index::RIGHT_BROW.iter().chain(index::LEFT_BROW).map(|&i| frame(point(i))).collect();
+    let brow_bottom = brows.iter().map(|b| b.1).fold(f32::MAX, f32::min);
+    let brow_top = brows.iter().map(|b| b.1).fold(f32::MIN, f32::max);
+    let reach = brows.iter().map(|b| b.0.abs()).fold(0.0, f32::max);
+    let lids_top = index::RIGHT_EYE.iter().chain(index::LEFT_EYE).map(|&i| frame(point(i)).1).fold(f32::MIN, f32::max);
     // Where the brows are moved to, the skin below them down to the lids and above them over one
     // brow-to-eye distance: in the edited photo's heights. A linear ramp of length L that moves
     // by `shift` keeps the photo's order while L + shift > 0; a fifth of the skin below the brows
