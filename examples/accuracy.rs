@@ -972,12 +972,16 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
     // a child): a real photo of a hand (tests/data/hands), an adult's hand about 2.9 inter-eye
     // distances from wrist to fingertips (its photo's width 3.3). Where its wrist is (as a share
     // of the photo's width and height), which way it points (degrees clockwise from the right),
-    // its photo's width in inter-eye distances, the checks meant to catch it.
+    // its photo's width in inter-eye distances, the checks meant to catch it. Smaller hands are a
+    // child's, or an adult's further from the camera than the subject.
     let hands = std::sync::Arc::new(hands);
     for (strength, wrist, angle, length, checks) in [
         ("over the mouth and chin, from the left", (0.0f32, 0.92f32), -20.0f32, 3.3f32, HAND_ON_MOUTH),
         ("over an eye, from the right", (1.0, 0.45), 200.0, 3.3, HAND_ON_EYE),
         ("in the lower left corner, smaller", (0.0, 1.0), -45.0, 2.2, HAND_IN_CORNER),
+        ("over the chin from below, half an adult's size", (0.45, 1.0), -80.0, 1.6, HAND_ON_MOUTH),
+        ("in the lower right corner, half an adult's size", (1.0, 1.0), 225.0, 1.6, HAND_IN_CORNER),
+        ("in the lower right corner, a third of an adult's size", (1.0, 1.0), 225.0, 1.2, HAND_IN_CORNER),
     ] {
         let hands = hands.clone();
         add(

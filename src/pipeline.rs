@@ -361,10 +361,11 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     })
 }
 
-/// MediaPipe's two stages: palms from this score (its own bound), each confirmed or not by the
-/// hand model; the palm detector alone scores the chin and neck of compliant portraits up to
-/// 0.89. At most this many palms, the strongest, are looked at.
-const PALM_MIN_SCORE: f32 = 0.5;
+/// MediaPipe's two stages: palms from this score, each confirmed or not by the hand model; the
+/// palm detector alone scores the chin and neck of compliant portraits up to 0.89. Below
+/// MediaPipe's own 0.5, because a hand half an adult's size scores under it more often than not
+/// (docs/calibration.md). At most this many palms, the strongest, are looked at.
+const PALM_MIN_SCORE: f32 = 0.35;
 const PALMS_CONFIRMED: usize = 3;
 
 /// The hand model's highest presence score around the strongest palms.

@@ -148,6 +148,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ("the mouth open by 10 %", edits::open_mouth(&subject.photo, subject_face, 0.10), &[ids::MOUTH_CLOSED]),
         ("a hand over an eye", hand_over_an_eye(&subject.photo, subject_face), &[ids::EYES_VISIBLE]),
         ("a hand over the mouth", hand_over_the_mouth(&subject.photo, subject_face), &[ids::FACE_HANDS]),
+        ("a small hand over the chin", small_hand_over_the_chin(&subject.photo, subject_face), &[ids::FACE_HANDS]),
     ];
     for (what, photo, meant) in cases {
         let edited = report(&photo);
@@ -161,27 +162,33 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
 
 /// The accuracy harness's hand reaching over an eye from the right (tests/data/hands).
 fn hand_over_an_eye(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
-    hand_reaching_in(photo, face, "hand_a.jpg", (1.0, 0.45), 200.0)
+    hand_reaching_in(photo, face, "hand_a.jpg", (1.0, 0.45), 200.0, 3.3)
 }
 
 /// The accuracy harness's other hand over the mouth and chin, from the left.
 fn hand_over_the_mouth(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
-    hand_reaching_in(photo, face, "hand_b.jpg", (0.0, 0.92), -20.0)
+    hand_reaching_in(photo, face, "hand_b.jpg", (0.0, 0.92), -20.0, 3.3)
+}
+
+/// The harness's hand of half an adult's size over the chin, from below (a child's).
+fn small_hand_over_the_chin(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
+    hand_reaching_in(photo, face, "hand_b.jpg", (0.45, 1.0), -80.0, 1.6)
 }
 
 /// A hand whose wrist is at `wrist` (shares of the photo's width and height), pointing `angle`
-/// degrees clockwise from the right, 3.3 inter-eye distances long.
+/// degrees clockwise from the right, its photo `length` inter-eye distances wide (an adult's 3.3).
 fn hand_reaching_in(
     photo: &image::RgbImage,
     face: &internals::FaceAnalysis,
     file: &str,
     wrist: (f32, f32),
     angle: f32,
+    length: f32,
 ) -> image::RgbImage {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hands").join(file);
     let hand = image::open(path).unwrap().to_rgb8();
     let at = passbild::Point::new(wrist.0 * photo.width() as f32, wrist.1 * photo.height() as f32);
-    let reach = 3.3 * face.head.inter_eye_distance_px();
+    let reach = length * face.head.inter_eye_distance_px();
     edits::hand_in_front(photo, &hand, &edits::hand_opacity(&hand), at, angle, reach)
 }
 

@@ -16,9 +16,11 @@ const CASES: &[(&str, &str)] = &[
     ("C001088_lossless.jp2", "de-scan"),
 ];
 
-/// Values may move by float noise between CPUs, never by a real change.
+/// Values may move by float noise between CPUs, never by a real change. tract picks its kernels by
+/// the CPU (AVX-512 where there is one), and a measure that counts pixels past a threshold then
+/// moves by a step: `glasses.present` of two_people.jpg reads 0.0309 on one CPU and 0.0340 on another.
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-3 + 1e-4 * a.abs().max(b.abs())
+    (a - b).abs() <= 5e-3 + 1e-4 * a.abs().max(b.abs())
 }
 
 fn compare(name: &str, got: &Report, want: &Report) -> Vec<String> {
