@@ -363,8 +363,8 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
 
 /// MediaPipe's two stages: palms from this score, each confirmed or not by the hand model; the
 /// palm detector alone scores the chin and neck of compliant portraits up to 0.89. Below
-/// MediaPipe's own 0.5, because a hand half an adult's size scores under it more often than not
-/// (docs/calibration.md). At most this many palms, the strongest, are looked at.
+/// MediaPipe's own 0.5, because a smaller hand (a child's, or one further back) often scores under
+/// it (docs/calibration.md). At most this many palms, the strongest, are looked at.
 const PALM_MIN_SCORE: f32 = 0.35;
 const PALMS_CONFIRMED: usize = 3;
 
