@@ -148,7 +148,6 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ("the mouth open by 10 %", edits::open_mouth(&subject.photo, subject_face, 0.10), &[ids::MOUTH_CLOSED]),
         ("a hand over an eye", hand_over_an_eye(&subject.photo, subject_face), &[ids::EYES_VISIBLE]),
         ("a hand over the mouth", hand_over_the_mouth(&subject.photo, subject_face), &[ids::FACE_HANDS]),
-        ("a small hand over the chin", small_hand_over_the_chin(&subject.photo, subject_face), &[ids::FACE_HANDS]),
     ];
     for (what, photo, meant) in cases {
         let edited = report(&photo);
@@ -170,9 +169,15 @@ fn hand_over_the_mouth(photo: &image::RgbImage, face: &internals::FaceAnalysis) 
     hand_reaching_in(photo, face, "hand_b.jpg", (0.0, 0.92), -20.0, 3.3)
 }
 
-/// The harness's hand of half an adult's size over the chin, from below (a child's).
-fn small_hand_over_the_chin(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
-    hand_reaching_in(photo, face, "hand_b.jpg", (0.45, 1.0), -80.0, 1.6)
+/// The harness's hand of half an adult's size over the chin, from below (a child's): on this photo
+/// its palm scores under MediaPipe's bound of 0.5, so the test fails if the palm bound goes back up.
+#[test]
+fn a_hand_half_an_adults_size_over_the_chin_is_found() {
+    let subject = &subjects()[2];
+    let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
+    let face = internals::face(&analysis).unwrap();
+    let edited = report(&hand_reaching_in(&subject.photo, face, "hand_a.jpg", (0.45, 1.0), -80.0, 1.6));
+    assert_eq!(status_of(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
 }
 
 /// A hand whose wrist is at `wrist` (shares of the photo's width and height), pointing `angle`
