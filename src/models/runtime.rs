@@ -314,6 +314,91 @@ mod tests {
             assert_eq!(*fast[0], *generic[0], "{shape:?}");
         }
     }
+
+    /// third_party/tract-core's depthwise convolution over channel planes (every depthwise layer
+    /// of the MediaPipe graphs but the first) gives what tract's zone walk gives: each output the
+    /// bias plus every tap inside the image, multiplied and added in tap order, here summed the
+    /// same way in plain Rust and compared bit for bit (a zero's sign aside). Strides 1 and 2,
+    /// padding on either side or none, dilation, planes narrower than a vector and wider.
+    #[test]
+    fn depthwise_planes_match_the_zone_walks_sums() {
+        use tract_onnx::tract_core::ops::cnn::{Conv, KernelFormat, PaddingSpec, PoolSpec};
+        use tract_onnx::tract_core::ops::nn::DataFormat;
+        let explicit = |before: [usize; 2], after: [usize; 2]| {
+            PaddingSpec::Explicit(tvec![before[0], before[1]], tvec![after[0], after[1]])
+        };
+        for (batch, channels, height, width, side, padding, stride, dilation) in [
+            (1usize, 24usize, 112usize, 112usize, 3usize, explicit([0, 0], [1, 1]), 2usize, 1usize),
+            (1, 96, 56, 56, 5, explicit([1, 1], [2, 2]), 2, 1),
+            (1, 16, 64, 64, 3, explicit([1, 1], [1, 1]), 1, 1),
+            (1, 672, 7, 7, 5, explicit([2, 2], [2, 2]), 1, 1),
+            (1, 8, 1, 1, 3, explicit([1, 1], [1, 1]), 1, 1),
+            (2, 5, 17, 23, 3, explicit([1, 0], [1, 2]), 2, 1),
+            (1, 3, 20, 21, 3, PaddingSpec::Valid, 1, 2),
+            (1, 3, 20, 21, 3, explicit([2, 0], [1, 3]), 2, 2),
+        ] {
+            let input: Vec<f32> =
+                (0..batch * channels * height * width).map(|i| (i as f32 * 0.137).sin() * 0.7).collect();
+            let kernel: Vec<f32> = (0..channels * side * side).map(|i| (i as f32 * 0.091).cos() * 0.3).collect();
+            let bias: Vec<f32> = (0..channels).map(|i| i as f32 * 0.05 - 0.1).collect();
+            let (before, _) = match &padding {
+                PaddingSpec::Explicit(before, after) => (before.clone(), after.clone()),
+                _ => (tvec![0, 0], tvec![0, 0]),
+            };
+            let mut model = TypedModel::default();
+            let source = model.add_source("x", f32::fact([batch, channels, height, width])).expect("a source");
+            let kernel_node = model
+                .add_const(
+                    "k",
+                    tract_ndarray::Array4::from_shape_vec((channels, 1, side, side), kernel.clone())
+                        .expect("a kernel")
+                        .into_tensor(),
+                )
+                .expect("a kernel");
+            let bias_node = model.add_const("b", tract_ndarray::arr1(&bias).into_tensor()).expect("a bias");
+            let pool_spec = PoolSpec::new(
+                DataFormat::NCHW,
+                tvec![side, side],
+                padding,
+                Some(tvec![dilation, dilation]),
+                Some(tvec![stride, stride]),
+                channels,
+                channels,
+            );
+            let conv = Conv { pool_spec, kernel_fmt: KernelFormat::OIHW, group: channels, q_params: None };
+            let output = model.wire_node("dw", conv, &[source, kernel_node, bias_node]).expect("a convolution");
+            model.select_output_outlets(&output).expect("an output");
+            let plan = model.into_optimized().and_then(TypedModel::into_runnable).expect("optimises");
+            assert!(plan.model().nodes.iter().any(|node| node.op().name() == "DepthWiseConv"), "a depthwise op");
+            let image = tract_ndarray::Array4::from_shape_vec((batch, channels, height, width), input.clone())
+                .expect("an image");
+            let got = plan.run(tvec!(image.into_tensor().into_tvalue())).expect("runs");
+            let got = got[0]
+                .to_plain_array_view::<f32>()
+                .expect("floats")
+                .into_dimensionality::<tract_ndarray::Ix4>()
+                .expect("4D");
+            let (out_height, out_width) = (got.shape()[2], got.shape()[3]);
+            for ((n, c, y, x), value) in got.indexed_iter() {
+                let mut sum = bias[c];
+                for ky in 0..side {
+                    for kx in 0..side {
+                        let iy = (y * stride + ky * dilation) as isize - before[0] as isize;
+                        let ix = (x * stride + kx * dilation) as isize - before[1] as isize;
+                        if iy < 0 || ix < 0 || iy >= height as isize || ix >= width as isize {
+                            continue;
+                        }
+                        let pixel = input[((n * channels + c) * height + iy as usize) * width + ix as usize];
+                        sum += kernel[(c * side + ky) * side + kx] * pixel;
+                    }
+                }
+                assert!(
+                    value.to_bits() == sum.to_bits() || (*value == 0.0 && sum == 0.0),
+                    "{value} against {sum} at {n} {c} {y} {x} of {out_height}x{out_width}, {channels}x{height}x{width}, {side}x{side} stride {stride}"
+                );
+            }
+        }
+    }
 }
 
 #[cfg(feature = "onnxruntime")]

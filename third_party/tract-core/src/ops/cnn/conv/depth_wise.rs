@@ -8,6 +8,73 @@ use num_traits::Zero;
 /// is 121. The taps live in stack arrays of this size, two per call.
 const MAX_VECTORISED_TAPS: usize = 128;
 
+/// Depthwise convolution along the axis the output is contiguous on, as tract-linalg's aarch64
+/// kernel: `len` output points, each the bias plus every `taps[t] * input[offsets[t] + i *
+/// in_stride]`, added in tap order. Each point's sum is formed exactly as the scalar path forms
+/// it (the bias, then each tap's product added in turn, no fused multiply-add), so the results are
+/// the same to the bit; only eight points are summed at once. `in_stride` 1 is vectorised, any
+/// other stride is scalar.
+///
+/// # Safety
+/// AVX must be available. `input.offset(offsets[t] + i * in_stride)` must be readable for every
+/// tap and every `i` below `len`, and `len` output points writable from `output`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn x86_avx_depthwise_w_f32(
+    input: *const f32,
+    output: *mut f32,
+    taps: &[f32],
+    offsets: &[isize],
+    bias: f32,
+    len: usize,
+    in_stride: isize,
+) {
+    use std::arch::x86_64::*;
+    let scalar = |from: usize| {
+        for i in from..len {
+            let mut sum = bias;
+            for (tap, offset) in taps.iter().zip(offsets) {
+                sum += tap * unsafe { *input.offset(offset + i as isize * in_stride) };
+            }
+            unsafe { *output.add(i) = sum };
+        }
+    };
+    if in_stride != 1 {
+        scalar(0);
+        return;
+    }
+    let mut i = 0usize;
+    unsafe {
+        let biasv = _mm256_set1_ps(bias);
+        while i + 32 <= len {
+            let (mut a0, mut a1, mut a2, mut a3) = (biasv, biasv, biasv, biasv);
+            for (tap, offset) in taps.iter().zip(offsets) {
+                let k = _mm256_set1_ps(*tap);
+                let p = input.offset(*offset).add(i);
+                a0 = _mm256_add_ps(a0, _mm256_mul_ps(k, _mm256_loadu_ps(p)));
+                a1 = _mm256_add_ps(a1, _mm256_mul_ps(k, _mm256_loadu_ps(p.add(8))));
+                a2 = _mm256_add_ps(a2, _mm256_mul_ps(k, _mm256_loadu_ps(p.add(16))));
+                a3 = _mm256_add_ps(a3, _mm256_mul_ps(k, _mm256_loadu_ps(p.add(24))));
+            }
+            _mm256_storeu_ps(output.add(i), a0);
+            _mm256_storeu_ps(output.add(i + 8), a1);
+            _mm256_storeu_ps(output.add(i + 16), a2);
+            _mm256_storeu_ps(output.add(i + 24), a3);
+            i += 32;
+        }
+        while i + 8 <= len {
+            let mut a = biasv;
+            for (tap, offset) in taps.iter().zip(offsets) {
+                let p = input.offset(*offset).add(i);
+                a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_set1_ps(*tap), _mm256_loadu_ps(p)));
+            }
+            _mm256_storeu_ps(output.add(i), a);
+            i += 8;
+        }
+    }
+    scalar(i);
+}
+
 #[derive(Debug, Clone, new, Hash, PartialEq, Eq)]
 pub struct DepthWise {
     patch: Patch,
@@ -47,11 +114,144 @@ impl EvalOp for DepthWise {
                 )
             };
         }
+        #[cfg(target_arch = "x86_64")]
+        if dt == f32::datum_type()
+            && std::arch::is_x86_feature_detected!("avx")
+            && let Some(output) = self.eval_planes_f32_avx(&inputs)?
+        {
+            return Ok(tvec!(output.into_tvalue()));
+        }
         dispatch_floatlike!(Self::eval_gen(dt)(self, inputs))
     }
 }
 
 impl DepthWise {
+    /// A 2D depthwise convolution over channel planes (NCHW or CHW, rows contiguous) with strides
+    /// of 1 or 2, on x86_64 with AVX; None for any other layout, which the zone walk computes.
+    ///
+    /// The zone walk has no x86_64 kernel: it forms each output point alone, through an iterator
+    /// over the taps its zone keeps, which on the planes of MediaPipe's graphs (7 to 112 pixels a
+    /// side, 3x3 and 5x5 kernels) costs most of their time. Here each plane is copied once into a
+    /// zero-padded buffer (for a column stride of 2 its even and odd columns side by side), so every
+    /// tap reads a contiguous run and `x86_avx_depthwise_w_f32` sums eight points at once. Each
+    /// point is still the bias plus every tap's product in tap order, the padding's taps adding
+    /// zero: the values are those of the zone walk (a zero's sign aside).
+    #[cfg(target_arch = "x86_64")]
+    fn eval_planes_f32_avx(&self, inputs: &[TValue]) -> TractResult<Option<Tensor>> {
+        let (img, kernel, bias) = (&inputs[0], &inputs[1], &inputs[2]);
+        let spec = &self.patch.spec;
+        if self.input_shape.fmt.c_is_last()
+            || spec.kernel_shape.len() != 2
+            || !spec.strides.iter().all(|&s| s == 1 || s == 2)
+            || kernel.rank() < 2
+            || bias.len() != *self.input_shape.c()
+        {
+            return Ok(None);
+        }
+        let (h, w) = (spec.input_shape[0], spec.input_shape[1]);
+        let (oh, ow) = (self.patch.output_shape[0], self.patch.output_shape[1]);
+        let (kh, kw) = (spec.kernel_shape[0], spec.kernel_shape[1]);
+        let (sh, sw) = (spec.strides[0], spec.strides[1]);
+        let (dh, dw) = (spec.dilations[0], spec.dilations[1]);
+        let (pt, pl) = (self.patch.pad_before[0], self.patch.pad_before[1]);
+        let planes_contiguous = |shape: &DataShape, rows: usize, cols: usize| {
+            *shape.w_stride() == 1 && *shape.h_stride() == cols && *shape.c_stride() == rows * cols
+        };
+        let channels = *self.input_shape.c();
+        let batch = *self.input_shape.n().unwrap_or(&1);
+        // The kernel's layout as the zone walk reads it: channel c's taps from c times its
+        // second stride.
+        let kernel_stride = kernel.strides()[1] as usize;
+        if !planes_contiguous(&self.input_shape, h, w)
+            || !planes_contiguous(&self.output_shape, oh, ow)
+            || *self.output_shape.c() != channels
+            || self.input_shape.n_stride().is_some_and(|&s| s != channels * h * w)
+            || self.output_shape.n_stride().is_some_and(|&s| s != channels * oh * ow)
+            || channels == 0
+            || kernel.len() < (channels - 1) * kernel_stride + kh * kw
+        {
+            return Ok(None);
+        }
+        // `as_ptr` checks the datum type; tract's tensors are contiguous.
+        let values = |t: &TValue| -> TractResult<&[f32]> {
+            Ok(unsafe { std::slice::from_raw_parts(t.as_ptr::<f32>()?, t.len()) })
+        };
+        let (img, kernel, bias) = (values(img)?, values(kernel)?, values(bias)?);
+        // The padded plane reaches every row and column a tap reads; its columns are split by
+        // parity when the column stride is 2, so output column x reads column x + offset of one
+        // half. Flat runs over whole padded rows (stride 1) read past a row's end into the next:
+        // the plane keeps a tail of zeros so the last run stays inside.
+        let padded_rows = (h + pt).max((oh - 1) * sh + (kh - 1) * dh + 1);
+        let padded_cols = (w + pl).max((ow - 1) * sw + (kw - 1) * dw + 1);
+        let half_cols = padded_cols.div_ceil(sw);
+        let row_len = half_cols;
+        let half_len = padded_rows * row_len;
+        let tail = (kw - 1) * dw + 1;
+        let mut plane = vec![0f32; sw * half_len + tail];
+        let offsets: Vec<isize> = (0..kh * kw)
+            .map(|tap| {
+                let (ky, kx) = (tap / kw, tap % kw);
+                let column = kx * dw;
+                ((column % sw) * half_len + ky * dh * row_len + column / sw) as isize
+            })
+            .collect();
+        // Where each input column goes in a padded row, for a column stride of 2.
+        let column_at: Vec<usize> =
+            (0..w).map(|x| ((x + pl) % sw) * half_len + (x + pl) / sw).collect();
+        // Narrow outputs are summed in one run over the padded rows and then cut to width (fewer,
+        // longer runs); wide ones row by row, straight into the output.
+        let one_run = sh == 1 && ow < 32;
+        let mut rows_out = vec![0f32; if one_run { oh * row_len } else { 0 }];
+        let mut output = unsafe { Tensor::uninitialized::<f32>(&self.output_shape.shape)? };
+        let out = unsafe { output.as_slice_mut_unchecked::<f32>() };
+        for n in 0..batch {
+            for c in 0..channels {
+                let source = &img[(n * channels + c) * h * w..][..h * w];
+                for (y, row) in source.chunks_exact(w).enumerate() {
+                    let padded_row = &mut plane[(y + pt) * row_len..];
+                    if sw == 1 {
+                        padded_row[pl..][..w].copy_from_slice(row);
+                    } else {
+                        for (value, &at) in row.iter().zip(&column_at) {
+                            padded_row[at] = *value;
+                        }
+                    }
+                }
+                let taps = &kernel[c * kernel_stride..][..kh * kw];
+                let target = &mut out[(n * channels + c) * oh * ow..][..oh * ow];
+                unsafe {
+                    if one_run {
+                        x86_avx_depthwise_w_f32(
+                            plane.as_ptr(),
+                            rows_out.as_mut_ptr(),
+                            taps,
+                            &offsets,
+                            bias[c],
+                            oh * row_len,
+                            1,
+                        );
+                        for (y, row) in target.chunks_exact_mut(ow).enumerate() {
+                            row.copy_from_slice(&rows_out[y * row_len..][..ow]);
+                        }
+                    } else {
+                        for (y, row) in target.chunks_exact_mut(ow).enumerate() {
+                            x86_avx_depthwise_w_f32(
+                                plane.as_ptr().add(y * sh * row_len),
+                                row.as_mut_ptr(),
+                                taps,
+                                &offsets,
+                                bias[c],
+                                ow,
+                                1,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Some(output))
+    }
+
     fn eval_gen<T: Datum + Copy + num_traits::Zero + ndarray::LinalgScalar>(
         &self,
         inputs: TVec<TValue>,
@@ -1097,5 +1297,70 @@ mod tests {
         run_dw(DataFormat::NHWC, 17, 12, 20, 3, 3, PaddingSpec::SameUpper, (1, 1));
         run_dw(DataFormat::NHWC, 8, 1, 64, 1, 3, PaddingSpec::Valid, (1, 3));
         run_dw(DataFormat::NHWC, 4, 1, 17, 1, 3, PaddingSpec::SameUpper, (1, 1));
+    }
+
+    /// The x86_64 plane path gives the zone walk's values to the bit (a zero's sign aside), over
+    /// the strides, paddings, dilations and plane sizes it takes.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn planes_path_matches_the_zone_walk_to_the_bit() {
+        if !std::arch::is_x86_feature_detected!("avx") {
+            return;
+        }
+        let explicit = |before: [usize; 2], after: [usize; 2]| {
+            PaddingSpec::Explicit(before.as_slice().into(), after.as_slice().into())
+        };
+        let mut checked = 0;
+        for (n, c, h, w, k, pad, stride, dilation) in [
+            (1, 24, 112, 112, 3, explicit([0, 0], [1, 1]), 2, 1),
+            (1, 96, 56, 56, 5, explicit([1, 1], [2, 2]), 2, 1),
+            (1, 64, 112, 112, 3, explicit([1, 1], [1, 1]), 1, 1),
+            (1, 672, 7, 7, 5, explicit([2, 2], [2, 2]), 1, 1),
+            (1, 8, 3, 3, 3, explicit([1, 1], [1, 1]), 1, 1),
+            (1, 8, 1, 1, 3, explicit([1, 1], [1, 1]), 1, 1),
+            (2, 5, 17, 23, 3, PaddingSpec::SameUpper, 2, 1),
+            (1, 7, 30, 31, 5, PaddingSpec::SameLower, 1, 1),
+            (1, 3, 20, 21, 3, PaddingSpec::Valid, 1, 2),
+            (1, 3, 20, 21, 3, explicit([2, 0], [1, 3]), 2, 2),
+            (3, 4, 9, 40, 7, PaddingSpec::SameUpper, 1, 1),
+        ] {
+            let x: Vec<f32> = (0..n * c * h * w).map(|i| ((i as f32 * 0.137).sin()) * 0.7).collect();
+            let mut model = TypedModel::default();
+            let xv = model.add_source("x", f32::fact([n, c, h, w])).unwrap();
+            let kernel: Vec<f32> = (0..c * k * k).map(|i| ((i as f32 * 0.091).cos()) * 0.3).collect();
+            let kv = model.add_const("k", Tensor::from_shape(&[c, 1, k, k], &kernel).unwrap()).unwrap();
+            let bias: Vec<f32> = (0..c).map(|i| (i as f32 * 0.05) - 0.1).collect();
+            let bv = model.add_const("b", Tensor::from_shape(&[c], &bias).unwrap()).unwrap();
+            let pool_spec = PoolSpec {
+                data_format: DataFormat::NCHW,
+                kernel_shape: tvec!(k, k),
+                padding: pad,
+                dilations: Some(tvec!(dilation, dilation)),
+                strides: Some(tvec!(stride, stride)),
+                input_channels: c,
+                output_channels: c,
+            };
+            let conv = Conv { pool_spec, kernel_fmt: KernelFormat::OIHW, group: c, q_params: None };
+            let out = model.wire_node("dw", conv, &[xv, kv, bv]).unwrap();
+            model.select_output_outlets(&out).unwrap();
+            let model = model.into_decluttered().unwrap().into_optimized().unwrap();
+            let node = model.nodes.iter().find(|node| node.op_as::<DepthWise>().is_some()).unwrap();
+            let op = node.op_as::<DepthWise>().unwrap();
+            let konst = |ix: usize| model.outlet_fact(node.inputs[ix]).unwrap().konst.clone().unwrap();
+            let inputs: TVec<TValue> = tvec![
+                Tensor::from_shape(&[n, c, h, w], &x).unwrap().into_tvalue(),
+                konst(1).as_ref().clone().into_tvalue(),
+                konst(2).as_ref().clone().into_tvalue(),
+            ];
+            let planes = op.eval_planes_f32_avx(&inputs).unwrap().expect("the plane path takes it");
+            let zones = op.eval_gen::<f32>(inputs).unwrap().remove(0);
+            assert_eq!(planes.shape(), zones.shape());
+            let (planes, zones) = unsafe { (planes.as_slice_unchecked::<f32>(), zones.as_slice_unchecked::<f32>()) };
+            for (a, b) in planes.iter().zip(zones) {
+                assert!(a.to_bits() == b.to_bits() || (*a == 0.0 && *b == 0.0), "{a} against {b}, c={c} {h}x{w} k={k}");
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 11);
     }
 }
