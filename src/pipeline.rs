@@ -365,7 +365,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
 /// palm detector alone scores the chin and neck of compliant portraits up to 0.89. Below
 /// MediaPipe's own 0.5, because a smaller hand (a child's, or one further back) often scores under
 /// it (docs/calibration.md). At most this many palms, the strongest, are looked at.
-const PALM_MIN_SCORE: f32 = 0.35;
+const PALM_MIN_SCORE: f32 = 0.2;
 const PALMS_CONFIRMED: usize = 3;
 
 /// The hand model's highest presence score around the strongest palms.

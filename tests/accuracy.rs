@@ -180,6 +180,18 @@ fn a_hand_half_an_adults_size_over_the_chin_is_found() {
     assert_eq!(status_of(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
 }
 
+/// The harness's hand of a third of an adult's size in the lower right corner (a small child's):
+/// on this photo (FRLL 017) its palm scores between 0.2 and 0.35, so the test fails if the palm
+/// bound goes back up.
+#[test]
+fn a_hand_a_third_of_an_adults_size_in_a_corner_is_found() {
+    let subject = &frll_test_half()[6];
+    let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
+    let face = internals::face(&analysis).unwrap();
+    let edited = report(&hand_reaching_in(&subject.photo, face, "hand_a.jpg", (1.0, 1.0), 225.0, 1.2));
+    assert_eq!(status_of(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
+}
+
 /// A hand whose wrist is at `wrist` (shares of the photo's width and height), pointing `angle`
 /// degrees clockwise from the right, its photo `length` inter-eye distances wide (an adult's 3.3).
 fn hand_reaching_in(
