@@ -341,9 +341,9 @@ mod tests {
                 (0..batch * channels * height * width).map(|i| (i as f32 * 0.137).sin() * 0.7).collect();
             let kernel: Vec<f32> = (0..channels * side * side).map(|i| (i as f32 * 0.091).cos() * 0.3).collect();
             let bias: Vec<f32> = (0..channels).map(|i| i as f32 * 0.05 - 0.1).collect();
-            let (before, _) = match &padding {
-                PaddingSpec::Explicit(before, after) => (before.clone(), after.clone()),
-                _ => (tvec![0, 0], tvec![0, 0]),
+            let before = match &padding {
+                PaddingSpec::Explicit(before, _) => before.clone(),
+                _ => tvec![0, 0],
             };
             let mut model = TypedModel::default();
             let source = model.add_source("x", f32::fact([batch, channels, height, width])).expect("a source");
