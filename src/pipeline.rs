@@ -4,6 +4,7 @@
 //! "beside" run side by side (`crate::threads`). Each shared intermediate is computed once here
 //! and each measurement family (`crate::measure`) runs once; the checks only judge the result.
 
+use std::ops::RangeInclusive;
 use std::time::Instant;
 
 use crate::decode::ImageFacts;
@@ -20,7 +21,8 @@ use crate::measure::{
 use crate::models::face_embedding::{Embedding, FaceEmbedder};
 use crate::models::iris::Eye;
 use crate::models::{
-    DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, HandLandmarker, MeshLandmarks, ModelSet, PersonMask,
+    DifferentialMorph, EyeLandmarks, FaceDetection, FaceMesh, HandDetection, HandLandmarker, MeshLandmarks, ModelSet,
+    PersonMask,
 };
 use crate::report::{DetectedFace, FaceReport, KeyLandmarks};
 use crate::threads::side_by_side;
@@ -306,6 +308,10 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     };
     let scene = Scene::new(pyramid, &mask, face_centre);
     watch.lap("scene");
+    let face_column = face.as_ref().ok().map(|face| {
+        let sides = [face.head.face_right_side.x, face.head.face_left_side.x];
+        sides[0].min(sides[1])..=sides[0].max(sides[1])
+    });
     // The search for other people and hands and the appearance measures read the same photo,
     // mask and scene and nothing of each other.
     let ((other_faces, hand_presence), ((face, colour_depth, block_band_step), appearance_ms)) = side_by_side(
@@ -316,7 +322,7 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
                 more.extend(small_faces(models, pyramid, &known)?);
                 Ok::<_, crate::Error>(more)
             });
-            (other_faces, timed(|| hand_presence(models, pyramid)))
+            (other_faces, timed(|| hand_presence(models, pyramid, face_column)))
         },
         || {
             timed(|| {
@@ -361,18 +367,29 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     })
 }
 
-/// MediaPipe's two stages: palms from this score, each confirmed or not by the hand model; the
-/// palm detector alone scores the chin and neck of compliant portraits up to 0.89. Below
+/// MediaPipe's two stages: palms from a score, each confirmed or not by the hand model. Below
 /// MediaPipe's own 0.5, because a smaller hand (a child's, or one further back) often scores under
-/// it (docs/calibration.md). At most this many palms, the strongest, are looked at.
+/// it; higher in the face's column (between the sides of the face, top to bottom of the photo),
+/// where the palm detector scores the subject's own chin, neck and collar up to 0.89 and a hand
+/// over the face or chin scores above it (docs/calibration.md). At most this many palms, the
+/// strongest, are looked at.
 const PALM_MIN_SCORE: f32 = 0.2;
+const PALM_MIN_SCORE_IN_FACE_COLUMN: f32 = 0.35;
 const PALMS_CONFIRMED: usize = 3;
 
-/// The hand model's highest presence score around the strongest palms.
-fn hand_presence(models: &dyn ModelSet, pyramid: &Pyramid) -> Result<f32> {
+/// The hand model's highest presence score around the strongest palms; `face_column` is the span
+/// of x between the sides of the face, where one was measured.
+fn hand_presence(models: &dyn ModelSet, pyramid: &Pyramid, face_column: Option<RangeInclusive<f32>>) -> Result<f32> {
     let palms = models.hand_detector()?.detect(pyramid, PALM_MIN_SCORE)?;
+    let in_face_column = |palm: &HandDetection| {
+        face_column.as_ref().is_some_and(|column| column.contains(&(palm.palm.x + palm.palm.width / 2.0)))
+    };
     let mut highest = 0.0f32;
-    for palm in palms.iter().take(PALMS_CONFIRMED) {
+    for palm in palms
+        .iter()
+        .filter(|palm| palm.score >= PALM_MIN_SCORE_IN_FACE_COLUMN || !in_face_column(palm))
+        .take(PALMS_CONFIRMED)
+    {
         highest = highest.max(models.hand_landmarks()?.presence(pyramid, HandLandmarker::crop_for(palm))?);
     }
     Ok(highest)

@@ -23,9 +23,10 @@ const WRIST: usize = 0;
 const MIDDLE_KNUCKLE: usize = 2;
 const MIN_SUPPRESSION_IOU: f32 = 0.3;
 
-/// One palm: its box and keypoints in image pixels.
+/// One palm: its score, box and keypoints in image pixels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandDetection {
+    pub score: f32,
     pub palm: FaceBox,
     pub wrist: Point,
     /// Where the middle finger meets the palm.
@@ -49,6 +50,7 @@ impl HandDetector {
         Ok(palms
             .into_iter()
             .map(|palm| HandDetection {
+                score: palm.score,
                 palm: palm.bbox,
                 wrist: palm.keypoints[WRIST],
                 middle_knuckle: palm.keypoints[MIDDLE_KNUCKLE],

@@ -65,6 +65,7 @@ mod tests {
     #[test]
     fn the_crop_reaches_towards_the_fingers_and_turns_them_up() {
         let palm = |wrist: Point, middle_knuckle: Point| HandDetection {
+            score: 0.9,
             palm: FaceBox { x: 90.0, y: 90.0, width: 20.0, height: 20.0 },
             wrist,
             middle_knuckle,

@@ -21,7 +21,7 @@ pub use differential_morph::DifferentialMorph;
 pub use expression::ExpressionClassifier;
 pub use face_detector::{FaceBox, FaceDetection, FaceDetector};
 pub use face_mesh::{FaceMesh, MeshLandmarks};
-pub use hand_detector::HandDetector;
+pub use hand_detector::{HandDetection, HandDetector};
 pub use hand_landmarks::HandLandmarker;
 pub use iris::{EyeLandmarks, IrisModel};
 pub use morph_detector::MorphDetector;
