@@ -7,7 +7,8 @@ the ONNX file ONNX Runtime runs stays without it.
 PRelu(x, a) becomes Relu(x) + a * Min(x, 0): exactly the same function (the slopes here range from
 -1.6 to 1.5, so the shorter Max(x, a*x) would not be), but tract lowers PRelu to a comparison, a
 multiplication and a select per element, while it fuses the rewritten form into two element-wise
-kernels: the iris graph runs about 20 % faster.
+kernels: the iris graph runs about 20 % faster. The tract-core in third_party/ fuses those two into
+one pass (`OptPRelu`, third_party/README.md).
 
 Each bilinear 2x upsampling becomes its two separable passes written out (the same up to
 rounding; tract computes each of its outputs on its own): the segmentation graph runs about 30 %

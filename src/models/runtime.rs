@@ -315,6 +315,50 @@ mod tests {
         }
     }
 
+    /// third_party/tract-core's one-pass PRelu: `max(x, 0) + min(x, 0) * slope` (the mesh's, the
+    /// iris model's and the palm detector's activations as models/rewrite_for_tract.py writes
+    /// them) becomes one `OptPRelu` node, whose values are those of the two chains it replaces to
+    /// the bit (a zero's sign aside). Channel-first with and without a batch axis, large planes and
+    /// small ones; slopes negative and above 1, as the graphs have.
+    #[test]
+    fn prelu_in_one_pass_gives_what_its_two_chains_give() {
+        use tract_onnx::tract_core::ops::math::{add, max, min, mul};
+        for (shape, slope_shape) in [
+            (vec![1usize, 16, 12, 12], vec![1usize, 16, 1, 1]),
+            (vec![8, 5, 7], vec![8, 1, 1]),
+            (vec![1, 48, 8, 8], vec![1, 48, 1, 1]),
+        ] {
+            let length: usize = shape.iter().product();
+            let slopes: Vec<f32> =
+                (0..slope_shape.iter().product::<usize>()).map(|i| (i as f32 * 0.77).sin() * 1.6).collect();
+            let input: Vec<f32> = (0..length).map(|i| (i as f32 * 0.31).cos() * 2.0).collect();
+            let mut model = TypedModel::default();
+            let x = model.add_source("x", f32::fact(&shape)).expect("a source");
+            let zero =
+                model.add_const("zero", Tensor::zero::<f32>(&vec![1; shape.len()]).expect("zeros")).expect("zero");
+            let slope =
+                model.add_const("slope", Tensor::from_shape(&slope_shape, &slopes).expect("slopes")).expect("slopes");
+            let positive = model.wire_node("positive", max(), &[x, zero]).expect("max")[0];
+            let negative = model.wire_node("negative", min(), &[x, zero]).expect("min")[0];
+            let scaled = model.wire_node("scaled", mul(), &[negative, slope]).expect("mul")[0];
+            let output = model.wire_node("prelu", add(), &[positive, scaled]).expect("add");
+            model.select_output_outlets(&output).expect("an output");
+            let plan = model.into_optimized().and_then(TypedModel::into_runnable).expect("optimises");
+            assert!(plan.model().nodes.iter().any(|node| node.op().name() == "OptPRelu"), "{shape:?}: one pass");
+            let got = plan.run(tvec!(Tensor::from_shape(&shape, &input).expect("x").into_tvalue())).expect("runs");
+            let got = got[0].try_as_plain_ram().expect("plain").as_slice::<f32>().expect("floats").to_vec();
+            let block = length / slopes.len();
+            for (i, (&value, &x)) in got.iter().zip(&input).enumerate() {
+                let slope = slopes[(i / block) % slopes.len()];
+                let two_chains = x.max(0.0) + x.min(0.0) * slope;
+                assert!(
+                    value.to_bits() == two_chains.to_bits() || (value == 0.0 && two_chains == 0.0),
+                    "{shape:?} at {i}: {value} against {two_chains}"
+                );
+            }
+        }
+    }
+
     /// third_party/tract-core's depthwise convolution over channel planes (every depthwise layer
     /// of the MediaPipe graphs but the first) gives what tract's zone walk gives: each output the
     /// bias plus every tap inside the image, multiplied and added in tap order, here summed the

@@ -1110,10 +1110,115 @@ impl TypedOp for OptBinChain {
     }
 
     fn fuse(&self, model: &TypedModel, node: &TypedNode) -> TractResult<Option<TypedModelPatch>> {
+        if let Some(patch) = fuse_prelu(model, node)? {
+            return Ok(Some(patch));
+        }
         fuse_elementwise_chain(model, node)
     }
 
     as_op!();
+}
+
+/// ONNX's PRelu with a slope per channel, `x > 0 ? x : x * slope`, in one pass over `x`. Input 0
+/// is `x` (f32), input 1 the slopes: `x`'s values in as many blocks of equal length as there are
+/// slopes, each block's negative values scaled by its slope (a slope per channel of a
+/// channel-first tensor of one image). Formed by [`fuse_prelu`] from the two chains a graph that
+/// writes PRelu as `max(x, 0) + min(x, 0) * slope` optimises to, which read `x` twice and write a
+/// temporary; the values are the same, a zero's sign aside.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OptPRelu;
+
+impl Op for OptPRelu {
+    fn name(&self) -> StaticName {
+        "OptPRelu".into()
+    }
+
+    op_as_typed_op!();
+}
+
+impl EvalOp for OptPRelu {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let (x, slopes) = args_2!(inputs);
+        let mut x = x.into_tensor();
+        let slopes = slopes.try_as_plain_ram()?.as_slice::<f32>()?;
+        let mut plain = x.try_as_plain_ram_mut()?;
+        let values = plain.as_slice_mut::<f32>()?;
+        ensure!(!slopes.is_empty() && values.len().is_multiple_of(slopes.len()));
+        let block = values.len() / slopes.len();
+        if block > 0 {
+            for (values, &slope) in values.chunks_exact_mut(block).zip(slopes) {
+                for value in values {
+                    *value = if *value < 0.0 { *value * slope } else { *value };
+                }
+            }
+        }
+        Ok(tvec!(x.into_tvalue()))
+    }
+}
+
+impl TypedOp for OptPRelu {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(inputs[0].without_value()))
+    }
+
+    as_op!();
+}
+
+/// Whether an outlet is a constant whose every value is zero.
+fn is_zero_constant(model: &TypedModel, outlet: OutletId) -> TractResult<bool> {
+    let Some(konst) = &model.outlet_fact(outlet)?.konst else { return Ok(false) };
+    Ok(konst.datum_type() == f32::datum_type()
+        && konst.try_as_plain_ram()?.as_slice::<f32>()?.iter().all(|&v| v == 0.0))
+}
+
+/// `max(x, 0) + min(x, 0) * slope` -- an `OptBinChain(Max+Add)` whose added operand is an
+/// `OptBinChain(Min+Mul)` of the same `x`, read by nothing else, both against zero constants --
+/// becomes one [`OptPRelu`], where `x` is f32 and the slopes a constant of one value or one per
+/// index of one of `x`'s axes with only axes of 1 before it (the channels: shape `[1, C, 1, 1]`
+/// against `[1, C, H, W]`, `[C, 1, 1]` against `[C, H, W]`).
+fn fuse_prelu(model: &TypedModel, node: &TypedNode) -> TractResult<Option<TypedModelPatch>> {
+    type Is = dyn Fn(&dyn BinMiniOp) -> bool;
+    let chain_of = |node: &TypedNode, first: &Is, second: &Is| {
+        node.op_as::<OptBinChain>().is_some_and(|chain| {
+            chain.steps.len() == 2
+                && first(&*chain.steps[0].binop)
+                && second(&*chain.steps[1].binop)
+        })
+    };
+    rule_if!(chain_of(node, &|op| op.is::<Max>(), &|op| op.is::<Add>()));
+    rule_if!(node.inputs.len() == 3);
+    let x = node.inputs[0];
+    let negative = model.node(node.inputs[2].node);
+    rule_if!(chain_of(negative, &|op| op.is::<Min>(), &|op| op.is::<Mul>()));
+    rule_if!(negative.inputs.len() == 3 && negative.inputs[0] == x);
+    rule_if!(negative.outputs[0].successors.len() == 1);
+    rule_if!(!model.output_outlets()?.contains(&node.inputs[2]));
+    rule_if!(model.outlet_fact(x)?.datum_type == f32::datum_type());
+    rule_if!(is_zero_constant(model, node.inputs[1])?);
+    rule_if!(is_zero_constant(model, negative.inputs[1])?);
+    let slopes = negative.inputs[2];
+    let Some(slope_values) = &model.outlet_fact(slopes)?.konst else { return Ok(None) };
+    rule_if!(slope_values.datum_type() == f32::datum_type());
+    let x_shape = model.outlet_fact(x)?.shape.as_concrete().map(|s| s.to_vec());
+    let Some(x_shape) = x_shape else { return Ok(None) };
+    let slope_shape = slope_values.shape();
+    rule_if!(slope_shape.len() <= x_shape.len());
+    // At most one axis of the slopes is not 1, it spans `x`'s, and `x` has only axes of 1 before
+    // it: `x` is then one block of values per slope.
+    let padding = x_shape.len() - slope_shape.len();
+    let spread: Vec<usize> =
+        (padding..x_shape.len()).filter(|&axis| slope_shape[axis - padding] != 1).collect();
+    rule_if!(spread.len() <= 1);
+    rule_if!(spread.iter().all(|&axis| {
+        slope_shape[axis - padding] == x_shape[axis] && x_shape[..axis].iter().all(|&n| n == 1)
+    }));
+    let mut patch = TypedModelPatch::new("fusing prelu");
+    let wires = [patch.tap_model(model, x)?, patch.tap_model(model, slopes)?];
+    let wire = patch.wire_node(&node.name, OptPRelu, &wires)?[0];
+    patch.shunt_outside(model, node.id.into(), wire)?;
+    Ok(Some(patch))
 }
 
 /// Collapse a run of `OptBinUnicast`, `OptBinByScalar` and `OptBinChain` nodes
