@@ -367,23 +367,23 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
     })
 }
 
-/// MediaPipe's two stages: palms from a score, each confirmed or not by the hand model. Below
-/// MediaPipe's own 0.5, because a smaller hand (a child's, or one further back) often scores under
-/// it; higher in the face's column (between the sides of the face, top to bottom of the photo),
-/// where the palm detector scores the subject's own chin, neck and collar up to 0.89 and a hand
-/// over the face or chin scores above it (docs/calibration.md). At most this many palms, the
-/// strongest, are looked at.
+/// MediaPipe's two stages: palms from a score, each confirmed or not by the hand model. The palm
+/// bound lies below MediaPipe's own 0.5, because a smaller hand (a child's, or one further back)
+/// often scores under it (docs/calibration.md).
 const PALM_MIN_SCORE: f32 = 0.2;
+/// In the face's column (between the sides of the face, top to bottom of the photo) the subject's
+/// own chin, neck and collar draw palms, many of them under this, while every hand over the face
+/// or the chin in the calibration photos scored 0.44 or more.
 const PALM_MIN_SCORE_IN_FACE_COLUMN: f32 = 0.35;
+/// At most this many palms, the strongest, are looked at.
 const PALMS_CONFIRMED: usize = 3;
 
 /// The hand model's highest presence score around the strongest palms; `face_column` is the span
 /// of x between the sides of the face, where one was measured.
 fn hand_presence(models: &dyn ModelSet, pyramid: &Pyramid, face_column: Option<RangeInclusive<f32>>) -> Result<f32> {
     let palms = models.hand_detector()?.detect(pyramid, PALM_MIN_SCORE)?;
-    let in_face_column = |palm: &HandDetection| {
-        face_column.as_ref().is_some_and(|column| column.contains(&(palm.palm.x + palm.palm.width / 2.0)))
-    };
+    let in_face_column =
+        |palm: &HandDetection| face_column.as_ref().is_some_and(|column| column.contains(&palm.palm.centre().x));
     let mut highest = 0.0f32;
     for palm in palms
         .iter()

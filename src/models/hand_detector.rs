@@ -23,7 +23,7 @@ const WRIST: usize = 0;
 const MIDDLE_KNUCKLE: usize = 2;
 const MIN_SUPPRESSION_IOU: f32 = 0.3;
 
-/// One palm: its score, box and keypoints in image pixels.
+/// One palm: its detector's score, and its box and keypoints in image pixels.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandDetection {
     pub score: f32,

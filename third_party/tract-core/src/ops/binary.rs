@@ -1124,7 +1124,7 @@ impl TypedOp for OptBinChain {
 /// slopes, each block's negative values scaled by its slope (a slope per channel of a
 /// channel-first tensor of one image). Formed by [`fuse_prelu`] from the two chains a graph that
 /// writes PRelu as `max(x, 0) + min(x, 0) * slope` optimises to, which read `x` twice and write a
-/// temporary; the values are the same, a zero's sign aside.
+/// temporary; for finite values the values are the same, a zero's sign aside.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OptPRelu;
 
@@ -1160,17 +1160,24 @@ impl EvalOp for OptPRelu {
 
 impl TypedOp for OptPRelu {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        ensure!(inputs[0].datum_type == f32::datum_type());
+        ensure!(inputs[1].datum_type == f32::datum_type());
         Ok(tvec!(inputs[0].without_value()))
+    }
+
+    fn cost(&self, inputs: &[&TypedFact]) -> TractResult<TVec<(Cost, TDim)>> {
+        let count: TDim = inputs[0].shape.iter().product();
+        Ok(tvec!((Cost::FMA(f32::datum_type()), count)))
     }
 
     as_op!();
 }
 
-/// Whether an outlet is a constant whose every value is zero.
+/// Whether an outlet is an f32 constant whose every value is zero.
 fn is_zero_constant(model: &TypedModel, outlet: OutletId) -> TractResult<bool> {
     let Some(konst) = &model.outlet_fact(outlet)?.konst else { return Ok(false) };
-    Ok(konst.datum_type() == f32::datum_type()
-        && konst.try_as_plain_ram()?.as_slice::<f32>()?.iter().all(|&v| v == 0.0))
+    let Ok(plain) = konst.try_as_plain_ram() else { return Ok(false) };
+    Ok(plain.as_slice::<f32>().is_ok_and(|values| values.iter().all(|&v| v == 0.0)))
 }
 
 /// `max(x, 0) + min(x, 0) * slope` -- an `OptBinChain(Max+Add)` whose added operand is an
