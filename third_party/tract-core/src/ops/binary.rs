@@ -1148,8 +1148,8 @@ impl EvalOp for OptPRelu {
         ensure!(!slopes.is_empty() && values.len().is_multiple_of(slopes.len()));
         let block = values.len() / slopes.len();
         if block > 0 {
-            for (values, &slope) in values.chunks_exact_mut(block).zip(slopes) {
-                for value in values {
+            for (channel, &slope) in values.chunks_exact_mut(block).zip(slopes) {
+                for value in channel {
                     *value = if *value < 0.0 { *value * slope } else { *value };
                 }
             }
@@ -1182,9 +1182,9 @@ fn is_zero_constant(model: &TypedModel, outlet: OutletId) -> TractResult<bool> {
 
 /// `max(x, 0) + min(x, 0) * slope` -- an `OptBinChain(Max+Add)` whose added operand is an
 /// `OptBinChain(Min+Mul)` of the same `x`, read by nothing else, both against zero constants --
-/// becomes one [`OptPRelu`], where `x` is f32 and the slopes a constant of one value or one per
-/// index of one of `x`'s axes with only axes of 1 before it (the channels: shape `[1, C, 1, 1]`
-/// against `[1, C, H, W]`, `[C, 1, 1]` against `[C, H, W]`).
+/// becomes one [`OptPRelu`], where `x` is f32 and the slopes a constant of `x`'s rank with one
+/// value or one per index of one of `x`'s axes with only axes of 1 before it (the channels: shape
+/// `[1, C, 1, 1]` against `[1, C, H, W]`, `[C, 1, 1]` against `[C, H, W]`).
 fn fuse_prelu(model: &TypedModel, node: &TypedNode) -> TractResult<Option<TypedModelPatch>> {
     type Is = dyn Fn(&dyn BinMiniOp) -> bool;
     let chain_of = |node: &TypedNode, first: &Is, second: &Is| {
@@ -1211,15 +1211,13 @@ fn fuse_prelu(model: &TypedModel, node: &TypedNode) -> TractResult<Option<TypedM
     let x_shape = model.outlet_fact(x)?.shape.as_concrete().map(|s| s.to_vec());
     let Some(x_shape) = x_shape else { return Ok(None) };
     let slope_shape = slope_values.shape();
-    rule_if!(slope_shape.len() <= x_shape.len());
+    rule_if!(slope_shape.len() == x_shape.len());
     // At most one axis of the slopes is not 1, it spans `x`'s, and `x` has only axes of 1 before
     // it: `x` is then one block of values per slope.
-    let padding = x_shape.len() - slope_shape.len();
-    let spread: Vec<usize> =
-        (padding..x_shape.len()).filter(|&axis| slope_shape[axis - padding] != 1).collect();
+    let spread: Vec<usize> = (0..x_shape.len()).filter(|&axis| slope_shape[axis] != 1).collect();
     rule_if!(spread.len() <= 1);
     rule_if!(spread.iter().all(|&axis| {
-        slope_shape[axis - padding] == x_shape[axis] && x_shape[..axis].iter().all(|&n| n == 1)
+        slope_shape[axis] == x_shape[axis] && x_shape[..axis].iter().all(|&n| n == 1)
     }));
     let mut patch = TypedModelPatch::new("fusing prelu");
     let wires = [patch.tap_model(model, x)?, patch.tap_model(model, slopes)?];
