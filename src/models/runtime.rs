@@ -116,13 +116,13 @@ impl OnnxModel {
     }
 }
 
-/// Lets the system take back the resident pages of a graph compiled into the library once it is
+/// Drops this process's mapping of the pages of a graph compiled into the library once it is
 /// loaded: each engine holds its own copy of the weights, and the embedded bytes otherwise stay
-/// resident (about 10 MB for the graphs a check loads). They are pages of the library's file, so
-/// a later read (ONNX Runtime makes a session per thread on demand) reads them in again;
-/// `MADV_PAGEOUT` is a hint and never changes their contents. The kernel heeds it only for a file
-/// the process could write (a build or an installation of the user's own) and for pages no other
-/// process maps.
+/// resident (about 10 MB for the graphs a check loads). Only the mapping goes: the pages stay in
+/// the system's page cache, so the next process (or a later read here: ONNX Runtime makes a
+/// session per thread on demand) maps them again without reading the file. Paging them out
+/// (`MADV_PAGEOUT`) would make every later cold start read them from disk: about 25 ms of a
+/// 280 ms start (docs/performance.md).
 fn release_pages(bytes: &'static [u8]) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
@@ -135,10 +135,10 @@ fn release_pages(bytes: &'static [u8]) {
         let start = (bytes.as_ptr() as usize).div_ceil(page) * page;
         let end = (bytes.as_ptr() as usize + bytes.len()) / page * page;
         if end > start {
-            // SAFETY: the range lies inside a live 'static allocation, and MADV_PAGEOUT neither
-            // unmaps it nor changes what reading it returns. A kernel without it (before 5.4)
-            // returns EINVAL, which changes nothing.
-            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_PAGEOUT) };
+            // SAFETY: the range lies inside a live 'static allocation of the library's read-only
+            // data, a private mapping of its file that is never written: after MADV_DONTNEED a
+            // read maps the file's page again, so what reading returns does not change.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
         }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
