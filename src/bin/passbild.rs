@@ -661,6 +661,9 @@ fn run_check(
             (None, None) => check_in_chunks(&checker, &files, options.json, emit)?,
         },
     }
+    // The process ends here: the system takes back the models' memory at once, where dropping
+    // the checker would free it buffer by buffer (about 10 ms of a cold start with ONNX Runtime).
+    std::mem::forget(checker);
     Ok(if any_error || receipt_unwritten {
         ExitCode::from(2)
     } else if all_pass {
