@@ -189,8 +189,10 @@ fn load_tract(
 /// fast without the pass or faster. A graph read from ONNX rather than an archive is loaded the
 /// same way, so both give the same values.
 fn decluttered_onnx(onnx: &[u8], input_shape: &[usize]) -> TractResult<TypedModel> {
-    let mut model =
-        tract_onnx::onnx().model_for_read(&mut &*onnx)?.with_input_fact(0, f32::fact(input_shape).into())?.into_typed()?;
+    let mut model = tract_onnx::onnx()
+        .model_for_read(&mut &*onnx)?
+        .with_input_fact(0, f32::fact(input_shape).into())?
+        .into_typed()?;
     let mut declutter = tract_onnx::tract_core::optim::Optimizer::declutter();
     declutter.passes.retain(|pass| !format!("{pass:?}").starts_with("ChangeAxes"));
     declutter.optimize(&mut model)?;
