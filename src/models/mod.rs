@@ -42,6 +42,8 @@ pub enum ModelSource {
 pub(crate) struct ModelFile {
     pub name: &'static str,
     pub file: &'static str,
+    /// The graph compiled in with `include_bytes!`, and nothing else: the library's read-only
+    /// data, whose mapping `runtime::release_pages` drops after a load.
     pub embedded: &'static [u8],
     /// The embedded graph as tract has already typed and decluttered it, in tract's NNEF archive
     /// format (models/tract/): loading it skips the decluttering, about a third of tract's

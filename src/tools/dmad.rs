@@ -189,9 +189,14 @@ mod tests {
     fn the_onnx_graph_scores_as_the_model_does() {
         let (samples, is_morph) = separable();
         let model = DifferentialModel::fit(&samples, &is_morph, 0.1).unwrap();
-        let bytes: &'static [u8] = Box::leak(model.to_onnx("test").into_boxed_slice());
-        let file = ModelFile { name: "test scorer", file: "test.onnx", embedded: bytes, embedded_decluttered: None };
-        let graph = OnnxModel::load(&file, &ModelSource::Embedded, &Backend::Tract, &[1, FEATURES], &[1]).unwrap();
+        // From a directory: embedded bytes are the library's own (`ModelFile::embedded`).
+        let dir = std::env::temp_dir().join(format!("passbild-dmad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("test.onnx"), model.to_onnx("test")).unwrap();
+        let file = ModelFile { name: "test scorer", file: "test.onnx", embedded: &[], embedded_decluttered: None };
+        let source = ModelSource::Directory(dir.clone());
+        let graph = OnnxModel::load(&file, &source, &Backend::Tract, &[1, FEATURES], &[1]).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
         for features in samples.iter().chain([&[0.0; FEATURES], &[0.3, 0.02, 0.0, 0.05, 0.01]]) {
             let outputs = graph.run(features.to_vec()).unwrap();
             let score = graph.output(&outputs, 1).unwrap()[0];
