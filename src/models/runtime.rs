@@ -155,22 +155,18 @@ fn load_tract(
     input_shape: &[usize],
 ) -> Result<(Engine, Vec<usize>)> {
     let err = |e: TractError| Error::model(name, e);
-    let model = match decluttered {
+    let mut model = match decluttered {
         Some(archive) => {
-            let mut model = nnef().model_for_read(&mut &*archive).map_err(err)?;
+            let model = nnef().model_for_read(&mut &*archive).map_err(err)?;
             let input = model.input_fact(0).map_err(err)?;
             if input.shape.as_concrete() != Some(input_shape) || input.datum_type != f32::datum_type() {
                 return Err(Error::model(name, format!("the decluttered archive's input is {input:?}")));
             }
-            model.optimize().map_err(err)?;
             model
         }
-        None => {
-            let mut model = decluttered_onnx(onnx, input_shape).map_err(err)?;
-            model.optimize().map_err(err)?;
-            model
-        }
+        None => decluttered_onnx(onnx, input_shape).map_err(err)?,
     };
+    model.optimize().map_err(err)?;
     let mut lengths = Vec::new();
     for outlet in model.output_outlets().map_err(err)? {
         let fact = model.outlet_fact(*outlet).map_err(err)?;
