@@ -121,7 +121,9 @@ fn appearance(c: &mut Criterion, pyramid: &Pyramid, analysis: &Analysis) {
     group.bench_function("colour_depth", |b| {
         b.iter(|| colour::colour_depth(analysis.facts().colour_type, black_box(&scene)))
     });
-    group.bench_function("background", |b| b.iter(|| background::measure(black_box(&scene), &face.head)));
+    group.bench_function("background", |b| {
+        b.iter(|| background::measure(pyramid.base(), black_box(&scene), &face.head))
+    });
     group.bench_function("subject", |b| b.iter(|| eyes_mouth::measure(black_box(&face_image))));
     group.bench_function("coverings", |b| {
         b.iter(|| coverings::measure(black_box(&face_image), internals::person_mask(analysis)))

@@ -928,6 +928,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
         ids::BACKGROUND_SHADOW,
         ids::BACKGROUND_BRIGHTNESS_RANGE,
         ids::BACKGROUND_OBJECTS,
+        ids::BACKGROUND_SIDE_OBJECTS,
     ];
     for drop in [40.0f32, 80.0] {
         add(

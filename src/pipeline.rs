@@ -497,7 +497,7 @@ fn measure_appearance(pyramid: &Pyramid, scene: &Scene, mask: &PersonMask, face:
                 colour: Some(colour::measure(&image)),
                 blockiness,
                 subject: Some(eyes_mouth::measure(&image)),
-                background: background::measure(scene, &face.head),
+                background: background::measure(pyramid.base(), scene, &face.head),
                 coverings: coverings::measure(&image, mask),
             })
         },

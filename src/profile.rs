@@ -311,6 +311,9 @@ pub struct BackgroundRules {
     /// `background.objects`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objects: Option<Range>,
+    /// `background.side_objects`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_objects: Option<Range>,
 }
 
 /// The thresholds of every check, grouped as the check IDs are (`[pose.yaw]` holds `pose.yaw`).

@@ -52,6 +52,7 @@ pub mod ids {
     pub const BACKGROUND_SHADOW: &str = "background.shadow";
     pub const BACKGROUND_BRIGHTNESS_RANGE: &str = "background.brightness_range";
     pub const BACKGROUND_OBJECTS: &str = "background.objects";
+    pub const BACKGROUND_SIDE_OBJECTS: &str = "background.side_objects";
     pub const EYES_OPEN: &str = "eyes.open";
     pub const GAZE: &str = "eyes.gaze";
     pub const MOUTH_CLOSED: &str = "mouth.closed";
@@ -108,6 +109,7 @@ pub mod ids {
         BACKGROUND_SHADOW,
         BACKGROUND_BRIGHTNESS_RANGE,
         BACKGROUND_OBJECTS,
+        BACKGROUND_SIDE_OBJECTS,
         EYES_OPEN,
         GAZE,
         MOUTH_CLOSED,

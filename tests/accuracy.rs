@@ -120,6 +120,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ids::FACE_COUNT,
         ids::EXPRESSION_SMILE,
         ids::BACKGROUND_BRIGHTNESS_RANGE,
+        ids::BACKGROUND_SIDE_OBJECTS,
         ids::HAIR_ACROSS_EYE,
         ids::FACE_HANDS,
     ] {
@@ -144,6 +145,20 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
             "a second face of 200 px over the right shoulder",
             edits::paste_portrait(&subject.photo, &donor_subject.photo, donor, (880, 1214), 200),
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
+        ),
+        (
+            "a dark disc entering the lower left corner",
+            {
+                let width = subject.photo.width() as f32;
+                edits::disc(
+                    &subject.photo,
+                    passbild::Point::new(0.0, 1.3 * width),
+                    0.3 * width,
+                    [45.0, 48.0, 60.0],
+                    1.0,
+                )
+            },
+            &[ids::BACKGROUND_SIDE_OBJECTS],
         ),
         ("the mouth open by 10 %", edits::open_mouth(&subject.photo, subject_face, 0.10), &[ids::MOUTH_CLOSED]),
         ("a hand over an eye", hand_over_an_eye(&subject.photo, subject_face), &[ids::EYES_VISIBLE]),

@@ -85,6 +85,25 @@ fn a_background_gradient_fails_brightness_range() {
     assert_flips(&edited, ids::BACKGROUND_BRIGHTNESS_RANGE, "80 levels top to bottom");
 }
 
+/// A dark thing entering a lower corner beside the chin, which the person mask takes for the
+/// subject's shoulder, fails by the top edge rising towards the side; the same disc in a top
+/// corner is left to `background.objects`.
+#[test]
+fn a_dark_disc_in_a_lower_corner_fails_side_objects() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let width = photo.width() as f32;
+    let disc = |at: passbild::Point| edits::disc(&photo, at, 0.3 * width, [45.0, 48.0, 60.0], 1.0);
+    assert_flips(&disc(passbild::Point::new(0.0, 1.3 * width)), ids::BACKGROUND_SIDE_OBJECTS, "lower left");
+    assert_flips(&disc(passbild::Point::new(width, 1.3 * width)), ids::BACKGROUND_SIDE_OBJECTS, "lower right");
+    let top = check("de-live", &disc(passbild::Point::new(0.0, 0.0)));
+    assert_eq!(
+        status(&top, ids::BACKGROUND_SIDE_OBJECTS),
+        Status::Pass,
+        "{:?}",
+        top.check(ids::BACKGROUND_SIDE_OBJECTS)
+    );
+}
+
 #[test]
 fn blur_fails_sharpness() {
     let photo = fixture_image("frll_034_de.jpg");

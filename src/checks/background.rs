@@ -61,6 +61,18 @@ const OBJECTS: Measure = Measure {
     ),
 };
 
+const SIDE_OBJECTS: Measure = Measure {
+    id: ids::BACKGROUND_SIDE_OBJECTS,
+    unit: Unit::Fraction,
+    name_en: "Other people or objects entering at the sides beside the chin",
+    name_de: "Andere Personen oder Gegenstände, die seitlich neben dem Kinn ins Bild ragen",
+    too_low: ("", ""),
+    too_high: (
+        "something or someone else enters the photo at its side, beside the chin; only the applicant may be in the photo",
+        "etwas oder jemand anderes ragt seitlich neben dem Kinn ins Bild; nur die antragstellende Person darf auf dem Bild sein",
+    ),
+};
+
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.background;
     let measures = analysis.measured(|a| a.background.as_ref()).map_err(|reason| match reason {
@@ -90,4 +102,5 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &SHADOW, &rules.shadow, pick(|m| m.shadow));
     judge_finding(out, &BRIGHTNESS_RANGE, &rules.brightness_range, pick(|m| m.brightness_range));
     judge_finding(out, &OBJECTS, &rules.objects, pick(|m| m.objects));
+    judge_finding(out, &SIDE_OBJECTS, &rules.side_objects, pick(|m| m.side_objects));
 }

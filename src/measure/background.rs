@@ -1,11 +1,16 @@
 //! The background (requirements section 5): plain, uniform, light, no shadow behind the head, no
-//! other people or objects near it. Measured on the scene grid, away from the person mask's edge.
+//! other people or objects near it or entering at the sides. Measured on the scene grid, away from
+//! the person mask's edge.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use image::RgbImage;
 
 use super::head::HeadOutline;
 use super::scene::Scene;
 use super::{Finding, median, quality};
 use crate::imaging::Point;
-use crate::imaging::cells::{reached_from, within_one_cell};
+use crate::imaging::cells::{reached_from, regions, within_one_cell};
 
 /// A background cell further than this (max over the channels, sRGB levels) from the
 /// background's median colour is something else: an object, a pattern, a strong gradient.
@@ -14,6 +19,22 @@ const FOREIGN_COLOUR_STEP: f32 = 40.0;
 /// levels across two cells) lies in texture: stray hair, an edge, a pattern. A smooth gradient
 /// of 80 levels over a 1244x1600 photo steps about 0.5 levels across two cells.
 const SMOOTH_STEP: f32 = 6.0;
+/// A flat cell's neighbours `FLAT_SPAN_OF_IED` away on either side, across and down, differ by
+/// less than this in the scene's luminance (linear light, 0..255): no shading or edge runs
+/// through it.
+const FLAT_STEP: f32 = 3.0;
+/// The span of that comparison, in inter-eye distances.
+const FLAT_SPAN_OF_IED: f32 = 1.0 / 40.0;
+/// A flat cell's pixels differ from their neighbours by less than this on average, in
+/// gamma-encoded luma (0..255): a painted object or a plain garment, not the strands of hair.
+const FLAT_GRAIN: f32 = 2.5;
+/// The grain is read between pixels this many inter-eye distances apart (at least one pixel): one
+/// pixel at the 360 px between the eyes of a 1244x1600 photo, where it was set, and the same
+/// share of the face on a larger photo, whose strands span more pixels.
+const GRAIN_STEP_OF_IED: f32 = 1.0 / 360.0;
+/// The strip along each side edge of the photo where things entering a lower corner are looked
+/// for, as a share of the photo's width.
+const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 /// Fewer background cells than this and the background is not assessed.
 const MIN_BACKGROUND_CELLS: usize = 50;
 /// Loose hair reaches this far (in head widths) beyond the person mask; background measures
@@ -39,6 +60,12 @@ pub struct BackgroundMeasures {
     /// Fraction of the zone around the head taken by other people or things that differ from the
     /// background.
     pub objects: Option<Finding>,
+    /// Share of the strips along the photo's side edges, in the inter-eye distance above the chin,
+    /// taken by something the person mask holds that is flat and off the background's colour and
+    /// whose top edge rises towards the photo's side: not the subject's shoulder, which falls away
+    /// from the neck, nor hair, but an object or someone else entering a lower corner. None where
+    /// the face leaves no room beside it.
+    pub side_objects: Option<Finding>,
 }
 
 /// The head's extent on the grid: columns and rows, end exclusive.
@@ -120,8 +147,9 @@ fn hair_cells(scene: &Scene, head: &HeadCells) -> Vec<bool> {
     if followed as f32 > MAX_HAIR_OF_BACKGROUND * beyond_loose as f32 { loose } else { hair }
 }
 
-pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> {
-    let head = HeadCells::new(scene, head);
+/// `photo` is the photo the scene was made from, at full resolution.
+pub fn measure(photo: &RgbImage, scene: &Scene, outline: &HeadOutline) -> Option<BackgroundMeasures> {
+    let head = HeadCells::new(scene, outline);
     let hair = hair_cells(scene, &head);
     let clear = |i: usize| scene.background[i] && !hair[i];
     let cells: Vec<usize> = (0..scene.rgb.len()).filter(|&i| clear(i)).collect();
@@ -135,6 +163,7 @@ pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> 
         }
     }
     let mean = sum.map(|s| s / cells.len() as f64);
+    let reference = median_colour(scene, &cells);
     let level = (mean[0] + mean[1] + mean[2]) / 3.0;
     let cast = mean.iter().cloned().fold(f64::MIN, f64::max) - mean.iter().cloned().fold(f64::MAX, f64::min);
     Some(BackgroundMeasures {
@@ -143,8 +172,155 @@ pub fn measure(scene: &Scene, head: &HeadOutline) -> Option<BackgroundMeasures> 
         cast,
         shadow: shadow(scene, &head, &clear),
         brightness_range: brightness_range(scene, &clear),
-        objects: objects(scene, &head, &cells, &clear),
+        objects: objects(scene, &head, reference, &clear),
+        side_objects: side_objects(photo, scene, outline, reference),
     })
+}
+
+/// The median of each channel over `cells`.
+fn median_colour(scene: &Scene, cells: &[usize]) -> [f32; 3] {
+    let mut channels: [Vec<f32>; 3] = Default::default();
+    for &i in cells {
+        for (channel, &level) in channels.iter_mut().zip(&scene.rgb[i]) {
+            channel.push(level);
+        }
+    }
+    channels.map(|mut values| median(&mut values).unwrap_or(0.0))
+}
+
+/// The largest step of any channel between `rgb` and `reference`.
+fn colour_step(rgb: &[f32; 3], reference: [f32; 3]) -> f32 {
+    (0..3).map(|c| (rgb[c] - reference[c]).abs()).fold(0.0, f32::max)
+}
+
+/// See `BackgroundMeasures::side_objects`. Beside the face (beyond its sides and a tenth of the
+/// inter-eye distance), from one and a half inter-eye distances above the chin down, the cells
+/// the person mask holds that are off the background's colour form regions (hair, skin, dark
+/// clothes, things). A region counts where it covers the side strip between one inter-eye distance
+/// above the chin and the chin if at least half its cells are flat (not hair), it does not reach
+/// the first row (hair, ears and the neck hang from above) and its top edge, fitted by least
+/// squares over its columns, rises towards the photo's side (a shoulder falls away from the neck).
+fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: [f32; 3]) -> Option<Finding> {
+    let (w, h) = (scene.width, scene.height);
+    let ied = head.inter_eye_distance_px();
+    let span = ((FLAT_SPAN_OF_IED * ied / scene.cell_px).round() as usize).max(1);
+    let grain_step = ((GRAIN_STEP_OF_IED * ied).round() as usize).max(1);
+    let at = |i: usize| f32::from(scene.luminance[i]);
+    let foreign =
+        |i: usize| scene.distance_to_person[i] == 0 && colour_step(&scene.rgb[i], reference) > FOREIGN_COLOUR_STEP;
+    let flat = |x: usize, y: usize| {
+        let i = y * w + x;
+        x >= span
+            && y >= span
+            && x + span < w
+            && y + span < h
+            && (at(i - span) - at(i + span)).abs().max((at(i - span * w) - at(i + span * w)).abs()) < FLAT_STEP
+            && grain(photo, scene, x, y, grain_step) < FLAT_GRAIN
+    };
+    let row_of = |y_px: f32| ((y_px / scene.cell_px).max(0.0) as usize).min(h);
+    let first_row = row_of(head.chin.y - 1.5 * ied);
+    let strip_rows = row_of(head.chin.y - ied)..row_of(head.chin.y);
+    let strip_columns = ((SIDE_STRIP_OF_WIDTH * w as f32).round() as usize).max(1);
+    let face_x = [head.face_right_side.x, head.face_left_side.x];
+    let margin = 0.1 * ied;
+    let left_end = (((face_x[0].min(face_x[1]) - margin) / scene.cell_px).max(0.0) as usize).min(w);
+    let right_start = (((face_x[0].max(face_x[1]) + margin) / scene.cell_px).ceil().max(0.0) as usize).min(w);
+    // The columns beside the face on each side, from the photo's edge inwards.
+    let sides: [Vec<usize>; 2] = [(0..left_end).collect(), (right_start..w).rev().collect()];
+    let mut worst: Option<f32> = None;
+    for columns in sides {
+        let strip = &columns[..strip_columns.min(columns.len())];
+        let strip_cells = strip.len() * strip_rows.len();
+        if strip_cells == 0 {
+            continue;
+        }
+        let mut candidate = vec![false; w * h];
+        for &x in &columns {
+            for y in first_row..h {
+                candidate[y * w + x] = foreign(y * w + x);
+            }
+        }
+        let labels = regions(&candidate, w, h);
+        let mut found: BTreeMap<u32, Region> = BTreeMap::new();
+        for (from_edge, &x) in columns.iter().enumerate() {
+            for y in first_row..h {
+                let label = labels[y * w + x];
+                if label != 0 {
+                    let region = found.entry(label).or_default();
+                    region.top.entry(from_edge).or_insert(y);
+                    region.cells += 1;
+                    region.flat_cells += usize::from(flat(x, y));
+                }
+            }
+        }
+        let entering: BTreeSet<u32> = found
+            .iter()
+            .filter(|(_, region)| {
+                2 * region.flat_cells >= region.cells && rises_towards_the_side(&region.top, first_row)
+            })
+            .map(|(&label, _)| label)
+            .collect();
+        let covered = strip
+            .iter()
+            .flat_map(|&x| strip_rows.clone().map(move |y| y * w + x))
+            .filter(|&i| entering.contains(&labels[i]))
+            .count();
+        let share = covered as f32 / strip_cells as f32;
+        worst = Some(worst.map_or(share, |worse: f32| worse.max(share)));
+    }
+    let share = f64::from(worst?);
+    Some(Finding { value: share, quality: quality(1.0 - share) })
+}
+
+/// An off-colour region beside the face, as `side_objects` sees it.
+#[derive(Default)]
+struct Region {
+    /// Its top row in each column, by the column's distance from the photo's edge.
+    top: BTreeMap<usize, usize>,
+    cells: usize,
+    flat_cells: usize,
+}
+
+/// The mean difference of luma (gamma-encoded, so dark hair keeps its grain) between pixels `step`
+/// apart, across and down, over cell `x`, `y` of `photo` (at least three steps square, sampled
+/// every `step` pixels): the strands of hair, which a cell's mean smooths away.
+fn grain(photo: &RgbImage, scene: &Scene, x: usize, y: usize, step: usize) -> f32 {
+    let (width, height) = (photo.width() as usize, photo.height() as usize);
+    if width <= step || height <= step {
+        return 0.0;
+    }
+    let side = scene.cell_px.max(3.0 * step as f32);
+    let centre = |c: usize| (c as f32 + 0.5) * scene.cell_px;
+    // Pixels whose neighbour `step` on lies within the photo.
+    let range = |c: usize, limit: usize| {
+        let start = ((centre(c) - side / 2.0).max(0.0) as usize).min(limit - step - 1);
+        (start..((centre(c) + side / 2.0).ceil() as usize).clamp(start + 1, limit - step)).step_by(step)
+    };
+    let luma =
+        |px: usize, py: usize| crate::imaging::colour::luma(photo.get_pixel(px as u32, py as u32).0.map(f32::from));
+    let (mut sum, mut count) = (0.0f32, 0usize);
+    for py in range(y, height) {
+        for px in range(x, width) {
+            let here = luma(px, py);
+            sum += (here - luma(px + step, py)).abs() + (here - luma(px, py + step)).abs();
+            count += 2;
+        }
+    }
+    if count == 0 { 0.0 } else { sum / count as f32 }
+}
+
+/// Whether a region's top edge (its top row in each column, by the column's distance from the
+/// photo's edge) lies higher nearer the edge, by least squares. A region cut off by `first_row`
+/// goes on above it: hair hanging from the head, not something entering from below.
+fn rises_towards_the_side(top: &BTreeMap<usize, usize>, first_row: usize) -> bool {
+    if top.values().any(|&row| row == first_row) {
+        return false;
+    }
+    let n = top.len() as f32;
+    let mean_distance = top.keys().map(|&d| d as f32).sum::<f32>() / n;
+    let mean_row = top.values().map(|&y| y as f32).sum::<f32>() / n;
+    // Rows count downwards: rising towards the edge, the top lies lower further from it.
+    top.iter().map(|(&d, &y)| (d as f32 - mean_distance) * (y as f32 - mean_row)).sum::<f32>() > 0.0
 }
 
 /// The grid cells off the grid's border that are `clear` and whose four neighbours are too, in
@@ -237,14 +413,7 @@ fn shadow(scene: &Scene, head: &HeadCells, clear: &dyn Fn(usize) -> bool) -> Opt
 
 /// Within a head width either side of the head, from the top edge down to the chin: the share
 /// of non-subject cells that are another person or differ from the background's median colour.
-fn objects(scene: &Scene, head: &HeadCells, background: &[usize], clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
-    let mut channels: [Vec<f32>; 3] = Default::default();
-    for &i in background {
-        for (channel, &level) in channels.iter_mut().zip(&scene.rgb[i]) {
-            channel.push(level);
-        }
-    }
-    let reference = channels.map(|mut values| median(&mut values).unwrap_or(0.0));
+fn objects(scene: &Scene, head: &HeadCells, reference: [f32; 3], clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
     let margin = head.width();
     let (x0, x1) = (head.left.saturating_sub(margin), (head.right + margin).min(scene.width));
     let (mut zone, mut foreign) = (0usize, 0usize);
@@ -256,8 +425,7 @@ fn objects(scene: &Scene, head: &HeadCells, background: &[usize], clear: &dyn Fn
                 foreign += 1;
             } else if clear(i) {
                 zone += 1;
-                let step = (0..3).map(|c| (scene.rgb[i][c] - reference[c]).abs()).fold(0.0, f32::max);
-                if step > FOREIGN_COLOUR_STEP {
+                if colour_step(&scene.rgb[i], reference) > FOREIGN_COLOUR_STEP {
                     foreign += 1;
                 }
             }
@@ -281,7 +449,15 @@ mod tests {
     /// A light grey scene with a person block in the lower middle (columns 40..80, rows 30 on)
     /// and `paint` setting the luminance of other cells.
     fn scene(paint: impl Fn(usize, usize) -> Option<u8>) -> (Scene, HeadCells) {
-        let is_person = |x: usize, y: usize| (40..80).contains(&x) && y >= 30;
+        let block = |x: usize, y: usize| (40..80).contains(&x) && y >= 30;
+        scene_with(block, paint)
+    }
+
+    /// As `scene`, with the person mask holding `is_person`'s cells (at the block's luminance).
+    fn scene_with(
+        is_person: impl Fn(usize, usize) -> bool,
+        paint: impl Fn(usize, usize) -> Option<u8>,
+    ) -> (Scene, HeadCells) {
         let person = GrayImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
             Luma([if is_person(x as usize, y as usize) { 255 } else { 0 }])
         });
@@ -304,6 +480,69 @@ mod tests {
             distance_to_person,
         };
         (scene, HeadCells { left: 40, right: 80, top: 30, bottom: 60 })
+    }
+
+    /// The head of `scene`'s block: eyes 20 cells apart at row 40, the face's sides at columns 45
+    /// and 75, the chin at row 60 (so the side strips run from row 40 to the chin).
+    fn outline() -> HeadOutline {
+        let at = |x: f32, y: f32| Point::new(x, y);
+        HeadOutline {
+            right_eye_centre: at(50.0, 40.0),
+            left_eye_centre: at(70.0, 40.0),
+            nose_tip: at(60.0, 50.0),
+            chin: at(60.0, 60.0),
+            forehead: at(60.0, 25.0),
+            face_right_side: at(45.0, 50.0),
+            face_left_side: at(75.0, 50.0),
+            crown: at(60.0, 15.0),
+            crown_source: crate::CrownSource::FaceProportions,
+            hair_top_y: None,
+        }
+    }
+
+    /// `background.side_objects` of `scene`'s block with `is_person`'s cells added, whose pixels
+    /// step by `grain` levels from column to column (0: flat; strands of hair: more).
+    fn side_objects_with(is_person: impl Fn(usize, usize) -> bool + Copy, grain: u8) -> f64 {
+        let block = |x: usize, y: usize| (40..80).contains(&x) && y >= 30;
+        let person = move |x: usize, y: usize| block(x, y) || is_person(x, y);
+        let (scene, _) = scene_with(person, |_, _| None);
+        // The photo behind the scene, a pixel per cell.
+        let photo = RgbImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
+            let (x, y) = (x as usize, y as usize);
+            let strand = if is_person(x, y) && x % 2 == 1 { grain } else { 0 };
+            image::Rgb([scene.luminance[y * SIDE + x] + strand; 3])
+        });
+        let reference = [f32::from(BACKGROUND_LEVEL); 3];
+        side_objects(&photo, &scene, &outline(), reference).unwrap().value
+    }
+
+    #[test]
+    fn a_thing_rising_towards_the_side_is_counted_and_a_shoulder_is_not() {
+        // A disc centred below the lower left corner: its top is highest at the photo's edge.
+        let disc = |x: usize, y: usize| (x as f32).hypot(y as f32 - 85.0) < 35.0;
+        let share = side_objects_with(disc, 0);
+        assert!(share > 0.25, "the disc covers {share} of the strip");
+        // The same shape with the grain of hair is hair spread beside the neck.
+        assert_eq!(side_objects_with(disc, 20), 0.0);
+        // The same at the lower right.
+        let mirrored = |x: usize, y: usize| x < SIDE && disc(SIDE - 1 - x, y);
+        assert!(side_objects_with(mirrored, 0) > 0.25);
+        // A shoulder falling from the neck towards the edge, as high at the edge as the disc.
+        let shoulder = |x: usize, y: usize| x < 36 && y as f32 >= 38.0 + 0.3 * (40.0 - x as f32);
+        assert_eq!(side_objects_with(shoulder, 0), 0.0);
+        // Something hanging from above the strip (hair from the head) is not an object entering.
+        let hanging = |x: usize, y: usize| x < 36 && y >= 20;
+        assert_eq!(side_objects_with(hanging, 0), 0.0);
+    }
+
+    #[test]
+    fn a_face_as_wide_as_the_photo_leaves_the_sides_not_assessed() {
+        let (scene, _) = scene(|_, _| None);
+        let photo = RgbImage::new(SIDE as u32, SIDE as u32);
+        let mut head = outline();
+        head.face_right_side.x = 0.0;
+        head.face_left_side.x = SIDE as f32;
+        assert_eq!(side_objects(&photo, &scene, &head, [f32::from(BACKGROUND_LEVEL); 3]), None);
     }
 
     fn beyond_loose_hair(scene: &Scene, head: &HeadCells, hair: &[bool], x_range: std::ops::Range<usize>) -> usize {
