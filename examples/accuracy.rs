@@ -1005,6 +1005,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
     for (name, strength, radius, centre, colour) in [
         ("object in a top corner", "dark, 0.2 of the width", 0.2, (0.0, 0.0), [60.0, 58.0, 62.0]),
         ("object in a lower corner", "dark, lower left, 0.3 of the width", 0.3, (0.0, 1.3), [45.0, 48.0, 60.0]),
+        ("object in a lower corner", "dark, lower right, 0.3 of the width", 0.3, (1.0, 1.3), [45.0, 48.0, 60.0]),
     ] {
         add(
             name,

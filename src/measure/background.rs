@@ -198,8 +198,8 @@ fn colour_step(rgb: &[f32; 3], reference: [f32; 3]) -> f32 {
 /// the person mask holds that are off the background's colour form regions (hair, skin, dark
 /// clothes, things). A region counts where it covers the side strip between one inter-eye distance
 /// above the chin and the chin if at least half its cells are flat (not hair), it does not reach
-/// the first row (hair, ears and the neck hang from above) and its top edge, fitted by least
-/// squares over its columns, rises towards the photo's side (a shoulder falls away from the neck).
+/// the first row within the strip (hair hangs from above) and its top edge near the side rises
+/// towards it (`rises_towards_the_side`; a shoulder falls away from the neck).
 fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: [f32; 3]) -> Option<Finding> {
     let (w, h) = (scene.width, scene.height);
     let ied = head.inter_eye_distance_px();
@@ -256,7 +256,7 @@ fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: 
         let entering: BTreeSet<u32> = found
             .iter()
             .filter(|(_, region)| {
-                2 * region.flat_cells >= region.cells && rises_towards_the_side(&region.top, first_row)
+                2 * region.flat_cells >= region.cells && rises_towards_the_side(&region.top, first_row, strip_columns)
             })
             .map(|(&label, _)| label)
             .collect();
@@ -310,17 +310,28 @@ fn grain(photo: &RgbImage, scene: &Scene, x: usize, y: usize, step: usize) -> f3
 }
 
 /// Whether a region's top edge (its top row in each column, by the column's distance from the
-/// photo's edge) lies higher nearer the edge, by least squares. A region cut off by `first_row`
-/// goes on above it: hair hanging from the head, not something entering from below.
-fn rises_towards_the_side(top: &BTreeMap<usize, usize>, first_row: usize) -> bool {
-    if top.values().any(|&row| row == first_row) {
+/// photo's edge) lies higher nearer the edge, by least squares over the columns within twice the
+/// side strip's width of the edge, where the region's top lies below `first_row` (further in,
+/// a thing entering may have joined the subject's neck or hair). A region cut off by `first_row`
+/// within the strip goes on above it: hair hanging from the head, not something entering from
+/// below.
+fn rises_towards_the_side(top: &BTreeMap<usize, usize>, first_row: usize, strip_columns: usize) -> bool {
+    if top.iter().any(|(&d, &row)| row == first_row && d < strip_columns) {
         return false;
     }
-    let n = top.len() as f32;
-    let mean_distance = top.keys().map(|&d| d as f32).sum::<f32>() / n;
-    let mean_row = top.values().map(|&y| y as f32).sum::<f32>() / n;
+    let below: Vec<(f32, f32)> = top
+        .iter()
+        .filter(|&(&d, &row)| row > first_row && d < 2 * strip_columns)
+        .map(|(&d, &y)| (d as f32, y as f32))
+        .collect();
+    if below.is_empty() {
+        return false;
+    }
+    let n = below.len() as f32;
+    let mean_distance = below.iter().map(|p| p.0).sum::<f32>() / n;
+    let mean_row = below.iter().map(|p| p.1).sum::<f32>() / n;
     // Rows count downwards: rising towards the edge, the top lies lower further from it.
-    top.iter().map(|(&d, &y)| (d as f32 - mean_distance) * (y as f32 - mean_row)).sum::<f32>() > 0.0
+    below.iter().map(|p| (p.0 - mean_distance) * (p.1 - mean_row)).sum::<f32>() > 0.0
 }
 
 /// The grid cells off the grid's border that are `clear` and whose four neighbours are too, in
