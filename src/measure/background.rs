@@ -227,20 +227,21 @@ fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: 
     let right_start = (((face_x[0].max(face_x[1]) + margin) / scene.cell_px).ceil().max(0.0) as usize).min(w);
     // The columns beside the face on each side, from the photo's edge inwards.
     let sides: [Vec<usize>; 2] = [(0..left_end).collect(), (right_start..w).rev().collect()];
+    // The two sides' columns never meet (the face lies between them): one labelling serves both.
+    let mut candidate = vec![false; w * h];
+    for &x in sides.iter().flatten() {
+        for y in first_row..h {
+            candidate[y * w + x] = foreign(y * w + x);
+        }
+    }
+    let labels = regions(&candidate, w, h);
     let mut worst: Option<f32> = None;
-    for columns in sides {
+    for columns in &sides {
         let strip = &columns[..strip_columns.min(columns.len())];
         let strip_cells = strip.len() * strip_rows.len();
         if strip_cells == 0 {
             continue;
         }
-        let mut candidate = vec![false; w * h];
-        for &x in &columns {
-            for y in first_row..h {
-                candidate[y * w + x] = foreign(y * w + x);
-            }
-        }
-        let labels = regions(&candidate, w, h);
         let mut found: BTreeMap<u32, Region> = BTreeMap::new();
         for (from_edge, &x) in columns.iter().enumerate() {
             for y in first_row..h {
