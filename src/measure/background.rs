@@ -35,6 +35,15 @@ const GRAIN_STEP_OF_IED: f32 = 1.0 / 360.0;
 /// The strip along each side edge of the photo where things entering a lower corner are looked
 /// for, as a share of the photo's width.
 const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
+/// A cell brighter than the background at its height (`background_by_row`) by more than this
+/// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. On the
+/// calibration half's compliant photos the background's own lit patches reach it (a lower corner
+/// beside a white shirt lies up to 34 over the background's median) but never as a region that
+/// `Region::enters` counts.
+const LIGHTER_STEP: f32 = 30.0;
+/// The background's level at a height is read over the rows within this many inter-eye distances
+/// above and below.
+const BACKGROUND_BAND_OF_IED: f32 = 0.25;
 /// Fewer background cells than this and the background is not assessed.
 const MIN_BACKGROUND_CELLS: usize = 50;
 /// Loose hair reaches this far (in head widths) beyond the person mask; background measures
@@ -61,10 +70,11 @@ pub struct BackgroundMeasures {
     /// background.
     pub objects: Option<Finding>,
     /// Share of the strips along the photo's side edges, in the inter-eye distance above the chin,
-    /// taken by something the person mask holds that is flat and off the background's colour and
-    /// whose top edge rises towards the photo's side: not the subject's shoulder, which falls away
-    /// from the neck, nor hair, but an object or someone else entering a lower corner. None where
-    /// the face leaves no room beside it.
+    /// taken by something entering a lower corner: lighter than the background, or held by the
+    /// person mask, flat and off the background's colour, and with its top edge rising towards
+    /// the photo's side (not the subject's shoulder, which falls away from the neck, nor hair) or
+    /// (lighter things) standing there from higher up. None where the face leaves no room beside
+    /// it.
     pub side_objects: Option<Finding>,
 }
 
@@ -173,7 +183,7 @@ pub fn measure(photo: &RgbImage, scene: &Scene, outline: &HeadOutline) -> Option
         shadow: shadow(scene, &head, &clear),
         brightness_range: brightness_range(scene, &clear),
         objects: objects(scene, &head, reference, &clear),
-        side_objects: side_objects(photo, scene, outline, reference),
+        side_objects: side_objects(photo, scene, outline, reference, &clear),
     })
 }
 
@@ -194,19 +204,25 @@ fn colour_step(rgb: &[f32; 3], reference: [f32; 3]) -> f32 {
 }
 
 /// See `BackgroundMeasures::side_objects`. Beside the face (beyond its sides and a tenth of the
-/// inter-eye distance), from one and a half inter-eye distances above the chin down, the cells
-/// the person mask holds that are off the background's colour form regions (hair, skin, dark
-/// clothes, things). A region counts where it covers the side strip between one inter-eye distance
-/// above the chin and the chin if at least half its cells are flat (not hair), it does not reach
-/// the first row within the strip (hair hangs from above) and its top edge near the side rises
-/// towards it (`rises_towards_the_side`; a shoulder falls away from the neck).
-fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: [f32; 3]) -> Option<Finding> {
+/// inter-eye distance), from one and a half inter-eye distances above the chin down, two kinds of
+/// cells form regions: those lighter than the background at their height, whether the person mask
+/// holds them or not (a white shirt, which the mask may take for the subject's or miss), and
+/// those the mask holds that are off the background's colour (hair, skin, dark clothes, things).
+/// A region counts where it covers the side strip between one inter-eye distance above the chin
+/// and the chin if it enters (`Region::enters`).
+fn side_objects(
+    photo: &RgbImage,
+    scene: &Scene,
+    head: &HeadOutline,
+    reference: [f32; 3],
+    clear: &dyn Fn(usize) -> bool,
+) -> Option<Finding> {
     let (w, h) = (scene.width, scene.height);
     let ied = head.inter_eye_distance_px();
     let span = ((FLAT_SPAN_OF_IED * ied / scene.cell_px).round() as usize).max(1);
     let grain_step = ((GRAIN_STEP_OF_IED * ied).round() as usize).max(1);
     let at = |i: usize| f32::from(scene.luminance[i]);
-    let foreign =
+    let off_colour =
         |i: usize| scene.distance_to_person[i] == 0 && colour_step(&scene.rgb[i], reference) > FOREIGN_COLOUR_STEP;
     let flat = |x: usize, y: usize| {
         let i = y * w + x;
@@ -219,6 +235,9 @@ fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: 
     };
     let row_of = |y_px: f32| ((y_px / scene.cell_px).max(0.0) as usize).min(h);
     let first_row = row_of(head.chin.y - 1.5 * ied);
+    let band = ((BACKGROUND_BAND_OF_IED * ied / scene.cell_px).round() as usize).max(1);
+    let background_level = background_by_row(scene, clear, first_row, band);
+    let lighter = |i: usize| background_level[i / w].is_some_and(|level| at(i) > level + LIGHTER_STEP);
     let strip_rows = row_of(head.chin.y - ied)..row_of(head.chin.y);
     let strip_columns = ((SIDE_STRIP_OF_WIDTH * w as f32).round() as usize).max(1);
     let face_x = [head.face_right_side.x, head.face_left_side.x];
@@ -228,13 +247,23 @@ fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: 
     // The columns beside the face on each side, from the photo's edge inwards.
     let sides: [Vec<usize>; 2] = [(0..left_end).collect(), (right_start..w).rev().collect()];
     // The two sides' columns never meet (the face lies between them): one labelling serves both.
-    let mut candidate = vec![false; w * h];
+    // Lighter things and off-colour ones are labelled apart: a white shirt that touches dark hair
+    // is still a white shirt.
+    let mut lighter_cells = vec![false; w * h];
+    let mut off_colour_cells = vec![false; w * h];
     for &x in sides.iter().flatten() {
-        for y in first_row..h {
-            candidate[y * w + x] = foreign(y * w + x);
+        for i in (first_row..h).map(|y| y * w + x) {
+            lighter_cells[i] = lighter(i);
+            off_colour_cells[i] = !lighter_cells[i] && off_colour(i);
         }
     }
-    let labels = regions(&candidate, w, h);
+    let off_colour_labels = regions(&off_colour_cells, w, h);
+    let last_off_colour_label = off_colour_labels.iter().copied().max().unwrap_or(0);
+    let labels: Vec<u32> = regions(&lighter_cells, w, h)
+        .into_iter()
+        .zip(off_colour_labels)
+        .map(|(light, off)| if light != 0 { last_off_colour_label + light } else { off })
+        .collect();
     let mut worst: Option<f32> = None;
     for columns in &sides {
         let strip = &columns[..strip_columns.min(columns.len())];
@@ -247,18 +276,19 @@ fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: 
             for y in first_row..h {
                 let label = labels[y * w + x];
                 if label != 0 {
-                    let region = found.entry(label).or_default();
+                    let lighter = label > last_off_colour_label;
+                    let region = found.entry(label).or_insert_with(|| Region { lighter, ..Region::default() });
                     region.top.entry(from_edge).or_insert(y);
                     region.cells += 1;
-                    region.flat_cells += usize::from(flat(x, y));
+                    if !lighter {
+                        region.flat_cells += usize::from(flat(x, y));
+                    }
                 }
             }
         }
         let entering: BTreeSet<u32> = found
             .iter()
-            .filter(|(_, region)| {
-                2 * region.flat_cells >= region.cells && rises_towards_the_side(&region.top, first_row, strip_columns)
-            })
+            .filter(|(_, region)| region.enters(first_row, strip_columns))
             .map(|(&label, _)| label)
             .collect();
         let covered = strip
@@ -273,13 +303,85 @@ fn side_objects(photo: &RgbImage, scene: &Scene, head: &HeadOutline, reference: 
     Some(Finding { value: share, quality: quality(1.0 - share) })
 }
 
-/// An off-colour region beside the face, as `side_objects` sees it.
+/// Per grid row from `first_row` down, the clear background's median luminance over the rows
+/// within `band` of it: the background at that height, which follows a gradient from top to
+/// bottom (lit towards the bottom, it would otherwise read as something lighter at the sides),
+/// where a light thing over less than half of those rows' background leaves the background's
+/// level. None above `first_row` and where fewer than `MIN_BACKGROUND_CELLS` / 5 cells are clear.
+fn background_by_row(scene: &Scene, clear: &dyn Fn(usize) -> bool, first_row: usize, band: usize) -> Vec<Option<f32>> {
+    let (w, h) = (scene.width, scene.height);
+    let top = first_row.saturating_sub(band);
+    let histograms: Vec<[u32; 256]> = (top..h)
+        .map(|y| {
+            let mut histogram = [0u32; 256];
+            for i in (y * w..(y + 1) * w).filter(|&i| clear(i)) {
+                histogram[usize::from(scene.luminance[i])] += 1;
+            }
+            histogram
+        })
+        .collect();
+    let histogram_of = |y: usize| &histograms[y - top];
+    // The window's histogram slides down a row at a time: the row entering added, the row
+    // leaving taken away.
+    let mut window = [0u32; 256];
+    for y in top..(first_row + band).min(h) {
+        window.iter_mut().zip(histogram_of(y)).for_each(|(total, count)| *total += count);
+    }
+    let mut levels = vec![None; h];
+    for (y, level) in levels.iter_mut().enumerate().skip(first_row) {
+        if y + band < h {
+            window.iter_mut().zip(histogram_of(y + band)).for_each(|(total, count)| *total += count);
+        }
+        if y > band && y - band - 1 >= top {
+            window.iter_mut().zip(histogram_of(y - band - 1)).for_each(|(total, count)| *total -= count);
+        }
+        let count: u32 = window.iter().sum();
+        if (count as usize) < MIN_BACKGROUND_CELLS / 5 {
+            continue;
+        }
+        let mut below = 0;
+        *level = window
+            .iter()
+            .position(|&n| {
+                below += n;
+                2 * below >= count
+            })
+            .map(|level| level as f32);
+    }
+    levels
+}
+
+/// An off-colour or lighter region beside the face, as `side_objects` sees it.
 #[derive(Default)]
 struct Region {
     /// Its top row in each column, by the column's distance from the photo's edge.
     top: BTreeMap<usize, usize>,
     cells: usize,
     flat_cells: usize,
+    /// Lighter than the background rather than off its colour.
+    lighter: bool,
+}
+
+impl Region {
+    /// Whether it is something entering beside the subject. Off-colour: if at least half its
+    /// cells are flat (not hair) and its top edge near the side rises towards it
+    /// (`rises_towards_the_side`: not the subject's shoulder, not hair hanging from above).
+    /// Lighter than the background: if its top edge rises towards the side or it stands beside
+    /// the face up to the first row within the side strip; hair is not that light, and the
+    /// subject's own white shirt lies lower with its top level or falling towards the side.
+    fn enters(&self, first_row: usize, strip_columns: usize) -> bool {
+        if self.lighter {
+            reaches_first_row(&self.top, first_row, strip_columns)
+                || rises_towards_the_side(&self.top, first_row, strip_columns)
+        } else {
+            2 * self.flat_cells >= self.cells && rises_towards_the_side(&self.top, first_row, strip_columns)
+        }
+    }
+}
+
+/// Whether a region's top edge lies at `first_row` within the side strip: it goes on above it.
+fn reaches_first_row(top: &BTreeMap<usize, usize>, first_row: usize, strip_columns: usize) -> bool {
+    top.iter().any(|(&d, &row)| row == first_row && d < strip_columns)
 }
 
 /// The mean difference of luma (gamma-encoded, so dark hair keeps its grain) between pixels `step`
@@ -317,7 +419,7 @@ fn grain(photo: &RgbImage, scene: &Scene, x: usize, y: usize, step: usize) -> f3
 /// within the strip goes on above it: hair hanging from the head, not something entering from
 /// below.
 fn rises_towards_the_side(top: &BTreeMap<usize, usize>, first_row: usize, strip_columns: usize) -> bool {
-    if top.iter().any(|(&d, &row)| row == first_row && d < strip_columns) {
+    if reaches_first_row(top, first_row, strip_columns) {
         return false;
     }
     let below: Vec<(f32, f32)> = top
@@ -524,8 +626,50 @@ mod tests {
             let strand = if is_person(x, y) && x % 2 == 1 { grain } else { 0 };
             image::Rgb([scene.luminance[y * SIDE + x] + strand; 3])
         });
+        side_objects_in(&scene, &photo)
+    }
+
+    /// `background.side_objects` of `scene` (its background all clear) over `photo`.
+    fn side_objects_in(scene: &Scene, photo: &RgbImage) -> f64 {
         let reference = [f32::from(BACKGROUND_LEVEL); 3];
-        side_objects(&photo, &scene, &outline(), reference).unwrap().value
+        let clear = |i: usize| scene.background[i];
+        side_objects(photo, scene, &outline(), reference, &clear).unwrap().value
+    }
+
+    /// `background.side_objects` of `scene`'s block with the background painted by `paint`.
+    fn side_objects_painted(paint: impl Fn(usize, usize) -> Option<u8>) -> f64 {
+        let (scene, _) = scene(paint);
+        let photo = RgbImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
+            image::Rgb([scene.luminance[y as usize * SIDE + x as usize]; 3])
+        });
+        side_objects_in(&scene, &photo)
+    }
+
+    #[test]
+    fn something_lighter_than_the_background_entering_is_counted() {
+        const WHITE: u8 = 250;
+        // Another person's white shirt in the lower left corner, its top rising towards the edge,
+        // outside the person mask.
+        let shirt = |x: usize, y: usize| (x < 30 && y as f32 >= 42.0 + 0.4 * x as f32).then_some(WHITE);
+        assert!(side_objects_painted(shirt) > 0.25);
+        // Standing beside the face from above the first row down: counted too.
+        let tall = |x: usize, y: usize| (x < 12 && y >= 20).then_some(WHITE);
+        assert!(side_objects_painted(tall) > 0.25);
+        // The subject's own white shirt, low and falling away from the neck towards the edge.
+        let own = |x: usize, y: usize| (x < 36 && y as f32 >= 50.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
+        assert_eq!(side_objects_painted(own), 0.0);
+    }
+
+    #[test]
+    fn the_background_is_read_at_each_height() {
+        // Lit more towards the bottom, with a white shirt over the lower left beside the block.
+        let (scene, _) = scene(|x, y| Some(if x < 20 && y >= 80 { 250 } else { 120 + (100 * y / SIDE) as u8 }));
+        let clear = |i: usize| scene.background[i];
+        let by_row = background_by_row(&scene, &clear, 0, 2);
+        let level = |y: usize| by_row[y].unwrap();
+        assert!((level(10) - 128.0).abs() <= 1.0, "{}", level(10));
+        // The shirt covers less than half of its rows' background: their level is the background's.
+        assert!((level(100) - 203.0).abs() <= 1.0, "{}", level(100));
     }
 
     #[test]
@@ -554,7 +698,8 @@ mod tests {
         let mut head = outline();
         head.face_right_side.x = 0.0;
         head.face_left_side.x = SIDE as f32;
-        assert_eq!(side_objects(&photo, &scene, &head, [f32::from(BACKGROUND_LEVEL); 3]), None);
+        let clear = |i: usize| scene.background[i];
+        assert_eq!(side_objects(&photo, &scene, &head, [f32::from(BACKGROUND_LEVEL); 3], &clear), None);
     }
 
     fn beyond_loose_hair(scene: &Scene, head: &HeadCells, hair: &[bool], x_range: std::ops::Range<usize>) -> usize {
