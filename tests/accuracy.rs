@@ -174,7 +174,6 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
     }
 }
 
-/// The accuracy harness's hand reaching over an eye from the right (tests/data/hands).
 /// The harness's other person standing behind the subject, their white shirt entering a lower
 /// corner, as it places them: one of the first eight calibration-half FRLL photos, uncropped so
 /// that their shoulders show, their eyes `across` photo widths to the side of the subject's and
@@ -225,6 +224,7 @@ fn another_person_behind_in_a_lower_corner_is_found() {
     assert!(found >= 4, "found on {found} of {}: {readings:?}", readings.len());
 }
 
+/// The accuracy harness's hand reaching over an eye from the right (tests/data/hands).
 fn hand_over_an_eye(photo: &image::RgbImage, face: &internals::FaceAnalysis) -> image::RgbImage {
     hand_reaching_in(photo, face, "hand_a.jpg", (1.0, 0.45), 200.0, 3.3)
 }

@@ -38,8 +38,8 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 /// A cell brighter than the background at its height (`background_by_row`) by more than this
 /// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. On the
 /// calibration half's compliant photos the background's own lit patches reach it (a lower corner
-/// beside a white shirt lies up to 34 over the background's median) but never as a region that
-/// `Region::enters` counts.
+/// beside a white shirt lies up to 34 over the background's median) but, bar one background lit
+/// from one side (Canada 100), never as a region that `Region::enters` counts.
 const LIGHTER_STEP: f32 = 30.0;
 /// The background's level at a height is read over the rows within this many inter-eye distances
 /// above and below.
@@ -286,6 +286,21 @@ fn side_objects(
                 }
             }
         }
+        // Only a lighter region standing in the strip from the first row down needs its grain.
+        let standing: BTreeSet<u32> = found
+            .iter()
+            .filter(|(_, region)| region.lighter && reaches_first_row(&region.top, first_row, strip_columns))
+            .map(|(&label, _)| label)
+            .collect();
+        for &x in strip.iter().filter(|_| !standing.is_empty()) {
+            for y in first_row..h {
+                let label = labels[y * w + x];
+                if let Some(region) = found.get_mut(&label).filter(|_| standing.contains(&label)) {
+                    region.cells_at_the_side += 1;
+                    region.smooth_cells_at_the_side += usize::from(grain(photo, scene, x, y, grain_step) < FLAT_GRAIN);
+                }
+            }
+        }
         let entering: BTreeSet<u32> = found
             .iter()
             .filter(|(_, region)| region.enters(first_row, strip_columns))
@@ -306,8 +321,9 @@ fn side_objects(
 /// Per grid row from `first_row` down, the clear background's median luminance over the rows
 /// within `band` of it: the background at that height, which follows a gradient from top to
 /// bottom (lit towards the bottom, it would otherwise read as something lighter at the sides),
-/// where a light thing over less than half of those rows' background leaves the background's
-/// level. None above `first_row` and where fewer than `MIN_BACKGROUND_CELLS` / 5 cells are clear.
+/// where a light thing over less than half of those rows' background moves it only a little.
+/// None above `first_row` and where fewer than `MIN_BACKGROUND_CELLS` / 5 cells in those rows are
+/// clear.
 fn background_by_row(scene: &Scene, clear: &dyn Fn(usize) -> bool, first_row: usize, band: usize) -> Vec<Option<f32>> {
     let (w, h) = (scene.width, scene.height);
     let top = first_row.saturating_sub(band);
@@ -332,7 +348,7 @@ fn background_by_row(scene: &Scene, clear: &dyn Fn(usize) -> bool, first_row: us
         if y + band < h {
             window.iter_mut().zip(histogram_of(y + band)).for_each(|(total, count)| *total += count);
         }
-        if y > band && y - band - 1 >= top {
+        if y > band && y - band > top {
             window.iter_mut().zip(histogram_of(y - band - 1)).for_each(|(total, count)| *total -= count);
         }
         let count: u32 = window.iter().sum();
@@ -360,18 +376,26 @@ struct Region {
     flat_cells: usize,
     /// Lighter than the background rather than off its colour.
     lighter: bool,
+    /// Of a lighter region's cells within the side strip's columns, how many, and how many of
+    /// them have the pixels' grain of a plain garment rather than of hair: counted only where it
+    /// reaches the first row there.
+    cells_at_the_side: usize,
+    smooth_cells_at_the_side: usize,
 }
 
 impl Region {
     /// Whether it is something entering beside the subject. Off-colour: if at least half its
     /// cells are flat (not hair) and its top edge near the side rises towards it
     /// (`rises_towards_the_side`: not the subject's shoulder, not hair hanging from above).
-    /// Lighter than the background: if its top edge rises towards the side or it stands beside
-    /// the face up to the first row within the side strip; hair is not that light, and the
-    /// subject's own white shirt lies lower with its top level or falling towards the side.
+    /// Lighter than the background: if its top edge rises towards the side, or if it stands beside
+    /// the face up to the first row within the side strip with the pixels' grain of a plain
+    /// garment there at least half the time (white or fair hair hangs from the head too, but in
+    /// strands). The subject's own white shirt lies lower, its top level or falling towards the
+    /// side.
     fn enters(&self, first_row: usize, strip_columns: usize) -> bool {
         if self.lighter {
-            reaches_first_row(&self.top, first_row, strip_columns)
+            (reaches_first_row(&self.top, first_row, strip_columns)
+                && 2 * self.smooth_cells_at_the_side >= self.cells_at_the_side)
                 || rises_towards_the_side(&self.top, first_row, strip_columns)
         } else {
             2 * self.flat_cells >= self.cells && rises_towards_the_side(&self.top, first_row, strip_columns)
@@ -636,11 +660,14 @@ mod tests {
         side_objects(photo, scene, &outline(), reference, &clear).unwrap().value
     }
 
-    /// `background.side_objects` of `scene`'s block with the background painted by `paint`.
-    fn side_objects_painted(paint: impl Fn(usize, usize) -> Option<u8>) -> f64 {
+    /// `background.side_objects` of `scene`'s block with the background painted by `paint`, whose
+    /// pixels step down by `grain` levels from column to column (0: plain; strands of hair: more).
+    fn side_objects_painted(paint: impl Fn(usize, usize) -> Option<u8> + Copy, grain: u8) -> f64 {
         let (scene, _) = scene(paint);
         let photo = RgbImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
-            image::Rgb([scene.luminance[y as usize * SIDE + x as usize]; 3])
+            let (x, y) = (x as usize, y as usize);
+            let strand = if paint(x, y).is_some() && x % 2 == 1 { grain } else { 0 };
+            image::Rgb([scene.luminance[y * SIDE + x] - strand; 3])
         });
         side_objects_in(&scene, &photo)
     }
@@ -651,25 +678,44 @@ mod tests {
         // Another person's white shirt in the lower left corner, its top rising towards the edge,
         // outside the person mask.
         let shirt = |x: usize, y: usize| (x < 30 && y as f32 >= 42.0 + 0.4 * x as f32).then_some(WHITE);
-        assert!(side_objects_painted(shirt) > 0.25);
+        assert!(side_objects_painted(shirt, 0) > 0.25);
         // Standing beside the face from above the first row down: counted too.
         let tall = |x: usize, y: usize| (x < 12 && y >= 20).then_some(WHITE);
-        assert!(side_objects_painted(tall) > 0.25);
+        assert!(side_objects_painted(tall, 0) > 0.25);
+        // The same with the grain of hair is white hair hanging from the head.
+        assert_eq!(side_objects_painted(tall, 20), 0.0);
         // The subject's own white shirt, low and falling away from the neck towards the edge.
-        let own = |x: usize, y: usize| (x < 36 && y as f32 >= 50.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
-        assert_eq!(side_objects_painted(own), 0.0);
+        let own = |x: usize, y: usize| (x < 36 && y as f32 >= 38.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
+        assert_eq!(side_objects_painted(own, 0), 0.0);
     }
 
     #[test]
     fn the_background_is_read_at_each_height() {
         // Lit more towards the bottom, with a white shirt over the lower left beside the block.
-        let (scene, _) = scene(|x, y| Some(if x < 20 && y >= 80 { 250 } else { 120 + (100 * y / SIDE) as u8 }));
+        let (scene, _) = scene(|x, y| Some(if x < 20 && y >= 80 { 250 } else { 100 + (150 * y / SIDE) as u8 }));
         let clear = |i: usize| scene.background[i];
-        let by_row = background_by_row(&scene, &clear, 0, 2);
-        let level = |y: usize| by_row[y].unwrap();
-        assert!((level(10) - 128.0).abs() <= 1.0, "{}", level(10));
-        // The shirt covers less than half of its rows' background: their level is the background's.
-        assert!((level(100) - 203.0).abs() <= 1.0, "{}", level(100));
+        // The lower median of the clear cells in the rows within `band` of `y`, the slow way.
+        let median_around = |y: usize, band: usize| {
+            let mut levels: Vec<u8> = (y.saturating_sub(band)..(y + band + 1).min(SIDE))
+                .flat_map(|row| (row * SIDE..(row + 1) * SIDE).filter(|&i| clear(i)))
+                .map(|i| scene.luminance[i])
+                .collect();
+            levels.sort();
+            (levels.len() >= MIN_BACKGROUND_CELLS / 5).then(|| f32::from(levels[(levels.len() - 1) / 2]))
+        };
+        for first_row in [0, 3, 50, SIDE - 1, SIDE] {
+            for band in [1, 2, 7, 200] {
+                let by_row = background_by_row(&scene, &clear, first_row, band);
+                for (y, level) in by_row.iter().enumerate() {
+                    let expected = if y < first_row { None } else { median_around(y, band) };
+                    assert_eq!(*level, expected, "row {y}, first row {first_row}, band {band}");
+                }
+            }
+        }
+        // The shirt covers less than half of its rows' background: their level stays near the
+        // background's own (100 + 150 * 100 / 120 at row 100).
+        let level = background_by_row(&scene, &clear, 0, 2)[100].unwrap();
+        assert!((level - 225.0).abs() <= 2.0, "{level}");
     }
 
     #[test]
