@@ -1149,10 +1149,8 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
         })
         .collect();
     // Donors of whole people: the same photos uncropped, where shoulders show.
-    let people: Vec<PersonDonor> = subjects
-        .iter()
-        .filter(|s| half(&s.identity) == Half::Calibration)
-        .filter_map(|s| Some(datasets.join(format!("frll/neutral_front/{}_03.jpg", s.identity.strip_prefix("frll/")?))))
+    let people: Vec<PersonDonor> = accuracy::uncropped_calibration_people(datasets)
+        .into_iter()
         .take(8)
         .filter_map(|path| {
             let photo = image::open(path).ok()?.to_rgb8();

@@ -179,16 +179,9 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
 /// that their shoulders show, their eyes `across` photo widths to the side of the subject's and
 /// `higher` of the subject's inter-eye distances above.
 fn person_behind(subject: &Subject, analysis: &passbild::Analysis, across: f32, higher: f32) -> image::RgbImage {
-    let folder = datasets().join("frll/neutral_front");
-    let mut names: Vec<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with("_03.jpg") && half(&format!("frll/{}", &name[..3])) == Half::Calibration)
-        .collect();
-    names.sort();
-    names.truncate(8);
-    let name = &names[accuracy::donor_index(&subject.identity, names.len())];
-    let other = image::open(folder.join(name)).unwrap().to_rgb8();
+    let mut people = accuracy::uncropped_calibration_people(&datasets());
+    people.truncate(8);
+    let other = image::open(&people[accuracy::donor_index(&subject.identity, people.len())]).unwrap().to_rgb8();
     let other_analysis = checker("de-live").analyse_image(&other.clone().into()).unwrap();
     let face = internals::face(analysis).unwrap();
     let eyes = face.head.eye_midpoint();

@@ -292,10 +292,12 @@ fn side_objects(
             .filter(|(_, region)| region.lighter && reaches_first_row(&region.top, first_row, strip_columns))
             .map(|(&label, _)| label)
             .collect();
-        for &x in strip.iter().filter(|_| !standing.is_empty()) {
+        for &x in strip {
             for y in first_row..h {
                 let label = labels[y * w + x];
-                if let Some(region) = found.get_mut(&label).filter(|_| standing.contains(&label)) {
+                if standing.contains(&label)
+                    && let Some(region) = found.get_mut(&label)
+                {
                     region.cells_at_the_side += 1;
                     region.smooth_cells_at_the_side += usize::from(grain(photo, scene, x, y, grain_step) < FLAT_GRAIN);
                 }
@@ -587,8 +589,12 @@ mod tests {
     /// A light grey scene with a person block in the lower middle (columns 40..80, rows 30 on)
     /// and `paint` setting the luminance of other cells.
     fn scene(paint: impl Fn(usize, usize) -> Option<u8>) -> (Scene, HeadCells) {
-        let block = |x: usize, y: usize| (40..80).contains(&x) && y >= 30;
         scene_with(block, paint)
+    }
+
+    /// The person block of `scene`.
+    fn block(x: usize, y: usize) -> bool {
+        (40..80).contains(&x) && y >= 30
     }
 
     /// As `scene`, with the person mask holding `is_person`'s cells (at the block's luminance).
@@ -641,35 +647,28 @@ mod tests {
     /// `background.side_objects` of `scene`'s block with `is_person`'s cells added, whose pixels
     /// step by `grain` levels from column to column (0: flat; strands of hair: more).
     fn side_objects_with(is_person: impl Fn(usize, usize) -> bool + Copy, grain: u8) -> f64 {
-        let block = |x: usize, y: usize| (40..80).contains(&x) && y >= 30;
-        let person = move |x: usize, y: usize| block(x, y) || is_person(x, y);
-        let (scene, _) = scene_with(person, |_, _| None);
-        // The photo behind the scene, a pixel per cell.
-        let photo = RgbImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
-            let (x, y) = (x as usize, y as usize);
-            let strand = if is_person(x, y) && x % 2 == 1 { grain } else { 0 };
-            image::Rgb([scene.luminance[y * SIDE + x] + strand; 3])
-        });
-        side_objects_in(&scene, &photo)
-    }
-
-    /// `background.side_objects` of `scene` (its background all clear) over `photo`.
-    fn side_objects_in(scene: &Scene, photo: &RgbImage) -> f64 {
-        let reference = [f32::from(BACKGROUND_LEVEL); 3];
-        let clear = |i: usize| scene.background[i];
-        side_objects(photo, scene, &outline(), reference, &clear).unwrap().value
+        let (scene, _) = scene_with(move |x, y| block(x, y) || is_person(x, y), |_, _| None);
+        side_objects_in(&scene, is_person, grain)
     }
 
     /// `background.side_objects` of `scene`'s block with the background painted by `paint`, whose
-    /// pixels step down by `grain` levels from column to column (0: plain; strands of hair: more).
+    /// pixels step by `grain` levels from column to column (0: plain; strands of hair: more).
     fn side_objects_painted(paint: impl Fn(usize, usize) -> Option<u8> + Copy, grain: u8) -> f64 {
         let (scene, _) = scene(paint);
+        side_objects_in(&scene, move |x, y| paint(x, y).is_some(), grain)
+    }
+
+    /// `background.side_objects` of `scene` (its background all clear) over the photo behind it, a
+    /// pixel per cell, whose pixels in `thing` step down by `grain` levels from column to column.
+    fn side_objects_in(scene: &Scene, thing: impl Fn(usize, usize) -> bool, grain: u8) -> f64 {
         let photo = RgbImage::from_fn(SIDE as u32, SIDE as u32, |x, y| {
             let (x, y) = (x as usize, y as usize);
-            let strand = if paint(x, y).is_some() && x % 2 == 1 { grain } else { 0 };
+            let strand = if thing(x, y) && x % 2 == 1 { grain } else { 0 };
             image::Rgb([scene.luminance[y * SIDE + x] - strand; 3])
         });
-        side_objects_in(&scene, &photo)
+        let reference = [f32::from(BACKGROUND_LEVEL); 3];
+        let clear = |i: usize| scene.background[i];
+        side_objects(&photo, scene, &outline(), reference, &clear).unwrap().value
     }
 
     #[test]

@@ -103,6 +103,18 @@ pub fn subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
     subjects
 }
 
+/// FRLL's neutral photos of the calibration half, uncropped (their shoulders show), in name order:
+/// the people the accuracy harness stands behind a subject.
+pub fn uncropped_calibration_people(datasets: &Path) -> Vec<std::path::PathBuf> {
+    jpeg_files(&datasets.join("frll/neutral_front"))
+        .into_iter()
+        .filter(|path| {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            half(&format!("frll/{}", &stem[..stem.len().min(3)])) == Half::Calibration
+        })
+        .collect()
+}
+
 /// The US Congress portraits labelled by eye as with or without glasses, as (file name in
 /// `datasets/congress`, glasses worn), from the project's `tests/data/congress_glasses.csv`.
 pub fn congress_glasses_labels(project_root: &Path) -> std::io::Result<Vec<(String, bool)>> {
