@@ -44,6 +44,13 @@ const LIGHTER_STEP: f32 = 30.0;
 /// The background's level at a height is read over the rows within this many inter-eye distances
 /// above and below.
 const BACKGROUND_BAND_OF_IED: f32 = 0.25;
+/// A flat part of an off-colour region joined to hair hanging from above is a thing of its own
+/// where the background's colour, or a cell outside the person mask, lies within this many
+/// inter-eye distances above its top in most of the side strip's columns: a soft edge (a thing
+/// out of focus behind the subject) is not flat for about that far, while a flat patch of the
+/// hair itself has more hair above it. On the calibration half any reach from 0.1 to 0.5 gives
+/// the same verdicts.
+const REACH_ABOVE_OF_IED: f32 = 0.2;
 /// Fewer background cells than this and the background is not assessed.
 const MIN_BACKGROUND_CELLS: usize = 50;
 /// Loose hair reaches this far (in head widths) beyond the person mask; background measures
@@ -207,7 +214,8 @@ fn colour_step(rgb: &[f32; 3], reference: [f32; 3]) -> f32 {
 /// inter-eye distance), from one and a half inter-eye distances above the chin down, two kinds of
 /// cells form regions: those lighter than the background at their height, whether the person mask
 /// holds them or not (a white shirt, which the mask may take for the subject's or miss), and
-/// those the mask holds that are off the background's colour (hair, skin, dark clothes, things).
+/// those the mask holds that are off the background's colour (hair, skin, dark clothes, things),
+/// and the flat parts of the latter on their own (a thing that touches the subject's hair).
 /// A region counts where it covers the side strip between one inter-eye distance above the chin
 /// and the chin if it enters (`Region::enters`).
 fn side_objects(
@@ -220,6 +228,7 @@ fn side_objects(
     let (w, h) = (scene.width, scene.height);
     let ied = head.inter_eye_distance_px();
     let span = ((FLAT_SPAN_OF_IED * ied / scene.cell_px).round() as usize).max(1);
+    let reach_above = ((REACH_ABOVE_OF_IED * ied / scene.cell_px).round() as usize).max(1);
     let grain_step = ((GRAIN_STEP_OF_IED * ied).round() as usize).max(1);
     let at = |i: usize| f32::from(scene.luminance[i]);
     let off_colour =
@@ -251,10 +260,13 @@ fn side_objects(
     // is still a white shirt.
     let mut lighter_cells = vec![false; w * h];
     let mut off_colour_cells = vec![false; w * h];
+    let mut flat_off_colour_cells = vec![false; w * h];
     for &x in sides.iter().flatten() {
-        for i in (first_row..h).map(|y| y * w + x) {
+        for y in first_row..h {
+            let i = y * w + x;
             lighter_cells[i] = lighter(i);
             off_colour_cells[i] = !lighter_cells[i] && off_colour(i);
+            flat_off_colour_cells[i] = off_colour_cells[i] && flat(x, y);
         }
     }
     let off_colour_labels = regions(&off_colour_cells, w, h);
@@ -264,6 +276,12 @@ fn side_objects(
         .zip(off_colour_labels)
         .map(|(light, off)| if light != 0 { last_off_colour_label + light } else { off })
         .collect();
+    // The flat parts of off-colour regions form regions of their own too: a plain thing that
+    // touches the subject's hanging hair is still a plain thing (the cells along its border are
+    // not flat, so it parts from the hair there).
+    let last_label = labels.iter().copied().max().unwrap_or(0);
+    let flat_labels: Vec<u32> =
+        regions(&flat_off_colour_cells, w, h).into_iter().map(|l| if l != 0 { last_label + l } else { 0 }).collect();
     let mut worst: Option<f32> = None;
     for columns in &sides {
         let strip = &columns[..strip_columns.min(columns.len())];
@@ -274,14 +292,16 @@ fn side_objects(
         let mut found: BTreeMap<u32, Region> = BTreeMap::new();
         for (from_edge, &x) in columns.iter().enumerate() {
             for y in first_row..h {
-                let label = labels[y * w + x];
-                if label != 0 {
-                    let lighter = label > last_off_colour_label;
-                    let region = found.entry(label).or_insert_with(|| Region { lighter, ..Region::default() });
-                    region.top.entry(from_edge).or_insert(y);
-                    region.cells += 1;
-                    if !lighter {
-                        region.flat_cells += usize::from(flat(x, y));
+                let i = y * w + x;
+                for label in [labels[i], flat_labels[i]] {
+                    if label != 0 {
+                        let lighter = label > last_off_colour_label && label <= last_label;
+                        let part_of = (label > last_label).then_some(labels[i]);
+                        let region =
+                            found.entry(label).or_insert_with(|| Region { lighter, part_of, ..Region::default() });
+                        region.top.entry(from_edge).or_insert(y);
+                        region.cells += 1;
+                        region.flat_cells += usize::from(flat_off_colour_cells[i]);
                     }
                 }
             }
@@ -303,6 +323,27 @@ fn side_objects(
                 }
             }
         }
+        // Flat parts are judged on their own only within regions that hang from above the first
+        // row (hair, which `rises_towards_the_side` turns down whole, with something joined to
+        // it), and by what lies just above their top in the strip: the background, or more hair
+        // (a flat patch of the hair itself).
+        let hanging: BTreeSet<u32> = found
+            .iter()
+            .filter(|(_, region)| region.part_of.is_none() && reaches_first_row(&region.top, first_row, strip_columns))
+            .map(|(&label, _)| label)
+            .collect();
+        for region in found.values_mut().filter(|region| region.part_of.is_some_and(|whole| hanging.contains(&whole))) {
+            for (&from_edge, &top) in region.top.range(..strip_columns) {
+                region.tops_at_the_side += 1;
+                let x = columns[from_edge];
+                if (top.saturating_sub(reach_above)..top).any(|y| {
+                    let i = y * w + x;
+                    scene.distance_to_person[i] > 0 || colour_step(&scene.rgb[i], reference) <= FOREIGN_COLOUR_STEP
+                }) {
+                    region.tops_under_background += 1;
+                }
+            }
+        }
         let entering: BTreeSet<u32> = found
             .iter()
             .filter(|(_, region)| region.enters(first_row, strip_columns))
@@ -311,7 +352,7 @@ fn side_objects(
         let covered = strip
             .iter()
             .flat_map(|&x| strip_rows.clone().map(move |y| y * w + x))
-            .filter(|&i| entering.contains(&labels[i]))
+            .filter(|&i| entering.contains(&labels[i]) || entering.contains(&flat_labels[i]))
             .count();
         let share = covered as f32 / strip_cells as f32;
         worst = Some(worst.map_or(share, |worse: f32| worse.max(share)));
@@ -383,12 +424,21 @@ struct Region {
     /// reaches the first row there.
     cells_at_the_side: usize,
     smooth_cells_at_the_side: usize,
+    /// A flat part of an off-colour region, labelled on its own: that region's label.
+    part_of: Option<u32>,
+    /// Of a flat part's columns within the side strip, how many, and in how many of them the
+    /// background's colour or a cell outside the mask lies within `REACH_ABOVE_OF_IED` above its
+    /// top: counted only for parts of regions hanging from above the first row.
+    tops_at_the_side: usize,
+    tops_under_background: usize,
 }
 
 impl Region {
     /// Whether it is something entering beside the subject. Off-colour: if at least half its
     /// cells are flat (not hair) and its top edge near the side rises towards it
     /// (`rises_towards_the_side`: not the subject's shoulder, not hair hanging from above).
+    /// A flat part of an off-colour region hanging from above: the same, and only where the
+    /// background lies just above its top in most of the strip's columns.
     /// Lighter than the background: if its top edge rises towards the side, or if it stands beside
     /// the face up to the first row within the side strip with the pixels' grain of a plain
     /// garment there at least half the time (white or fair hair hangs from the head too, but in
@@ -400,7 +450,9 @@ impl Region {
                 && 2 * self.smooth_cells_at_the_side >= self.cells_at_the_side)
                 || rises_towards_the_side(&self.top, first_row, strip_columns)
         } else {
-            2 * self.flat_cells >= self.cells && rises_towards_the_side(&self.top, first_row, strip_columns)
+            2 * self.flat_cells >= self.cells
+                && (self.part_of.is_none() || 2 * self.tops_under_background > self.tops_at_the_side)
+                && rises_towards_the_side(&self.top, first_row, strip_columns)
         }
     }
 }
@@ -686,6 +738,23 @@ mod tests {
         // The subject's own white shirt, low and falling away from the neck towards the edge.
         let own = |x: usize, y: usize| (x < 36 && y as f32 >= 38.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
         assert_eq!(side_objects_painted(own, 0), 0.0);
+    }
+
+    #[test]
+    fn a_plain_thing_joined_to_hanging_hair_is_counted_and_a_plain_patch_of_hair_is_not() {
+        // Hair hanging from above the first row beside the face, its strands' grain.
+        let hair = |x: usize, y: usize| (5..16).contains(&x) && y >= 20;
+        // A plain disc centred below the lower left corner, touching the hair.
+        let disc = |x: usize, y: usize| (x as f32).hypot(y as f32 - 85.0) < 35.0;
+        let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y) || disc(x, y), |_, _| None);
+        let share = side_objects_in(&scene, |x, y| hair(x, y) && !disc(x, y), 20);
+        assert!(share > 0.25, "the disc covers {share} of the strip");
+        // Hair down to the photo's edge with a plain patch in it, its top rising towards the
+        // edge: hair above the patch.
+        let hair = |x: usize, y: usize| x < 16 && y >= 20;
+        let patch = |x: usize, y: usize| (1..7).contains(&x) && y >= 42 + x && y < 58;
+        let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y), |_, _| None);
+        assert_eq!(side_objects_in(&scene, |x, y| hair(x, y) && !patch(x, y), 20), 0.0);
     }
 
     #[test]
