@@ -348,6 +348,30 @@ fn hair_across_an_eye_on_dark_skin_fails_hair_across() {
     }
 }
 
+/// FRLL 069's curls hang beside his face down to the chin, and a dark thing entering the lower
+/// right corner joins them: only its plain part, with the background just above it, shows it
+/// entering rather than hanging from the head.
+#[test]
+fn a_dark_thing_joined_to_hanging_hair_fails_side_objects() {
+    let subject = frll_test_half().iter().find(|s| s.identity == "frll/069").expect("FRLL 069, test half");
+    let compliant = report(&subject.photo);
+    assert_eq!(
+        status_of(&compliant, ids::BACKGROUND_SIDE_OBJECTS),
+        Status::Pass,
+        "{:?}",
+        compliant.check(ids::BACKGROUND_SIDE_OBJECTS)
+    );
+    let width = subject.photo.width() as f32;
+    let corner = passbild::Point::new(width, 1.3 * width);
+    let edited = report(&edits::disc(&subject.photo, corner, 0.3 * width, [45.0, 48.0, 60.0], 1.0));
+    assert_eq!(
+        status_of(&edited, ids::BACKGROUND_SIDE_OBJECTS),
+        Status::Fail,
+        "{:?}",
+        edited.check(ids::BACKGROUND_SIDE_OBJECTS)
+    );
+}
+
 /// FRLL 090 smiles with closed lips: her mouth is 17 % wider than in her neutral photo, within the
 /// width a neutral mouth may have, so only the expression classifier sees the smile.
 #[test]

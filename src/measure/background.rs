@@ -46,7 +46,7 @@ const LIGHTER_STEP: f32 = 30.0;
 const BACKGROUND_BAND_OF_IED: f32 = 0.25;
 /// A flat part of an off-colour region joined to hair hanging from above is a thing of its own
 /// where the background's colour, or a cell outside the person mask, lies within this many
-/// inter-eye distances above its top in most of the side strip's columns: a soft edge (a thing
+/// inter-eye distances above its top in most of its columns within the side strip: a soft edge (a thing
 /// out of focus behind the subject) is not flat for about that far, while a flat patch of the
 /// hair itself has more hair above it. On the calibration half any reach from 0.1 to 0.5 gives
 /// the same verdicts.
@@ -214,8 +214,9 @@ fn colour_step(rgb: &[f32; 3], reference: [f32; 3]) -> f32 {
 /// inter-eye distance), from one and a half inter-eye distances above the chin down, two kinds of
 /// cells form regions: those lighter than the background at their height, whether the person mask
 /// holds them or not (a white shirt, which the mask may take for the subject's or miss), and
-/// those the mask holds that are off the background's colour (hair, skin, dark clothes, things),
-/// and the flat parts of the latter on their own (a thing that touches the subject's hair).
+/// those the mask holds that are off the background's colour (hair, skin, dark clothes, things);
+/// the flat cells among the latter form regions of their own too (a thing that touches the
+/// subject's hair).
 /// A region counts where it covers the side strip between one inter-eye distance above the chin
 /// and the chin if it enters (`Region::enters`).
 fn side_objects(
@@ -410,7 +411,8 @@ fn background_by_row(scene: &Scene, clear: &dyn Fn(usize) -> bool, first_row: us
     levels
 }
 
-/// An off-colour or lighter region beside the face, as `side_objects` sees it.
+/// An off-colour or lighter region beside the face, or a flat part of an off-colour one, as
+/// `side_objects` sees it.
 #[derive(Default)]
 struct Region {
     /// Its top row in each column, by the column's distance from the photo's edge.
@@ -438,7 +440,7 @@ impl Region {
     /// cells are flat (not hair) and its top edge near the side rises towards it
     /// (`rises_towards_the_side`: not the subject's shoulder, not hair hanging from above).
     /// A flat part of an off-colour region hanging from above: the same, and only where the
-    /// background lies just above its top in most of the strip's columns.
+    /// background lies just above its top in most of its columns within the strip.
     /// Lighter than the background: if its top edge rises towards the side, or if it stands beside
     /// the face up to the first row within the side strip with the pixels' grain of a plain
     /// garment there at least half the time (white or fair hair hangs from the head too, but in
