@@ -372,6 +372,22 @@ fn a_dark_thing_joined_to_hanging_hair_fails_side_objects() {
     );
 }
 
+/// Two congress portraits whose suits' shoulders hold flat patches rising towards the photo's
+/// side: only flat parts of regions hanging from above are judged on their own (with every flat
+/// part judged, they read 0.34 and 0.21).
+#[test]
+fn flat_patches_of_a_suit_are_not_things_entering() {
+    for file in ["D000482.jpg", "N000186.jpg"] {
+        let report = checker("icao").check_file(&datasets().join("congress").join(file)).unwrap();
+        assert_eq!(
+            status_of(&report, ids::BACKGROUND_SIDE_OBJECTS),
+            Status::Pass,
+            "{file}: {:?}",
+            report.check(ids::BACKGROUND_SIDE_OBJECTS)
+        );
+    }
+}
+
 /// FRLL 090 smiles with closed lips: her mouth is 17 % wider than in her neutral photo, within the
 /// width a neutral mouth may have, so only the expression classifier sees the smile.
 #[test]
