@@ -942,30 +942,22 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             }),
         );
     }
-    // Another person standing behind the subject and beside them, taller (their eyes this many
-    // of the subject's inter-eye distances higher), so that their shoulder and the side of their
-    // head enter a lower corner: a real photo of someone else, with their own person mask.
+    // Another person standing behind the subject and beside them, taller, so that their shoulder
+    // and the side of their head enter a lower corner: a real photo of someone else, with their
+    // own person mask.
     let people = std::sync::Arc::new(people);
-    for (side, strength, across, higher) in [
-        ("left", "shoulder in the lower left corner", -1.1f32, 1.65f32),
-        ("right", "shoulder in the lower right corner", 1.1, 1.3),
-    ] {
+    for (side, across, higher) in accuracy::PEOPLE_BEHIND {
         let people = people.clone();
         add(
             "another person behind, at the side",
-            format!("{side}: {strength}"),
+            format!("{side}: shoulder in the lower {side} corner"),
             true,
             BACKGROUND,
             Box::new(move |s, m| {
                 let (other, other_mask, other_face) = &people[accuracy::donor_index(&s.identity, people.len())];
-                let eyes = m.face.head.eye_midpoint();
-                let at = passbild::Point::new(
-                    eyes.x + across * s.photo.width() as f32,
-                    eyes.y - higher * m.face.head.inter_eye_distance_px(),
-                );
                 let subject = edits::Someone { photo: &s.photo, mask: &m.mask, face: &m.face };
                 let other = edits::Someone { photo: other, mask: other_mask, face: other_face };
-                Some(edits::person_behind(&subject, &other, at, 1.0))
+                Some(accuracy::person_behind_at(&subject, &other, across, higher))
             }),
         );
     }

@@ -89,20 +89,16 @@ fn compliant_heads_pass_geometry_and_scaled_heads_warn_then_fail() {
         let ratio = compliant.check(ids::CHIN_TO_CROWN_DE).unwrap().value.unwrap();
         let face = compliant.face.as_ref().unwrap();
         let eyes = face.landmarks.right_eye_centre.midpoint(face.landmarks.left_eye_centre);
-        for (millimetres, status) in [(26.0, Status::Fail), (30.0, Status::Warn), (34.0, Status::Pass)] {
+        for (millimetres, expected) in [(26.0, Status::Fail), (30.0, Status::Warn), (34.0, Status::Pass)] {
             let scaled = accuracy::scaled_about(&subject.photo, eyes, millimetres / 45.0 / ratio);
             assert_eq!(
-                status_of(&report(&scaled), ids::CHIN_TO_CROWN_DE),
-                status,
+                status(&report(&scaled), ids::CHIN_TO_CROWN_DE),
+                expected,
                 "{} at {millimetres} mm",
                 subject.identity
             );
         }
     }
-}
-
-fn status_of(report: &Report, id: &str) -> Status {
-    report.check(id).unwrap().status
 }
 
 #[test]
@@ -124,7 +120,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
         ids::HAIR_ACROSS_EYE,
         ids::FACE_HANDS,
     ] {
-        assert_eq!(status_of(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
+        assert_eq!(status(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
     }
     let donor_subject = &subjects()[1];
     let donor_analysis = checker("de-live").analyse_image(&donor_subject.photo.clone().into()).unwrap();
@@ -167,7 +163,7 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
     for (what, photo, meant) in cases {
         let edited = report(&photo);
         assert!(
-            meant.iter().any(|id| status_of(&edited, id) == Status::Fail),
+            meant.iter().any(|id| status(&edited, id) == Status::Fail),
             "{what} passed {meant:?}: {:#?}",
             meant.iter().map(|id| edited.check(id)).collect::<Vec<_>>()
         );
@@ -175,40 +171,30 @@ fn clear_defects_are_caught_and_compliant_photos_pass_the_appearance_checks() {
 }
 
 /// The harness's other person standing behind the subject, their white shirt entering a lower
-/// corner, as it places them: one of the first eight calibration-half FRLL photos, uncropped so
-/// that their shoulders show, their eyes `across` photo widths to the side of the subject's and
-/// `higher` of the subject's inter-eye distances above.
-fn person_behind(subject: &Subject, analysis: &passbild::Analysis, across: f32, higher: f32) -> image::RgbImage {
-    let mut people = accuracy::uncropped_calibration_people(&datasets());
-    people.truncate(8);
-    let other = image::open(&people[accuracy::donor_index(&subject.identity, people.len())]).unwrap().to_rgb8();
-    let other_analysis = checker("de-live").analyse_image(&other.clone().into()).unwrap();
-    let face = internals::face(analysis).unwrap();
-    let eyes = face.head.eye_midpoint();
-    let at = passbild::Point::new(
-        eyes.x + across * subject.photo.width() as f32,
-        eyes.y - higher * face.head.inter_eye_distance_px(),
-    );
-    edits::person_behind(
-        &edits::Someone { photo: &subject.photo, mask: internals::person_mask(analysis), face },
-        &edits::Someone {
-            photo: &other,
-            mask: internals::person_mask(&other_analysis),
-            face: internals::face(&other_analysis).unwrap(),
-        },
-        at,
-        1.0,
-    )
-}
-
+/// corner at each side (`accuracy::PEOPLE_BEHIND`): one of the first eight calibration-half FRLL
+/// photos, uncropped so that their shoulders show.
 #[test]
 fn another_person_behind_in_a_lower_corner_is_found() {
     // The harness finds it on 85 % (left) and 74 % (right) of the test half; here on four of six.
+    let mut people = accuracy::uncropped_calibration_people(&datasets());
+    people.truncate(8);
     let mut readings = Vec::new();
     for subject in subjects() {
         let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
-        for (side, across, higher) in [("left", -1.1, 1.65), ("right", 1.1, 1.3)] {
-            let edited = report(&person_behind(subject, &analysis, across, higher));
+        let other = image::open(&people[accuracy::donor_index(&subject.identity, people.len())]).unwrap().to_rgb8();
+        let other_analysis = checker("de-live").analyse_image(&other.clone().into()).unwrap();
+        let subject_someone = edits::Someone {
+            photo: &subject.photo,
+            mask: internals::person_mask(&analysis),
+            face: internals::face(&analysis).unwrap(),
+        };
+        let other_someone = edits::Someone {
+            photo: &other,
+            mask: internals::person_mask(&other_analysis),
+            face: internals::face(&other_analysis).unwrap(),
+        };
+        for (side, across, higher) in accuracy::PEOPLE_BEHIND {
+            let edited = report(&accuracy::person_behind_at(&subject_someone, &other_someone, across, higher));
             let check = edited.check(ids::BACKGROUND_SIDE_OBJECTS).unwrap();
             readings.push((subject.identity.clone(), side, check.value, check.status));
         }
@@ -235,7 +221,7 @@ fn a_hand_half_an_adults_size_over_the_chin_is_found() {
     let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
     let face = internals::face(&analysis).unwrap();
     let edited = report(&hand_reaching_in(&subject.photo, face, "hand_a.jpg", (0.45, 1.0), -80.0, 1.6));
-    assert_eq!(status_of(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
+    assert_eq!(status(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
 }
 
 /// The harness's hand of a third of an adult's size in the lower right corner (a small child's):
@@ -247,7 +233,7 @@ fn a_hand_a_third_of_an_adults_size_in_a_corner_is_found() {
     let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
     let face = internals::face(&analysis).unwrap();
     let edited = report(&hand_reaching_in(&subject.photo, face, "hand_a.jpg", (1.0, 1.0), 225.0, 1.2));
-    assert_eq!(status_of(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
+    assert_eq!(status(&edited, ids::FACE_HANDS), Status::Fail, "{:?}", edited.check(ids::FACE_HANDS));
 }
 
 /// A hand whose wrist is at `wrist` (shares of the photo's width and height), pointing `angle`
@@ -324,23 +310,18 @@ fn hair_across_an_eye_on_dark_skin_fails_hair_across() {
     let subject = frll_test_half().iter().find(|s| s.identity == "frll/042").expect("FRLL 042, test half");
     let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
     let compliant = checker("de-live").judge(&analysis, None);
-    assert_eq!(
-        status_of(&compliant, ids::HAIR_ACROSS_EYE),
-        Status::Pass,
-        "{:?}",
-        compliant.check(ids::HAIR_ACROSS_EYE)
-    );
+    assert_eq!(status(&compliant, ids::HAIR_ACROSS_EYE), Status::Pass, "{:?}", compliant.check(ids::HAIR_ACROSS_EYE));
     let face = internals::face(&analysis).unwrap();
     for strands in [3, 9] {
         let hair = report(&edits::hair_over_eye(&subject.photo, face, strands));
         assert_eq!(
-            status_of(&hair, ids::HAIR_ACROSS_EYE),
+            status(&hair, ids::HAIR_ACROSS_EYE),
             Status::Fail,
             "{strands} strands: {:?}",
             hair.check(ids::HAIR_ACROSS_EYE)
         );
         assert_eq!(
-            status_of(&hair, ids::EYES_VISIBLE),
+            status(&hair, ids::EYES_VISIBLE),
             Status::Pass,
             "{strands} strands: {:?}",
             hair.check(ids::EYES_VISIBLE)
@@ -356,7 +337,7 @@ fn a_dark_thing_joined_to_hanging_hair_fails_side_objects() {
     let subject = frll_test_half().iter().find(|s| s.identity == "frll/069").expect("FRLL 069, test half");
     let compliant = report(&subject.photo);
     assert_eq!(
-        status_of(&compliant, ids::BACKGROUND_SIDE_OBJECTS),
+        status(&compliant, ids::BACKGROUND_SIDE_OBJECTS),
         Status::Pass,
         "{:?}",
         compliant.check(ids::BACKGROUND_SIDE_OBJECTS)
@@ -365,7 +346,7 @@ fn a_dark_thing_joined_to_hanging_hair_fails_side_objects() {
     let corner = passbild::Point::new(width, 1.3 * width);
     let edited = report(&edits::disc(&subject.photo, corner, 0.3 * width, [45.0, 48.0, 60.0], 1.0));
     assert_eq!(
-        status_of(&edited, ids::BACKGROUND_SIDE_OBJECTS),
+        status(&edited, ids::BACKGROUND_SIDE_OBJECTS),
         Status::Fail,
         "{:?}",
         edited.check(ids::BACKGROUND_SIDE_OBJECTS)
@@ -380,7 +361,7 @@ fn flat_patches_of_a_suit_are_not_things_entering() {
     for file in ["D000482.jpg", "N000186.jpg"] {
         let report = checker("icao").check_file(&datasets().join("congress").join(file)).unwrap();
         assert_eq!(
-            status_of(&report, ids::BACKGROUND_SIDE_OBJECTS),
+            status(&report, ids::BACKGROUND_SIDE_OBJECTS),
             Status::Pass,
             "{file}: {:?}",
             report.check(ids::BACKGROUND_SIDE_OBJECTS)
@@ -398,13 +379,8 @@ fn a_smile_with_closed_lips_fails_expression_smile() {
         .expect("FRLL's smiling photo 090");
     assert_eq!(half(&smile.identity), Half::Test);
     let report = report(&smile.photo);
-    assert_eq!(status_of(&report, ids::EXPRESSION_SMILE), Status::Fail, "{:?}", report.check(ids::EXPRESSION_SMILE));
-    assert_eq!(
-        status_of(&report, ids::EXPRESSION_NEUTRAL),
-        Status::Pass,
-        "{:?}",
-        report.check(ids::EXPRESSION_NEUTRAL)
-    );
+    assert_eq!(status(&report, ids::EXPRESSION_SMILE), Status::Fail, "{:?}", report.check(ids::EXPRESSION_SMILE));
+    assert_eq!(status(&report, ids::EXPRESSION_NEUTRAL), Status::Pass, "{:?}", report.check(ids::EXPRESSION_NEUTRAL));
 }
 
 /// The first 15 congress portraits with glasses and the first 15 without (tests/data, labelled by

@@ -46,10 +46,10 @@ const LIGHTER_STEP: f32 = 30.0;
 const BACKGROUND_BAND_OF_IED: f32 = 0.25;
 /// A flat part of an off-colour region joined to hair hanging from above is a thing of its own
 /// where the background's colour, or a cell outside the person mask, lies within this many
-/// inter-eye distances above its top in most of its columns within the side strip: a soft edge (a thing
-/// out of focus behind the subject) is not flat for about that far, while a flat patch of the
-/// hair itself has more hair above it. On the calibration half any reach from 0.1 to 0.5 gives
-/// the same verdicts.
+/// inter-eye distances above its top in most of its columns within the side strip: a soft edge
+/// (a thing out of focus behind the subject) is not flat for about that far, while a flat patch
+/// of the hair itself has more hair above it. On the calibration half any reach from 0.1 to 0.5
+/// gives the same verdicts.
 const REACH_ABOVE_OF_IED: f32 = 0.2;
 /// Fewer background cells than this and the background is not assessed.
 const MIN_BACKGROUND_CELLS: usize = 50;

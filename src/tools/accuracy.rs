@@ -8,7 +8,7 @@ use std::path::Path;
 use image::RgbImage;
 use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
 
-use super::edits::{parse_tem, passport_crop};
+use super::edits::{Someone, parse_tem, passport_crop, person_behind};
 use super::render::turn_head;
 use crate::imaging::Point;
 use crate::measure::pose::{Camera, HeadPose, angles_seen, rigid_fit};
@@ -113,6 +113,22 @@ pub fn uncropped_calibration_people(datasets: &Path) -> Vec<std::path::PathBuf> 
             half(&format!("frll/{}", &stem[..stem.len().min(3)])) == Half::Calibration
         })
         .collect()
+}
+
+/// Where the harness stands another person behind the subject, beside them and taller, so that
+/// their shoulder and the side of their head enter a lower corner: the side, their eyes this many
+/// photo widths to that side of the subject's, and this many of the subject's inter-eye distances
+/// higher.
+pub const PEOPLE_BEHIND: [(&str, f32, f32); 2] = [("left", -1.1, 1.65), ("right", 1.1, 1.3)];
+
+/// `other` standing behind `subject` where `PEOPLE_BEHIND` places them (`across`, `higher`).
+pub fn person_behind_at(subject: &Someone, other: &Someone, across: f32, higher: f32) -> RgbImage {
+    let eyes = subject.face.head.eye_midpoint();
+    let at = Point::new(
+        eyes.x + across * subject.photo.width() as f32,
+        eyes.y - higher * subject.face.head.inter_eye_distance_px(),
+    );
+    person_behind(subject, other, at, 1.0)
 }
 
 /// The US Congress portraits labelled by eye as with or without glasses, as (file name in
