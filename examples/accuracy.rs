@@ -72,6 +72,7 @@ fn main() {
     }
     if wanted("sizes") {
         sharpness_by_resolution_section(&mut doc, &subjects, &datasets);
+        defects_by_resolution_section(&mut doc, &de_live, &subjects, &datasets);
     }
     let path = root.join("docs/accuracy.md");
     let doc = match (only.as_deref(), std::fs::read_to_string(&path)) {
@@ -1130,27 +1131,6 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
         )
         .unwrap();
     }
-    // Donors for pasted faces: calibration-half photos, so no one is pasted next to themselves.
-    let donors: Vec<Donor> = subjects
-        .iter()
-        .filter(|s| half(&s.identity) == Half::Calibration)
-        .take(8)
-        .filter_map(|s| {
-            let analysis = checker.analyse_image(&s.photo.clone().into()).ok()?;
-            Some((s.photo.clone(), internals::face(&analysis)?.clone()))
-        })
-        .collect();
-    // Donors of whole people: the same photos uncropped, where shoulders show.
-    let people: Vec<PersonDonor> = accuracy::uncropped_calibration_people(datasets)
-        .into_iter()
-        .take(8)
-        .filter_map(|path| {
-            let photo = image::open(path).ok()?.to_rgb8();
-            let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
-            let face = internals::face(&analysis)?.clone();
-            Some((photo, internals::person_mask(&analysis).clone(), face))
-        })
-        .collect();
     writeln!(
         doc,
         "\n### Defects\n\nEach test-half photo edited one way (`tools::edits`); caught = one of the \
@@ -1159,40 +1139,12 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
          | defect | strength | n | caught | any check fails | by check (fail %, median value) |\n|---|---|---|---|---|---|"
     )
     .unwrap();
-    let measured: Vec<Option<Measured>> = test
-        .par_iter()
-        .map(|s| {
-            let analysis = checker.analyse_image(&s.photo.clone().into()).ok()?;
-            let face = internals::face(&analysis)?.clone();
-            Some(Measured { face, mask: internals::person_mask(&analysis).clone() })
-        })
-        .collect();
-    let hands: Vec<Hand> = ["hand_a.jpg", "hand_b.jpg"]
-        .iter()
-        .map(|name| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hands").join(name);
-            let hand = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
-            let opacity = edits::hand_opacity(&hand);
-            (hand, opacity)
-        })
-        .collect();
-    for defect in defects(donors, people, hands) {
-        let reports: Vec<Report> = test
-            .par_iter()
-            .zip(&measured)
-            .filter_map(|(s, measured)| {
-                let edited = (defect.make)(s, measured.as_ref()?)?;
-                match defect.jpeg_quality {
-                    Some(quality) => checker.check_bytes(&edits::jpeg_bytes(&edited, quality)).ok(),
-                    None => checker.check_image(&edited.into()).ok(),
-                }
-            })
-            .collect();
+    let measured = measure_unedited(checker, &test);
+    for defect in defects_with_donors(checker, subjects, datasets) {
+        let reports: Vec<Report> =
+            defect_reports(checker, &test, &measured, &defect, &|photo| photo).into_iter().map(|(_, r)| r).collect();
         let n = reports.len().max(1) as f64;
-        let caught = reports
-            .iter()
-            .filter(|r| defect.checks.iter().any(|id| r.check(id).is_some_and(|c| c.status == Status::Fail)))
-            .count();
+        let caught = reports.iter().filter(|r| caught(&defect, r)).count();
         let any = reports.iter().filter(|r| r.verdict == Status::Fail).count();
         let by_check: Vec<String> = defect
             .checks
@@ -1216,6 +1168,82 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
         )
         .unwrap();
     }
+}
+
+/// The defects, with their donors: faces from the calibration half, whole people from its
+/// uncropped photos (where shoulders show), hands from tests/data/hands.
+fn defects_with_donors(checker: &Checker, subjects: &[Subject], datasets: &Path) -> Vec<Defect> {
+    // Donors for pasted faces: calibration-half photos, so no one is pasted next to themselves.
+    let donors: Vec<Donor> = subjects
+        .iter()
+        .filter(|s| half(&s.identity) == Half::Calibration)
+        .take(8)
+        .filter_map(|s| {
+            let analysis = checker.analyse_image(&s.photo.clone().into()).ok()?;
+            Some((s.photo.clone(), internals::face(&analysis)?.clone()))
+        })
+        .collect();
+    // Donors of whole people: the same photos uncropped, where shoulders show.
+    let people: Vec<PersonDonor> = accuracy::uncropped_calibration_people(datasets)
+        .into_iter()
+        .take(8)
+        .filter_map(|path| {
+            let photo = image::open(path).ok()?.to_rgb8();
+            let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
+            let face = internals::face(&analysis)?.clone();
+            Some((photo, internals::person_mask(&analysis).clone(), face))
+        })
+        .collect();
+    let hands: Vec<Hand> = ["hand_a.jpg", "hand_b.jpg"]
+        .iter()
+        .map(|name| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hands").join(name);
+            let hand = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
+            let opacity = edits::hand_opacity(&hand);
+            (hand, opacity)
+        })
+        .collect();
+    defects(donors, people, hands)
+}
+
+/// What each photo measured unedited, for edits placed by the face or the person.
+fn measure_unedited(checker: &Checker, test: &[&Subject]) -> Vec<Option<Measured>> {
+    test.par_iter()
+        .map(|s| {
+            let analysis = checker.analyse_image(&s.photo.clone().into()).ok()?;
+            let face = internals::face(&analysis)?.clone();
+            Some(Measured { face, mask: internals::person_mask(&analysis).clone() })
+        })
+        .collect()
+}
+
+/// Each photo edited by `defect`, handed over as `deliver` makes it (as taken, or shrunk to a
+/// profile's size) and checked: as a JPEG file where the defect is its compression. Each report
+/// with its photo's place in `test`.
+fn defect_reports(
+    checker: &Checker,
+    test: &[&Subject],
+    measured: &[Option<Measured>],
+    defect: &Defect,
+    deliver: &(dyn Fn(image::RgbImage) -> image::RgbImage + Sync),
+) -> Vec<(usize, Report)> {
+    test.par_iter()
+        .zip(measured)
+        .enumerate()
+        .filter_map(|(n, (s, measured))| {
+            let edited = deliver((defect.make)(s, measured.as_ref()?)?);
+            let report = match defect.jpeg_quality {
+                Some(quality) => checker.check_bytes(&edits::jpeg_bytes(&edited, quality)),
+                None => checker.check_image(&edited.into()),
+            };
+            Some((n, report.ok()?))
+        })
+        .collect()
+}
+
+/// Whether one of `defect`'s own checks fails in `report`.
+fn caught(defect: &Defect, report: &Report) -> bool {
+    defect.checks.iter().any(|id| report.check(id).is_some_and(|c| c.status == Status::Fail))
 }
 
 /// FRLL's real smiles, the test half, cut as the neutral photos are, grouped by how far the smile
@@ -1427,5 +1455,88 @@ fn sharpness_by_resolution_section(doc: &mut String, subjects: &[Subject], datas
             )
             .unwrap();
         }
+    }
+}
+
+/// The other defects at de-scan's and icao's sizes: each made on the 1244x1600 photo as in the
+/// appearance part, then shrunk to the profile's size as a studio's photo is resized for delivery.
+/// Blur is left to the section above (shrinking narrows it, so its strength is the shrunk one).
+fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: &[Subject], datasets: &Path) {
+    let test: Vec<&Subject> =
+        subjects.iter().filter(|s| half(&s.identity) == Half::Test && s.identity.starts_with("frll")).collect();
+    let measured = measure_unedited(de_live, &test);
+    let shrink = |width: u32, height: u32| {
+        move |photo: image::RgbImage| {
+            image::imageops::resize(&photo, width, height, image::imageops::FilterType::CatmullRom)
+        }
+    };
+    writeln!(
+        doc,
+        "\n### Other defects at other sizes\n\nThe defects above (blur aside) made on the test half's \
+         1244x1600 photos and then shrunk to de-scan's 622x800 and to 300x386 under icao, as a \
+         studio's photo is resized for delivery; sizes in pixels are at 1244x1600. de-scan allows \
+         grey photos (scans). The compliant photos shrunk the same way fail or warn on these checks \
+         (every other check passes all of them):\n"
+    )
+    .unwrap();
+    let mut sizes = Vec::new();
+    for (profile, width, height) in [("de-scan", 622u32, 800u32), ("icao", 300, 386)] {
+        let checker = Checker::builder().profile_name(profile).unwrap().threads(2).build().unwrap();
+        let deliver = shrink(width, height);
+        let unedited: Vec<Option<Report>> =
+            test.par_iter().map(|s| checker.check_image(&deliver(s.photo.clone()).into()).ok()).collect();
+        let flagged: Vec<String> = ids::ALL
+            .iter()
+            .filter_map(|id| {
+                let count = |st: Status| {
+                    unedited.iter().flatten().filter(|r| r.check(id).is_some_and(|c| c.status == st)).count()
+                };
+                let (fails, warns) = (count(Status::Fail), count(Status::Warn));
+                (fails + warns > 0).then(|| format!("`{id}` {fails} fail, {warns} warn"))
+            })
+            .collect();
+        let flagged = if flagged.is_empty() { "none".to_string() } else { flagged.join("; ") };
+        writeln!(doc, "- {width}x{height} ({profile}), {} photos: {flagged}.", unedited.iter().flatten().count())
+            .unwrap();
+        sizes.push((profile, width, height, checker, unedited));
+    }
+    let columns: Vec<String> = sizes.iter().map(|(profile, ..)| format!("{profile}: caught | new fail")).collect();
+    writeln!(
+        doc,
+        "\nCaught: one of the defect's own checks fails. New fail: a check fails that passed the same \
+         photo unedited at that size (so that the many photos at 300x386 with under 90 px between \
+         the eyes do not count as caught).\n\n| defect | strength | n | {} |\n|---|---|---|{}",
+        columns.join(" | "),
+        "---|---|".repeat(sizes.len())
+    )
+    .unwrap();
+    for defect in defects_with_donors(de_live, subjects, datasets) {
+        if defect.name.contains("blur") {
+            continue;
+        }
+        let mut cells = Vec::new();
+        let mut n = 0;
+        for (_, width, height, checker, unedited) in &sizes {
+            let reports = defect_reports(checker, &test, &measured, &defect, &shrink(*width, *height));
+            n = reports.len();
+            let share = |count: usize| 100.0 * count as f64 / reports.len().max(1) as f64;
+            let caught = reports.iter().filter(|(_, r)| caught(&defect, r)).count();
+            let newly_failed = reports
+                .iter()
+                .filter(|(photo, r)| {
+                    r.checks.iter().any(|c| {
+                        c.status == Status::Fail
+                            && unedited[*photo]
+                                .as_ref()
+                                .and_then(|u| u.check(&c.id))
+                                .is_none_or(|u| u.status != Status::Fail)
+                    })
+                })
+                .count();
+            let caught = if defect.checks.is_empty() { "-".to_string() } else { format!("{:.0} %", share(caught)) };
+            cells.push(format!("{caught} | {:.0} %", share(newly_failed)));
+        }
+        let strength = if defect.clear { format!("{} **clear**", defect.strength) } else { defect.strength.clone() };
+        writeln!(doc, "| {} | {strength} | {n} | {} |", defect.name, cells.join(" | ")).unwrap();
     }
 }

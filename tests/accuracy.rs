@@ -302,6 +302,39 @@ fn a_dark_photo_given_contrast_fails_white_level_by_its_crushed_pupils() {
     assert_eq!(white_level.min, Some(150.0), "the report states the bound that failed it");
 }
 
+/// Eyes closed on the 1244x1600 photo, then shrunk to 300x386 (about icao's 90 px between the
+/// eyes): the lid gap still reads closed. FRLL 007's closed eye reads 0.038-0.040 there, which the
+/// bound of 0.035 that icao kept for coarse small photos passed.
+#[test]
+fn closed_eyes_shrunk_to_icaos_size_fail_eyes_open() {
+    let shrink =
+        |photo: &image::RgbImage| image::imageops::resize(photo, 300, 386, image::imageops::FilterType::CatmullRom);
+    for subject in subjects() {
+        let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
+        let face = internals::face(&analysis).unwrap();
+        let compliant = check("icao", &shrink(&subject.photo));
+        assert_eq!(
+            status(&compliant, ids::EYES_OPEN),
+            Status::Pass,
+            "{}: {:?}",
+            subject.identity,
+            compliant.check(ids::EYES_OPEN)
+        );
+        for (what, photo) in
+            [("one eye", edits::wink(&subject.photo, face)), ("both eyes", edits::closed_eyes(&subject.photo, face))]
+        {
+            let closed = check("icao", &shrink(&photo));
+            assert_eq!(
+                status(&closed, ids::EYES_OPEN),
+                Status::Fail,
+                "{} with {what} closed: {:?}",
+                subject.identity,
+                closed.check(ids::EYES_OPEN)
+            );
+        }
+    }
+}
+
 /// On FRLL 042's dark skin, dark strands over an eye are not dark enough against the skin to
 /// count as hiding the opening (`eyes.visible`); the strands running on down the skin below the
 /// eye are what shows them.
