@@ -2,7 +2,7 @@
 //! construction, on the test half of the identities (thresholds and calibrations are set on the
 //! calibration half, and this example prints what it would set them to).
 //!     cargo run --release --example accuracy [pose|ears|roll|geometry|appearance|smiles|glasses|sizes]
-//! About 25 minutes on two cores for all parts (one part: only its section of docs/accuracy.md is
+//! About 40 minutes on two cores for all parts (one part: only its section of docs/accuracy.md is
 //! rewritten, the rest is kept). tests/accuracy.rs runs the same parts on a small subset.
 
 use std::collections::BTreeMap;
