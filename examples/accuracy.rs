@@ -1144,7 +1144,7 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
         let reports: Vec<Report> =
             defect_reports(checker, &test, &measured, &defect, &|photo| photo).into_iter().map(|(_, r)| r).collect();
         let n = reports.len().max(1) as f64;
-        let caught = reports.iter().filter(|r| caught(&defect, r)).count();
+        let caught = reports.iter().filter(|r| fails_own_check(&defect, r)).count();
         let any = reports.iter().filter(|r| r.verdict == Status::Fail).count();
         let by_check: Vec<String> = defect
             .checks
@@ -1242,7 +1242,7 @@ fn defect_reports(
 }
 
 /// Whether one of `defect`'s own checks fails in `report`.
-fn caught(defect: &Defect, report: &Report) -> bool {
+fn fails_own_check(defect: &Defect, report: &Report) -> bool {
     defect.checks.iter().any(|id| report.check(id).is_some_and(|c| c.status == Status::Fail))
 }
 
@@ -1474,9 +1474,10 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
         doc,
         "\n### Other defects at other sizes\n\nThe defects above (blur aside) made on the test half's \
          1244x1600 photos and then shrunk to de-scan's 622x800 and to 300x386 under icao, as a \
-         studio's photo is resized for delivery; sizes in pixels are at 1244x1600. de-scan allows \
-         grey photos (scans). The compliant photos shrunk the same way fail or warn on these checks \
-         (every other check passes all of them):\n"
+         studio's photo is resized for delivery (JPEG compression after shrinking); strengths in \
+         pixels, and the noise's sigma, are at 1244x1600, so shrinking weakens the noise as it \
+         does blur. de-scan allows grey photos (scans). The compliant photos shrunk the same way \
+         fail or warn on these checks (no other check fails or warns on any of them):\n"
     )
     .unwrap();
     let mut sizes = Vec::new();
@@ -1500,12 +1501,43 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
             .unwrap();
         sizes.push((profile, width, height, checker, unedited));
     }
+    // What every profile's `eyes.open` bound rests on at the smaller sizes (profiles/*.toml).
+    let calibration: Vec<&Subject> =
+        subjects.iter().filter(|s| half(&s.identity) == Half::Calibration && s.identity.starts_with("frll")).collect();
+    let calibration_measured = measure_unedited(de_live, &calibration);
+    writeln!(doc, "\n`eyes.open` on the calibration half's FRLL photos shrunk the same way, where its bound is set:\n")
+        .unwrap();
+    for (profile, width, height, checker, _) in &sizes {
+        let deliver = shrink(*width, *height);
+        let eyes_open = |make: &(dyn Fn(&Subject, &Measured) -> image::RgbImage + Sync)| -> Vec<f64> {
+            calibration
+                .par_iter()
+                .zip(&calibration_measured)
+                .filter_map(|(s, m)| {
+                    let report = checker.check_image(&deliver(make(s, m.as_ref()?)).into()).ok()?;
+                    report.check(ids::EYES_OPEN)?.value
+                })
+                .collect()
+        };
+        let open = eyes_open(&|s, _| s.photo.clone());
+        let mut closed = eyes_open(&|s, m| edits::wink(&s.photo, &m.face));
+        closed.extend(eyes_open(&|s, m| edits::closed_eyes(&s.photo, &m.face)));
+        writeln!(
+            doc,
+            "- {width}x{height} ({profile}): {} photos from {:.3}; with one or both eyes closed up to {:.3}.",
+            open.len(),
+            percentile(&open, 0.0),
+            percentile(&closed, 1.0)
+        )
+        .unwrap();
+    }
     let columns: Vec<String> = sizes.iter().map(|(profile, ..)| format!("{profile}: caught | new fail")).collect();
     writeln!(
         doc,
-        "\nCaught: one of the defect's own checks fails. New fail: a check fails that passed the same \
-         photo unedited at that size (so that the many photos at 300x386 with under 90 px between \
-         the eyes do not count as caught).\n\n| defect | strength | n | {} |\n|---|---|---|{}",
+        "\nCaught: one of the defect's own checks fails (whether or not it failed the photo unedited). \
+         New fail, in place of the section above's any check fails: a check fails that did not fail \
+         the same photo unedited at that size (most photos at 300x386 have under 90 px between the \
+         eyes and fail icao for that alone).\n\n| defect | strength | n | {} |\n|---|---|---|{}",
         columns.join(" | "),
         "---|---|".repeat(sizes.len())
     )
@@ -1515,12 +1547,12 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
             continue;
         }
         let mut cells = Vec::new();
-        let mut n = 0;
+        let mut counts = Vec::new();
         for (_, width, height, checker, unedited) in &sizes {
             let reports = defect_reports(checker, &test, &measured, &defect, &shrink(*width, *height));
-            n = reports.len();
+            counts.push(reports.len().to_string());
             let share = |count: usize| 100.0 * count as f64 / reports.len().max(1) as f64;
-            let caught = reports.iter().filter(|(_, r)| caught(&defect, r)).count();
+            let caught = reports.iter().filter(|(_, r)| fails_own_check(&defect, r)).count();
             let newly_failed = reports
                 .iter()
                 .filter(|(photo, r)| {
@@ -1537,6 +1569,7 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
             cells.push(format!("{caught} | {:.0} %", share(newly_failed)));
         }
         let strength = if defect.clear { format!("{} **clear**", defect.strength) } else { defect.strength.clone() };
-        writeln!(doc, "| {} | {strength} | {n} | {} |", defect.name, cells.join(" | ")).unwrap();
+        counts.dedup();
+        writeln!(doc, "| {} | {strength} | {} | {} |", defect.name, counts.join(" / "), cells.join(" | ")).unwrap();
     }
 }

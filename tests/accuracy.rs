@@ -303,8 +303,8 @@ fn a_dark_photo_given_contrast_fails_white_level_by_its_crushed_pupils() {
 }
 
 /// Eyes closed on the 1244x1600 photo, then shrunk to 300x386 (about icao's 90 px between the
-/// eyes): the lid gap still reads closed. FRLL 007's closed eye reads 0.038-0.040 there, which the
-/// bound of 0.035 that icao kept for coarse small photos passed.
+/// eyes): the lid gap still reads closed. FRLL 007's closed eyes read 0.038-0.040 there, so a
+/// bound for coarse small photos under 0.040 would pass them.
 #[test]
 fn closed_eyes_shrunk_to_icaos_size_fail_eyes_open() {
     let shrink =
