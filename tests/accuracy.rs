@@ -324,6 +324,48 @@ fn closed_eyes_shrunk_to_icaos_size_fail_eyes_open() {
     }
 }
 
+/// Clear defects made on the 1244x1600 photo and shrunk to de-scan's 622x800, as a studio resizes
+/// for delivery (docs/accuracy.md, "Other defects at other sizes"): each still fails its checks.
+#[test]
+fn clear_defects_shrunk_to_de_scans_size_are_caught() {
+    let shrink =
+        |photo: &image::RgbImage| image::imageops::resize(photo, 622, 800, image::imageops::FilterType::CatmullRom);
+    let subject = &subjects()[0];
+    let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
+    let face = internals::face(&analysis).unwrap();
+    let donor_subject = &subjects()[1];
+    let donor_analysis = checker("de-live").analyse_image(&donor_subject.photo.clone().into()).unwrap();
+    let donor = internals::face(&donor_analysis).unwrap();
+    let cases: Vec<(&str, image::RgbImage, &[&str])> = vec![
+        ("gamma 0.4", edits::gamma(&subject.photo, 0.4), &[ids::BLACK_LEVEL, ids::OVER_EXPOSURE, ids::LUMINANCE_MEAN]),
+        (
+            "a red cast",
+            edits::colour_cast(&subject.photo, [1.3, 0.9, 0.8]),
+            &[ids::NATURAL_SKIN, ids::BACKGROUND_COLOUR],
+        ),
+        (
+            "a second face of 100 px at 1244x1600",
+            edits::paste_portrait(&subject.photo, &donor_subject.photo, donor, (20, 20), 100),
+            &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
+        ),
+        ("one eye closed", edits::wink(&subject.photo, face), &[ids::EYES_OPEN]),
+        ("the mouth open by 10 %", edits::open_mouth(&subject.photo, face, 0.10), &[ids::MOUTH_CLOSED]),
+        ("a hand over the mouth", hand_over_the_mouth(&subject.photo, face), &[ids::FACE_HANDS]),
+    ];
+    let compliant = check("de-scan", &shrink(&subject.photo));
+    for (what, photo, meant) in cases {
+        let edited = check("de-scan", &shrink(&photo));
+        for id in meant {
+            assert_eq!(status(&compliant, id), Status::Pass, "{id} on the compliant photo: {:?}", compliant.check(id));
+        }
+        assert!(
+            meant.iter().any(|id| status(&edited, id) == Status::Fail),
+            "{what} passed {meant:?}: {:#?}",
+            meant.iter().map(|id| edited.check(id)).collect::<Vec<_>>()
+        );
+    }
+}
+
 /// On FRLL 042's dark skin, dark strands over an eye are not dark enough against the skin to
 /// count as hiding the opening (`eyes.visible`); the strands running on down the skin below the
 /// eye are what shows them.
