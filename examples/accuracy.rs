@@ -1141,8 +1141,11 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
     .unwrap();
     let measured = measure_unedited(checker, &test);
     for defect in defects_with_donors(checker, subjects, datasets) {
-        let reports: Vec<Report> =
-            defect_reports(checker, &test, &measured, &defect, &|photo| photo).into_iter().map(|(_, r)| r).collect();
+        let reports: Vec<Report> = defect_reports(&[(checker, None)], &test, &measured, &defect)
+            .remove(0)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
         let n = reports.len().max(1) as f64;
         let caught = reports.iter().filter(|r| fails_own_check(&defect, r)).count();
         let any = reports.iter().filter(|r| r.verdict == Status::Fail).count();
@@ -1217,27 +1220,37 @@ fn measure_unedited(checker: &Checker, test: &[&Subject]) -> Vec<Option<Measured
         .collect()
 }
 
-/// Each photo edited by `defect`, handed over as `deliver` makes it (as taken, or shrunk to a
-/// profile's size) and checked: as a JPEG file where the defect is its compression. Each report
-/// with its photo's place in `test`.
+/// Each photo edited by `defect` once and checked by each of `checkers`, resized to its size
+/// where one is given (as taken otherwise): as a JPEG file where the defect is its compression.
+/// Per checker, each report with its photo's place in `test`.
 fn defect_reports(
-    checker: &Checker,
+    checkers: &[(&Checker, Option<(u32, u32)>)],
     test: &[&Subject],
     measured: &[Option<Measured>],
     defect: &Defect,
-    deliver: &(dyn Fn(image::RgbImage) -> image::RgbImage + Sync),
-) -> Vec<(usize, Report)> {
-    test.par_iter()
+) -> Vec<Vec<(usize, Report)>> {
+    let by_photo: Vec<(usize, Vec<Option<Report>>)> = test
+        .par_iter()
         .zip(measured)
         .enumerate()
         .filter_map(|(n, (s, measured))| {
-            let edited = deliver((defect.make)(s, measured.as_ref()?)?);
-            let report = match defect.jpeg_quality {
-                Some(quality) => checker.check_bytes(&edits::jpeg_bytes(&edited, quality)),
-                None => checker.check_image(&edited.into()),
-            };
-            Some((n, report.ok()?))
+            let edited = (defect.make)(s, measured.as_ref()?)?;
+            let reports = checkers
+                .iter()
+                .map(|&(checker, size)| {
+                    let photo = size.map_or_else(|| edited.clone(), |(w, h)| accuracy::resized(&edited, w, h));
+                    match defect.jpeg_quality {
+                        Some(quality) => checker.check_bytes(&edits::jpeg_bytes(&photo, quality)),
+                        None => checker.check_image(&photo.into()),
+                    }
+                    .ok()
+                })
+                .collect();
+            Some((n, reports))
         })
+        .collect();
+    (0..checkers.len())
+        .map(|k| by_photo.iter().filter_map(|(n, reports)| Some((*n, reports[k].clone()?))).collect())
         .collect()
 }
 
@@ -1431,7 +1444,7 @@ fn sharpness_by_resolution_section(doc: &mut String, subjects: &[Subject], datas
                 format!("blur sigma {sigma} px at 1244x1600, then shrunk ({own:.1} px){clear}"),
                 Box::new(move |s: &Subject| {
                     let blurred = edits::gaussian_blur(&large.get(s.identity.as_str())?.photo, sigma);
-                    Some(image::imageops::resize(&blurred, width, height, image::imageops::FilterType::CatmullRom))
+                    Some(accuracy::resized(&blurred, width, height))
                 }),
             ));
         }
@@ -1465,11 +1478,6 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
     let test: Vec<&Subject> =
         subjects.iter().filter(|s| half(&s.identity) == Half::Test && s.identity.starts_with("frll")).collect();
     let measured = measure_unedited(de_live, &test);
-    let shrink = |width: u32, height: u32| {
-        move |photo: image::RgbImage| {
-            image::imageops::resize(&photo, width, height, image::imageops::FilterType::CatmullRom)
-        }
-    };
     writeln!(
         doc,
         "\n### Other defects at other sizes\n\nThe defects above (blur aside) made on the test half's \
@@ -1483,9 +1491,10 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
     let mut sizes = Vec::new();
     for (profile, width, height) in [("de-scan", 622u32, 800u32), ("icao", 300, 386)] {
         let checker = Checker::builder().profile_name(profile).unwrap().threads(2).build().unwrap();
-        let deliver = shrink(width, height);
-        let unedited: Vec<Option<Report>> =
-            test.par_iter().map(|s| checker.check_image(&deliver(s.photo.clone()).into()).ok()).collect();
+        let unedited: Vec<Option<Report>> = test
+            .par_iter()
+            .map(|s| checker.check_image(&accuracy::resized(&s.photo, width, height).into()).ok())
+            .collect();
         let flagged: Vec<String> = ids::ALL
             .iter()
             .filter_map(|id| {
@@ -1508,13 +1517,13 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
     writeln!(doc, "\n`eyes.open` on the calibration half's FRLL photos shrunk the same way, where its bound is set:\n")
         .unwrap();
     for (profile, width, height, checker, _) in &sizes {
-        let deliver = shrink(*width, *height);
         let eyes_open = |make: &(dyn Fn(&Subject, &Measured) -> image::RgbImage + Sync)| -> Vec<f64> {
             calibration
                 .par_iter()
                 .zip(&calibration_measured)
                 .filter_map(|(s, m)| {
-                    let report = checker.check_image(&deliver(make(s, m.as_ref()?)).into()).ok()?;
+                    let photo = accuracy::resized(&make(s, m.as_ref()?), *width, *height);
+                    let report = checker.check_image(&photo.into()).ok()?;
                     report.check(ids::EYES_OPEN)?.value
                 })
                 .collect()
@@ -1542,14 +1551,15 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
         "---|---|".repeat(sizes.len())
     )
     .unwrap();
+    let checkers: Vec<(&Checker, Option<(u32, u32)>)> =
+        sizes.iter().map(|(_, width, height, checker, _)| (checker, Some((*width, *height)))).collect();
     for defect in defects_with_donors(de_live, subjects, datasets) {
         if defect.name.contains("blur") {
             continue;
         }
         let mut cells = Vec::new();
         let mut counts = Vec::new();
-        for (_, width, height, checker, unedited) in &sizes {
-            let reports = defect_reports(checker, &test, &measured, &defect, &shrink(*width, *height));
+        for ((.., unedited), reports) in sizes.iter().zip(defect_reports(&checkers, &test, &measured, &defect)) {
             counts.push(reports.len().to_string());
             let share = |count: usize| 100.0 * count as f64 / reports.len().max(1) as f64;
             let caught = reports.iter().filter(|(_, r)| fails_own_check(&defect, r)).count();

@@ -174,11 +174,17 @@ fn jpeg_files(dir: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// `photo` resampled to `width` x `height` as the harness resamples its subjects: a studio's photo
+/// resized for delivery at a profile's size.
+pub fn resized(photo: &RgbImage, width: u32, height: u32) -> RgbImage {
+    image::imageops::resize(photo, width, height, image::imageops::FilterType::CatmullRom)
+}
+
 /// One photo of `set` cut to 35:45 by its face outline `points` and resampled.
 fn cut(set: &str, path: &Path, points: &[Point], width: u32, height: u32) -> Option<Subject> {
     let image = image::open(path).ok()?;
     let crop = passport_crop(&image.to_rgb8(), points)?;
-    let photo = image::imageops::resize(&crop, width, height, image::imageops::FilterType::CatmullRom);
+    let photo = resized(&crop, width, height);
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let (a, b) = (points[0], points[1]);
     let (right, left) = if a.x < b.x { (a, b) } else { (b, a) };
