@@ -66,9 +66,16 @@ fn a_directory_is_searched_and_overlays_are_written() {
 fn profiles_are_listed_and_printed() {
     let list = passbild().arg("profiles").output().unwrap();
     let text = String::from_utf8(list.stdout).unwrap();
-    for name in ["icao", "de-live", "de-scan"] {
-        assert!(text.contains(name), "{text}");
+    // One line a profile, the descriptions starting in one column whatever the names' lengths.
+    let mut description_columns = std::collections::BTreeSet::new();
+    for name in passbild::Profile::built_in_names() {
+        let line = text.lines().find(|line| line.split_whitespace().next() == Some(name));
+        let line = line.unwrap_or_else(|| panic!("{name} not listed: {text}"));
+        let description = &passbild::Profile::built_in(name).unwrap().description;
+        assert!(line.ends_with(description.as_str()), "{line}");
+        description_columns.insert(line.len() - description.len());
     }
+    assert_eq!(description_columns.len(), 1, "{text}");
     let shown = passbild().args(["profiles", "de-live"]).output().unwrap();
     let profile = passbild::Profile::from_toml(&String::from_utf8(shown.stdout).unwrap()).unwrap();
     assert_eq!(profile, passbild::Profile::built_in("de-live").unwrap());

@@ -486,9 +486,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
 fn print_profiles(name: Option<&str>) -> ExitCode {
     match name {
         None => {
+            let width = Profile::built_in_names().map(str::len).max().unwrap_or(0);
             for name in Profile::built_in_names() {
                 let profile = Profile::built_in(name).expect("built-in profiles parse");
-                println!("{name:10} {}", profile.description);
+                println!("{name:width$}  {}", profile.description);
             }
             ExitCode::SUCCESS
         }
