@@ -883,13 +883,17 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             Box::new(move |s, m| Some(edits::hair_over_eye(&s.photo, &m.face, strands))),
         );
     }
-    add(
-        "hat",
-        String::new(),
-        true,
-        &[ids::HEAD_COVERING],
-        Box::new(|s, m| Some(edits::hat(&s.photo, &m.face, [40.0, 40.0, 90.0]))),
-    );
+    // A navy hat, and a black one as most hats are, which on dark hair differs from the hair in
+    // little but its shape.
+    for (strength, colour) in [("navy", [40.0f32, 40.0, 90.0]), ("black", [30.0, 29.0, 33.0])] {
+        add(
+            "hat",
+            strength.into(),
+            true,
+            &[ids::HEAD_COVERING],
+            Box::new(move |s, m| Some(edits::hat(&s.photo, &m.face, colour))),
+        );
+    }
     add(
         "face mask",
         String::new(),

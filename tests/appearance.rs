@@ -252,6 +252,15 @@ fn a_hat_and_a_face_mask_fail() {
     assert_flips(&edits::face_mask(&photo, face(), [165.0, 200.0, 230.0]), ids::FACE_OCCLUSION, "light-blue face mask");
 }
 
+/// A black hat on the fixture's dark hair matches the hair's colour; it is found by its lack of
+/// the hair's grain, also under a camera's noise.
+#[test]
+fn a_black_hat_on_dark_hair_fails() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let hat = edits::hat(&photo, face(), [30.0, 29.0, 33.0]);
+    assert_flips(&edits::noise(&hat, 2.0, 7), ids::HEAD_COVERING, "black hat, noise sigma 2");
+}
+
 #[test]
 fn face_occlusion_is_not_assessed_on_grey_photos() {
     let report = check("de-live", &edits::greyscale(&fixture_image("frll_034_de.jpg")));

@@ -86,7 +86,8 @@ pub struct CoveringMeasures {
     /// worse eye.
     pub frame_across_eye: Finding,
     /// Share of the zone above the forehead whose colour is neither the hair beside the face
-    /// nor the forehead skin: a hat or cap.
+    /// nor the skin, or is the hair's but without its grain where the crop resolves it: a hat
+    /// or cap.
     pub head_covering: Option<Finding>,
     /// Share of the lower face's skin whose colour is neither skin nor hair: a mask, a scarf,
     /// a microphone. None for grey photos, where colour cannot tell them apart.
@@ -424,7 +425,9 @@ fn temple_hair(face: &FaceImage, person: &PersonMask) -> [Vec<usize>; 2] {
 }
 
 /// Share of the zone above the forehead (0.1 to 0.45 inter-eye distances above the top of the
-/// face oval) explained neither by the hair beside the face nor by the skin.
+/// face oval) explained neither by the hair beside the face nor by the skin, or explained by the
+/// hair alone but smoother than hair (`HAIR_MIN_GRAIN`), where the crop does not enlarge the
+/// photo (an enlarged crop smooths the strands away).
 fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Option<f64> {
     let ied = face.px_per_ied;
     let top = face.point(index::FOREHEAD_TOP);
@@ -433,8 +436,54 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
         return None;
     }
     let zone: Vec<usize> = face.indices_in(zone_rect).collect();
-    let references = [hair, skin].concat();
-    unexplained(face, &zone, &references, HEAD_LIGHTNESS_WEIGHT)
+    if zone.len() < 50 || (hair.is_empty() && skin.is_empty()) {
+        return None;
+    }
+    // Where the crop does not enlarge the photo, the hair's strands show as grain: a plain
+    // covering in the hair's colour (a black hat on black hair) is too smooth to be hair.
+    let texture_resolved = face.crop_px_per_photo_px <= 1.0;
+    let covered = zone
+        .iter()
+        .filter(|&&i| {
+            let lab = colour::lab(face.rgb[i]);
+            let as_skin = skin.iter().any(|&r| explained_by(lab, r, HEAD_LIGHTNESS_WEIGHT));
+            let as_hair = hair.iter().any(|&r| explained_by(lab, r, HEAD_LIGHTNESS_WEIGHT));
+            if as_skin {
+                false
+            } else if as_hair {
+                texture_resolved && local_grain(face, i) < HAIR_MIN_GRAIN
+            } else {
+                true
+            }
+        })
+        .count();
+    Some(covered as f64 / zone.len() as f64)
+}
+
+/// Below this mean luma step between neighbouring crop pixels (`local_grain`), a patch in the
+/// hair's colour is too smooth for hair.
+const HAIR_MIN_GRAIN: f32 = 0.8;
+/// `local_grain` averages over the pixels within this many crop pixels (0.03 inter-eye
+/// distances) either way.
+const GRAIN_RADIUS_PX: usize = 3;
+
+/// The mean gamma-encoded luma step between neighbouring pixels, across and down, over the
+/// crop pixels around pixel `i` (`GRAIN_RADIUS_PX`): strands of hair step, a plain cloth barely.
+fn local_grain(face: &FaceImage, i: usize) -> f32 {
+    let side = face.side;
+    let (x, y) = (i % side, i / side);
+    let (x0, x1) = (x.saturating_sub(GRAIN_RADIUS_PX), (x + GRAIN_RADIUS_PX).min(side - 2));
+    let (y0, y1) = (y.saturating_sub(GRAIN_RADIUS_PX), (y + GRAIN_RADIUS_PX).min(side - 2));
+    let mut total = 0.0;
+    let mut count = 0;
+    for yy in y0..=y1 {
+        for xx in x0..=x1 {
+            let j = yy * side + xx;
+            total += (face.luma[j + 1] - face.luma[j]).abs() + (face.luma[j + side] - face.luma[j]).abs();
+            count += 2;
+        }
+    }
+    if count == 0 { f32::INFINITY } else { total / count as f32 }
 }
 
 /// The median colours of the forehead, the nose bridge and the two cheeks (a shiny forehead
