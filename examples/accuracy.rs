@@ -883,8 +883,8 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             Box::new(move |s, m| Some(edits::hair_over_eye(&s.photo, &m.face, strands))),
         );
     }
-    // A navy hat, and a black one as most hats are, which on dark hair differs from the hair in
-    // little but its shape.
+    // A navy hat, and a black one, which on dark hair differs from the hair in little but its
+    // shape and its plain cloth.
     for (strength, colour) in [("navy", [40.0f32, 40.0, 90.0]), ("black", [30.0, 29.0, 33.0])] {
         add(
             "hat",

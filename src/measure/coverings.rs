@@ -463,17 +463,18 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
 /// Below this mean luma step between neighbouring crop pixels (`local_grain`), a patch in the
 /// hair's colour is too smooth for hair.
 const HAIR_MIN_GRAIN: f32 = 0.8;
-/// `local_grain` averages over the pixels within this many crop pixels (0.03 inter-eye
-/// distances) either way.
-const GRAIN_RADIUS_PX: usize = 3;
+/// `local_grain` averages over the pixels within this many inter-eye distances either way.
+const GRAIN_RADIUS_OF_IED: f32 = 0.03;
 
 /// The mean gamma-encoded luma step between neighbouring pixels, across and down, over the
-/// crop pixels around pixel `i` (`GRAIN_RADIUS_PX`): strands of hair step, a plain cloth barely.
+/// crop pixels around pixel `i` (`GRAIN_RADIUS_OF_IED`): strands of hair step, a plain cloth
+/// barely.
 fn local_grain(face: &FaceImage, i: usize) -> f32 {
     let side = face.side;
+    let radius = (GRAIN_RADIUS_OF_IED * face.px_per_ied).round() as usize;
     let (x, y) = (i % side, i / side);
-    let (x0, x1) = (x.saturating_sub(GRAIN_RADIUS_PX), (x + GRAIN_RADIUS_PX).min(side - 2));
-    let (y0, y1) = (y.saturating_sub(GRAIN_RADIUS_PX), (y + GRAIN_RADIUS_PX).min(side - 2));
+    let (x0, x1) = (x.saturating_sub(radius), (x + radius).min(side - 2));
+    let (y0, y1) = (y.saturating_sub(radius), (y + radius).min(side - 2));
     let mut total = 0.0;
     let mut count = 0;
     for yy in y0..=y1 {
@@ -483,7 +484,7 @@ fn local_grain(face: &FaceImage, i: usize) -> f32 {
             count += 2;
         }
     }
-    if count == 0 { f32::INFINITY } else { total / count as f32 }
+    total / count as f32
 }
 
 /// The median colours of the forehead, the nose bridge and the two cheeks (a shiny forehead
