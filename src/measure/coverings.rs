@@ -376,9 +376,12 @@ fn explained_by(pixel: [f64; 3], reference: [f64; 3], lightness_weight: f64) -> 
     chroma2 > 25.0 && pixel[0] > reference[0] && off_line < 0.5 * EXPLAINED_DELTA_E
 }
 
+/// A zone of fewer crop pixels than this is too small to judge by shares of its colours.
+const MIN_ZONE_PIXELS: usize = 50;
+
 /// Share of `zone` that none of `references` explains.
 fn unexplained(face: &FaceImage, zone: &[usize], references: &[[f64; 3]], lightness_weight: f64) -> Option<f64> {
-    if zone.len() < 50 || references.is_empty() {
+    if zone.len() < MIN_ZONE_PIXELS || references.is_empty() {
         return None;
     }
     let foreign = zone
@@ -436,7 +439,7 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
         return None;
     }
     let zone: Vec<usize> = face.indices_in(zone_rect).collect();
-    if zone.len() < 50 || (hair.is_empty() && skin.is_empty()) {
+    if zone.len() < MIN_ZONE_PIXELS || (hair.is_empty() && skin.is_empty()) {
         return None;
     }
     // Where the crop does not enlarge the photo, the hair's strands show as grain: a plain
@@ -446,11 +449,10 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
         .iter()
         .filter(|&&i| {
             let lab = colour::lab(face.rgb[i]);
-            let as_skin = skin.iter().any(|&r| explained_by(lab, r, HEAD_LIGHTNESS_WEIGHT));
-            let as_hair = hair.iter().any(|&r| explained_by(lab, r, HEAD_LIGHTNESS_WEIGHT));
-            if as_skin {
+            let explains = |r: &[f64; 3]| explained_by(lab, *r, HEAD_LIGHTNESS_WEIGHT);
+            if skin.iter().any(explains) {
                 false
-            } else if as_hair {
+            } else if hair.iter().any(explains) {
                 texture_resolved && local_grain(face, i) < HAIR_MIN_GRAIN
             } else {
                 true
