@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use passbild::ids;
-use passbild::tools::{edits, internals};
+use passbild::tools::{accuracy, edits, internals};
 use passbild::{Report, Status};
 
 fn analysis() -> &'static passbild::Analysis {
@@ -259,6 +259,21 @@ fn a_black_hat_on_dark_hair_fails() {
     let photo = fixture_image("frll_034_de.jpg");
     let hat = edits::hat(&photo, face(), [30.0, 29.0, 33.0]);
     assert_flips(&edits::noise(&hat, 2.0, 7), ids::HEAD_COVERING, "black hat, noise sigma 2");
+}
+
+/// The same at icao's 300x386, where the crop enlarges the photo (the hair's grain is then read
+/// per photo pixel).
+#[test]
+fn a_black_hat_on_dark_hair_fails_at_icao_size() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let hat = edits::noise(&edits::hat(&photo, face(), [30.0, 29.0, 33.0]), 2.0, 7);
+    let covering = |image: &image::RgbImage| {
+        let report = check("icao", &accuracy::resized(image, 300, 386));
+        report.check(ids::HEAD_COVERING).unwrap().clone()
+    };
+    let (unedited, edited) = (covering(&photo), covering(&hat));
+    assert_eq!(unedited.status, Status::Pass, "unedited: {:?}", unedited.value);
+    assert_eq!(edited.status, Status::Fail, "black hat: {:?} (unedited {:?})", edited.value, unedited.value);
 }
 
 #[test]

@@ -86,8 +86,7 @@ pub struct CoveringMeasures {
     /// worse eye.
     pub frame_across_eye: Finding,
     /// Share of the zone above the forehead whose colour is neither the hair beside the face
-    /// nor the skin, or is the hair's but without its grain where the crop resolves it: a hat
-    /// or cap.
+    /// nor the skin, or is the hair's but without its grain: a hat or cap.
     pub head_covering: Option<Finding>,
     /// Share of the lower face's skin whose colour is neither skin nor hair: a mask, a scarf,
     /// a microphone. None for grey photos, where colour cannot tell them apart.
@@ -429,8 +428,7 @@ fn temple_hair(face: &FaceImage, person: &PersonMask) -> [Vec<usize>; 2] {
 
 /// Share of the zone above the forehead (0.1 to 0.45 inter-eye distances above the top of the
 /// face oval) explained neither by the hair beside the face nor by the skin, or explained by the
-/// hair alone but smoother than hair (`HAIR_MIN_GRAIN`), where the crop does not enlarge the
-/// photo (an enlarged crop smooths the strands away).
+/// hair alone but smoother than hair (`HAIR_MIN_GRAIN`).
 fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Option<f64> {
     let ied = face.px_per_ied;
     let top = face.point(index::FOREHEAD_TOP);
@@ -442,9 +440,10 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
     if zone.len() < MIN_ZONE_PIXELS || (hair.is_empty() && skin.is_empty()) {
         return None;
     }
-    // Where the crop does not enlarge the photo, the hair's strands show as grain: a plain
-    // covering in the hair's colour (a black hat on black hair) is too smooth to be hair.
-    let texture_resolved = face.crop_px_per_photo_px <= 1.0;
+    // Hair's strands show as grain: a plain covering in the hair's colour (a black hat on black
+    // hair) is too smooth to be hair. Where the crop enlarges the photo, its interpolation shares
+    // each step between photo pixels out over that many crop pixels; the grain is scaled back.
+    let enlargement = face.crop_px_per_photo_px.max(1.0);
     let covered = zone
         .iter()
         .filter(|&&i| {
@@ -453,7 +452,7 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
             if skin.iter().any(explains) {
                 false
             } else if hair.iter().any(explains) {
-                texture_resolved && local_grain(face, i) < HAIR_MIN_GRAIN
+                local_grain(face, i) * enlargement < HAIR_MIN_GRAIN
             } else {
                 true
             }
@@ -462,8 +461,8 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
     Some(covered as f64 / zone.len() as f64)
 }
 
-/// Below this mean luma step between neighbouring crop pixels (`local_grain`), a patch in the
-/// hair's colour is too smooth for hair.
+/// Below this mean luma step between neighbouring crop pixels (`local_grain`; between photo
+/// pixels where the crop enlarges the photo), a patch in the hair's colour is too smooth for hair.
 const HAIR_MIN_GRAIN: f32 = 0.8;
 /// `local_grain` averages over the pixels within this many inter-eye distances either way.
 const GRAIN_RADIUS_OF_IED: f32 = 0.03;
