@@ -380,17 +380,21 @@ const MIN_ZONE_PIXELS: usize = 50;
 
 /// Share of `zone` that none of `references` explains.
 fn unexplained(face: &FaceImage, zone: &[usize], references: &[[f64; 3]], lightness_weight: f64) -> Option<f64> {
-    if zone.len() < MIN_ZONE_PIXELS || references.is_empty() {
+    if references.is_empty() {
         return None;
     }
-    let foreign = zone
-        .iter()
-        .filter(|&&i| {
-            let lab = colour::lab(face.rgb[i]);
-            !references.iter().any(|&r| explained_by(lab, r, lightness_weight))
-        })
-        .count();
-    Some(foreign as f64 / zone.len() as f64)
+    zone_share(zone, |i| {
+        let lab = colour::lab(face.rgb[i]);
+        !references.iter().any(|&r| explained_by(lab, r, lightness_weight))
+    })
+}
+
+/// Share of `zone`'s pixels that `counts`, or None for a zone too small to judge.
+fn zone_share(zone: &[usize], counts: impl Fn(usize) -> bool) -> Option<f64> {
+    if zone.len() < MIN_ZONE_PIXELS {
+        return None;
+    }
+    Some(zone.iter().filter(|&&i| counts(i)).count() as f64 / zone.len() as f64)
 }
 
 /// Skin of the forehead, between the brows and the top of the face oval.
@@ -437,28 +441,24 @@ fn head_covering(face: &FaceImage, hair: &[[f64; 3]], skin: &[[f64; 3]]) -> Opti
         return None;
     }
     let zone: Vec<usize> = face.indices_in(zone_rect).collect();
-    if zone.len() < MIN_ZONE_PIXELS || (hair.is_empty() && skin.is_empty()) {
+    if hair.is_empty() && skin.is_empty() {
         return None;
     }
     // Hair's strands show as grain: a plain covering in the hair's colour (a black hat on black
     // hair) is too smooth to be hair. Where the crop enlarges the photo, its interpolation shares
     // each step between photo pixels out over that many crop pixels; the grain is scaled back.
     let enlargement = face.crop_px_per_photo_px.max(1.0);
-    let covered = zone
-        .iter()
-        .filter(|&&i| {
-            let lab = colour::lab(face.rgb[i]);
-            let explains = |r: &[f64; 3]| explained_by(lab, *r, HEAD_LIGHTNESS_WEIGHT);
-            if skin.iter().any(explains) {
-                false
-            } else if hair.iter().any(explains) {
-                local_grain(face, i) * enlargement < HAIR_MIN_GRAIN
-            } else {
-                true
-            }
-        })
-        .count();
-    Some(covered as f64 / zone.len() as f64)
+    zone_share(&zone, |i| {
+        let lab = colour::lab(face.rgb[i]);
+        let explains = |r: &[f64; 3]| explained_by(lab, *r, HEAD_LIGHTNESS_WEIGHT);
+        if skin.iter().any(explains) {
+            false
+        } else if hair.iter().any(explains) {
+            local_grain(face, i) * enlargement < HAIR_MIN_GRAIN
+        } else {
+            true
+        }
+    })
 }
 
 /// Below this mean luma step between neighbouring crop pixels (`local_grain`; between photo
