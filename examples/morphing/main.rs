@@ -1,7 +1,7 @@
 //! Builds the morphing evaluation sets, measures the detectors on them and trains the differential
 //! classifier, writing docs/morphing.md and models/differential_morph.onnx (regenerate on
 //! purpose, review the diff, set the profiles' `morph.differential` and `morph.single_image`
-//! bounds from the document, commit). About 15 minutes on two cores:
+//! bounds from the document, commit). About 40 minutes on two cores (2026-12-06):
 //!     cargo run --release --example morphing [-- --out DIR]
 //! With `--out DIR` it also saves every document photo of the differential set (bona fide and
 //! morph) as JPEG 90 with a manifest.csv; with `--dmad FILE` the differential features and
