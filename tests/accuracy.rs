@@ -179,7 +179,7 @@ fn assert_caught(what: &str, edited: &Report, meant: &[&str]) {
 /// photos, uncropped so that their shoulders show.
 #[test]
 fn another_person_behind_in_a_lower_corner_is_found() {
-    // The harness finds it on 85 % (left) and 74 % (right) of the test half; here on four of six.
+    // The harness finds it on 85 % (left) and 77 % (right) of the test half; here on four of six.
     let mut people = accuracy::uncropped_calibration_people(&datasets());
     people.truncate(8);
     let mut readings = Vec::new();
@@ -390,31 +390,35 @@ fn hair_across_an_eye_on_dark_skin_fails_hair_across() {
 
 /// FRLL 069's curls hang beside his face down to the chin, and a dark thing entering the lower
 /// right corner joins them: only its plain part, with the background just above it, shows it
-/// entering rather than hanging from the head.
+/// entering rather than hanging from the head. At FRLL 007's lower right the same thing joins her
+/// hair further in, beyond the side strip, where the joined region's top rises above its own.
 #[test]
 fn a_dark_thing_joined_to_hanging_hair_fails_side_objects() {
-    let subject = frll_test_half().iter().find(|s| s.identity == "frll/069").expect("FRLL 069, test half");
-    let compliant = report(&subject.photo);
-    assert_eq!(
-        status(&compliant, ids::BACKGROUND_SIDE_OBJECTS),
-        Status::Pass,
-        "{:?}",
-        compliant.check(ids::BACKGROUND_SIDE_OBJECTS)
-    );
-    let width = subject.photo.width() as f32;
-    let corner = passbild::Point::new(width, 1.3 * width);
-    let edited = report(&edits::disc(&subject.photo, corner, 0.3 * width, [45.0, 48.0, 60.0], 1.0));
-    assert_eq!(
-        status(&edited, ids::BACKGROUND_SIDE_OBJECTS),
-        Status::Fail,
-        "{:?}",
-        edited.check(ids::BACKGROUND_SIDE_OBJECTS)
-    );
+    for identity in ["frll/069", "frll/007"] {
+        let subject = frll_test_half().iter().find(|s| s.identity == identity).expect("test half");
+        let compliant = report(&subject.photo);
+        assert_eq!(
+            status(&compliant, ids::BACKGROUND_SIDE_OBJECTS),
+            Status::Pass,
+            "{identity}: {:?}",
+            compliant.check(ids::BACKGROUND_SIDE_OBJECTS)
+        );
+        let width = subject.photo.width() as f32;
+        let corner = passbild::Point::new(width, 1.3 * width);
+        let edited = report(&edits::disc(&subject.photo, corner, 0.3 * width, [45.0, 48.0, 60.0], 1.0));
+        assert_eq!(
+            status(&edited, ids::BACKGROUND_SIDE_OBJECTS),
+            Status::Fail,
+            "{identity}: {:?}",
+            edited.check(ids::BACKGROUND_SIDE_OBJECTS)
+        );
+    }
 }
 
 /// Two congress portraits whose suits' shoulders hold flat patches rising towards the photo's
-/// side: only flat parts of regions hanging from above are judged on their own (with every flat
-/// part judged, they read 0.34 and 0.21).
+/// side: flat parts are judged on their own only within regions hanging from above or level at
+/// the side, not a shoulder falling towards it (with every flat part judged, they read 0.34 and
+/// 0.21).
 #[test]
 fn flat_patches_of_a_suit_are_not_things_entering() {
     for file in ["D000482.jpg", "N000186.jpg"] {

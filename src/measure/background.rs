@@ -41,6 +41,11 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 /// beside a white shirt lies up to 34 over the background's median) but, bar one background lit
 /// from one side (Canada 100), never as a region that `Region::enters` counts.
 const LIGHTER_STEP: f32 = 30.0;
+/// A region whose top edge within the side strip falls towards the photo's side by more than
+/// this (rows per column) is the subject's shoulder, and its flat parts are not judged on their
+/// own: the congress portraits' suits fall by 0.28-0.62 there, a thing joined to the subject's
+/// hair or neck further in lies level (the harness's dark discs, -0.06 to 0.06).
+const MAX_FALL_OF_A_WHOLE: f32 = 0.15;
 /// The background's level at a height is read over the rows within this many inter-eye distances
 /// above and below.
 const BACKGROUND_BAND_OF_IED: f32 = 0.25;
@@ -326,14 +331,23 @@ fn side_objects(
         }
         // Flat parts are judged on their own only within regions that hang from above the first
         // row (hair, which `rises_towards_the_side` turns down whole, with something joined to
-        // it), and by what lies just above their top in the strip: the background, or more hair
-        // (a flat patch of the hair itself).
-        let hanging: BTreeSet<u32> = found
+        // it) or whose top within the strip does not fall towards the side (a thing joined to the
+        // hair or neck further in, which spoils the whole's fit there; not a shoulder), and by
+        // what lies just above their top in the strip: the background, or more hair (a flat patch
+        // of the hair itself).
+        let judged_by_parts: BTreeSet<u32> = found
             .iter()
-            .filter(|(_, region)| region.part_of.is_none() && reaches_first_row(&region.top, first_row, strip_columns))
+            .filter(|(_, region)| {
+                region.part_of.is_none()
+                    && (reaches_first_row(&region.top, first_row, strip_columns)
+                        || top_slope(&region.top, first_row, strip_columns)
+                            .is_some_and(|slope| slope > -MAX_FALL_OF_A_WHOLE))
+            })
             .map(|(&label, _)| label)
             .collect();
-        for region in found.values_mut().filter(|region| region.part_of.is_some_and(|whole| hanging.contains(&whole))) {
+        for region in
+            found.values_mut().filter(|region| region.part_of.is_some_and(|whole| judged_by_parts.contains(&whole)))
+        {
             for (&from_edge, &top) in region.top.range(..strip_columns) {
                 region.tops_at_the_side += 1;
                 let x = columns[from_edge];
@@ -439,8 +453,9 @@ impl Region {
     /// Whether it is something entering beside the subject. Off-colour: if at least half its
     /// cells are flat (not hair) and its top edge near the side rises towards it
     /// (`rises_towards_the_side`: not the subject's shoulder, not hair hanging from above).
-    /// A flat part of an off-colour region hanging from above: the same, and only where the
-    /// background lies just above its top in most of its columns within the strip.
+    /// A flat part of an off-colour region hanging from above or level at the side: the same,
+    /// and only where the background lies just above its top in most of its columns within the
+    /// strip.
     /// Lighter than the background: if its top edge rises towards the side, or if it stands beside
     /// the face up to the first row within the side strip with the pixels' grain of a plain
     /// garment there at least half the time (white or fair hair hangs from the head too, but in
@@ -499,22 +514,25 @@ fn grain(photo: &RgbImage, scene: &Scene, x: usize, y: usize, step: usize) -> f3
 /// within the strip goes on above it: hair hanging from the head, not something entering from
 /// below.
 fn rises_towards_the_side(top: &BTreeMap<usize, usize>, first_row: usize, strip_columns: usize) -> bool {
-    if reaches_first_row(top, first_row, strip_columns) {
-        return false;
-    }
-    let below: Vec<(f32, f32)> = top
-        .iter()
-        .filter(|&(&d, &row)| row > first_row && d < 2 * strip_columns)
-        .map(|(&d, &y)| (d as f32, y as f32))
-        .collect();
+    !reaches_first_row(top, first_row, strip_columns)
+        && top_slope(top, first_row, 2 * strip_columns).is_some_and(|slope| slope > 0.0)
+}
+
+/// The least-squares slope of a region's top edge over the columns within `columns` of the
+/// photo's edge where it lies below `first_row`: rows down per column in, so positive where the
+/// top rises towards the edge. None where no such column has a top.
+fn top_slope(top: &BTreeMap<usize, usize>, first_row: usize, columns: usize) -> Option<f32> {
+    let below: Vec<(f32, f32)> =
+        top.range(..columns).filter(|&(_, &row)| row > first_row).map(|(&d, &y)| (d as f32, y as f32)).collect();
     if below.is_empty() {
-        return false;
+        return None;
     }
     let n = below.len() as f32;
     let mean_distance = below.iter().map(|p| p.0).sum::<f32>() / n;
     let mean_row = below.iter().map(|p| p.1).sum::<f32>() / n;
-    // Rows count downwards: rising towards the edge, the top lies lower further from it.
-    below.iter().map(|p| (p.0 - mean_distance) * (p.1 - mean_row)).sum::<f32>() > 0.0
+    let spread: f32 = below.iter().map(|p| (p.0 - mean_distance).powi(2)).sum();
+    let covariance: f32 = below.iter().map(|p| (p.0 - mean_distance) * (p.1 - mean_row)).sum();
+    Some(if spread > 0.0 { covariance / spread } else { 0.0 })
 }
 
 /// The grid cells off the grid's border that are `clear` and whose four neighbours are too, in
@@ -757,6 +775,20 @@ mod tests {
         let patch = |x: usize, y: usize| (1..7).contains(&x) && y >= 42 + x && y < 58;
         let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y), |_, _| None);
         assert_eq!(side_objects_in(&scene, |x, y| hair(x, y) && !patch(x, y), 20), 0.0);
+    }
+
+    #[test]
+    fn a_plain_thing_joined_to_hair_further_in_is_counted() {
+        // Hair beside the neck, not reaching the first row (row 30), just beyond the side strip
+        // (7 columns) and higher than the disc's top: the joined region falls towards the side
+        // over twice the strip's width, so it does not count whole.
+        let hair = |x: usize, y: usize| (8..16).contains(&x) && y >= 35;
+        let disc = |x: usize, y: usize| (x as f32).hypot(y as f32 - 85.0) < 35.0;
+        let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y) || disc(x, y), |_, _| None);
+        let share = side_objects_in(&scene, |x, y| hair(x, y) && !disc(x, y), 20);
+        assert!(share > 0.25, "the disc covers {share} of the strip");
+        // The same disc's shape in hair's grain is hair.
+        assert_eq!(side_objects_in(&scene, |x, y| hair(x, y) || disc(x, y), 20), 0.0);
     }
 
     #[test]
