@@ -760,14 +760,22 @@ mod tests {
         assert_eq!(side_objects_painted(own, 0), 0.0);
     }
 
+    /// A plain disc centred below the lower left corner, its top highest at the photo's edge.
+    fn disc(x: usize, y: usize) -> bool {
+        (x as f32).hypot(y as f32 - 85.0) < 35.0
+    }
+
+    /// `background.side_objects` of `scene`'s block with `hair` (its strands' grain) and the
+    /// plain `disc` joined to it held by the person mask.
+    fn disc_joined_to(hair: impl Fn(usize, usize) -> bool + Copy) -> f64 {
+        let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y) || disc(x, y), |_, _| None);
+        side_objects_in(&scene, |x, y| hair(x, y) && !disc(x, y), 20)
+    }
+
     #[test]
     fn a_plain_thing_joined_to_hanging_hair_is_counted_and_a_plain_patch_of_hair_is_not() {
-        // Hair hanging from above the first row beside the face, its strands' grain.
-        let hair = |x: usize, y: usize| (5..16).contains(&x) && y >= 20;
-        // A plain disc centred below the lower left corner, touching the hair.
-        let disc = |x: usize, y: usize| (x as f32).hypot(y as f32 - 85.0) < 35.0;
-        let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y) || disc(x, y), |_, _| None);
-        let share = side_objects_in(&scene, |x, y| hair(x, y) && !disc(x, y), 20);
+        // Hair hanging from above the first row beside the face, touching the disc.
+        let share = disc_joined_to(|x, y| (5..16).contains(&x) && y >= 20);
         assert!(share > 0.25, "the disc covers {share} of the strip");
         // Hair down to the photo's edge with a plain patch in it, its top rising towards the
         // edge: hair above the patch.
@@ -783,12 +791,10 @@ mod tests {
         // (7 columns) and higher than the disc's top: the joined region falls towards the side
         // over twice the strip's width, so it does not count whole.
         let hair = |x: usize, y: usize| (8..16).contains(&x) && y >= 35;
-        let disc = |x: usize, y: usize| (x as f32).hypot(y as f32 - 85.0) < 35.0;
-        let (scene, _) = scene_with(|x, y| block(x, y) || hair(x, y) || disc(x, y), |_, _| None);
-        let share = side_objects_in(&scene, |x, y| hair(x, y) && !disc(x, y), 20);
+        let share = disc_joined_to(hair);
         assert!(share > 0.25, "the disc covers {share} of the strip");
         // The same disc's shape in hair's grain is hair.
-        assert_eq!(side_objects_in(&scene, |x, y| hair(x, y) || disc(x, y), 20), 0.0);
+        assert_eq!(side_objects_with(|x, y| hair(x, y) || disc(x, y), 20), 0.0);
     }
 
     #[test]
@@ -822,8 +828,6 @@ mod tests {
 
     #[test]
     fn a_thing_rising_towards_the_side_is_counted_and_a_shoulder_is_not() {
-        // A disc centred below the lower left corner: its top is highest at the photo's edge.
-        let disc = |x: usize, y: usize| (x as f32).hypot(y as f32 - 85.0) < 35.0;
         let share = side_objects_with(disc, 0);
         assert!(share > 0.25, "the disc covers {share} of the strip");
         // The same shape with the grain of hair is hair spread beside the neck.
