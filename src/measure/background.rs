@@ -43,7 +43,7 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 const LIGHTER_STEP: f32 = 30.0;
 /// A region whose top edge within the side strip falls towards the photo's side by more than
 /// this (rows per column) is the subject's shoulder, and its flat parts are not judged on their
-/// own: the congress portraits' suits fall by 0.28-0.62 there, a thing joined to the subject's
+/// own: three congress portraits' suits fall by 0.28-0.62 there, a thing joined to the subject's
 /// hair or neck further in lies level (the harness's dark discs, -0.06 to 0.06).
 const MAX_FALL_OF_A_WHOLE: f32 = 0.15;
 /// The background's level at a height is read over the rows within this many inter-eye distances
