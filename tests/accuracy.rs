@@ -391,9 +391,9 @@ fn hair_across_an_eye_on_dark_skin_fails_hair_across() {
 /// FRLL 069's curls hang beside his face down to the chin, and a dark thing entering the lower
 /// right corner joins them: only its plain part, with the background just above it, shows it
 /// entering rather than hanging from the head. At FRLL 007's lower right the same thing joins her
-/// hair further in, beyond the side strip, where the joined region's top rises above its own.
+/// hair further in, beyond the side strip, where the hair lies higher than the thing's top.
 #[test]
-fn a_dark_thing_joined_to_hanging_hair_fails_side_objects() {
+fn a_dark_thing_joined_to_the_subjects_hair_fails_side_objects() {
     for identity in ["frll/069", "frll/007"] {
         let subject = frll_test_half().iter().find(|s| s.identity == identity).expect("test half");
         let compliant = report(&subject.photo);
