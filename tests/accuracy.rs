@@ -179,7 +179,7 @@ fn assert_caught(what: &str, edited: &Report, meant: &[&str]) {
 /// photos, uncropped so that their shoulders show.
 #[test]
 fn another_person_behind_in_a_lower_corner_is_found() {
-    // The harness finds it on 85 % (left) and 77 % (right) of the test half; here on four of six.
+    // The harness finds it on 85 % (left) and 81 % (right) of the test half; here on four of six.
     let mut people = accuracy::uncropped_calibration_people(&datasets());
     people.truncate(8);
     let mut readings = Vec::new();

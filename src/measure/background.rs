@@ -46,6 +46,14 @@ const LIGHTER_STEP: f32 = 30.0;
 /// own: three congress portraits' suits fall by 0.28-0.62 there, a thing joined to the subject's
 /// hair or neck further in lies level (the harness's dark discs, -0.06 to 0.06).
 const MAX_FALL_OF_A_WHOLE: f32 = 0.15;
+/// A lighter region whose top, where the background lies just above it, lies lower than its top
+/// nearer the photo's side by more than this many inter-eye distances is a thing of its own beside
+/// the subject (another person's shoulder, rounded and highest some way in from the edge, with the
+/// background between it and the subject): the subject's own shirt rises from the side towards
+/// the neck, and where it falls again (the neckline) the neck lies above it. On the calibration
+/// half's compliant photos (1244x1600) such a fall reads 0, with another person standing behind
+/// up to 0.29 (29 of 60 placements above 0.05).
+const MIN_FALL_UNDER_BACKGROUND_OF_IED: f32 = 0.05;
 /// The background's level at a height is read over the rows within this many inter-eye distances
 /// above and below.
 const BACKGROUND_BAND_OF_IED: f32 = 0.25;
@@ -81,12 +89,13 @@ pub struct BackgroundMeasures {
     /// Fraction of the zone around the head taken by other people or things that differ from the
     /// background.
     pub objects: Option<Finding>,
-    /// Share of the strips along the photo's side edges, in the inter-eye distance above the chin,
-    /// taken by something entering a lower corner: lighter than the background, or held by the
-    /// person mask, flat and off the background's colour, and with its top edge rising towards
-    /// the photo's side (not the subject's shoulder, which falls away from the neck, nor hair) or
-    /// (lighter things) standing there from higher up. None where the face leaves no room beside
-    /// it.
+    /// Share of the strips along the photo's side edges, over the inter-eye distance from the
+    /// chin up or (lighter things standing apart) any stretch as tall further down, taken by
+    /// something entering a lower corner: lighter than the background, or held by the person
+    /// mask, flat and off the background's colour, and with its top edge rising towards the
+    /// photo's side (not the subject's shoulder, which falls away from the neck, nor hair) or
+    /// (lighter things) standing there from higher up or apart from the subject, with background
+    /// between. None where the face leaves no room beside it.
     pub side_objects: Option<Finding>,
 }
 
@@ -223,7 +232,9 @@ fn colour_step(rgb: &[f32; 3], reference: [f32; 3]) -> f32 {
 /// the flat cells among the latter form regions of their own too (a thing that touches the
 /// subject's hair).
 /// A region counts where it covers the side strip between one inter-eye distance above the chin
-/// and the chin if it enters (`Region::enters`).
+/// and the chin if it enters (`Region::enters`); below the chin, where the subject's own clothes
+/// fill the corners, only a lighter region standing apart does, over the most covered stretch of
+/// the strip as tall as that from one inter-eye distance above the chin down.
 fn side_objects(
     photo: &RgbImage,
     scene: &Scene,
@@ -235,6 +246,7 @@ fn side_objects(
     let ied = head.inter_eye_distance_px();
     let span = ((FLAT_SPAN_OF_IED * ied / scene.cell_px).round() as usize).max(1);
     let reach_above = ((REACH_ABOVE_OF_IED * ied / scene.cell_px).round() as usize).max(1);
+    let min_fall_under_background = MIN_FALL_UNDER_BACKGROUND_OF_IED * ied / scene.cell_px;
     let grain_step = ((GRAIN_STEP_OF_IED * ied).round() as usize).max(1);
     let at = |i: usize| f32::from(scene.luminance[i]);
     let off_colour =
@@ -251,7 +263,10 @@ fn side_objects(
     let row_of = |y_px: f32| ((y_px / scene.cell_px).max(0.0) as usize).min(h);
     let first_row = row_of(head.chin.y - 1.5 * ied);
     let band = ((BACKGROUND_BAND_OF_IED * ied / scene.cell_px).round() as usize).max(1);
-    let background_level = background_by_row(scene, clear, first_row, band);
+    // The background's own colour only: a white shirt of someone behind, which the person mask
+    // leaves out, may cover most of the background in the rows beside it.
+    let of_background_colour = |i: usize| clear(i) && colour_step(&scene.rgb[i], reference) <= FOREIGN_COLOUR_STEP;
+    let background_level = background_by_row(scene, &of_background_colour, first_row, band);
     let lighter = |i: usize| background_level[i / w].is_some_and(|level| at(i) > level + LIGHTER_STEP);
     let strip_rows = row_of(head.chin.y - ied)..row_of(head.chin.y);
     let strip_columns = ((SIDE_STRIP_OF_WIDTH * w as f32).round() as usize).max(1);
@@ -359,16 +374,37 @@ fn side_objects(
                 }
             }
         }
+        for region in found.values_mut().filter(|region| region.lighter) {
+            region.fall_under_background = fall_under_background(&region.top, |from_edge, row| {
+                row > 0 && clear((row - 1) * w + columns[from_edge])
+            });
+        }
         let entering: BTreeSet<u32> = found
             .iter()
-            .filter(|(_, region)| region.enters(first_row, strip_columns))
+            .filter(|(_, region)| region.enters(first_row, strip_columns, min_fall_under_background))
             .map(|(&label, _)| label)
             .collect();
-        let covered = strip
+        // Below the chin the subject's own clothes fill the lower corners, their top near level:
+        // there only a lighter thing standing apart from them counts.
+        let apart: BTreeSet<u32> = found
             .iter()
-            .flat_map(|&x| strip_rows.clone().map(move |y| y * w + x))
-            .filter(|&i| entering.contains(&labels[i]) || entering.contains(&flat_labels[i]))
-            .count();
+            .filter(|(_, region)| region.stands_apart(min_fall_under_background))
+            .map(|(&label, _)| label)
+            .collect();
+        let covered_in_row = |y: usize| {
+            let counted = if y < strip_rows.end { &entering } else { &apart };
+            strip
+                .iter()
+                .filter(|&&x| counted.contains(&labels[y * w + x]) || counted.contains(&flat_labels[y * w + x]))
+                .count()
+        };
+        // The most covered stretch of the strip's height from its top down to the photo's bottom.
+        let covered_by_row: Vec<usize> = (strip_rows.start..h).map(covered_in_row).collect();
+        let covered = covered_by_row
+            .windows(strip_rows.len().clamp(1, covered_by_row.len().max(1)))
+            .map(|stretch| stretch.iter().sum::<usize>())
+            .max()
+            .unwrap_or(0);
         let share = covered as f32 / strip_cells as f32;
         worst = Some(worst.map_or(share, |worse: f32| worse.max(share)));
     }
@@ -447,9 +483,17 @@ struct Region {
     /// top: counted only for parts of regions hanging from above the first row.
     tops_at_the_side: usize,
     tops_under_background: usize,
+    /// Of a lighter region: `fall_under_background`, in rows.
+    fall_under_background: usize,
 }
 
 impl Region {
+    /// Whether it is lighter than the background and its top falls inwards under the background by
+    /// more than `min_fall_under_background` rows: it stands apart from the subject.
+    fn stands_apart(&self, min_fall_under_background: f32) -> bool {
+        self.lighter && self.fall_under_background as f32 > min_fall_under_background
+    }
+
     /// Whether it is something entering beside the subject. Off-colour: if at least half its
     /// cells are flat (not hair) and its top edge near the side rises towards it
     /// (`rises_towards_the_side`: not the subject's shoulder, not hair hanging from above).
@@ -459,19 +503,39 @@ impl Region {
     /// Lighter than the background: if its top edge rises towards the side, or if it stands beside
     /// the face up to the first row within the side strip with the pixels' grain of a plain
     /// garment there at least half the time (white or fair hair hangs from the head too, but in
-    /// strands). The subject's own white shirt lies lower, its top level or falling towards the
-    /// side.
-    fn enters(&self, first_row: usize, strip_columns: usize) -> bool {
+    /// strands), or if its top falls inwards under the background by more than
+    /// `min_fall_under_background` rows (it stands apart from the subject). The subject's own
+    /// white shirt lies lower, its top level or falling towards the side.
+    fn enters(&self, first_row: usize, strip_columns: usize, min_fall_under_background: f32) -> bool {
         if self.lighter {
             (reaches_first_row(&self.top, first_row, strip_columns)
                 && 2 * self.smooth_cells_at_the_side >= self.cells_at_the_side)
                 || rises_towards_the_side(&self.top, first_row, strip_columns)
+                || self.stands_apart(min_fall_under_background)
         } else {
             2 * self.flat_cells >= self.cells
                 && (self.part_of.is_none() || 2 * self.tops_under_background > self.tops_at_the_side)
                 && rises_towards_the_side(&self.top, first_row, strip_columns)
         }
     }
+}
+
+/// How far (rows) a region's top, in a column where `background_above` holds for it, lies below
+/// the highest top of the columns nearer the photo's edge, at most: a region standing apart from
+/// the subject, with background between, falls inwards under the background; the subject's own
+/// clothes rise inwards to the neck.
+fn fall_under_background(top: &BTreeMap<usize, usize>, background_above: impl Fn(usize, usize) -> bool) -> usize {
+    let mut highest: Option<usize> = None;
+    let mut fall = 0;
+    for (&from_edge, &row) in top {
+        if let Some(highest) = highest
+            && background_above(from_edge, row)
+        {
+            fall = fall.max(row.saturating_sub(highest));
+        }
+        highest = Some(highest.map_or(row, |highest| highest.min(row)));
+    }
+    fall
 }
 
 /// Whether a region's top edge lies at `first_row` within the side strip: it goes on above it.
@@ -758,6 +822,44 @@ mod tests {
         // The subject's own white shirt, low and falling away from the neck towards the edge.
         let own = |x: usize, y: usize| (x < 36 && y as f32 >= 38.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
         assert_eq!(side_objects_painted(own, 0), 0.0);
+        // Brighter, with more of it at the right, over most of the background in its rows: the
+        // background's level there is read from the cells of the background's own colour.
+        let wide = |x: usize, y: usize| {
+            let white = (x < 30 && y as f32 >= 42.0 + 0.4 * x as f32) || (x >= 95 && y >= 42) || (x < 36 && y >= 56);
+            white.then_some(255)
+        };
+        assert!(side_objects_painted(wide, 0) > 0.25);
+    }
+
+    #[test]
+    fn something_lighter_standing_apart_from_the_subject_is_counted() {
+        const WHITE: u8 = 250;
+        // Another person's white shoulder in the lower left corner, rounded: its top highest some
+        // way in from the edge, falling towards the edge and, with the background between, towards
+        // the subject.
+        let shoulder =
+            |x: usize, y: usize| (x < 34 && y as f32 >= 42.0 + 0.05 * (x as f32 - 12.0).powi(2)).then_some(WHITE);
+        assert!(side_objects_painted(shoulder, 0) > 0.25);
+        // The subject's own white shirt, rising from the edge towards the neck and falling again at
+        // the neckline, under the neck: no background above the fall.
+        let neck = |x: usize, y: usize| (34..40).contains(&x) && (30..50).contains(&y);
+        let own = |x: usize, y: usize| {
+            let top = if (34..40).contains(&x) { 50.0 } else { 38.0 + 0.3 * (40.0 - x as f32) };
+            (x < 40 && y as f32 >= top).then_some(WHITE)
+        };
+        let (scene, _) = scene_with(|x, y| block(x, y) || neck(x, y), own);
+        assert_eq!(side_objects_in(&scene, |x, y| own(x, y).is_some(), 0), 0.0);
+    }
+
+    #[test]
+    fn a_fall_counts_under_the_background_only() {
+        let top: BTreeMap<usize, usize> = [(0, 50), (1, 45), (2, 42), (3, 44), (4, 49), (5, 47)].into();
+        assert_eq!(fall_under_background(&top, |_, _| true), 7);
+        assert_eq!(fall_under_background(&top, |from_edge, _| from_edge != 4), 5);
+        assert_eq!(fall_under_background(&top, |_, _| false), 0);
+        // Rising all the way in: no fall.
+        let rising: BTreeMap<usize, usize> = [(0, 50), (1, 48), (2, 48), (3, 40)].into();
+        assert_eq!(fall_under_background(&rising, |_, _| true), 0);
     }
 
     /// A plain disc centred below the lower left corner, its top highest at the photo's edge.
