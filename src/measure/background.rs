@@ -38,8 +38,9 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 /// A cell brighter than the background at its height (`background_by_row`) by more than this
 /// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. On the
 /// calibration half's compliant photos the background's own lit patches reach it (a lower corner
-/// beside a white shirt lies up to 34 over the background's median) but, bar one background lit
-/// from one side (Canada 100), never as a region that `Region::enters` counts.
+/// beside a white shirt lies up to 34 over the background's median) but never as a region that
+/// `side_objects` counts (Canada 100, lit from one side, did while the level was read from every
+/// clear cell rather than the background's own colour).
 const LIGHTER_STEP: f32 = 30.0;
 /// A region whose top edge within the side strip falls towards the photo's side by more than
 /// this (rows per column) is the subject's shoulder, and its flat parts are not judged on their
@@ -328,11 +329,8 @@ fn side_objects(
             }
         }
         // Only a lighter region standing in the strip from the first row down needs its grain.
-        let standing: BTreeSet<u32> = found
-            .iter()
-            .filter(|(_, region)| region.lighter && reaches_first_row(&region.top, first_row, strip_columns))
-            .map(|(&label, _)| label)
-            .collect();
+        let standing =
+            labels_where(&found, |region| region.lighter && reaches_first_row(&region.top, first_row, strip_columns));
         for &x in strip {
             for y in first_row..h {
                 let label = labels[y * w + x];
@@ -350,16 +348,12 @@ fn side_objects(
         // hair or neck further in, which spoils the whole's fit there; not a shoulder), and by
         // what lies just above their top in the strip: the background, or more hair (a flat patch
         // of the hair itself).
-        let judged_by_parts: BTreeSet<u32> = found
-            .iter()
-            .filter(|(_, region)| {
-                region.part_of.is_none()
-                    && (reaches_first_row(&region.top, first_row, strip_columns)
-                        || top_slope(&region.top, first_row, strip_columns)
-                            .is_some_and(|slope| slope > -MAX_FALL_OF_A_WHOLE))
-            })
-            .map(|(&label, _)| label)
-            .collect();
+        let judged_by_parts = labels_where(&found, |region| {
+            region.part_of.is_none()
+                && (reaches_first_row(&region.top, first_row, strip_columns)
+                    || top_slope(&region.top, first_row, strip_columns)
+                        .is_some_and(|slope| slope > -MAX_FALL_OF_A_WHOLE))
+        });
         for region in
             found.values_mut().filter(|region| region.part_of.is_some_and(|whole| judged_by_parts.contains(&whole)))
         {
@@ -379,18 +373,11 @@ fn side_objects(
                 row > 0 && clear((row - 1) * w + columns[from_edge])
             });
         }
-        let entering: BTreeSet<u32> = found
-            .iter()
-            .filter(|(_, region)| region.enters(first_row, strip_columns, min_fall_under_background))
-            .map(|(&label, _)| label)
-            .collect();
+        let entering =
+            labels_where(&found, |region| region.enters(first_row, strip_columns, min_fall_under_background));
         // Below the chin the subject's own clothes fill the lower corners, their top near level:
         // there only a lighter thing standing apart from them counts.
-        let apart: BTreeSet<u32> = found
-            .iter()
-            .filter(|(_, region)| region.stands_apart(min_fall_under_background))
-            .map(|(&label, _)| label)
-            .collect();
+        let apart = labels_where(&found, |region| region.stands_apart(min_fall_under_background));
         let covered_in_row = |y: usize| {
             let counted = if y < strip_rows.end { &entering } else { &apart };
             strip
@@ -536,6 +523,11 @@ fn fall_under_background(top: &BTreeMap<usize, usize>, background_above: impl Fn
         highest = Some(highest.map_or(row, |highest| highest.min(row)));
     }
     fall
+}
+
+/// The labels of the regions in `found` that `keep` holds for.
+fn labels_where(found: &BTreeMap<u32, Region>, keep: impl Fn(&Region) -> bool) -> BTreeSet<u32> {
+    found.iter().filter(|(_, region)| keep(region)).map(|(&label, _)| label).collect()
 }
 
 /// Whether a region's top edge lies at `first_row` within the side strip: it goes on above it.
@@ -825,7 +817,7 @@ mod tests {
         // Brighter, with more of it at the right, over most of the background in its rows: the
         // background's level there is read from the cells of the background's own colour.
         let wide = |x: usize, y: usize| {
-            let white = (x < 30 && y as f32 >= 42.0 + 0.4 * x as f32) || (x >= 95 && y >= 42) || (x < 36 && y >= 56);
+            let white = shirt(x, y).is_some() || (x >= 95 && y >= 42) || (x < 36 && y >= 56);
             white.then_some(255)
         };
         assert!(side_objects_painted(wide, 0) > 0.25);
