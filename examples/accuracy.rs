@@ -772,7 +772,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             "colour cast",
             label.to_string(),
             true,
-            &[ids::NATURAL_SKIN, ids::BACKGROUND_COLOUR],
+            &[ids::NATURAL_SKIN, ids::COLOUR_CAST, ids::BACKGROUND_COLOUR],
             Box::new(move |s, _| Some(edits::colour_cast(&s.photo, gains))),
         );
     }

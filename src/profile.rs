@@ -224,7 +224,7 @@ range_rules!(ExposureRules "exposure" {
     white_level: WhiteLevelRule,
 });
 range_rules!(FocusRules "focus" { sharpness });
-range_rules!(ColourRules "colour" { natural_skin, red_eye });
+range_rules!(ColourRules "colour" { natural_skin, cast, red_eye });
 range_rules!(EyesRules "eyes" { open, gaze, visible, hair_across });
 range_rules!(GlassesRules "glasses" { present, tinted, reflection, frame_over_eyes });
 range_rules!(HeadRules "head" { covering });

@@ -46,6 +46,7 @@ pub mod ids {
     pub const BLACK_LEVEL: &str = "exposure.black_level";
     pub const SHARPNESS: &str = "focus.sharpness";
     pub const NATURAL_SKIN: &str = "colour.natural_skin";
+    pub const COLOUR_CAST: &str = "colour.cast";
     pub const RED_EYE: &str = "colour.red_eye";
     pub const BACKGROUND_UNIFORMITY: &str = "background.uniformity";
     pub const BACKGROUND_COLOUR: &str = "background.colour";
@@ -103,6 +104,7 @@ pub mod ids {
         BLACK_LEVEL,
         SHARPNESS,
         NATURAL_SKIN,
+        COLOUR_CAST,
         RED_EYE,
         BACKGROUND_UNIFORMITY,
         BACKGROUND_COLOUR,

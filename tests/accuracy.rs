@@ -341,7 +341,7 @@ fn clear_defects_shrunk_to_de_scans_size_are_caught() {
         (
             "a red cast",
             edits::colour_cast(&subject.photo, [1.3, 0.9, 0.8]),
-            &[ids::NATURAL_SKIN, ids::BACKGROUND_COLOUR],
+            &[ids::NATURAL_SKIN, ids::COLOUR_CAST, ids::BACKGROUND_COLOUR],
         ),
         (
             "a second face of 100 px at 1244x1600",
@@ -359,6 +359,18 @@ fn clear_defects_shrunk_to_de_scans_size_are_caught() {
         }
         assert_caught(what, &check("de-scan", &accuracy::resized(&photo, 622, 800)), meant);
     }
+}
+
+/// A red cast on FRLL 009's darker skin leaves the cheeks inside the natural box, and icao judges
+/// no background tint: the whites of the eyes show the cast, at the size of an icao photo.
+#[test]
+fn a_red_cast_on_darker_skin_fails_colour_cast() {
+    let subject = frll_test_half().iter().find(|s| s.identity == "frll/009").expect("FRLL 009, test half");
+    let compliant = check("icao", &accuracy::resized(&subject.photo, 300, 386));
+    let cast = check("icao", &accuracy::resized(&edits::colour_cast(&subject.photo, [1.3, 0.9, 0.8]), 300, 386));
+    assert_eq!(status(&compliant, ids::COLOUR_CAST), Status::Pass, "{:?}", compliant.check(ids::COLOUR_CAST));
+    assert_eq!(status(&cast, ids::NATURAL_SKIN), Status::Pass, "{:?}", cast.check(ids::NATURAL_SKIN));
+    assert_eq!(status(&cast, ids::COLOUR_CAST), Status::Fail, "{:?}", cast.check(ids::COLOUR_CAST));
 }
 
 /// On FRLL 042's dark skin, dark strands over an eye are not dark enough against the skin to

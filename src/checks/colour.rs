@@ -1,4 +1,4 @@
-//! `colour.*`: natural skin colour and no red eyes (requirements sections 4 and 7).
+//! `colour.*`: natural skin colour, no colour cast and no red eyes (requirements sections 4 and 7).
 
 use super::{Measure, Unit, judge_finding};
 use crate::measure::colour::ColourMeasures;
@@ -18,6 +18,17 @@ const NATURAL_SKIN: Measure = Measure {
         "die Hautfarbe ist unnatürlich; Weißabgleich und Filter prüfen",
     ),
 };
+const COLOUR_CAST: Measure = Measure {
+    id: ids::COLOUR_CAST,
+    unit: Unit::Ratio,
+    name_en: "No colour cast (CIELAB distance of the eye whites from their neutral range)",
+    name_de: "Kein Farbstich (CIELAB-Abstand des Augenweißes vom neutralen Bereich)",
+    too_low: ("", ""),
+    too_high: (
+        "the photo has a colour cast (the whites of the eyes are tinted); check white balance and filters",
+        "das Foto hat einen Farbstich (das Augenweiß ist getönt); Weißabgleich und Filter prüfen",
+    ),
+};
 const RED_EYE: Measure = Measure {
     id: ids::RED_EYE,
     unit: Unit::Fraction,
@@ -33,5 +44,6 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
         measures.and_then(|m| f(m).ok_or(NotMeasured::RegionNotVisible))
     };
     judge_finding(out, &NATURAL_SKIN, &profile.colour.natural_skin, pick(|m| m.natural_skin));
+    judge_finding(out, &COLOUR_CAST, &profile.colour.cast, pick(|m| m.cast));
     judge_finding(out, &RED_EYE, &profile.colour.red_eye, pick(|m| m.red_eye));
 }

@@ -1,7 +1,7 @@
-//! Colour (requirements sections 4 and 7): natural skin, red eyes, and whether the photo is in
-//! colour at all.
+//! Colour (requirements sections 4 and 7): natural skin, no colour cast, red eyes, and whether the
+//! photo is in colour at all.
 
-use super::face_image::{FaceImage, IrisInCrop};
+use super::face_image::{FaceImage, IRIS_RIM, IrisInCrop};
 use super::scene::Scene;
 use super::{Finding, quality};
 use crate::decode::ColourType;
@@ -14,11 +14,31 @@ const NATURAL_B: (f64, f64) = (5.0, 35.0);
 const GREY_MAX_CHROMA: f64 = 2.0;
 /// The pupil zone: this fraction of the iris radius around its centre.
 const PUPIL_OF_IRIS: f32 = 0.6;
+/// Where the whites of the eyes lie in CIELAB (a*, b*) under light of a studio's white balance.
+/// The eyes are the one part of every face that is near white whatever the skin, so a cast that
+/// a dark skin's colour hides shows there. Set on the accuracy harness's calibration half
+/// (docs/calibration.md, "Colour casts").
+const EYE_WHITE_A: (f64, f64) = (-3.0, 12.0);
+/// Warm studio light yellows the whites (b* up to 35 on the US Congress portraits) more than it
+/// is seen as a cast.
+const EYE_WHITE_B: (f64, f64) = (-8.0, 40.0);
+/// The white of an eye is read from the brightest share of its visible part outside the iris:
+/// the lids' shade, lashes and the skin at the corners are darker.
+const EYE_WHITE_BRIGHTEST: f64 = 0.25;
+/// Half the width and height, in inter-eye distances, of the box around an iris that holds its
+/// eye's opening and not the other's.
+const EYE_BOX_IED: (f32, f32) = (0.4, 0.2);
+/// Fewer bright pixels than this (in the face crop, whose scale is fixed) and an eye shows too little white
+/// to read: narrowed or closed.
+const MIN_EYE_WHITE_PX: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColourMeasures {
     /// CIELAB distance of the mean cheek colour from OFIQ's natural box.
     pub natural_skin: Option<Finding>,
+    /// CIELAB distance of the whites of the eyes from their range under neutral light: the eye
+    /// nearer it, so that one reddened eye does not count as a cast.
+    pub cast: Option<Finding>,
     /// The larger share of a pupil that is saturated red.
     pub red_eye: Option<Finding>,
 }
@@ -26,12 +46,46 @@ pub struct ColourMeasures {
 pub fn measure(face: &FaceImage) -> ColourMeasures {
     ColourMeasures {
         natural_skin: cheek_colour(face).map(|(a, b)| {
-            let outside = |v: f64, (lo, hi): (f64, f64)| (lo - v).max(v - hi).max(0.0);
-            let distance = outside(a, NATURAL_A).hypot(outside(b, NATURAL_B));
+            let distance = distance_from_box((a, b), NATURAL_A, NATURAL_B);
             Finding { value: distance, quality: quality(1.0 - 0.04 * distance) }
         }),
+        cast: [&face.right_iris, &face.left_iris]
+            .into_iter()
+            .filter_map(|iris| eye_white_colour(face, iris))
+            .map(|ab| distance_from_box(ab, EYE_WHITE_A, EYE_WHITE_B))
+            .reduce(f64::min)
+            .map(|distance| Finding { value: distance, quality: quality(1.0 - 0.04 * distance) }),
         red_eye: red_eye(face),
     }
+}
+
+/// How far (a*, b*) lies outside the box of `a` and `b` ranges, in CIELAB units.
+fn distance_from_box((a, b): (f64, f64), a_range: (f64, f64), b_range: (f64, f64)) -> f64 {
+    let outside = |v: f64, (lo, hi): (f64, f64)| (lo - v).max(v - hi).max(0.0);
+    outside(a, a_range).hypot(outside(b, b_range))
+}
+
+/// The mean colour (a*, b*) of the brightest part of one eye's white: the eye opening (the mesh's
+/// outline) near `iris`, without the iris. None where too little of it shows.
+fn eye_white_colour(face: &FaceImage, iris: &IrisInCrop) -> Option<(f64, f64)> {
+    let (hx, hy) = EYE_BOX_IED;
+    let rect = face.rect_around(iris.centre, hx * face.px_per_ied, hy * face.px_per_ied);
+    let mut white: Vec<usize> =
+        face.indices_in(rect).filter(|&i| face.eyes[i] && !iris.covers(face.pixel_centre(i), IRIS_RIM)).collect();
+    white.sort_unstable_by(|&i, &j| face.luma[j].total_cmp(&face.luma[i]));
+    let brightest = &white[..(EYE_WHITE_BRIGHTEST * white.len() as f64) as usize];
+    if brightest.len() < MIN_EYE_WHITE_PX {
+        return None;
+    }
+    let mut sum = [0f64; 3];
+    for &i in brightest {
+        for (total, &level) in sum.iter_mut().zip(&face.rgb[i]) {
+            *total += f64::from(level);
+        }
+    }
+    let mean = sum.map(|s| (s / brightest.len() as f64) as f32);
+    let [_, a, b] = colour::lab(mean);
+    Some((a, b))
 }
 
 /// OFIQ's natural colour input: the mean colour of both cheek zones in CIELAB (a*, b*).

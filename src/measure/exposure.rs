@@ -5,7 +5,7 @@
 //! them) and the pupils (black in any face: a washed-out photo lifts them).
 
 use super::face_image::FaceImage;
-use super::face_image::IrisInCrop;
+use super::face_image::{IRIS_RIM, IrisInCrop};
 use super::{Finding, NotMeasured, ofiq_sigmoid, quality};
 use crate::models::face_mesh::index;
 
@@ -39,8 +39,6 @@ pub struct ExposureMeasures {
     pub black_level: Result<Finding, NotMeasured>,
 }
 
-/// The iris (a little beyond the model's radius, for its dark rim) is not eye white.
-const IRIS_RIM: f32 = 1.15;
 /// The pupil zone: this share of the iris radius.
 const PUPIL_OF_IRIS: f32 = 0.5;
 /// Fewer crop pixels than this and a level is not measured.

@@ -22,6 +22,9 @@ const EYES_FROM_TOP: f32 = 0.45;
 /// Below this many photo pixels between the eyes the photographic measures mean little.
 const MIN_IED_PX: f32 = 16.0;
 
+/// The iris (a little beyond the model's radius, for its dark rim) is not eye white.
+pub const IRIS_RIM: f32 = 1.15;
+
 /// One iris in crop coordinates.
 #[derive(Debug, Clone, Copy)]
 pub struct IrisInCrop {
