@@ -28,8 +28,8 @@ const EYE_WHITE_BRIGHTEST: f64 = 0.25;
 /// Half the width and height, in inter-eye distances, of the box around an iris that holds its
 /// eye's opening and not the other's.
 const EYE_BOX_IED: (f32, f32) = (0.4, 0.2);
-/// Fewer bright pixels than this (in the face crop, whose scale is fixed) and an eye shows too little white
-/// to read: narrowed or closed.
+/// Fewer bright pixels than this (in the face crop, whose scale is fixed) and an eye shows too
+/// little white to read: narrowed or closed.
 const MIN_EYE_WHITE_PX: usize = 20;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,28 +77,23 @@ fn eye_white_colour(face: &FaceImage, iris: &IrisInCrop) -> Option<(f64, f64)> {
     if brightest.len() < MIN_EYE_WHITE_PX {
         return None;
     }
-    let mut sum = [0f64; 3];
-    for &i in brightest {
-        for (total, &level) in sum.iter_mut().zip(&face.rgb[i]) {
-            *total += f64::from(level);
-        }
-    }
-    let mean = sum.map(|s| (s / brightest.len() as f64) as f32);
-    let [_, a, b] = colour::lab(mean);
-    Some((a, b))
+    mean_colour(face, brightest.iter().copied())
 }
 
 /// OFIQ's natural colour input: the mean colour of both cheek zones in CIELAB (a*, b*).
 fn cheek_colour(face: &FaceImage) -> Option<(f64, f64)> {
+    mean_colour(face, face.cheek_patches().into_iter().flat_map(|rect| face.indices_in(rect).filter(|&i| face.face[i])))
+}
+
+/// The mean colour of the crop's `pixels` in CIELAB (a*, b*); None for no pixels.
+fn mean_colour(face: &FaceImage, pixels: impl Iterator<Item = usize>) -> Option<(f64, f64)> {
     let mut sum = [0f64; 3];
     let mut count = 0usize;
-    for rect in face.cheek_patches() {
-        for i in face.indices_in(rect).filter(|&i| face.face[i]) {
-            for (total, &level) in sum.iter_mut().zip(&face.rgb[i]) {
-                *total += f64::from(level);
-            }
-            count += 1;
+    for i in pixels {
+        for (total, &level) in sum.iter_mut().zip(&face.rgb[i]) {
+            *total += f64::from(level);
         }
+        count += 1;
     }
     (count > 0).then(|| {
         let mean = sum.map(|s| (s / count as f64) as f32);
@@ -136,4 +131,16 @@ pub fn colour_depth(colour_type: ColourType, scene: &Scene) -> Finding {
         scene.rgb.iter().map(|&p| f64::from(colour::chroma(p))).sum::<f64>() / scene.rgb.len().max(1) as f64;
     let bits = if grey_file || chroma < GREY_MAX_CHROMA { 8.0 } else { 24.0 };
     Finding { value: bits, quality: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_colour_inside_the_box_is_at_no_distance_and_one_outside_at_its_euclidean_distance() {
+        assert_eq!(distance_from_box((4.0, 0.0), EYE_WHITE_A, EYE_WHITE_B), 0.0);
+        assert_eq!(distance_from_box((15.0, -12.0), EYE_WHITE_A, EYE_WHITE_B), 5.0);
+        assert_eq!(distance_from_box((-7.0, 0.0), EYE_WHITE_A, EYE_WHITE_B), 4.0);
+    }
 }
