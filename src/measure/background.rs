@@ -388,7 +388,7 @@ fn side_objects(
         // The most covered stretch of the strip's height from its top down to the photo's bottom.
         let covered_by_row: Vec<usize> = (strip_rows.start..h).map(covered_in_row).collect();
         let covered = covered_by_row
-            .windows(strip_rows.len().clamp(1, covered_by_row.len().max(1)))
+            .windows(strip_rows.len().max(1))
             .map(|stretch| stretch.iter().sum::<usize>())
             .max()
             .unwrap_or(0);

@@ -45,24 +45,21 @@ pub struct ColourMeasures {
 
 pub fn measure(face: &FaceImage) -> ColourMeasures {
     ColourMeasures {
-        natural_skin: cheek_colour(face).map(|(a, b)| {
-            let distance = distance_from_box((a, b), NATURAL_A, NATURAL_B);
-            Finding { value: distance, quality: quality(1.0 - 0.04 * distance) }
-        }),
+        natural_skin: cheek_colour(face).map(|ab| outside_box(ab, NATURAL_A, NATURAL_B)),
         cast: [&face.right_iris, &face.left_iris]
             .into_iter()
             .filter_map(|iris| eye_white_colour(face, iris))
-            .map(|ab| distance_from_box(ab, EYE_WHITE_A, EYE_WHITE_B))
-            .reduce(f64::min)
-            .map(|distance| Finding { value: distance, quality: quality(1.0 - 0.04 * distance) }),
+            .map(|ab| outside_box(ab, EYE_WHITE_A, EYE_WHITE_B))
+            .min_by(|a, b| a.value.total_cmp(&b.value)),
         red_eye: red_eye(face),
     }
 }
 
 /// How far (a*, b*) lies outside the box of `a` and `b` ranges, in CIELAB units.
-fn distance_from_box((a, b): (f64, f64), a_range: (f64, f64), b_range: (f64, f64)) -> f64 {
+fn outside_box((a, b): (f64, f64), a_range: (f64, f64), b_range: (f64, f64)) -> Finding {
     let outside = |v: f64, (lo, hi): (f64, f64)| (lo - v).max(v - hi).max(0.0);
-    outside(a, a_range).hypot(outside(b, b_range))
+    let distance = outside(a, a_range).hypot(outside(b, b_range));
+    Finding { value: distance, quality: quality(1.0 - 0.04 * distance) }
 }
 
 /// The mean colour (a*, b*) of the brightest part of one eye's white: the eye opening (the mesh's
@@ -139,8 +136,8 @@ mod tests {
 
     #[test]
     fn a_colour_inside_the_box_is_at_no_distance_and_one_outside_at_its_euclidean_distance() {
-        assert_eq!(distance_from_box((4.0, 0.0), EYE_WHITE_A, EYE_WHITE_B), 0.0);
-        assert_eq!(distance_from_box((15.0, -12.0), EYE_WHITE_A, EYE_WHITE_B), 5.0);
-        assert_eq!(distance_from_box((-1.0, 0.0), EYE_WHITE_A, EYE_WHITE_B), 4.0);
+        assert_eq!(outside_box((4.0, 0.0), EYE_WHITE_A, EYE_WHITE_B).value, 0.0);
+        assert_eq!(outside_box((15.0, -12.0), EYE_WHITE_A, EYE_WHITE_B).value, 5.0);
+        assert_eq!(outside_box((-1.0, 0.0), EYE_WHITE_A, EYE_WHITE_B).value, 4.0);
     }
 }
