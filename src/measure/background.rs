@@ -35,6 +35,13 @@ const GRAIN_STEP_OF_IED: f32 = 1.0 / 360.0;
 /// The strip along each side edge of the photo where things entering a lower corner are looked
 /// for, as a share of the photo's width.
 const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
+/// The background's level at a height (`background_by_row`) is read from clear cells within this
+/// many levels (max over the channels, sRGB) of the background's median colour: a white shirt on
+/// a light grey background lies 25-40 levels above it (FRLL), and where it covers most of a row's
+/// clear cells it would otherwise set the level itself and nothing beside it would be lighter.
+/// On the calibration half 20 and 25 find the same people behind (25 -> 26 at the right against
+/// 40) and no compliant photo reads above 0 with either.
+const BACKGROUND_LEVEL_COLOUR_STEP: f32 = 25.0;
 /// A cell brighter than the background at its height (`background_by_row`) by more than this
 /// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. On the
 /// calibration half's compliant photos the background's own lit patches reach it (a lower corner
@@ -266,7 +273,8 @@ fn side_objects(
     let band = ((BACKGROUND_BAND_OF_IED * ied / scene.cell_px).round() as usize).max(1);
     // The background's own colour only: a white shirt of someone behind, which the person mask
     // leaves out, may cover most of the background in the rows beside it.
-    let of_background_colour = |i: usize| clear(i) && colour_step(&scene.rgb[i], reference) <= FOREIGN_COLOUR_STEP;
+    let of_background_colour =
+        |i: usize| clear(i) && colour_step(&scene.rgb[i], reference) <= BACKGROUND_LEVEL_COLOUR_STEP;
     let background_level = background_by_row(scene, &of_background_colour, first_row, band);
     let lighter = |i: usize| background_level[i / w].is_some_and(|level| at(i) > level + LIGHTER_STEP);
     let strip_rows = row_of(head.chin.y - ied)..row_of(head.chin.y);
@@ -821,6 +829,10 @@ mod tests {
             white.then_some(255)
         };
         assert!(side_objects_painted(wide, 0) > 0.25);
+        // Nearer the background's colour (35 levels above it, as FRLL's white shirts on its grey):
+        // still not the background's own colour.
+        let near = |x: usize, y: usize| wide(x, y).map(|_| BACKGROUND_LEVEL + 35);
+        assert!(side_objects_painted(near, 0) > 0.25);
     }
 
     #[test]
