@@ -39,7 +39,7 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 /// many levels (max over the channels, sRGB) of the background's median colour: a white shirt on
 /// a light grey background lies 25-40 levels above it (FRLL), and where it covers most of a row's
 /// clear cells it would otherwise set the level itself and nothing beside it would be lighter.
-/// On the calibration half 20 and 25 find the same people behind (25 -> 26 at the right against
+/// On the calibration half 20 and 25 find the same people behind (at the right 25 of 30, 24 at
 /// 40) and no compliant photo reads above 0 with either.
 const BACKGROUND_LEVEL_COLOUR_STEP: f32 = 25.0;
 /// A cell brighter than the background at its height (`background_by_row`) by more than this
