@@ -62,6 +62,15 @@ const MAX_FALL_OF_A_WHOLE: f32 = 0.15;
 /// half's compliant photos (1244x1600) such a fall reads 0, with another person standing behind
 /// up to 0.29 (29 of 60 placements above 0.05).
 const MIN_FALL_UNDER_BACKGROUND_OF_IED: f32 = 0.05;
+/// A lighter region whose top within the side strip lies higher than this many inter-eye
+/// distances above the chin stands beside the face (beside the mouth or higher), where the
+/// subject's own clothes do not reach at the photo's side: it counts with the grain of a plain
+/// garment, whichever way its top runs (another person's shoulder, highest some way in from the
+/// edge). On the calibration half's compliant photos (1244x1600) the highest such top lies 0.04
+/// above the chin (FRLL 062's own shoulder); 0.2 to 0.7 change the calibration half's people
+/// behind found by at most four of 240 placements a side, and 0.5 leaves room for a small
+/// child's shoulders under a short neck (docs/calibration.md).
+const BESIDE_THE_FACE_ABOVE_CHIN_OF_IED: f32 = 0.5;
 /// The background's level at a height is read over the rows within this many inter-eye distances
 /// above and below.
 const BACKGROUND_BAND_OF_IED: f32 = 0.25;
@@ -278,6 +287,7 @@ fn side_objects(
     let background_level = background_by_row(scene, &of_background_colour, first_row, band);
     let lighter = |i: usize| background_level[i / w].is_some_and(|level| at(i) > level + LIGHTER_STEP);
     let strip_rows = row_of(head.chin.y - ied)..row_of(head.chin.y);
+    let beside_the_face_row = row_of(head.chin.y - BESIDE_THE_FACE_ABOVE_CHIN_OF_IED * ied);
     let strip_columns = ((SIDE_STRIP_OF_WIDTH * w as f32).round() as usize).max(1);
     let face_x = [head.face_right_side.x, head.face_left_side.x];
     let margin = 0.1 * ied;
@@ -336,9 +346,15 @@ fn side_objects(
                 }
             }
         }
-        // Only a lighter region standing in the strip from the first row down needs its grain.
-        let standing =
-            labels_where(&found, |region| region.lighter && reaches_first_row(&region.top, first_row, strip_columns));
+        for region in found.values_mut().filter(|region| region.lighter) {
+            region.beside_the_face = !reaches_first_row(&region.top, first_row, strip_columns)
+                && region.top.range(..strip_columns).any(|(_, &row)| row < beside_the_face_row);
+        }
+        // Only a lighter region standing in the strip from the first row down, or beside the
+        // face, needs its grain.
+        let standing = labels_where(&found, |region| {
+            region.lighter && (region.beside_the_face || reaches_first_row(&region.top, first_row, strip_columns))
+        });
         for &x in strip {
             for y in first_row..h {
                 let label = labels[y * w + x];
@@ -480,6 +496,9 @@ struct Region {
     tops_under_background: usize,
     /// Of a lighter region: `fall_under_background`, in rows.
     fall_under_background: usize,
+    /// Of a lighter region: not reaching the first row within the side strip, its top there lies
+    /// higher than `BESIDE_THE_FACE_ABOVE_CHIN_OF_IED` above the chin.
+    beside_the_face: bool,
 }
 
 impl Region {
@@ -496,14 +515,15 @@ impl Region {
     /// and only where the background lies just above its top in most of its columns within the
     /// strip.
     /// Lighter than the background: if its top edge rises towards the side, or if it stands beside
-    /// the face up to the first row within the side strip with the pixels' grain of a plain
-    /// garment there at least half the time (white or fair hair hangs from the head too, but in
-    /// strands), or if its top falls inwards under the background by more than
-    /// `min_fall_under_background` rows (it stands apart from the subject). The subject's own
-    /// white shirt lies lower, its top level or falling towards the side.
+    /// the face within the side strip (up to the first row, or with its top there beside the
+    /// mouth or higher) with the pixels' grain of a plain garment there at least half the time
+    /// (white or fair hair hangs from the head too, but in strands), or if its top falls inwards
+    /// under the background by more than `min_fall_under_background` rows (it stands apart from
+    /// the subject). The subject's own white shirt lies lower, its top level or falling towards
+    /// the side.
     fn enters(&self, first_row: usize, strip_columns: usize, min_fall_under_background: f32) -> bool {
         if self.lighter {
-            (reaches_first_row(&self.top, first_row, strip_columns)
+            ((self.beside_the_face || reaches_first_row(&self.top, first_row, strip_columns))
                 && 2 * self.smooth_cells_at_the_side >= self.cells_at_the_side)
                 || rises_towards_the_side(&self.top, first_row, strip_columns)
                 || self.stands_apart(min_fall_under_background)
@@ -820,8 +840,13 @@ mod tests {
         // The same with the grain of hair is white hair hanging from the head.
         assert_eq!(side_objects_painted(tall, 20), 0.0);
         // The subject's own white shirt, low and falling away from the neck towards the edge.
-        let own = |x: usize, y: usize| (x < 36 && y as f32 >= 38.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
+        let own = |x: usize, y: usize| (x < 36 && y as f32 >= 44.0 + 0.3 * (40.0 - x as f32)).then_some(WHITE);
         assert_eq!(side_objects_painted(own, 0), 0.0);
+        // Someone else's, falling towards the edge as well but beside the face there (its top at
+        // the edge half an inter-eye distance above the chin or higher), not the subject's own.
+        let beside = |x: usize, y: usize| (x < 30 && y as f32 >= 36.0 + 0.3 * (30.0 - x as f32)).then_some(WHITE);
+        assert!(side_objects_painted(beside, 0) > 0.25);
+        assert_eq!(side_objects_painted(beside, 20), 0.0);
         // Brighter, with more of it at the right, over most of the background in its rows: the
         // background's level there is read from the cells of the background's own colour.
         let wide = |x: usize, y: usize| {
@@ -848,7 +873,7 @@ mod tests {
         // the neckline, under the neck: no background above the fall.
         let neck = |x: usize, y: usize| (34..40).contains(&x) && (30..50).contains(&y);
         let own = |x: usize, y: usize| {
-            let top = if (34..40).contains(&x) { 50.0 } else { 38.0 + 0.3 * (40.0 - x as f32) };
+            let top = if (34..40).contains(&x) { 50.0 } else { 44.0 + 0.3 * (40.0 - x as f32) };
             (x < 40 && y as f32 >= top).then_some(WHITE)
         };
         let (scene, _) = scene_with(|x, y| block(x, y) || neck(x, y), own);
