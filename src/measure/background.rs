@@ -359,7 +359,7 @@ fn side_objects(
         }
         for region in found.values_mut().filter(|region| region.lighter) {
             region.beside_the_face = !reaches_first_row(&region.top, first_row, strip_columns)
-                && region.top.range(..strip_columns).any(|(_, &row)| row < beside_the_face_row);
+                && top_in_strip_above(&region.top, strip_columns, beside_the_face_row);
         }
         // Only a lighter region standing in the strip from the first row down, or beside the
         // face, needs its grain.
@@ -417,7 +417,7 @@ fn side_objects(
             region.stands_apart(min_fall_under_background)
                 || (region.lighter
                     && rises_towards_the_side(&region.top, first_row, strip_columns)
-                    && region.top.range(..strip_columns).any(|(_, &row)| row < at_the_chin_row))
+                    && top_in_strip_above(&region.top, strip_columns, at_the_chin_row))
         });
         let covered_in_row = |y: usize| {
             let counted = if y < strip_rows.end { &entering } else { &below_the_chin };
@@ -573,6 +573,11 @@ fn fall_under_background(top: &BTreeMap<usize, usize>, background_above: impl Fn
 /// The labels of the regions in `found` that `keep` holds for.
 fn labels_where(found: &BTreeMap<u32, Region>, keep: impl Fn(&Region) -> bool) -> BTreeSet<u32> {
     found.iter().filter(|(_, region)| keep(region)).map(|(&label, _)| label).collect()
+}
+
+/// Whether a region's top edge lies above `row` in some column within the side strip.
+fn top_in_strip_above(top: &BTreeMap<usize, usize>, strip_columns: usize, row: usize) -> bool {
+    top.range(..strip_columns).any(|(_, &top_row)| top_row < row)
 }
 
 /// Whether a region's top edge lies at `first_row` within the side strip: it goes on above it.
