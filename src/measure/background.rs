@@ -357,14 +357,10 @@ fn side_objects(
                 }
             }
         }
-        for region in found.values_mut().filter(|region| region.lighter) {
-            region.beside_the_face = !reaches_first_row(&region.top, first_row, strip_columns)
-                && top_in_strip_above(&region.top, strip_columns, beside_the_face_row);
-        }
         // Only a lighter region standing in the strip from the first row down, or beside the
         // face, needs its grain.
         let standing = labels_where(&found, |region| {
-            region.lighter && (region.beside_the_face || reaches_first_row(&region.top, first_row, strip_columns))
+            region.lighter && region.stands_beside_the_face(first_row, strip_columns, beside_the_face_row)
         });
         for &x in strip {
             for y in first_row..h {
@@ -408,8 +404,9 @@ fn side_objects(
                 row > 0 && clear((row - 1) * w + columns[from_edge])
             });
         }
-        let entering =
-            labels_where(&found, |region| region.enters(first_row, strip_columns, min_fall_under_background));
+        let entering = labels_where(&found, |region| {
+            region.enters(first_row, strip_columns, beside_the_face_row, min_fall_under_background)
+        });
         // Below the chin the subject's own clothes fill the lower corners, their top near level:
         // there only a lighter thing standing apart from them counts, or one rising towards the
         // side from the chin's height.
@@ -513,9 +510,6 @@ struct Region {
     tops_under_background: usize,
     /// Of a lighter region: `fall_under_background`, in rows.
     fall_under_background: usize,
-    /// Of a lighter region: not reaching the first row within the side strip, its top there lies
-    /// higher than `BESIDE_THE_FACE_ABOVE_CHIN_OF_IED` above the chin.
-    beside_the_face: bool,
 }
 
 impl Region {
@@ -523,6 +517,14 @@ impl Region {
     /// more than `min_fall_under_background` rows: it stands apart from the subject.
     fn stands_apart(&self, min_fall_under_background: f32) -> bool {
         self.lighter && self.fall_under_background as f32 > min_fall_under_background
+    }
+
+    /// Whether its top within the side strip lies at the first row (it goes on above it) or above
+    /// `beside_the_face_row` (beside the mouth or higher), where the subject's own clothes do not
+    /// reach at the photo's side.
+    fn stands_beside_the_face(&self, first_row: usize, strip_columns: usize, beside_the_face_row: usize) -> bool {
+        reaches_first_row(&self.top, first_row, strip_columns)
+            || top_in_strip_above(&self.top, strip_columns, beside_the_face_row)
     }
 
     /// Whether it is something entering beside the subject. Off-colour: if at least half its
@@ -538,9 +540,15 @@ impl Region {
     /// under the background by more than `min_fall_under_background` rows (it stands apart from
     /// the subject). The subject's own white shirt lies lower, its top level or falling towards
     /// the side.
-    fn enters(&self, first_row: usize, strip_columns: usize, min_fall_under_background: f32) -> bool {
+    fn enters(
+        &self,
+        first_row: usize,
+        strip_columns: usize,
+        beside_the_face_row: usize,
+        min_fall_under_background: f32,
+    ) -> bool {
         if self.lighter {
-            ((self.beside_the_face || reaches_first_row(&self.top, first_row, strip_columns))
+            (self.stands_beside_the_face(first_row, strip_columns, beside_the_face_row)
                 && 2 * self.smooth_cells_at_the_side >= self.cells_at_the_side)
                 || rises_towards_the_side(&self.top, first_row, strip_columns)
                 || self.stands_apart(min_fall_under_background)
