@@ -43,12 +43,13 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 /// 40) and no compliant photo reads above 0 with either.
 const BACKGROUND_LEVEL_COLOUR_STEP: f32 = 25.0;
 /// A cell brighter than the background at its height (`background_by_row`) by more than this
-/// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. On the
-/// calibration half's compliant photos the background's own lit patches reach it (a lower corner
-/// beside a white shirt lies up to 34 over the background's median) but never as a region that
-/// `side_objects` counts (Canada 100, lit from one side, did while the level was read from every
-/// clear cell rather than the background's own colour).
-const LIGHTER_STEP: f32 = 30.0;
+/// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. A white shirt
+/// on a light grey backdrop lies only 20-40 over it. On the calibration half's compliant photos
+/// the background's own lit patches and the subject's clothes reach it but never as a region that
+/// `side_objects` counts; at 15 two do (up to 0.049, against a bound of 0.05). With each
+/// calibration subject given all eight people behind, those found are 316 and 302 of 352 a side
+/// at 30, 327 and 311 at 25, 334 and 318 at 20 (docs/calibration.md).
+const LIGHTER_STEP: f32 = 20.0;
 /// A region whose top edge within the side strip falls towards the photo's side by more than
 /// this (rows per column) is the subject's shoulder, and its flat parts are not judged on their
 /// own: three congress portraits' suits fall by 0.28-0.62 there, a thing joined to the subject's
@@ -884,10 +885,12 @@ mod tests {
             white.then_some(255)
         };
         assert!(side_objects_painted(wide, 0) > 0.25);
-        // Nearer the background's colour (35 levels above it, as FRLL's white shirts on its grey):
-        // still not the background's own colour.
-        let near = |x: usize, y: usize| wide(x, y).map(|_| BACKGROUND_LEVEL + 35);
-        assert!(side_objects_painted(near, 0) > 0.25);
+        // Nearer the background's colour (30-35 levels above it, as FRLL's white shirts on its
+        // grey): still not the background's own colour, and lighter than it.
+        for over in [30, 35] {
+            let near = |x: usize, y: usize| wide(x, y).map(|_| BACKGROUND_LEVEL + over);
+            assert!(side_objects_painted(near, 0) > 0.25, "{over} levels over the background");
+        }
     }
 
     #[test]
