@@ -68,17 +68,19 @@ const MIN_FALL_UNDER_BACKGROUND_OF_IED: f32 = 0.05;
 /// subject's own clothes do not reach at the photo's side: it counts with the grain of a plain
 /// garment, whichever way its top runs (another person's shoulder, highest some way in from the
 /// edge). On the calibration half's compliant photos (1244x1600) the highest such top lies 0.04
-/// above the chin (FRLL 062's own shoulder); 0.2 to 0.7 change the calibration half's people
-/// behind found by at most four of 240 placements a side, and 0.5 leaves room for a small
-/// child's shoulders under a short neck (docs/calibration.md).
+/// above the chin (FRLL 062's own shoulder). With each calibration subject given all eight people
+/// behind (352 placements a side), those found at the left are 325 without this and 334 with it;
+/// 0.2 to 0.7 find about as many (docs/calibration.md), and 0.5 leaves room for a small child's
+/// shoulders under a short neck.
 const BESIDE_THE_FACE_ABOVE_CHIN_OF_IED: f32 = 0.5;
 /// Below the chin a lighter region whose top edge rises towards the side counts where its top
 /// within the side strip lies less than this many inter-eye distances below the chin: another
 /// person's shoulder at the chin's height. The subject's own clothes lie lower there, or fall
 /// towards the side: on the calibration half's compliant photos (1244x1600) the highest rising
-/// one lies 0.20 below the chin (Canada 049's striped shirt). With each calibration subject given
-/// all eight people behind, those found at the right are 186 of 240 without this, 194 at 0.05,
-/// 196 at 0.1, 198 at 0.15 and 0.2; 0.1 keeps half the distance to that shirt.
+/// one lies 0.18 below the chin (Canada 049's striped shirt). With each calibration subject given
+/// all eight people behind, those found at the right are 305 of 352 without this and 318 with
+/// it; 0.05 to 0.2 find about as many (docs/calibration.md), and 0.1 keeps about half the
+/// distance to that shirt.
 const AT_THE_CHIN_BELOW_IT_OF_IED: f32 = 0.1;
 /// The background's level at a height is read over the rows within this many inter-eye distances
 /// above and below.
