@@ -1,5 +1,6 @@
-//! Golden reports of the fixtures: any change in a status, a value or a landmark shows up here and
-//! in the diff of tests/golden/. Regenerate on purpose with `PASSBILD_BLESS=1 cargo test --test golden`.
+//! Golden reports of the fixtures: any change in a status, a value, a bound or a landmark shows up
+//! here and in the diff of tests/golden/. Regenerate on purpose with
+//! `PASSBILD_BLESS=1 cargo test --test golden`.
 
 mod common;
 
@@ -47,6 +48,11 @@ fn compare(name: &str, got: &Report, want: &Report) -> Vec<String> {
         };
         if g.status != w.status || !values_match {
             differences.push(format!("{}: {:?} {:?} != {:?} {:?}", g.id, g.status, g.value, w.status, w.value));
+        }
+        // The bounds come from the profile, not from a measurement: they match exactly.
+        let bounds = |c: &passbild::CheckResult| [c.min, c.max, c.reject_min, c.reject_max];
+        if bounds(g) != bounds(w) {
+            differences.push(format!("{}: bounds {:?} != {:?}", g.id, bounds(g), bounds(w)));
         }
     }
     if let (Some(g), Some(w)) = (&got.face, &want.face) {
