@@ -44,11 +44,11 @@ const SIDE_STRIP_OF_WIDTH: f32 = 0.06;
 const BACKGROUND_LEVEL_COLOUR_STEP: f32 = 25.0;
 /// A cell brighter than the background at its height (`background_by_row`) by more than this
 /// (linear light, 0..255) is lighter than the background: a white shirt, a lamp. A white shirt
-/// on a light grey backdrop lies only 20-40 over it. On the calibration half's compliant photos
-/// the background's own lit patches and the subject's clothes reach it but never as a region that
-/// `side_objects` counts; at 15 two do (up to 0.049, against a bound of 0.05). With each
-/// calibration subject given all eight people behind, those found are 316 and 302 of 352 a side
-/// at 30, 327 and 311 at 25, 334 and 318 at 20 (docs/calibration.md).
+/// on a light grey backdrop lies only 10-40 over it, least where shaded. On the calibration
+/// half's compliant photos the background's own lit patches and the subject's clothes reach it
+/// but never as a region that `side_objects` counts; at 15 two do (up to 0.049, against a bound
+/// of 0.05). With each calibration subject given all eight people behind, those found are 316
+/// and 302 of 352 a side at 30, 327 and 311 at 25, 334 and 318 at 20 (docs/calibration.md).
 const LIGHTER_STEP: f32 = 20.0;
 /// A region whose top edge within the side strip falls towards the photo's side by more than
 /// this (rows per column) is the subject's shoulder, and its flat parts are not judged on their
