@@ -593,7 +593,7 @@ fn top_in_strip_above(top: &BTreeMap<usize, usize>, strip_columns: usize, row: u
 
 /// Whether a region's top edge lies at `first_row` within the side strip: it goes on above it.
 fn reaches_first_row(top: &BTreeMap<usize, usize>, first_row: usize, strip_columns: usize) -> bool {
-    top.iter().any(|(&d, &row)| row == first_row && d < strip_columns)
+    top.range(..strip_columns).any(|(_, &row)| row == first_row)
 }
 
 /// The mean difference of luma (gamma-encoded, so dark hair keeps its grain) between pixels `step`
