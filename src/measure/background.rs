@@ -15,8 +15,8 @@ use crate::imaging::cells::{reached_from, regions, within_one_cell};
 /// A background cell further than this (max over the channels, sRGB levels) from the
 /// background's median colour is something else: an object, a pattern, a strong gradient.
 const FOREIGN_COLOUR_STEP: f32 = 40.0;
-/// A cell whose luminance differs from a neighbour's on the other side by more than this (luma
-/// levels across two cells) lies in texture: stray hair, an edge, a pattern. A smooth gradient
+/// A cell whose luminance differs from a neighbour's on the other side by more than this (the
+/// scene's luminance, linear light, 0..255, across two cells) lies in texture: stray hair, an edge, a pattern. A smooth gradient
 /// of 80 levels over a 1244x1600 photo steps about 0.5 levels across two cells.
 const SMOOTH_STEP: f32 = 6.0;
 /// A flat cell's neighbours `FLAT_SPAN_OF_IED` away on either side, across and down, differ by
@@ -111,7 +111,7 @@ pub struct BackgroundMeasures {
     pub cast: f64,
     /// How much darker the background is beside the head than elsewhere (0 = not at all).
     pub shadow: Option<Finding>,
-    /// The spread of the smooth background's luminance, 5th to 95th percentile (luma levels):
+    /// The spread of the smooth background's luminance, 5th to 95th percentile (luminance levels, linear light, 0..255):
     /// a gradient, a vignette or unevenly lit background widens it.
     pub brightness_range: Option<Finding>,
     /// Fraction of the zone around the head taken by other people or things that differ from the
@@ -501,7 +501,7 @@ struct Region {
     lighter: bool,
     /// Of a lighter region's cells within the side strip's columns, how many, and how many of
     /// them have the pixels' grain of a plain garment rather than of hair: counted only where it
-    /// reaches the first row there.
+    /// stands beside the face (`stands_beside_the_face`).
     cells_at_the_side: usize,
     smooth_cells_at_the_side: usize,
     /// A flat part of an off-colour region, labelled on its own: that region's label.

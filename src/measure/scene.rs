@@ -58,7 +58,16 @@ impl Scene {
         let labels = cells::regions(&person_cells, width, height);
         let face_cell =
             (((face_centre.x / cell_px) as usize).min(width - 1), ((face_centre.y / cell_px) as usize).min(height - 1));
-        let subject_label = labels[face_cell.1 * width + face_cell.0];
+        // The region under the eyes, or where the mask leaves a hole there, the nearest one: with
+        // no subject region nothing could count as another person.
+        let distance_to_face =
+            |i: usize| (i % width).abs_diff(face_cell.0).pow(2) + (i / width).abs_diff(face_cell.1).pow(2);
+        let subject_label = labels
+            .iter()
+            .enumerate()
+            .filter(|&(_, &label)| label != 0)
+            .min_by_key(|&(i, _)| distance_to_face(i))
+            .map_or(0, |(_, &label)| label);
         let other_people: Vec<bool> =
             labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
         let mut boxes: std::collections::BTreeMap<u32, (usize, [usize; 4])> = std::collections::BTreeMap::new();
@@ -94,5 +103,40 @@ impl Scene {
         let x = (p.x / self.cell_px).floor().clamp(0.0, (self.width - 1) as f32) as usize;
         let y = (p.y / self.cell_px).floor().clamp(0.0, (self.height - 1) as f32) as usize;
         (x, y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::segmentation::SIZE;
+
+    /// A grey 256x256 photo whose mask holds the subject (columns 96..160, rows 64 on) with a
+    /// hole around `face_centre`, and another person in the top left corner.
+    fn scene_with_hole_at(face_centre: Point) -> Scene {
+        let photo = image::RgbImage::from_pixel(256, 256, image::Rgb([200, 200, 200]));
+        let probabilities = (0..SIZE * SIZE)
+            .map(|i| {
+                let (x, y) = (i % SIZE, i / SIZE);
+                let subject = (96..160).contains(&x) && y >= 64;
+                let hole = x.abs_diff(face_centre.x as usize) < 8 && y.abs_diff(face_centre.y as usize) < 8;
+                let other = x < 40 && y < 40;
+                if (subject && !hole) || other { 1.0 } else { 0.0 }
+            })
+            .collect();
+        let mask = PersonMask::from_probabilities(probabilities, 256, 256);
+        Scene::new(&Pyramid::new(photo), &mask, face_centre)
+    }
+
+    #[test]
+    fn another_person_counts_when_the_mask_has_a_hole_under_the_eyes() {
+        let scene = scene_with_hole_at(Point::new(128.0, 100.0));
+        let cell = |x: f32, y: f32| {
+            let (column, row) = scene.cell_of(Point::new(x, y));
+            row * scene.width + column
+        };
+        assert!(scene.other_people[cell(20.0, 20.0)], "the person in the corner");
+        assert!(!scene.other_people[cell(128.0, 200.0)], "the subject");
+        assert_eq!(scene.other_people_boxes.len(), 1);
     }
 }
