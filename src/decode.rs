@@ -516,13 +516,14 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     use hayro_jpeg2000::{ColorSpace, DecodeSettings, DecoderContext, Image};
     const NAME: &str = "JPEG 2000";
     let decode_error = |e: hayro_jpeg2000::DecodeError| Error::Decode { format: NAME, detail: e.to_string() };
-    jpeg2000_structure::check(bytes, limits)?;
+    let code_block_bytes = jpeg2000_structure::check(bytes, limits)?;
     let image = Image::new(bytes, &DecodeSettings::default()).map_err(decode_error)?;
     let (width, height) = (image.width(), image.height());
     limits.check_dimensions(width, height)?;
     let channels = u64::from(image.color_space().num_channels()) + u64::from(image.has_alpha());
-    // The decoder keeps every component as f32 and interleaves into a u8 copy.
-    let estimated_alloc = u64::from(width) * u64::from(height) * channels * 5;
+    // The decoder keeps every component as f32 and interleaves into a u8 copy, beside its
+    // code-blocks.
+    let estimated_alloc = u64::from(width) * u64::from(height) * channels * 5 + code_block_bytes;
     if estimated_alloc > limits.max_alloc_bytes {
         return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
     }
@@ -596,9 +597,9 @@ fn cmyk_to_rgb(p: &[u8]) -> [u8; 3] {
     [channel(p[0]), channel(p[1]), channel(p[2])]
 }
 
-/// The JPEG 2000 codestream's main header, read before the decoder runs: a tile grid or code-block
-/// size that would make the decoder's bookkeeping outgrow the memory limit is refused, and a
-/// codestream without its end marker is truncated (the decoder would fill the rest).
+/// The JPEG 2000 codestream's headers, read before the decoder runs: a tile grid or code-blocks
+/// whose bookkeeping would outgrow the memory limit are refused, and a codestream without its end
+/// marker is truncated (the decoder would fill the rest).
 mod jpeg2000_structure {
     use super::DecodeLimits;
     use crate::error::{Error, Result};
@@ -606,8 +607,16 @@ mod jpeg2000_structure {
     const NAME: &str = "JPEG 2000";
     /// Most tiles in one image (a photo has one, or a few dozen).
     const MAX_TILES: u64 = 4096;
-    /// Most code-blocks, over all components (a 1244x1600 photo with 64x64 blocks has about 1,500).
-    const MAX_CODE_BLOCKS: u64 = 1 << 20;
+    /// What the decoder (hayro-jpeg2000 0.5) builds for each code-block before it reads a packet,
+    /// its share of the precinct and tag trees included, and for each code-block and quality
+    /// layer: measured on 2048x2048 grey codestreams of 4x4 and 2x2 blocks at 1 and 32 layers
+    /// (peak memory about 214 and 22 bytes more per block and per block and layer).
+    const BYTES_PER_CODE_BLOCK: u64 = 256;
+    const BYTES_PER_CODE_BLOCK_LAYER: u64 = 24;
+
+    fn be16(b: &[u8], at: usize) -> Option<u64> {
+        Some(u64::from(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?)))
+    }
 
     fn be32(b: &[u8], at: usize) -> Option<u64> {
         Some(u64::from(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?)))
@@ -649,23 +658,71 @@ mod jpeg2000_structure {
         Err(Error::Decode { format: NAME, detail: "no codestream box (jp2c)".into() })
     }
 
-    pub fn check(bytes: &[u8], limits: &DecodeLimits) -> Result<()> {
+    /// A coding style (COD or COC): decomposition levels, code-block size exponents and, where
+    /// it sets them, the precincts' exponents per resolution (x, y).
+    struct CodingStyle {
+        levels: u32,
+        block_exponents: (u32, u32),
+        precinct_exponents: Option<Vec<(u32, u32)>>,
+    }
+
+    impl CodingStyle {
+        /// `style` holds Scod or Scoc; `parameters` starts at the levels byte.
+        fn read(style: u8, parameters: &[u8]) -> Result<CodingStyle> {
+            let truncated = || Error::Truncated { format: NAME };
+            let field = |i: usize| parameters.get(i).copied().ok_or_else(truncated);
+            let levels = u32::from(field(0)?);
+            let block_exponents = (u32::from(field(1)? & 0x0F) + 2, u32::from(field(2)? & 0x0F) + 2);
+            let precinct_exponents = if style & 1 == 1 {
+                let sizes = parameters.get(5..5 + levels as usize + 1).ok_or_else(truncated)?;
+                Some(sizes.iter().map(|&b| (u32::from(b & 0x0F), u32::from(b >> 4))).collect())
+            } else {
+                None
+            };
+            Ok(CodingStyle { levels, block_exponents, precinct_exponents })
+        }
+
+        /// Code-blocks of one component of `samples` samples over `tiles` tiles: a precinct
+        /// smaller than the code-block size shrinks the blocks to it (ITU-T T.800 B-17, B-18).
+        fn code_blocks(&self, samples: u64, tiles: u64) -> u64 {
+            (0..=self.levels)
+                .map(|resolution| {
+                    let (mut x, mut y) = self.block_exponents;
+                    if let Some((px, py)) = self.precinct_exponents.as_ref().and_then(|p| p.get(resolution as usize)) {
+                        let shrink = u32::from(resolution > 0);
+                        (x, y) = (x.min(px.saturating_sub(shrink)), y.min(py.saturating_sub(shrink)));
+                    }
+                    // The lowest resolution is one band, each higher one three, each a quarter of
+                    // the next.
+                    let (bands, quarters) =
+                        if resolution == 0 { (1, self.levels) } else { (3, self.levels - resolution + 1) };
+                    let band_samples = samples.checked_shr(2 * quarters).unwrap_or(0);
+                    bands * ((band_samples >> (x + y)) + tiles)
+                })
+                .sum()
+        }
+    }
+
+    /// Refuses a codestream whose decoder would outgrow the memory limit, and returns the bytes
+    /// its code-blocks will take: every coding style in the main header and in each tile-part's
+    /// header counts, as if it held for the whole image (a COC or a tile's COD may shrink the
+    /// blocks of what it covers), with the most quality layers any COD asks for.
+    pub fn check(bytes: &[u8], limits: &DecodeLimits) -> Result<u64> {
         let stream = codestream(bytes)?;
         let bad = |detail: &str| Error::Decode { format: NAME, detail: detail.into() };
+        let truncated = || Error::Truncated { format: NAME };
         if !stream.starts_with(b"\xff\x4f\xff\x51") {
             return Err(bad("the codestream does not start with SOC and SIZ"));
         }
         if !stream.ends_with(b"\xff\xd9") {
-            return Err(Error::Truncated { format: NAME });
+            return Err(truncated());
         }
         // SIZ: Lsiz, Rsiz, then Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz, XTOsiz, YTOsiz, Csiz.
         let siz = &stream[4..];
-        let field = |i: usize| be32(siz, 4 + 4 * i).ok_or(Error::Truncated { format: NAME });
+        let field = |i: usize| be32(siz, 4 + 4 * i).ok_or_else(truncated);
         let (width, height, x_offset, y_offset) = (field(0)?, field(1)?, field(2)?, field(3)?);
         let (tile_width, tile_height, tile_x, tile_y) = (field(4)?, field(5)?, field(6)?, field(7)?);
-        let components = u64::from(u16::from_be_bytes(
-            siz.get(36..38).ok_or(Error::Truncated { format: NAME })?.try_into().unwrap_or([0, 0]),
-        ));
+        let components = be16(siz, 36).ok_or_else(truncated)?;
         if tile_width == 0
             || tile_height == 0
             || width <= x_offset
@@ -679,28 +736,64 @@ mod jpeg2000_structure {
         if tiles > MAX_TILES {
             return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
         }
-        // COD follows SIZ in the main header: its code-block exponents bound the block count.
-        let siz_length = usize::from(u16::from_be_bytes([siz[0], siz[1]]));
-        let mut pos = 4 + siz_length;
-        while let Some(marker) = stream.get(pos..pos + 4) {
-            let length = usize::from(u16::from_be_bytes([marker[2], marker[3]]));
-            match (marker[0], marker[1]) {
-                (0xFF, 0x52) => {
-                    // Scod, progression, layers (2), MCT, then levels, xcb, ycb.
-                    let exponents = stream.get(pos + 4 + 6..pos + 4 + 8).ok_or(Error::Truncated { format: NAME })?;
-                    let block_area = 1u64 << (u32::from(exponents[0] & 0x0F) + u32::from(exponents[1] & 0x0F) + 4);
-                    let samples = (width - x_offset) * (height - y_offset) * components.max(1);
-                    if samples / block_area + tiles * components > MAX_CODE_BLOCKS {
-                        return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
-                    }
-                    return Ok(());
+        // Within u32 each, so the product of the two fits in u64.
+        let samples = (width - x_offset) * (height - y_offset);
+        let wide_component_index = components >= 257;
+
+        let mut styles: Vec<CodingStyle> = Vec::new();
+        let mut layers = 1;
+        // The markers of one header from `pos` until SOT (the main header) or SOD (a tile-part's).
+        let mut read_header = |mut pos: usize, end_marker: u8| -> Result<usize> {
+            loop {
+                let marker = stream.get(pos..pos + 4).ok_or_else(truncated)?;
+                if marker[0] != 0xFF {
+                    return Err(bad("a header is malformed"));
                 }
-                (0xFF, 0x90) => return Ok(()),
-                (0xFF, _) => pos += 2 + length,
-                _ => return Err(bad("the main header is malformed")),
+                if marker[1] == end_marker {
+                    return Ok(pos);
+                }
+                let length = usize::from(u16::from_be_bytes([marker[2], marker[3]]));
+                let segment = stream.get(pos + 4..pos + 2 + length).ok_or_else(truncated)?;
+                match marker[1] {
+                    // COD: Scod, progression, layers (2), MCT, then the levels and the rest.
+                    0x52 => {
+                        let style = *segment.first().ok_or_else(truncated)?;
+                        layers = layers.max(be16(segment, 2).ok_or_else(truncated)?);
+                        styles.push(CodingStyle::read(style, segment.get(5..).ok_or_else(truncated)?)?);
+                    }
+                    // COC: the component (one byte, or two from 257 components), Scoc, the rest.
+                    0x53 => {
+                        let at = if wide_component_index { 2 } else { 1 };
+                        let style = *segment.get(at).ok_or_else(truncated)?;
+                        styles.push(CodingStyle::read(style, segment.get(at + 1..).ok_or_else(truncated)?)?);
+                    }
+                    _ => {}
+                }
+                pos += 2 + length;
+            }
+        };
+        let siz_length = usize::from(u16::from_be_bytes([siz[0], siz[1]]));
+        let mut tile_part = read_header(4 + siz_length, 0x90)?;
+        // Each tile-part: SOT (Lsot, Isot, Psot, TPsot, TNsot), its header, SOD, its data; Psot
+        // is its length from SOT on, 0 for the last one, which runs to the end.
+        loop {
+            let length = be32(stream, tile_part + 6).ok_or_else(truncated)?;
+            read_header(tile_part + 12, 0x93)?;
+            let next = usize::try_from(length).ok().and_then(|l| tile_part.checked_add(l));
+            match next {
+                Some(next) if length != 0 && stream.get(next..next + 2) == Some(&[0xFF, 0x90]) => tile_part = next,
+                _ => break,
             }
         }
-        Err(Error::Truncated { format: NAME })
+
+        let code_blocks = styles.iter().map(|style| style.code_blocks(samples, tiles)).max().unwrap_or(0);
+        let bookkeeping = code_blocks
+            .saturating_mul(components.max(1))
+            .saturating_mul(BYTES_PER_CODE_BLOCK + BYTES_PER_CODE_BLOCK_LAYER * layers);
+        if bookkeeping > limits.max_alloc_bytes {
+            return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
+        }
+        Ok(bookkeeping)
     }
 }
 

@@ -61,6 +61,48 @@ fn png(width: u32, height: u32, colour: png::ColorType, pixels: &[u8]) -> Vec<u8
     bytes
 }
 
+/// A marker segment: the marker (0xFF and `marker`), its length, `body`.
+fn segment(marker: u8, body: &[u8]) -> Vec<u8> {
+    let length = u16::try_from(body.len() + 2).unwrap();
+    [&[0xFF, marker][..], &length.to_be_bytes(), body].concat()
+}
+
+/// A COD segment: one decomposition level, code-blocks of 2^(`block_exponent` + 2) samples a
+/// side, the 5/3 transform, and the precincts' sizes where given (one byte per resolution).
+fn cod(layers: u16, block_exponent: u8, precincts: &[u8]) -> Vec<u8> {
+    let style = u8::from(!precincts.is_empty());
+    let [layers_high, layers_low] = layers.to_be_bytes();
+    let body = [style, 0, layers_high, layers_low, 0, 1, block_exponent, block_exponent, 0, 1];
+    segment(0x52, &[&body[..], precincts].concat())
+}
+
+/// A COC segment for the first component: code-blocks of 4x4 samples.
+fn coc_of_small_blocks() -> Vec<u8> {
+    segment(0x53, &[0, 0, 1, 0, 0, 0, 1])
+}
+
+/// A JPEG 2000 codestream of one tile, three 8-bit components and no coded data: SIZ, the
+/// `main` header's segments, QCD, and one tile-part whose header holds `tile`'s.
+fn codestream(width: u32, height: u32, main: &[Vec<u8>], tile: &[Vec<u8>]) -> Vec<u8> {
+    let mut siz = vec![0, 0];
+    for value in [width, height, 0, 0, width, height, 0, 0] {
+        siz.extend_from_slice(&value.to_be_bytes());
+    }
+    siz.extend_from_slice(&[0, 3]);
+    siz.extend_from_slice(&[7, 1, 1].repeat(3));
+    let start_of_tile = [0u8, 0, 0, 0, 0, 0, 0, 1];
+    [
+        vec![0xFF, 0x4F],
+        segment(0x51, &siz),
+        main.concat(),
+        segment(0x5C, &[0x40, 0x48, 0x48, 0x48, 0x48]),
+        segment(0x90, &start_of_tile),
+        tile.concat(),
+        vec![0xFF, 0x93, 0, 0, 0, 0, 0xFF, 0xD9],
+    ]
+    .concat()
+}
+
 struct Scratch(PathBuf);
 
 impl Scratch {
@@ -111,6 +153,22 @@ fn hostile_files_end_with_their_documented_error_within_bounded_memory() {
     for cut in [400, jp2.len() * 3 / 10, jp2.len() * 99 / 100, jp2.len() - 1] {
         refused(&scratch.file(&format!("cut{cut}.jp2"), &jp2[..cut]), "truncated");
     }
+
+    // Codestreams of a hundred bytes whose code-blocks the decoder would build by the million:
+    // shrunk by precincts of one sample, by a COC after the main COD, or by a COD in the
+    // tile-part's header, each over 32 quality layers. The same image with plain code-blocks is
+    // decoded.
+    let plain = cod(32, 4, &[]);
+    let one_sample_precincts = cod(32, 4, &[0x00, 0x11]);
+    for (name, main, tile) in [
+        ("precincts.j2k", vec![one_sample_precincts.clone()], vec![]),
+        ("coc.j2k", vec![plain.clone(), coc_of_small_blocks()], vec![]),
+        ("tile_cod.j2k", vec![plain.clone()], vec![one_sample_precincts]),
+    ] {
+        refused(&scratch.file(name, &codestream(4000, 4000, &main, &tile)), "memory");
+    }
+    let outcome = run_cli(&[&scratch.file("plain.j2k", &codestream(1244, 1600, &[plain], &[]))]);
+    assert_eq!(outcome.code, Some(1), "{} {}", outcome.stdout, outcome.stderr);
 
     // A photo cut short with its end marker appended: the decoder would fill the rest with grey.
     let photo_jpeg = fixture_bytes("frll_034_de.jpg");
