@@ -280,15 +280,20 @@ pub(crate) fn render(photo: &RgbImage, plan: &CropPlan) -> RgbImage {
 }
 
 /// Saves the cropped photo as a baseline JPEG at `JPEG_QUALITY`, with the source's ICC profile.
-pub(crate) fn encode_jpeg(image: &RgbImage, icc_profile: Option<Vec<u8>>) -> Vec<u8> {
+/// JPEG's sides end at 65535 pixels, which a crop reaches only under raised decode limits.
+pub(crate) fn encode_jpeg(image: &RgbImage, icc_profile: Option<Vec<u8>>) -> crate::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
     if let Some(icc) = icc_profile {
         // Only refused for a profile above 65519 * 255 bytes, which no decoder hands over.
         let _ = encoder.set_icc_profile(icc);
     }
-    encoder
-        .write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
-        .expect("an RGB image of positive size encodes into memory");
-    bytes
+    encoder.write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8).map_err(
+        |_| crate::Error::ImageTooLarge {
+            width: image.width().into(),
+            height: image.height().into(),
+            limit: "65535x65535 px (JPEG)".into(),
+        },
+    )?;
+    Ok(bytes)
 }

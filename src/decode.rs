@@ -75,7 +75,7 @@ impl DecodeLimits {
         }
         let file = std::fs::File::open(path).map_err(io)?;
         let mut bytes = Vec::new();
-        file.take(self.max_input_bytes as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+        file.take((self.max_input_bytes as u64).saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
         if bytes.len() > self.max_input_bytes {
             let len = usize::try_from(metadata.len()).unwrap_or(usize::MAX).max(bytes.len());
             return Err(Error::InputTooLarge { len, limit: self.max_input_bytes });
@@ -438,10 +438,11 @@ pub fn from_pixels(
     if stride < row_bytes {
         return Err(Error::InvalidPixels(format!("stride {stride} is below the {row_bytes} bytes of a row")));
     }
-    let needed = stride * (height as usize - 1) + row_bytes;
-    if pixels.len() < needed {
+    let needed = stride.checked_mul(height as usize - 1).and_then(|rows| rows.checked_add(row_bytes));
+    let Some(needed) = needed.filter(|&needed| pixels.len() >= needed) else {
+        let needed = needed.map_or_else(|| "more than can be addressed".to_string(), |n| n.to_string());
         return Err(Error::InvalidPixels(format!("{} bytes given, {needed} needed", pixels.len())));
-    }
+    };
     let mut rgb = Vec::with_capacity(width as usize * height as usize * 3);
     for row in pixels.chunks(stride).take(height as usize) {
         let row = &row[..row_bytes];
@@ -453,7 +454,8 @@ pub fn from_pixels(
             PixelFormat::Grey8 => row.iter().for_each(|&g| rgb.extend_from_slice(&[g, g, g])),
         }
     }
-    let image = RgbImage::from_raw(width, height, rgb).expect("buffer sized for the image");
+    let image = RgbImage::from_raw(width, height, rgb)
+        .ok_or_else(|| Error::InvalidPixels(format!("{} bytes given, {needed} needed", pixels.len())))?;
     let colour_type = match format {
         PixelFormat::Rgb8 | PixelFormat::Bgr8 => ColourType::Rgb,
         PixelFormat::Rgba8 | PixelFormat::Bgra8 => ColourType::Rgba,

@@ -414,7 +414,7 @@ impl Checker {
         let (width, height) = pyramid.base().dimensions();
         let plan = crop::plan(&face.head, width, height, &self.profile).map_err(Error::Crop)?;
         let image = crop::render(pyramid.base(), &plan);
-        let jpeg = crop::encode_jpeg(&image, decoded.icc_profile);
+        let jpeg = crop::encode_jpeg(&image, decoded.icc_profile)?;
         Ok(Cropped { image, jpeg, plan })
     }
 

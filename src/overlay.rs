@@ -41,8 +41,11 @@ pub(crate) fn draw(image: &RgbImage, report: &Report, profile: &Profile) -> RgbI
     }
 
     for face in &report.faces {
+        // A report may come from elsewhere: its boxes are kept within reach of the canvas.
         let b = face.bbox;
-        let rect = Rect::at(b.x as i32, b.y as i32).of_size(b.width.max(1.0) as u32, b.height.max(1.0) as u32);
+        let (x, y) = (b.x.clamp(-width, 2.0 * width), b.y.clamp(-height, 2.0 * height));
+        let (box_width, box_height) = (b.width.max(1.0).min(3.0 * width), b.height.max(1.0).min(3.0 * height));
+        let rect = Rect::at(x as i32, y as i32).of_size(box_width as u32, box_height as u32);
         for t in 0..thickness {
             let grown = Rect::at(rect.left() - t, rect.top() - t)
                 .of_size(rect.width() + 2 * t as u32, rect.height() + 2 * t as u32);
@@ -89,13 +92,20 @@ pub(crate) fn draw(image: &RgbImage, report: &Report, profile: &Profile) -> RgbI
     thick_line(&mut canvas, l.chin, l.crown, (thickness / 2).max(1), head_colour);
 
     let radius = thickness * 2;
+    let near = |v: f32, side: f32| (-(radius as f32)..side + radius as f32).contains(&v);
     for p in [l.right_eye_centre, l.left_eye_centre, l.nose_tip, l.forehead, l.face_right_side, l.face_left_side] {
-        draw_filled_circle_mut(&mut canvas, (p.x as i32, p.y as i32), radius, LANDMARK);
+        if near(p.x, width) && near(p.y, height) {
+            draw_filled_circle_mut(&mut canvas, (p.x as i32, p.y as i32), radius, LANDMARK);
+        }
     }
     canvas
 }
 
 fn thick_line(canvas: &mut RgbImage, from: Point, to: Point, thickness: i32, colour: Rgb<u8>) {
+    // The line is walked pixel by pixel, off the canvas too: only the part near it is drawn.
+    let margin = thickness as f32;
+    let (right, bottom) = (canvas.width() as f32 + margin, canvas.height() as f32 + margin);
+    let Some((from, to)) = clipped(from, to, (-margin, -margin), (right, bottom)) else { return };
     let length = from.distance(to).max(f32::EPSILON);
     let (nx, ny) = (-(to.y - from.y) / length, (to.x - from.x) / length);
     for i in 0..thickness {
@@ -107,6 +117,35 @@ fn thick_line(canvas: &mut RgbImage, from: Point, to: Point, thickness: i32, col
             colour,
         );
     }
+}
+
+/// The part of the segment from `from` to `to` within the rectangle between two corners
+/// (Liang-Barsky); None where none of it is, or a point is not a number.
+fn clipped(from: Point, to: Point, top_left: (f32, f32), bottom_right: (f32, f32)) -> Option<(Point, Point)> {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let (mut enter, mut leave) = (0.0f32, 1.0f32);
+    for (towards, room) in [
+        (-dx, from.x - top_left.0),
+        (dx, bottom_right.0 - from.x),
+        (-dy, from.y - top_left.1),
+        (dy, bottom_right.1 - from.y),
+    ] {
+        if !(towards.is_finite() && room.is_finite()) {
+            return None;
+        }
+        if towards == 0.0 {
+            if room < 0.0 {
+                return None;
+            }
+        } else if towards < 0.0 {
+            enter = enter.max(room / towards);
+        } else {
+            leave = leave.min(room / towards);
+        }
+    }
+    (enter <= leave).then(|| {
+        (Point::new(from.x + enter * dx, from.y + enter * dy), Point::new(from.x + leave * dx, from.y + leave * dy))
+    })
 }
 
 /// Blends `colour` over the rectangle between two corners, clipped to the image.
@@ -121,5 +160,23 @@ fn tint(canvas: &mut RgbImage, top_left: (f32, f32), bottom_right: (f32, f32), c
                 pixel[c] = (f32::from(pixel[c]) * (1.0 - alpha) + f32::from(colour[c]) * alpha) as u8;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_segment_is_clipped_to_the_rectangle() {
+        let inside = |a: Point, b: Point| clipped(a, b, (0.0, 0.0), (100.0, 50.0));
+        let (from, to) = inside(Point::new(-100.0, 25.0), Point::new(200.0, 25.0)).unwrap();
+        assert_eq!((from.x, from.y, to.x, to.y), (0.0, 25.0, 100.0, 25.0));
+        let (from, to) = inside(Point::new(10.0, 10.0), Point::new(20.0, 40.0)).unwrap();
+        assert_eq!((from.x, from.y, to.x, to.y), (10.0, 10.0, 20.0, 40.0));
+        assert!(inside(Point::new(-10.0, -10.0), Point::new(-5.0, 60.0)).is_none());
+        assert!(inside(Point::new(f32::NAN, 10.0), Point::new(20.0, 40.0)).is_none());
+        let (from, _) = inside(Point::new(50.0, -1e9), Point::new(50.0, 25.0)).unwrap();
+        assert_eq!((from.x, from.y), (50.0, 0.0));
     }
 }

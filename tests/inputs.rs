@@ -189,6 +189,13 @@ fn raw_pixels_in_every_layout_give_the_same_report() {
             checker("de-live").check_pixels(&buffer, width, height, 3, format),
             Err(Error::InvalidPixels(_))
         ));
+        // A stride whose rows would end beyond any address (wrapped around, a few bytes):
+        // refused.
+        let beyond = usize::MAX / (height as usize - 1) + 1;
+        assert!(matches!(
+            checker("de-live").check_pixels(&buffer, width, height, beyond, format),
+            Err(Error::InvalidPixels(_))
+        ));
     }
     let grey: Vec<u8> = photo.pixels().map(|p| p[1]).collect();
     let report =
@@ -291,4 +298,22 @@ fn a_band_left_by_a_damaged_value_fails_integrity() {
     let report = checker.check_bytes(&jpeg).unwrap();
     let integrity = report.checks.iter().find(|c| c.id == passbild::ids::INTEGRITY).unwrap();
     assert_eq!(integrity.status, Status::Pass, "{integrity:?}");
+}
+
+#[test]
+fn an_overlay_of_a_report_from_elsewhere_with_far_off_points_is_drawn() {
+    let bytes = fixture_bytes("frll_034_de.jpg");
+    let checker = checker("de-live");
+    let mut report = checker.check_bytes(&bytes).unwrap();
+    let face = report.face.as_mut().unwrap();
+    face.landmarks.crown.y = -1e9;
+    face.landmarks.left_eye_centre.x = 3e9;
+    face.landmarks.chin.x = f32::NAN;
+    report.faces[0].bbox.width = 1e12;
+    report.faces[0].bbox.x = -1e12;
+    let started = std::time::Instant::now();
+    let overlay = checker.overlay(&bytes, &report).unwrap();
+    assert_eq!(overlay.dimensions(), (1244, 1600));
+    // Far beyond what drawing takes: only walking lines of billions of pixels reaches it.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
 }
