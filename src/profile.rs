@@ -430,20 +430,43 @@ impl Profile {
         let table = toml::Table::try_from(&self).map_err(|e| Error::InvalidProfile(e.to_string()))?;
         for (family, checks) in table.iter().filter_map(|(k, v)| Some((k, v.as_table()?))) {
             for (check, rule) in checks {
-                // Tables of other shapes (image.dimensions, background.colour) are not ranges.
+                // Tables of other shapes (image.dimensions, background.colour) are checked below.
                 let Ok(range) = rule.clone().try_into::<Range>() else { continue };
                 range.check_bounds().map_err(|e| Error::InvalidProfile(format!("[{family}.{check}]: {e}")))?;
             }
         }
+        let invalid = |rule: &str, problem: String| Error::InvalidProfile(format!("[{rule}]: {problem}"));
+        let not_negative = |rule: &str, name: &str, value: Option<f64>| match value {
+            Some(v) if !(v.is_finite() && v >= 0.0) => {
+                Err(invalid(rule, format!("`{name}` {v} is not a number of 0 or more")))
+            }
+            _ => Ok(()),
+        };
         if let Some(dimensions) = &self.image.dimensions {
             if [dimensions.width, dimensions.height].contains(&Some(0)) {
-                return Err(Error::InvalidProfile("[image.dimensions]: a width or height of 0 px".into()));
+                return Err(invalid("image.dimensions", "a width or height of 0 px".into()));
             }
             if dimensions.aspect_ratio.is_some_and(|ratio| !(ratio.is_finite() && ratio > 0.0)) {
-                return Err(Error::InvalidProfile(
-                    "[image.dimensions]: `aspect_ratio` is not a positive number".into(),
-                ));
+                return Err(invalid("image.dimensions", "`aspect_ratio` is not a positive number".into()));
             }
+            not_negative("image.dimensions", "aspect_tolerance", dimensions.aspect_tolerance)?;
+        }
+        if let Some(print) = &self.image.print_size {
+            if ![print.width_mm, print.height_mm].iter().all(|mm| mm.is_finite() && *mm > 0.0) {
+                return Err(invalid("image.print_size", "a width or height that is not a positive number".into()));
+            }
+            not_negative("image.print_size", "tolerance_mm", Some(print.tolerance_mm))?;
+        }
+        if let Some(white) = &self.exposure.white_level {
+            white.range().check_bounds().map_err(|e| invalid("exposure.white_level", e))?;
+            Range::new(white.min_with_crushed_pupils, white.max)
+                .check_bounds()
+                .map_err(|e| invalid("exposure.white_level", format!("where the pupils are crushed, {e}")))?;
+            not_negative("exposure.white_level", "crushed_pupils_below", white.crushed_pupils_below)?;
+        }
+        if let Some(background) = &self.background.colour {
+            background.range().check_bounds().map_err(|e| invalid("background.colour", e))?;
+            not_negative("background.colour", "max_cast", background.max_cast)?;
         }
         Ok(self)
     }
@@ -593,6 +616,13 @@ mod tests {
             ("base = \"icao\"\n[geometry.head_height]\nmin = 0.9\nmax = 0.6\n", "[geometry.head_height]"),
             ("base = \"de-live\"\n[image.dimensions]\nheight = 0\n", "[image.dimensions]"),
             ("base = \"icao\"\n[image.dimensions]\naspect_ratio = -0.78\n", "[image.dimensions]"),
+            ("base = \"icao\"\n[image.dimensions]\naspect_tolerance = nan\n", "[image.dimensions]"),
+            ("base = \"de-scan\"\n[image.print_size]\ntolerance_mm = -1\n", "[image.print_size]"),
+            ("base = \"de-scan\"\n[image.print_size]\nwidth_mm = 0\n", "[image.print_size]"),
+            ("base = \"de-live\"\n[exposure.white_level]\nmin = nan\n", "[exposure.white_level]"),
+            ("base = \"de-live\"\n[exposure.white_level]\nmin_with_crushed_pupils = 300\n", "[exposure.white_level]"),
+            ("base = \"de-live\"\n[background.colour]\nmin = 300\nmax = 100\n", "[background.colour]"),
+            ("base = \"de-live\"\n[background.colour]\nmax_cast = nan\n", "[background.colour]"),
         ] {
             let error = Profile::from_toml(text).unwrap_err().to_string();
             assert!(error.contains(says), "{text:?}: {error}");
