@@ -365,9 +365,10 @@ fn a_slow_upload_holds_its_place_and_later_requests_are_told_busy() {
 }
 
 #[test]
-fn silent_connections_are_closed_and_give_their_place_back() {
+fn silent_and_trickling_connections_are_closed_and_give_their_place_back() {
     use std::io::{Read, Write};
-    // Two connections at most, closed after two seconds (twice the time limit) of silence.
+    // Two connections at most, closed after two seconds (twice the time limit) of silence, or of
+    // sending without an answer.
     let service = Service::start(&["--workers", "1", "--timeout-secs", "1", "--max-connections", "2"]);
     let address = service.url.strip_prefix("http://").unwrap();
     let started = Instant::now();
@@ -380,6 +381,18 @@ fn silent_connections_are_closed_and_give_their_place_back() {
             client
         })
         .collect();
+    // The second goes on with a header byte every 300 ms, each within the silence allowed, for
+    // longer than the third client waits.
+    let mut trickle = slow[1].try_clone().unwrap();
+    std::thread::spawn(move || {
+        trickle.write_all(b"X-Slow: ").unwrap();
+        for _ in 0..200 {
+            std::thread::sleep(Duration::from_millis(300));
+            if trickle.write_all(b"1").is_err() {
+                break;
+            }
+        }
+    });
     // A third client waits for a place and is answered once the silent ones are closed.
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)

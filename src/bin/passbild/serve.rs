@@ -549,10 +549,11 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
     })
 }
 
-/// Limits on the connections themselves, below HTTP: how many are open at once, and how long one
-/// may stay silent. Without them a client that trickles its headers, or opens connections and
-/// sends nothing, holds a socket for ever (hyper's own header timeout needs a timer that
-/// `axum::serve` does not give it), and enough such clients stop the service from accepting.
+/// Limits on the connections themselves, below HTTP: how many are open at once, how long one may
+/// stay silent, and how long it may send without being answered. Without them a client that
+/// trickles its headers, or opens connections and sends nothing, holds a socket for ever (hyper's
+/// own header timeout needs a timer that `axum::serve` does not give it), and enough such clients
+/// stop the service from accepting.
 mod connections {
     use std::future::Future;
     use std::io;
@@ -568,7 +569,9 @@ mod connections {
     use tokio::time::{Instant, Sleep};
 
     /// A listener that holds at most `slots` connections open and closes one that has read and
-    /// written nothing for `idle_limit`.
+    /// written nothing for `idle_limit`, or has been read from for `idle_limit` without writing
+    /// (a request's body and check end within the time limit, half of it, once its headers are
+    /// in; a client sending a byte now and then never finishes them).
     pub struct Limited {
         listener: TcpListener,
         slots: Arc<Semaphore>,
@@ -589,7 +592,7 @@ mod connections {
             let slot = self.slots.clone().acquire_owned().await.expect("the semaphore is never closed");
             let (stream, address) = axum::serve::Listener::accept(&mut self.listener).await;
             let idle = Box::pin(tokio::time::sleep(self.idle_limit));
-            (Connection { stream, _slot: slot, idle, idle_limit: self.idle_limit }, address)
+            (Connection { stream, _slot: slot, idle, idle_limit: self.idle_limit, unanswered_since: None }, address)
         }
 
         fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -603,6 +606,8 @@ mod connections {
         _slot: OwnedSemaphorePermit,
         idle: Pin<Box<Sleep>>,
         idle_limit: Duration,
+        /// When it first sent something since it was last written to.
+        unanswered_since: Option<Instant>,
     }
 
     impl Connection {
@@ -617,6 +622,7 @@ mod connections {
                 Poll::Ready(result) => {
                     if matches!(result, Ok(written) if written > 0) {
                         self.active();
+                        self.unanswered_since = None;
                     }
                     Poll::Ready(result)
                 }
@@ -639,6 +645,12 @@ mod connections {
             match Pin::new(&mut self.stream).poll_read(cx, buf) {
                 Poll::Ready(result) => {
                     if buf.filled().len() > before {
+                        let now = Instant::now();
+                        let since = *self.unanswered_since.get_or_insert(now);
+                        if now - since > self.idle_limit {
+                            let unanswered = "connection sending without an answer for too long";
+                            return Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, unanswered)));
+                        }
                         self.active();
                     }
                     Poll::Ready(result)
