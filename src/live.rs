@@ -125,8 +125,9 @@ impl Hint {
             Hint::MoveBack => ("move back", "etwas zurücktreten"),
             Hint::MoveLeft => ("move to your left", "nach links bewegen"),
             Hint::MoveRight => ("move to your right", "nach rechts bewegen"),
-            Hint::MoveUp => ("raise the camera or sit up", "Kamera höher oder aufrechter sitzen"),
-            Hint::MoveDown => ("lower the camera or sit lower", "Kamera tiefer oder tiefer sitzen"),
+            // A camera moved down shows the face higher in the picture.
+            Hint::MoveUp => ("lower the camera or sit up", "Kamera tiefer oder aufrechter sitzen"),
+            Hint::MoveDown => ("raise the camera or sit lower", "Kamera höher oder tiefer sitzen"),
             Hint::TurnLeft => ("turn your head a little to your left", "Kopf etwas nach links drehen"),
             Hint::TurnRight => ("turn your head a little to your right", "Kopf etwas nach rechts drehen"),
             Hint::ChinUp => ("raise your chin a little", "Kinn etwas anheben"),

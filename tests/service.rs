@@ -413,3 +413,21 @@ fn silent_and_trickling_connections_are_closed_and_give_their_place_back() {
     }
     assert!(started.elapsed() < Duration::from_secs(25), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_profile_file_named_like_a_built_in_but_different_is_refused() {
+    let dir = std::env::temp_dir().join(format!("passbild-serve-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // `base` without a `name`: the file's profile would answer to "de-live" with a looser bound.
+    let looser = dir.join("studio.toml");
+    std::fs::write(&looser, "base = \"de-live\"\n[pose.yaw]\nmax = 6\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_passbild"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--profile"])
+        .arg(&looser)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("\"de-live\"") && said.contains("`name`"), "{said}");
+}

@@ -308,6 +308,9 @@ async fn read_body(body: Body, limit: usize, deadline: Instant) -> Result<Bytes,
                 format!("the request body is above the limit of {limit} bytes"),
             ));
         }
+        // The doubling growth leaves up to as much capacity again unused; the body is held
+        // until its check ends.
+        bytes.shrink_to_fit();
         Ok(Bytes::from(bytes))
     };
     tokio::time::timeout_at(deadline.into(), read).await.unwrap_or_else(|_| {
@@ -392,6 +395,8 @@ async fn check_with_reference(
                 _ => {}
             }
         }
+        // The parser holds the whole body besides the two parts while the check would wait and run.
+        drop(multipart);
         let (Some(document), Some(live)) = (document, live) else {
             return Err(Failure::new(
                 StatusCode::BAD_REQUEST,
@@ -492,8 +497,17 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
         let profile = Profile::built_in(name).map_err(|e| e.to_string())?;
         checkers.insert(name.to_string(), base.with_profile(profile));
     }
-    // The service's own profile (a built-in, or a TOML file's) answers to its name.
+    // The service's own profile (a built-in, or a TOML file's) answers to its name; a file's
+    // profile named like a built-in (one that takes `base` and sets no `name`) must not stand in
+    // for it to a client that asks for the built-in.
     let default_profile = base.profile().name.clone();
+    if let Some(built_in) = checkers.get(&default_profile)
+        && built_in.profile() != base.profile()
+    {
+        return Err(format!(
+            "the profile is named {default_profile:?}, as a built-in one, but differs from it: give it a `name` of its own"
+        ));
+    }
     checkers.insert(default_profile.clone(), base);
     let workers = options.workers.max(1);
     let service = Arc::new(Service {
