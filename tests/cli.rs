@@ -148,6 +148,12 @@ fn overlays_of_photos_sharing_a_name_are_each_written_and_a_searched_directory_g
     let output = passbild().args(["check", "--json", "--overlay"]).arg(&one).arg(dir.join("a")).output().unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(one.join("x.overlay.png").is_file());
+    // Never over a photo being checked: the photo named as its own overlay.
+    let photo = dir.join("a").join("x.jpg");
+    let before = std::fs::read(&photo).unwrap();
+    let output = passbild().args(["check", "--json", "--overlay"]).arg(&photo).arg(&photo).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(std::fs::read(&photo).unwrap(), before);
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -570,9 +570,10 @@ fn run_check(
         .language(language)
         .models(models.map_or(ModelSource::Embedded, ModelSource::Directory))
         .backend(options.backend.clone());
-    // One photo: check it while the models load (the cold start of a script's call).
-    let (checker, only_report) = match (files.as_slice(), &options.reference) {
-        ([only], None) => match DecodeLimits::default().read_file(only) {
+    // One photo: check it while the models load (the cold start of a script's call); one to sign
+    // is checked where it is signed.
+    let (checker, only_report) = match (files.as_slice(), &options.reference, &options.receipts) {
+        ([only], None, None) => match DecodeLimits::default().read_file(only) {
             Ok(bytes) => {
                 let (checker, report) = builder.build_and_check(&bytes).map_err(|e| e.to_string())?;
                 let report = report.map(|mut report| {
@@ -589,6 +590,14 @@ fn run_check(
         _ => (builder.build().map_err(|e| e.to_string())?, None),
     };
     let overlays = options.overlay.as_ref().map(|out| overlay_targets(out, inputs, &files));
+    // An overlay is never written over a photo being checked (the photo given as its own
+    // overlay, or an earlier run's PHOTO.overlay.png checked again).
+    let photos: std::collections::HashSet<_> = files.iter().filter_map(|photo| file_identity(photo)).collect();
+    if let Some(target) =
+        overlays.iter().flatten().find(|target| file_identity(target).is_some_and(|id| photos.contains(&id)))
+    {
+        return Err(format!("will not write an overlay over the photo {}", target.display()));
+    }
     if let (Some(out), Some(targets)) = (&options.overlay, &overlays)
         && targets.first() != Some(out)
     {
