@@ -242,7 +242,11 @@ fn run_face_models(models: &dyn ModelSet, pyramid: &Pyramid, watch: &mut Stopwat
     watch.lap("landmarks");
     // The irises, the morph detector and the expression classifier each read the mesh alone,
     // and only a face whose mesh holds one.
-    let measured_mesh = mesh.as_ref().filter(|mesh| mesh.presence >= MIN_MESH_PRESENCE);
+    let (width, height) = pyramid.base().dimensions();
+    let measured_mesh = mesh.as_ref().filter(|mesh| {
+        mesh.presence >= MIN_MESH_PRESENCE
+            && mesh.points.iter().all(|&[x, y, _]| within_reach(Point::new(x, y), width, height))
+    });
     let (eyes, (morph_score, smile_probability)) = side_by_side(
         || measured_mesh.map(|mesh| timed(|| measure_eyes(models, pyramid, mesh))),
         || {
@@ -259,7 +263,12 @@ fn run_face_models(models: &dyn ModelSet, pyramid: &Pyramid, watch: &mut Stopwat
     ] {
         watch.record(stage, ms.unwrap_or(0.0));
     }
-    let eyes = eyes.map(|e| e.0).transpose()?;
+    let eyes = eyes.map(|e| e.0).transpose()?.filter(|(right, left)| {
+        [right, left].iter().all(|eye| {
+            eye.iris_radius.is_finite()
+                && std::iter::once(&eye.iris_centre).chain(&eye.contour).all(|&p| within_reach(p, width, height))
+        })
+    });
     let morph_score = morph_score.map(|m| m.0).transpose()?;
     let smile_probability = smile_probability.map(|p| p.0).transpose()?;
     Ok(FaceModelsOutput { faces, largest, mesh, eyes, morph_score, smile_probability })
@@ -390,7 +399,13 @@ fn hand_presence(models: &dyn ModelSet, pyramid: &Pyramid, face_column: Option<R
         .filter(|palm| palm.score >= PALM_MIN_SCORE_IN_FACE_COLUMN || !in_face_column(palm))
         .take(PALMS_CONFIRMED)
     {
-        highest = highest.max(models.hand_landmarks()?.presence(pyramid, HandLandmarker::crop_for(palm))?);
+        let presence = models.hand_landmarks()?.presence(pyramid, HandLandmarker::crop_for(palm))?;
+        // A presence that is not a number, a fault of the network, is kept: `max` would drop it
+        // and read as no hand.
+        if presence.is_nan() {
+            return Ok(presence);
+        }
+        highest = highest.max(presence);
     }
     Ok(highest)
 }
@@ -442,7 +457,15 @@ fn is_another_face(
         return Ok(false);
     }
     let mesh = models.mesh()?.run(pyramid, FaceMesh::crop_for(face))?;
-    Ok(mesh.presence >= MIN_MESH_PRESENCE)
+    // A presence that is not a number counts: a second face is never dismissed by a fault.
+    Ok(!(mesh.presence < MIN_MESH_PRESENCE))
+}
+
+/// Whether a landmark is a number near the photo: a face cut by the border puts some a face's
+/// size beyond it, a fault of the networks anywhere (drawing and measuring walk the distance).
+fn within_reach(p: Point, width: u32, height: u32) -> bool {
+    let (width, height) = (width as f32, height as f32);
+    (-2.0 * width..=3.0 * width).contains(&p.x) && (-2.0 * height..=3.0 * height).contains(&p.y)
 }
 
 /// Tiles for a closer look at the whole background: a side of this share of the photo's height

@@ -118,10 +118,15 @@ impl AnchorGrid {
         let mut candidates = Vec::new();
         for (i, anchor) in self.centres.iter().enumerate() {
             let score = sigmoid(logits[i]);
-            if score < min_score {
+            if !(score >= min_score) {
                 continue;
             }
             let r = &regressors[i * self.values_per_anchor()..][..self.values_per_anchor()];
+            // Offsets and sizes in input pixels: a few input sides at most, unless the network
+            // faults.
+            if !r.iter().all(|v| v.abs() <= 4.0 * unit) {
+                continue;
+            }
             let centre = Point::new(anchor.x + r[0] / unit, anchor.y + r[1] / unit);
             let (w, h) = (r[2] / unit, r[3] / unit);
             let top_left = to_image(Point::new(centre.x - w / 2.0, centre.y - h / 2.0));
@@ -189,5 +194,20 @@ mod tests {
         assert!((merged[0].bbox.x - 0.4).abs() < 1e-5);
         assert!((merged[0].keypoints[1].x - 0.4).abs() < 1e-5);
         assert_eq!(merged[1].bbox.x, 50.0);
+    }
+
+    #[test]
+    fn outputs_that_are_not_numbers_or_far_off_give_no_candidate() {
+        let grid = AnchorGrid::new(&[(2, 1)], 128, 1);
+        let letterbox = RotatedRect { centre: Point::new(64.0, 64.0), width: 128.0, height: 128.0, angle: 0.0 };
+        let plain = [0.0, 0.0, 20.0, 20.0, 0.0, 0.0];
+        let mut regressors = [plain; 4];
+        regressors[1][0] = f32::NAN;
+        regressors[2][2] = 1e9;
+        let regressors: Vec<f32> = regressors.concat();
+        let found = grid.decode(&regressors, &[5.0, 5.0, 5.0, f32::NAN], &letterbox, 0.5, 0.3);
+        // Only the first anchor's: the second's offset, the third's size and the fourth's score fault.
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].bbox.width, 20.0);
     }
 }
