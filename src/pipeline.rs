@@ -458,7 +458,7 @@ fn is_another_face(
     }
     let mesh = models.mesh()?.run(pyramid, FaceMesh::crop_for(face))?;
     // A presence that is not a number counts: a second face is never dismissed by a fault.
-    Ok(!(mesh.presence < MIN_MESH_PRESENCE))
+    Ok(mesh.presence.is_nan() || mesh.presence >= MIN_MESH_PRESENCE)
 }
 
 /// Whether a landmark is a number near the photo: a face cut by the border puts some a face's

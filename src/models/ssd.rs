@@ -118,7 +118,7 @@ impl AnchorGrid {
         let mut candidates = Vec::new();
         for (i, anchor) in self.centres.iter().enumerate() {
             let score = sigmoid(logits[i]);
-            if !(score >= min_score) {
+            if score.is_nan() || score < min_score {
                 continue;
             }
             let r = &regressors[i * self.values_per_anchor()..][..self.values_per_anchor()];
