@@ -596,6 +596,21 @@ mod tests {
     }
 
     #[test]
+    fn head_height_fails_no_height_that_chin_to_crown_only_warns_on() {
+        // Both judge the chin-to-crown height over the photo's height.
+        for name in Profile::built_in_names() {
+            let profile = Profile::built_in(name).unwrap();
+            let (Some(head), Some(crown)) = (profile.geometry.head_height, profile.geometry.chin_to_crown_de) else {
+                continue;
+            };
+            let fails_below = |r: Range| r.reject_min.or(r.min).unwrap_or(f64::MIN);
+            let fails_above = |r: Range| r.reject_max.or(r.max).unwrap_or(f64::MAX);
+            assert!(fails_below(head) <= fails_below(crown), "{name}: {head:?} {crown:?}");
+            assert!(fails_above(head) >= fails_above(crown), "{name}: {head:?} {crown:?}");
+        }
+    }
+
+    #[test]
     fn a_rejection_bound_inside_its_target_is_refused() {
         for text in [
             "base = \"icao\"\n[pose.pitch]\nreject_max = 4\n",

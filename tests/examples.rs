@@ -99,6 +99,19 @@ fn the_java_example_checks_a_fixture_through_jna() {
     let stdout = succeeded("Java example", output);
     assert_verdict("Java example", &stdout, "de-live", "frll_034_de.jpg");
     assert!(stdout.contains("Augenabstand"), "the Java example asks for German messages:\n{stdout}");
+    // An error message longer than any fixed buffer arrives whole: it quotes this profile name.
+    let long_name = format!("{}-end", "x".repeat(1100));
+    let output = Command::new("java")
+        .arg("-cp")
+        .arg(format!("{JNA_JAR}:{}", classes.display()))
+        .arg(format!("-Djna.library.path={}", library_dir().display()))
+        .arg("Check")
+        .arg(&long_name)
+        .arg(fixture("frll_034_de.jpg"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains(&format!("{long_name}\"")), "{stderr}");
 }
 
 /// The studio signs with the CLI; the office verifies in Java. A changed photo and another key are
@@ -173,4 +186,15 @@ fn the_csharp_example_checks_a_fixture_through_pinvoke() {
     let stdout = succeeded("C# example", output);
     assert_verdict("C# example", &stdout, "icao", "two_people.jpg");
     assert!(stdout.contains("face.count fail 2"), "{stdout}");
+    // An error message longer than any fixed buffer arrives whole: it quotes this profile name.
+    let long_name = format!("{}-end", "x".repeat(1100));
+    let output = Command::new("mono")
+        .arg(&exe)
+        .arg(&long_name)
+        .arg(fixture("two_people.jpg"))
+        .env("LD_LIBRARY_PATH", library_dir())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains(&format!("{long_name}\"")), "{stderr}");
 }

@@ -21,20 +21,20 @@ static class Native
         public double Max;
     }
 
-    [DllImport(Lib)] public static extern uint passbild_checker_new(
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_checker_new(
         [MarshalAs(UnmanagedType.LPUTF8Str)] string profile, uint threads, out CheckerHandle checker, out IntPtr error);
-    [DllImport(Lib)] public static extern void passbild_checker_free(IntPtr checker);
-    [DllImport(Lib)] public static extern uint passbild_checker_check_bytes(
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern void passbild_checker_free(IntPtr checker);
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_checker_check_bytes(
         CheckerHandle checker, byte[] data, UIntPtr len, out ReportHandle report, out IntPtr error);
-    [DllImport(Lib)] public static extern uint passbild_report_verdict(ReportHandle report, out uint verdict);
-    [DllImport(Lib)] public static extern uint passbild_report_check_count(ReportHandle report, out UIntPtr count);
-    [DllImport(Lib)] public static extern uint passbild_report_check(ReportHandle report, UIntPtr index, out CheckInfo check);
-    [DllImport(Lib)] public static extern uint passbild_report_check_message(
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_report_verdict(ReportHandle report, out uint verdict);
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_report_check_count(ReportHandle report, out UIntPtr count);
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_report_check(ReportHandle report, UIntPtr index, out CheckInfo check);
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_report_check_message(
         ReportHandle report, UIntPtr index, uint language, byte[] buffer, UIntPtr length, out UIntPtr needed);
-    [DllImport(Lib)] public static extern void passbild_report_free(IntPtr report);
-    [DllImport(Lib)] public static extern uint passbild_error_message(
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern void passbild_report_free(IntPtr report);
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern uint passbild_error_message(
         IntPtr error, byte[] buffer, UIntPtr length, out UIntPtr needed);
-    [DllImport(Lib)] public static extern void passbild_error_free(IntPtr error);
+    [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] public static extern void passbild_error_free(IntPtr error);
 }
 
 sealed class CheckerHandle : SafeHandle
@@ -57,10 +57,12 @@ static class Program
 
     static Exception Failure(uint status, IntPtr error)
     {
-        var buffer = new byte[1024];
-        Native.passbild_error_message(error, buffer, (UIntPtr)buffer.Length, out UIntPtr needed);
+        // Ask for the size first: a message may be longer than any fixed buffer.
+        Native.passbild_error_message(error, null, UIntPtr.Zero, out UIntPtr needed);
+        var buffer = new byte[(int)needed.ToUInt64()];
+        Native.passbild_error_message(error, buffer, needed, out needed);
         Native.passbild_error_free(error);
-        var length = Math.Max(0, (int)needed.ToUInt64() - 1);
+        var length = Math.Max(0, buffer.Length - 1);
         return new InvalidOperationException($"passbild status {status}: {Encoding.UTF8.GetString(buffer, 0, length)}");
     }
 
@@ -81,7 +83,7 @@ static class Program
                 for (ulong i = 0; i < count.ToUInt64(); i++)
                 {
                     Native.passbild_report_check(report, (UIntPtr)i, out Native.CheckInfo check);
-                    var id = Marshal.PtrToStringAnsi(check.Id);
+                    var id = Marshal.PtrToStringUTF8(check.Id);
                     Native.passbild_report_check_message(report, (UIntPtr)i, 0, null, UIntPtr.Zero, out UIntPtr needed);
                     var buffer = new byte[(int)needed.ToUInt64()];
                     Native.passbild_report_check_message(report, (UIntPtr)i, 0, buffer, needed, out needed);

@@ -11,6 +11,7 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Map;
 
 public class Check {
     /** C's size_t, whatever its width on this platform. */
@@ -28,7 +29,8 @@ public class Check {
     }
 
     public interface Passbild extends Library {
-        Passbild INSTANCE = Native.load("passbild", Passbild.class);
+        // passbild reads and writes UTF-8; JNA's default is the platform's charset.
+        Passbild INSTANCE = Native.load("passbild", Passbild.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
         String passbild_version();
         int passbild_checker_new(String profile, int threads, PointerByReference checker, PointerByReference error);
@@ -58,11 +60,24 @@ public class Check {
 
     static final String[] VERDICTS = {"pass", "fail", "not_assessed", "warn"};
 
+    /** A text passbild copies into a buffer: its size asked for first, as a message may be long. */
+    interface Copy {
+        int into(Pointer buffer, SizeT length, SizeTByReference needed);
+    }
+
+    static String text(Copy copy) {
+        SizeTByReference needed = new SizeTByReference();
+        copy.into(null, new SizeT(0), needed);
+        Memory buffer = new Memory(Math.max(1, needed.getValue()));
+        int status = copy.into(buffer, new SizeT(buffer.size()), needed);
+        if (status != 0) throw new IllegalStateException("passbild status " + status + " copying a text");
+        return buffer.getString(0, "UTF-8");
+    }
+
     static void fail(Passbild lib, int status, PointerByReference error) {
-        Memory buffer = new Memory(1024);
-        lib.passbild_error_message(error.getValue(), buffer, new SizeT(buffer.size()), null);
+        String message = text((buffer, length, needed) -> lib.passbild_error_message(error.getValue(), buffer, length, needed));
         lib.passbild_error_free(error.getValue());
-        throw new IllegalStateException("passbild status " + status + ": " + buffer.getString(0, "UTF-8"));
+        throw new IllegalStateException("passbild status " + status + ": " + message);
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,6 +87,7 @@ public class Check {
         PointerByReference error = new PointerByReference();
         int status = lib.passbild_checker_new(args[0], 0, checker, error);
         if (status != 0) fail(lib, status, error);
+        boolean accepted;
         try {
             PointerByReference report = new PointerByReference();
             status = lib.passbild_checker_check_bytes(checker.getValue(), photo, new SizeT(photo.length), report, error);
@@ -87,17 +103,19 @@ public class Check {
                     CheckInfo check = new CheckInfo();
                     lib.passbild_report_check(report.getValue(), new SizeT(i), check);
                     check.read();
-                    Memory message = new Memory(1024);
-                    lib.passbild_report_check_message(report.getValue(), new SizeT(i), 1, message, new SizeT(message.size()), null);
-                    System.out.println(check.id + " " + VERDICTS[check.status] + " " + message.getString(0, "UTF-8"));
+                    long index = i;
+                    String message = text((buffer, length, needed) ->
+                        lib.passbild_report_check_message(report.getValue(), new SizeT(index), 1, buffer, length, needed));
+                    System.out.println(check.id + " " + VERDICTS[check.status] + " " + message);
                 }
                 // pass (0) and warn (3) accept the photo; fail and not assessed do not.
-                System.exit(verdict.getValue() == 0 || verdict.getValue() == 3 ? 0 : 1);
+                accepted = verdict.getValue() == 0 || verdict.getValue() == 3;
             } finally {
                 lib.passbild_report_free(report.getValue());
             }
         } finally {
             lib.passbild_checker_free(checker.getValue());
         }
+        System.exit(accepted ? 0 : 1);
     }
 }

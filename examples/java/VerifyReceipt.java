@@ -12,6 +12,7 @@ import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Map;
 
 public class VerifyReceipt {
     /** C's size_t, whatever its width on this platform. */
@@ -21,7 +22,8 @@ public class VerifyReceipt {
     }
 
     public interface Passbild extends Library {
-        Passbild INSTANCE = Native.load("passbild", Passbild.class);
+        // passbild reads and writes UTF-8; JNA's default is the platform's charset.
+        Passbild INSTANCE = Native.load("passbild", Passbild.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
         int passbild_receipt_verify(byte[] receipt, SizeT receiptLen, byte[] image, SizeT imageLen,
                                     String publicKeyPem, IntByReference verdict, PointerByReference error);
@@ -41,7 +43,11 @@ public class VerifyReceipt {
         int status = lib.passbild_receipt_verify(receipt, new SizeT(receipt.length), photo, new SizeT(photo.length),
                                                  key, verdict, error);
         if (status != 0) {
-            Memory buffer = new Memory(1024);
+            // The message's size first: it may be longer than any fixed buffer.
+            Memory needed = new Memory(Native.SIZE_T_SIZE);
+            lib.passbild_error_message(error.getValue(), null, new SizeT(0), needed);
+            long size = Native.SIZE_T_SIZE == 8 ? needed.getLong(0) : needed.getInt(0) & 0xffffffffL;
+            Memory buffer = new Memory(Math.max(1, size));
             lib.passbild_error_message(error.getValue(), buffer, new SizeT(buffer.size()), null);
             lib.passbild_error_free(error.getValue());
             // The status names what does not match: 23 malformed, 24 another key, 25 changed after
