@@ -124,7 +124,7 @@ fn main() {
         writeln!(doc).unwrap();
     }
     writeln!(doc, "## Spread of the values ({} run)\n", profiles[0]).unwrap();
-    writeln!(doc, "Percentiles by nearest rank.\n").unwrap();
+    writeln!(doc, "Percentiles: the value at rank q (n - 1), rounded, of the n sorted.\n").unwrap();
     writeln!(doc, "| check | dataset | min | p2 | median | p98 | max |\n|---|---|---|---|---|---|---|").unwrap();
     for id in ids::ALL {
         for (s, set) in sets.iter().enumerate() {

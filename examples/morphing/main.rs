@@ -529,7 +529,7 @@ fn rates_table(doc: &mut String, bona_fide: &[f32], (at_1, at_10): (f32, f32), r
     }
 }
 
-/// The value below which `q` of `values` lie (nearest rank).
+/// The value a share `q` (0..1) of the way up `values` sorted: the one at rank q (n - 1), rounded.
 fn quantile(values: &[f32], q: f64) -> f32 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f32::total_cmp);

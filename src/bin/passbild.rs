@@ -254,12 +254,14 @@ fn main() -> ExitCode {
 /// Fewer genuine photos than this give no bound worth printing.
 const FEWEST_CALIBRATION_PHOTOS: usize = 20;
 
-/// Where `warn` and `fail` start: the scores 5 % and 1 % of `genuine_scores` exceed, by the
-/// nearest rank (as docs/morphing.md sets the built-in profiles' bounds).
+/// Where `warn` and `fail` start: the lowest scores that at most 5 % and 1 % of
+/// `genuine_scores` (one or more) exceed, by nearest rank: of 100 photos or fewer the highest
+/// is the fail bound. docs/morphing.md's built-in bounds, on hundreds of photos, take the score
+/// at rank q (n - 1) rounded, one rank lower at most.
 fn morph_bounds(genuine_scores: &[f64]) -> (f64, f64) {
     let mut sorted = genuine_scores.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let at = |q: f64| sorted[((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)];
+    let at = |q: f64| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
     (at(0.95), at(0.99))
 }
 
@@ -285,7 +287,7 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
         let score = report.as_ref().map_err(|error| error.to_string()).and_then(|report| {
             let check = |id: &str| report.checks.iter().find(|c| c.id == id);
             let score = check("morph.single_image").and_then(|c| c.value);
-            let score = score.ok_or_else(|| "no morph score (no face found?)".to_string())?;
+            let score = score.filter(|s| s.is_finite()).ok_or_else(|| "no morph score (no face found?)".to_string())?;
             match check("geometry.inter_eye_distance") {
                 Some(size) if size.status == Status::Fail => Err(format!("too small for {}", profile.name)),
                 _ => Ok(score),
@@ -323,8 +325,8 @@ fn run_calibrate(inputs: &[PathBuf], profile_name: &str, threads: usize) -> Resu
             bound(shipped.reject_max)
         );
     }
-    if scores.len() < 100 {
-        out += "# Fewer than 100 photos: the fail bound is about their highest score.\n";
+    if scores.len() <= 100 {
+        out += "# 100 photos or fewer: the fail bound is their highest score.\n";
     }
     let (warn, fail) = (round_up(warn), round_up(fail));
     if Profile::built_in(profile_name).is_ok() {
@@ -851,4 +853,21 @@ fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std
         writeln!(out, "  {mark}  {:32} {:>9}  {}", check.id, value, check.message_in(language))?;
     }
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::morph_bounds;
+
+    #[test]
+    fn morph_bounds_are_exceeded_by_at_most_their_share() {
+        let scores = |n: usize| (1..=n).rev().map(|s| s as f64).collect::<Vec<f64>>();
+        // Of 32, one exceeds the warn bound (3 %) and none the fail bound.
+        assert_eq!(morph_bounds(&scores(32)), (31.0, 32.0));
+        // Of 200, ten (5 %) and two (1 %).
+        assert_eq!(morph_bounds(&scores(200)), (190.0, 198.0));
+        // Of 60, the fail bound is the highest score.
+        assert_eq!(morph_bounds(&scores(60)).1, 60.0);
+        assert_eq!(morph_bounds(&[0.2]), (0.2, 0.2));
+    }
 }

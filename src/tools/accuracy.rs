@@ -289,7 +289,8 @@ pub fn scaled_about(photo: &RgbImage, eyes: Point, factor: f64) -> RgbImage {
     })
 }
 
-/// The share of `values` at or below `q` (0..1) by nearest rank; NaN for none.
+/// The value a share `q` (0..1) of the way up `values` sorted: the one at rank q (n - 1), rounded;
+/// NaN for none.
 pub fn percentile(values: &[f64], q: f64) -> f64 {
     if values.is_empty() {
         return f64::NAN;
