@@ -53,10 +53,12 @@ pub fn checker(profile: &str) -> &'static Checker {
     static ICAO: OnceLock<Checker> = OnceLock::new();
     static DE_LIVE: OnceLock<Checker> = OnceLock::new();
     static DE_SCAN: OnceLock<Checker> = OnceLock::new();
+    static DE_CHILD_UNDER_6: OnceLock<Checker> = OnceLock::new();
     let cell = match profile {
         "icao" => &ICAO,
         "de-live" => &DE_LIVE,
         "de-scan" => &DE_SCAN,
+        "de-child-under-6" => &DE_CHILD_UNDER_6,
         other => panic!("no shared checker for {other}"),
     };
     cell.get_or_init(|| Checker::builder().profile_name(profile).unwrap().threads(2).build().unwrap())
