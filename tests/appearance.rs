@@ -277,11 +277,15 @@ fn a_black_hat_on_dark_hair_fails_at_icao_size() {
 }
 
 #[test]
-fn face_occlusion_is_not_assessed_on_grey_photos() {
+fn checks_that_read_colour_are_not_assessed_on_grey_photos() {
     let report = check("de-live", &edits::greyscale(&fixture_image("frll_034_de.jpg")));
-    let occlusion = report.check(ids::FACE_OCCLUSION).unwrap();
-    assert_eq!(occlusion.status, Status::NotAssessed, "{occlusion:?}");
-    assert!(occlusion.message.contains("colour"), "{}", occlusion.message);
+    // The skin's and the eye whites' distances from their colour boxes would read a grey photo's
+    // no colour as within them.
+    for id in [ids::FACE_OCCLUSION, ids::NATURAL_SKIN, ids::COLOUR_CAST] {
+        let result = report.check(id).unwrap();
+        assert_eq!(result.status, Status::NotAssessed, "{id}: {result:?}");
+        assert!(result.message.contains("colour photo"), "{}", result.message);
+    }
 }
 
 #[test]

@@ -43,7 +43,13 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     let pick = |f: fn(&ColourMeasures) -> Option<Finding>| -> Result<Finding, NotMeasured> {
         measures.and_then(|m| f(m).ok_or(NotMeasured::RegionNotVisible))
     };
-    judge_finding(out, &NATURAL_SKIN, &profile.colour.natural_skin, pick(|m| m.natural_skin));
-    judge_finding(out, &COLOUR_CAST, &profile.colour.cast, pick(|m| m.cast));
+    // A grey photo's skin and eye whites sit at no colour, inside neither box nor far from it:
+    // their distance would pass a photo that shows no colour to judge. A red pupil is red in
+    // colour only, so a grey photo's reading of none stands.
+    let in_colour = |finding: Result<Finding, NotMeasured>| {
+        if analysis.colour_depth.value < 24.0 { Err(NotMeasured::NeedsColour) } else { finding }
+    };
+    judge_finding(out, &NATURAL_SKIN, &profile.colour.natural_skin, in_colour(pick(|m| m.natural_skin)));
+    judge_finding(out, &COLOUR_CAST, &profile.colour.cast, in_colour(pick(|m| m.cast)));
     judge_finding(out, &RED_EYE, &profile.colour.red_eye, pick(|m| m.red_eye));
 }
