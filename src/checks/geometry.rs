@@ -54,8 +54,8 @@ const HEAD_HEIGHT: Measure = Measure {
 const CHIN_TO_CROWN_DE: Measure = Measure {
     id: ids::CHIN_TO_CROWN_DE,
     unit: Unit::Ratio,
-    name_en: "Chin to crown (German template, 32-36 mm of 45 mm)",
-    name_de: "Kinn bis Scheitel (Schablone, 32-36 mm von 45 mm)",
+    name_en: "Chin to crown (German template)",
+    name_de: "Kinn bis Scheitel (Schablone)",
     too_low: ("the head is too small for the template", "der Kopf ist für die Schablone zu klein"),
     too_high: ("the head is too large for the template", "der Kopf ist für die Schablone zu groß"),
 };

@@ -133,16 +133,20 @@ fn dimensions(width: u32, height: u32, rule: &DimensionsRule) -> CheckResult {
     let size = format!("{width}x{height} px");
     let mut problems_en = Vec::new();
     let mut problems_de = Vec::new();
-    if let (Some(w), Some(h)) = (rule.width, rule.height)
-        && (w, h) != (width, height)
-    {
-        problems_en.push(format!("exactly {w}x{h} px are required"));
-        problems_de.push(format!("vorgeschrieben sind genau {w}x{h} px"));
+    // A profile may fix one side only.
+    let off = |required: Option<u32>, actual: u32| required.is_some_and(|r| r != actual);
+    if off(rule.width, width) || off(rule.height, height) {
+        let side = |required: Option<u32>, any: &str| required.map_or_else(|| any.to_string(), |r| r.to_string());
+        let (w_en, h_en) = (side(rule.width, "any"), side(rule.height, "any"));
+        let (w_de, h_de) = (side(rule.width, "beliebig"), side(rule.height, "beliebig"));
+        problems_en.push(format!("exactly {w_en}x{h_en} px are required"));
+        problems_de.push(format!("vorgeschrieben sind genau {w_de}x{h_de} px"));
     }
-    if !aspect_range.contains(aspect) {
-        problems_en.push(format!("the aspect ratio {aspect:.3} is not 35:45 (0.778)"));
-        problems_de
-            .push(format!("das Seitenverhältnis {} ist nicht 35:45 (0,778)", format!("{aspect:.3}").replace('.', ",")));
+    if let (Some(ratio), false) = (rule.aspect_ratio, aspect_range.contains(aspect)) {
+        let german = |v: f64| format!("{v:.3}").replace('.', ",");
+        let named = if (ratio - 35.0 / 45.0).abs() < 5e-4 { "35:45 " } else { "" };
+        problems_en.push(format!("the aspect ratio {aspect:.3} is not {named}({ratio:.3})"));
+        problems_de.push(format!("das Seitenverhältnis {} ist nicht {named}({})", german(aspect), german(ratio)));
     }
     if rule.min_width.is_some_and(|m| width < m) || rule.min_height.is_some_and(|m| height < m) {
         let (mw, mh) = (rule.min_width.unwrap_or(0), rule.min_height.unwrap_or(0));
@@ -164,4 +168,33 @@ fn dimensions(width: u32, height: u32, rule: &DimensionsRule) -> CheckResult {
         )
     };
     result(&DIMENSIONS, status, Some(aspect), &aspect_range, None, texts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(width: Option<u32>, height: Option<u32>, aspect_ratio: Option<f64>) -> DimensionsRule {
+        DimensionsRule {
+            enabled: true,
+            width,
+            height,
+            aspect_ratio,
+            aspect_tolerance: Some(0.02),
+            min_width: None,
+            min_height: None,
+        }
+    }
+
+    #[test]
+    fn a_size_fixed_on_one_side_is_checked_and_the_profiles_own_ratio_is_named() {
+        let width_only = dimensions(700, 800, &rule(Some(622), None, None));
+        assert_eq!(width_only.status, Status::Fail);
+        assert!(width_only.texts.en.contains("exactly 622xany px"), "{}", width_only.texts.en);
+        assert_eq!(dimensions(622, 900, &rule(Some(622), None, None)).status, Status::Pass);
+        let square = dimensions(700, 800, &rule(None, None, Some(1.0)));
+        assert!(square.texts.en.contains("is not (1.000)"), "{}", square.texts.en);
+        let passport = dimensions(800, 800, &rule(None, None, Some(0.7778)));
+        assert!(passport.texts.en.contains("is not 35:45 (0.778)"), "{}", passport.texts.en);
+    }
 }
