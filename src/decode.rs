@@ -699,9 +699,9 @@ mod jpeg2000_structure {
                     let (bands, quarters) =
                         if resolution == 0 { (1, self.levels) } else { (3, self.levels - resolution + 1) };
                     let band_samples = samples.checked_shr(2 * quarters).unwrap_or(0);
-                    bands * ((band_samples >> (x + y)) + tiles)
+                    bands * ((band_samples >> (x + y)).saturating_add(tiles))
                 })
-                .sum()
+                .fold(0, u64::saturating_add)
         }
     }
 
@@ -738,7 +738,10 @@ mod jpeg2000_structure {
         if tiles > MAX_TILES {
             return Err(Error::DecoderMemory { limit_bytes: limits.max_alloc_bytes });
         }
-        // Within u32 each, so the product of the two fits in u64.
+        // The image's size as the limits allow it (the decoder is asked again once it has read
+        // the headers), so the counts below stay far from overflowing.
+        let image_side = |size: u64| u32::try_from(size).unwrap_or(u32::MAX);
+        limits.check_dimensions(image_side(width - x_offset), image_side(height - y_offset))?;
         let samples = (width - x_offset) * (height - y_offset);
         let wide_component_index = components >= 257;
 

@@ -37,13 +37,16 @@ fn sixteen_bit_grey_and_rgba_pngs_decode_and_pass() {
         (ImageFormat::Png, ColourType::Rgb, 16)
     );
     // A grey photo decodes and measures like the colour one; de-live wants colour, so only the
-    // colour depth fails, and face occlusion (a colour cue) is not assessed. A warning (the
-    // head's pitch, near the edge of its target) may come or go with the grey conversion.
+    // colour depth fails, and face occlusion, skin colour and colour cast (colour cues) are not
+    // assessed. A warning (the head's pitch, near the edge of its target) may come or go with the
+    // grey conversion.
     let grey = checker("de-live").check_bytes(&encode_png(&DynamicImage::ImageLuma8(photo.to_luma8()))).unwrap();
     assert_eq!(grey.image.colour_type, ColourType::Grey);
     let neither_pass_nor_warn = grey.checks.iter().filter(|c| !matches!(c.status, Status::Pass | Status::Warn));
-    assert_eq!(neither_pass_nor_warn.count(), 2, "{:#?}", failures(&grey));
-    assert_eq!(status(&grey, passbild::ids::FACE_OCCLUSION), Status::NotAssessed);
+    assert_eq!(neither_pass_nor_warn.count(), 4, "{:#?}", failures(&grey));
+    for id in [passbild::ids::FACE_OCCLUSION, passbild::ids::NATURAL_SKIN, passbild::ids::COLOUR_CAST] {
+        assert_eq!(status(&grey, id), Status::NotAssessed, "{id}");
+    }
     assert_eq!(status(&grey, passbild::ids::COLOUR_DEPTH), Status::Fail);
     assert_eq!(value(&grey, passbild::ids::COLOUR_DEPTH), 8.0);
     let rgba = assert_passes_de_live(&encode_png(&DynamicImage::ImageRgba8(photo.to_rgba8())), "RGBA PNG");
