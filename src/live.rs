@@ -41,15 +41,16 @@ pub struct LiveTarget {
 }
 
 impl LiveTarget {
-    /// Pose limits from the profile; framing and light as a passport photo's 35:45 crop of a 4:3
-    /// frame needs them.
+    /// Pose and open-eye limits from the profile (none where it does not judge them, as for small
+    /// children); framing and light as a passport photo's 35:45 crop of a 4:3 frame needs them.
     pub fn for_profile(profile: &Profile) -> LiveTarget {
         let limit = |range: &Option<Range>, default: f64| {
             range
                 .as_ref()
                 .filter(|r| r.enabled)
-                .map_or(default, |r| r.max.unwrap_or(default).abs().min(r.min.map_or(f64::MAX, f64::abs)))
+                .map_or(f64::INFINITY, |r| r.max.unwrap_or(default).abs().min(r.min.map_or(f64::MAX, f64::abs)))
         };
+        let eyes_judged = profile.eyes.open.is_some_and(|r| r.enabled);
         LiveTarget {
             inter_eye_share: (0.12, 0.26),
             max_centre_offset: 0.08,
@@ -57,7 +58,7 @@ impl LiveTarget {
             max_yaw: limit(&profile.pose.yaw, 8.0),
             max_pitch: limit(&profile.pose.pitch, 8.0),
             max_roll: limit(&profile.pose.roll, 8.0),
-            min_eye_aspect: 0.2,
+            min_eye_aspect: if eyes_judged { 0.2 } else { 0.0 },
             face_luma: (70.0, 210.0),
         }
     }
