@@ -427,15 +427,15 @@ impl Profile {
         if let Some(unknown) = self.optional.iter().find(|id| !known(id)) {
             return Err(Error::InvalidProfile(format!("`optional` names an unknown check {unknown:?}")));
         }
+        let invalid = |rule: &str, problem: String| Error::InvalidProfile(format!("[{rule}]: {problem}"));
         let table = toml::Table::try_from(&self).map_err(|e| Error::InvalidProfile(e.to_string()))?;
         for (family, checks) in table.iter().filter_map(|(k, v)| Some((k, v.as_table()?))) {
             for (check, rule) in checks {
                 // Tables of other shapes (image.dimensions, background.colour) are checked below.
                 let Ok(range) = rule.clone().try_into::<Range>() else { continue };
-                range.check_bounds().map_err(|e| Error::InvalidProfile(format!("[{family}.{check}]: {e}")))?;
+                range.check_bounds().map_err(|e| invalid(&format!("{family}.{check}"), e))?;
             }
         }
-        let invalid = |rule: &str, problem: String| Error::InvalidProfile(format!("[{rule}]: {problem}"));
         let not_negative = |rule: &str, name: &str, value: Option<f64>| match value {
             Some(v) if !(v.is_finite() && v >= 0.0) => {
                 Err(invalid(rule, format!("`{name}` {v} is not a number of 0 or more")))

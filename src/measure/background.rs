@@ -16,8 +16,9 @@ use crate::imaging::cells::{reached_from, regions, within_one_cell};
 /// background's median colour is something else: an object, a pattern, a strong gradient.
 const FOREIGN_COLOUR_STEP: f32 = 40.0;
 /// A cell whose luminance differs from a neighbour's on the other side by more than this (the
-/// scene's luminance, linear light, 0..255, across two cells) lies in texture: stray hair, an edge, a pattern. A smooth gradient
-/// of 80 levels over a 1244x1600 photo steps about 0.5 levels across two cells.
+/// scene's luminance, linear light, 0..255, across two cells) lies in texture: stray hair, an
+/// edge, a pattern. A smooth gradient of 80 levels over a 1244x1600 photo steps about 0.5 levels
+/// across two cells.
 const SMOOTH_STEP: f32 = 6.0;
 /// A flat cell's neighbours `FLAT_SPAN_OF_IED` away on either side, across and down, differ by
 /// less than this in the scene's luminance (linear light, 0..255): no shading or edge runs
@@ -111,8 +112,8 @@ pub struct BackgroundMeasures {
     pub cast: f64,
     /// How much darker the background is beside the head than elsewhere (0 = not at all).
     pub shadow: Option<Finding>,
-    /// The spread of the smooth background's luminance, 5th to 95th percentile (luminance levels, linear light, 0..255):
-    /// a gradient, a vignette or unevenly lit background widens it.
+    /// The spread of the smooth background's luminance, 5th to 95th percentile (linear light,
+    /// 0..255): a gradient, a vignette or unevenly lit background widens it.
     pub brightness_range: Option<Finding>,
     /// Fraction of the zone around the head taken by other people or things that differ from the
     /// background.

@@ -62,12 +62,15 @@ impl Scene {
         // no subject region nothing could count as another person.
         let distance_to_face =
             |i: usize| (i % width).abs_diff(face_cell.0).pow(2) + (i / width).abs_diff(face_cell.1).pow(2);
-        let subject_label = labels
-            .iter()
-            .enumerate()
-            .filter(|&(_, &label)| label != 0)
-            .min_by_key(|&(i, _)| distance_to_face(i))
-            .map_or(0, |(_, &label)| label);
+        let subject_label = match labels[face_cell.1 * width + face_cell.0] {
+            0 => labels
+                .iter()
+                .enumerate()
+                .filter(|&(_, &label)| label != 0)
+                .min_by_key(|&(i, _)| distance_to_face(i))
+                .map_or(0, |(_, &label)| label),
+            under_the_eyes => under_the_eyes,
+        };
         let other_people: Vec<bool> =
             labels.iter().map(|&l| l != 0 && subject_label != 0 && l != subject_label).collect();
         let mut boxes: std::collections::BTreeMap<u32, (usize, [usize; 4])> = std::collections::BTreeMap::new();
