@@ -11,12 +11,18 @@ use passbild::tools::{edits, internals};
 use passbild::{Report, Status, ids};
 
 /// The test half's FRLL subjects at 1244x1600.
+fn all_subjects() -> &'static [Subject] {
+    static SUBJECTS: OnceLock<Vec<Subject>> = OnceLock::new();
+    SUBJECTS.get_or_init(|| accuracy::subjects(&datasets(), 1244, 1600))
+}
+
 fn frll_test_half() -> &'static [Subject] {
     static SUBJECTS: OnceLock<Vec<Subject>> = OnceLock::new();
     SUBJECTS.get_or_init(|| {
-        accuracy::subjects(&datasets(), 1244, 1600)
-            .into_iter()
+        all_subjects()
+            .iter()
             .filter(|s| s.identity.starts_with("frll") && half(&s.identity) == Half::Test)
+            .cloned()
             .collect()
     })
 }
@@ -363,6 +369,22 @@ fn closed_eyes_pass_the_profile_for_children_under_6() {
         let ratio = distance(&closed) / distance(&open);
         assert!((0.92..1.08).contains(&ratio), "{}: closed / open {ratio:.3}", subject.identity);
     }
+}
+
+/// A shut eye shows no pupil to be red: its lid, where the pupil would lie, is reddish skin. The
+/// test half's Canada 117 read 0.70 on its painted lids; a red pupil on the same photo still fails.
+#[test]
+fn shut_eyes_are_not_red_eyes() {
+    let subject = all_subjects().iter().find(|s| s.identity == "canada/117").expect("canada/117");
+    let analysis = checker("de-child-under-6").analyse_image(&subject.photo.clone().into()).unwrap();
+    let face = internals::face(&analysis).unwrap();
+    let shut = check("de-child-under-6", &edits::closed_eyes(&subject.photo, face));
+    let red_eye = shut.check(ids::RED_EYE).unwrap();
+    assert_eq!((red_eye.status, red_eye.value), (Status::Pass, Some(0.0)), "{red_eye:?}");
+    assert_eq!(
+        status(&check("de-child-under-6", &edits::red_pupils(&subject.photo, face)), ids::RED_EYE),
+        Status::Fail
+    );
 }
 
 /// Clear defects made on the 1244x1600 photo and shrunk to de-scan's 622x800, as a studio resizes

@@ -2,10 +2,12 @@
 //! photo is in colour at all.
 
 use super::face_image::{FaceImage, IRIS_RIM, IrisInCrop};
+use super::head::eye_is_shut;
 use super::scene::Scene;
 use super::{Finding, quality};
 use crate::decode::ColourType;
 use crate::imaging::colour;
+use crate::models::face_mesh::index;
 
 /// OFIQ's natural-colour box for the mean cheek colour.
 const NATURAL_A: (f64, f64) = (5.0, 25.0);
@@ -39,8 +41,8 @@ pub struct ColourMeasures {
     /// CIELAB distance of the whites of the eyes from their range under neutral light: the eye
     /// nearer it, so that one reddened eye does not count as a cast.
     pub cast: Option<Finding>,
-    /// The larger share of a pupil that is saturated red.
-    pub red_eye: Option<Finding>,
+    /// The larger share of a visible pupil that is saturated red (none for shut eyes).
+    pub red_eye: Finding,
 }
 
 pub fn measure(face: &FaceImage) -> ColourMeasures {
@@ -99,14 +101,19 @@ fn mean_colour(face: &FaceImage, pixels: impl Iterator<Item = usize>) -> Option<
     })
 }
 
-/// The larger, over both eyes, fraction of the pupil zone that is saturated red.
-fn red_eye(face: &FaceImage) -> Option<Finding> {
-    let fraction = |iris: &IrisInCrop| -> Option<f64> {
+/// The larger, over both eyes, fraction of the visible pupil that is saturated red: the pupil
+/// zone's pixels inside the eye opening. A shut eye shows no pupil to be red (its lid, reddish
+/// skin, lies where the pupil would), as a baby's shut eyes may.
+fn red_eye(face: &FaceImage) -> Finding {
+    let fraction = |iris: &IrisInCrop, (outer, inner): (usize, usize)| -> f64 {
+        if eye_is_shut(iris.lid_gap, face.point(outer), face.point(inner)) {
+            return 0.0;
+        }
         let radius = iris.radius * PUPIL_OF_IRIS;
         let rect = face.rect_around(iris.centre, radius, radius);
         let (mut red, mut total) = (0usize, 0usize);
         for i in face.indices_in(rect) {
-            if !iris.covers(face.pixel_centre(i), PUPIL_OF_IRIS) {
+            if !face.eyes[i] || !iris.covers(face.pixel_centre(i), PUPIL_OF_IRIS) {
                 continue;
             }
             let [r, g, b] = face.rgb[i];
@@ -115,10 +122,12 @@ fn red_eye(face: &FaceImage) -> Option<Finding> {
                 red += 1;
             }
         }
-        (total > 0).then(|| red as f64 / total as f64)
+        if total == 0 { 0.0 } else { red as f64 / total as f64 }
     };
-    let worst = fraction(&face.right_iris)?.max(fraction(&face.left_iris)?);
-    Some(Finding { value: worst, quality: quality(1.0 - worst) })
+    let right = fraction(&face.right_iris, (index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER));
+    let left = fraction(&face.left_iris, (index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER));
+    let worst = right.max(left);
+    Finding { value: worst, quality: quality(1.0 - worst) }
 }
 
 /// 24 for a colour photo, 8 for a grey one (by its file, or by its pixels).

@@ -23,6 +23,12 @@ pub const CANONICAL_VERTEX_CM: [f64; 3] = [0.0, 12.8, -2.0];
 /// (sd 3 %).
 const CLOSED_EYE_GAP_OF_WIDTH: f32 = 0.2;
 
+/// Whether an eye is shut: its lids (the iris model's contour) lie closer than
+/// `CLOSED_EYE_GAP_OF_WIDTH` of its width between the mesh corners, in any one unit.
+pub fn eye_is_shut(lid_gap: f32, outer_corner: Point, inner_corner: Point) -> bool {
+    lid_gap < CLOSED_EYE_GAP_OF_WIDTH * outer_corner.distance(inner_corner)
+}
+
 /// Without a pose, the crown lies this many chin-to-forehead distances above the chin
 /// (canonical face: (12.8 + 9.40) / (8.26 + 9.40)).
 const CROWN_OVER_FOREHEAD: f32 = 1.257;
@@ -78,8 +84,7 @@ pub fn outline(
     };
     let centre = |eye: &EyeLandmarks, (outer, inner): (usize, usize)| {
         let (outer, inner) = (mesh.point(outer), mesh.point(inner));
-        let closed = eye.lid_gap_px() < CLOSED_EYE_GAP_OF_WIDTH * outer.distance(inner);
-        if closed { outer.midpoint(inner) } else { eye.iris_centre }
+        if eye_is_shut(eye.lid_gap_px(), outer, inner) { outer.midpoint(inner) } else { eye.iris_centre }
     };
     let right_eye_centre = centre(right_eye, Eye::SubjectRight.mesh_corners());
     let left_eye_centre = centre(left_eye, Eye::SubjectLeft.mesh_corners());
