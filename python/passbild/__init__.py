@@ -99,13 +99,17 @@ class Checker:
         return self._native.profile
 
     def check(self, source: Source) -> Report:
-        """Checks a path, the bytes of an encoded photo, or pixels (a C-ordered uint8 array
-        shaped (height, width), (height, width, 3) RGB or (height, width, 4) RGBA)."""
+        """Checks a path, the bytes of an encoded photo (bytes, bytearray, or a flat uint8 array
+        such as numpy.fromfile gives), or pixels (a uint8 array shaped (height, width),
+        (height, width, 3) RGB or (height, width, 4) RGBA)."""
         return Report.from_json(self._native.check_json(source))
 
     def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
         """Checks files in parallel on the checker's threads (`threads` at construction); results
         keep the order, a file that could not be checked gives its PassbildError in its place."""
+        if isinstance(paths, (str, bytes, os.PathLike)):
+            # A single path is iterable too, by its characters.
+            raise TypeError("check_many() takes a list of paths; check() takes one")
         results = self._native.check_many_json([os.fspath(p) for p in paths])
         return [
             Report.from_json(text) if text is not None else PassbildError(error[1], error[0])

@@ -42,10 +42,15 @@ fn input(source: &Bound<'_, PyAny>) -> PyResult<Input> {
     }
     let buffer = PyBuffer::<u8>::get(source).map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(
-            "check() takes a path, bytes, or an array of uint8 pixels shaped (height, width[, 1|3|4])",
+            "check() takes a path, bytes (or a flat uint8 array of them), or an array of uint8 pixels shaped (height, width[, 1|3|4])",
         )
     })?;
     let shape = buffer.shape();
+    // A flat run of bytes (a file read with numpy.fromfile, a memoryview of bytes) is an encoded
+    // photo, as bytes are: no image is one pixel high.
+    if shape.len() == 1 {
+        return Ok(Input::Bytes(buffer.to_vec(source.py())?));
+    }
     let channels = match shape.len() {
         2 => 1,
         3 => shape[2],

@@ -33,6 +33,11 @@ def test_a_path_bytes_and_pixels_give_the_same_verdict(de_live):
     assert by_pixels.verdict == "pass"
     assert by_pixels.image["format"] == "raw"
     assert de_live.check(np.ascontiguousarray(pixels[:, :, 0])).check("image.colour_depth").status == "fail"
+    # A file's bytes as a flat array are the file, not a row of pixels.
+    by_flat_array = de_live.check(np.fromfile(COMPLIANT, dtype=np.uint8))
+    assert [c.status for c in by_flat_array.checks] == [c.status for c in by_path.checks]
+    assert by_flat_array.image["format"] == "jpeg"
+    assert de_live.check(memoryview(COMPLIANT.read_bytes())).verdict == "pass"
 
 
 def test_the_report_is_typed(de_live):
@@ -81,6 +86,8 @@ def test_check_many_keeps_the_order_and_reports_failures_in_place(de_live, tmp_p
     assert [type(r).__name__ for r in results] == ["Report", "Report", "PassbildError"]
     assert results[0].verdict == "pass" and results[1].verdict == "fail"
     assert results[2].kind in ("truncated", "decode_failed")
+    with pytest.raises(TypeError):
+        de_live.check_many(str(COMPLIANT))
 
 
 def test_the_gil_is_released_while_checking(de_live):
