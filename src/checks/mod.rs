@@ -184,6 +184,7 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
             "the compression of a JPEG 2000 file, a lossy WebP or a JPEG-compressed TIFF is not estimated",
             "die Kompression einer JPEG-2000-Datei, eines verlustbehafteten WebP oder eines JPEG-komprimierten TIFF wird nicht geschätzt",
         ),
+        NotMeasured::NotFinite => ("the measurement gave no finite number", "die Messung ergab keine endliche Zahl"),
         NotMeasured::NoPrintResolution => {
             ("the file states no print resolution (dpi)", "die Datei gibt keine Druckauflösung (dpi) an")
         }
@@ -238,8 +239,12 @@ fn reject_text(range: &Range, unit: Unit) -> Option<(String, String)> {
 }
 
 /// Pass when `value` lies in the range's target, warn when it misses the target but lies within
-/// the rejection bounds, else fail; the message says which way to go.
+/// the rejection bounds, else fail; the message says which way to go. A value that is no finite
+/// number is not assessed: it lies on neither side of a bound.
 pub(crate) fn judge(measure: &Measure, value: f64, range: &Range, quality: Option<u8>) -> CheckResult {
+    if !value.is_finite() {
+        return not_assessed(measure, range, NotMeasured::NotFinite);
+    }
     let (shown_en, shown_de) = (measure.unit.format(value, Language::En), measure.unit.format(value, Language::De));
     let (mut allowed_en, mut allowed_de) = range_text(range, measure.unit);
     let (mut allowed_word_en, mut allowed_word_de) = ("allowed", "zulässig");
@@ -299,4 +304,30 @@ pub(crate) fn judge_finding(
 /// A range the profile enables, if any.
 pub(crate) fn enabled(range: &Option<Range>) -> Option<&Range> {
     range.as_ref().filter(|r| r.enabled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLL: Measure = Measure {
+        id: ids::ROLL,
+        unit: Unit::Degrees,
+        name_en: "Roll",
+        name_de: "Neigung",
+        too_low: ("turn left", "nach links"),
+        too_high: ("turn right", "nach rechts"),
+    };
+
+    #[test]
+    fn a_value_that_is_no_number_is_not_assessed_rather_than_too_high() {
+        let range = Range::new(Some(-8.0), Some(8.0)).with_reject(Some(-10.0), Some(10.0));
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let result = judge(&ROLL, value, &range, None);
+            assert_eq!((result.status, result.value), (Status::NotAssessed, None), "{value}");
+            assert!(result.texts.en.contains("no finite number"), "{}", result.texts.en);
+        }
+        assert_eq!(judge(&ROLL, 9.0, &range, None).status, Status::Warn);
+        assert_eq!(judge(&ROLL, -11.0, &range, None).status, Status::Fail);
+    }
 }

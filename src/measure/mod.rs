@@ -41,6 +41,8 @@ pub enum NotMeasured {
     NoPrintResolution,
     NeedsColour,
     NoFaceInReference,
+    /// The measure came out as no finite number (a fault of the measure, not of the photo).
+    NotFinite,
 }
 
 /// A 0..1 score as a 0..100 quality, rounded and clipped.
