@@ -134,6 +134,32 @@ impl Template {
     }
 }
 
+/// Where the profile's template puts the head, as shares of the photo: what a camera's frame
+/// must leave room for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PhotoLayout {
+    /// Chin to crown over the photo's height (the middle of the profile's band).
+    pub head_share: f64,
+    /// The eye line's height from the top over the photo's height (the middle of its band).
+    pub eye_line: f64,
+    /// The photo's width over its height.
+    pub aspect: f64,
+}
+
+impl PhotoLayout {
+    /// The layout of the photo `Checker::crop` cuts for `profile`, or None where the profile sets
+    /// no template.
+    pub(crate) fn for_profile(profile: &Profile) -> Option<PhotoLayout> {
+        // The head's size in pixels sets only the size of a photo whose profile gives none.
+        let template = Template::for_profile(profile, 1000.0)?;
+        Some(PhotoLayout {
+            head_share: template.chin_to_crown,
+            eye_line: template.eye_line,
+            aspect: f64::from(template.width) / f64::from(template.height),
+        })
+    }
+}
+
 /// How the photo maps onto the template: output = scale * rotate(-roll) * (photo - eyes) + target.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CropPlan {

@@ -6,10 +6,12 @@
 
 use serde::Serialize;
 
+use crate::crop::PhotoLayout;
 use crate::decode::{self, DecodeLimits, PixelFormat};
 use crate::error::Result;
 use crate::imaging::colour;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
+use crate::measure::head::CROWN_OVER_FOREHEAD;
 use crate::measure::pose::{Camera, HeadPose, PoseAngles};
 use crate::models::Models;
 use crate::models::face_mesh::{FaceMesh, MeshLandmarks, eye_corner_centres, index};
@@ -21,13 +23,19 @@ use crate::report::Language;
 /// Where the face should be in the camera frame, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LiveTarget {
-    /// Inter-eye distance as a share of the frame width: below the first, "move closer".
-    pub inter_eye_share: (f32, f32),
-    /// How far the eye midpoint may lie from the frame's vertical centre line, as a share of the
-    /// width.
-    pub max_centre_offset: f32,
-    /// The eye line's height from the top, as a share of the frame height.
-    pub eye_line_share: (f32, f32),
+    /// The photo cut from the capture (the profile's template, as `Checker::crop` cuts it): chin
+    /// to crown over its height.
+    pub photo_head_share: f32,
+    /// Its eye line's height from the top over its height.
+    pub photo_eye_line: f32,
+    /// Its width over its height.
+    pub photo_aspect: f32,
+    /// The smallest share of the frame's height that photo may fill: below it, "move closer"
+    /// (the photo would keep few of the camera's pixels).
+    pub min_photo_of_frame: f32,
+    /// Room kept between that photo and every edge of the frame, as a share of the frame's
+    /// height: a little movement does not cut it off.
+    pub margin: f32,
     /// Largest yaw in degrees either way (from the profile's pose range).
     pub max_yaw: f64,
     /// Largest pitch in degrees either way.
@@ -40,9 +48,14 @@ pub struct LiveTarget {
     pub face_luma: (f32, f32),
 }
 
+/// Without a template in the profile, the photo is framed as ICAO's middle: the head 75 % of a
+/// 35:45 photo's height, the eyes 40 % from its top.
+const DEFAULT_PHOTO_LAYOUT: PhotoLayout = PhotoLayout { head_share: 0.75, eye_line: 0.40, aspect: 35.0 / 45.0 };
+
 impl LiveTarget {
-    /// Pose and open-eye limits from the profile (none where it does not judge them, as for small
-    /// children); framing and light as a passport photo's 35:45 crop of a 4:3 frame needs them.
+    /// Framing from the profile's template, so that a frame the hint calls ready holds the photo
+    /// cut from it; pose and open-eye limits from the profile (none where it does not judge
+    /// them, as for small children); light as a passport photo needs it.
     pub fn for_profile(profile: &Profile) -> LiveTarget {
         let limit = |range: &Option<Range>, default: f64| {
             range
@@ -51,10 +64,13 @@ impl LiveTarget {
                 .map_or(f64::INFINITY, |r| r.max.unwrap_or(default).abs().min(r.min.map_or(f64::MAX, f64::abs)))
         };
         let eyes_judged = profile.eyes.open.is_some_and(|r| r.enabled);
+        let layout = PhotoLayout::for_profile(profile).unwrap_or(DEFAULT_PHOTO_LAYOUT);
         LiveTarget {
-            inter_eye_share: (0.12, 0.26),
-            max_centre_offset: 0.08,
-            eye_line_share: (0.30, 0.55),
+            photo_head_share: layout.head_share as f32,
+            photo_eye_line: layout.eye_line as f32,
+            photo_aspect: layout.aspect as f32,
+            min_photo_of_frame: 0.6,
+            margin: 0.03,
             max_yaw: limit(&profile.pose.yaw, 8.0),
             max_pitch: limit(&profile.pose.pitch, 8.0),
             max_roll: limit(&profile.pose.roll, 8.0),
@@ -71,6 +87,8 @@ pub struct LiveFace {
     pub eye_midpoint: Point,
     /// Between the eye centres, in frame pixels.
     pub inter_eye_distance_px: f32,
+    /// Chin to crown in frame pixels, from the face's proportions (the hair is not looked for).
+    pub chin_to_crown_px: f32,
     /// The head pose, when it could be fitted.
     pub pose: Option<PoseAngles>,
     /// Widest eyelid gap over eye width (iris model), the smaller of the two eyes' latest values.
@@ -250,9 +268,11 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
     let sampler = Bilinear::new(pyramid.base());
     let face_luma = mesh.points.iter().map(|&[x, y, _]| colour::luma(sampler.at(x - 0.5, y - 0.5))).sum::<f32>()
         / mesh.points.len().max(1) as f32;
+    let chin = p(index::CHIN);
     LiveFace {
         eye_midpoint: right.midpoint(left),
         inter_eye_distance_px: right.distance(left),
+        chin_to_crown_px: chin.distance(p(index::FOREHEAD_TOP)) * CROWN_OVER_FOREHEAD,
         pose: HeadPose::fit(&mesh.points, Camera::terminal(frame_width, frame_height)).map(|pose| pose.angles()),
         eye_aspect,
         face_luma,
@@ -260,28 +280,31 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
 }
 
 /// The first thing out of place, in the order a person fixes them: distance, position, pose,
-/// eyes, light.
+/// eyes, light. Distance and position are those of the photo the profile's template cuts around
+/// the head: large enough in the frame, and inside it with the target's margin all round.
 fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
-    let ied_share = face.inter_eye_distance_px / width;
-    let centre_offset = (face.eye_midpoint.x - width / 2.0) / width;
-    let eye_line = face.eye_midpoint.y / height;
-    if ied_share < target.inter_eye_share.0 {
+    let photo_height = face.chin_to_crown_px / target.photo_head_share;
+    let photo_width = photo_height * target.photo_aspect;
+    let margin = target.margin * height;
+    let photo_left = face.eye_midpoint.x - photo_width / 2.0;
+    let photo_top = face.eye_midpoint.y - target.photo_eye_line * photo_height;
+    if photo_height < target.min_photo_of_frame * height {
         return Hint::MoveCloser;
     }
-    if ied_share > target.inter_eye_share.1 {
+    if photo_height > height - 2.0 * margin || photo_width > width - 2.0 * margin {
         return Hint::MoveBack;
     }
-    if centre_offset < -target.max_centre_offset {
+    if photo_left < margin {
         // On the picture's left: the person's right side; they move to their left.
         return Hint::MoveLeft;
     }
-    if centre_offset > target.max_centre_offset {
+    if photo_left + photo_width > width - margin {
         return Hint::MoveRight;
     }
-    if eye_line < target.eye_line_share.0 {
+    if photo_top < margin {
         return Hint::MoveDown;
     }
-    if eye_line > target.eye_line_share.1 {
+    if photo_top + photo_height > height - margin {
         return Hint::MoveUp;
     }
     if let Some(pose) = face.pose {

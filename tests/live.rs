@@ -30,7 +30,7 @@ fn process(session: &mut LiveSession, image: &RgbImage) -> LiveFrame {
 #[test]
 fn a_centred_face_is_ready_and_followed_between_frames() {
     let photo = fixture_image("frll_034_de.jpg");
-    let centred = frame(&photo, 0.3, (640 - (1244.0 * 0.3) as i64) / 2);
+    let centred = frame(&photo, 0.23, (640 - (1244.0 * 0.23) as i64) / 2);
     let mut session = checker("de-live").live_session();
     let first = process(&mut session, &centred);
     assert_eq!(first.hint, Hint::Ready, "{first:?}");
@@ -49,9 +49,11 @@ fn hints_follow_what_is_out_of_place() {
     let centre = |scale: f32| (640 - (1244.0 * scale) as i64) / 2;
     for (what, image, expected) in [
         ("small face", frame(&photo, 0.15, centre(0.15)), Hint::MoveCloser),
-        ("face on the picture's left", frame(&photo, 0.3, -40), Hint::MoveLeft),
-        ("face on the picture's right", frame(&photo, 0.3, 300), Hint::MoveRight),
-        ("dark", frame(&passbild::tools::edits::gamma(&photo, 3.5), 0.3, centre(0.3)), Hint::MoreLight),
+        // The photo cut around the head would fill more than the frame's height.
+        ("large face", frame(&photo, 0.32, centre(0.32)), Hint::MoveBack),
+        ("face on the picture's left", frame(&photo, 0.25, -60), Hint::MoveLeft),
+        ("face on the picture's right", frame(&photo, 0.25, 380), Hint::MoveRight),
+        ("dark", frame(&passbild::tools::edits::gamma(&photo, 3.5), 0.23, centre(0.23)), Hint::MoreLight),
         ("no one", RgbImage::from_pixel(640, 480, Rgb([128, 128, 128])), Hint::NoFace),
     ] {
         // A new session each: a face that jumps across the frame between two frames is not a
@@ -63,7 +65,7 @@ fn hints_follow_what_is_out_of_place() {
     let closed = passbild::tools::edits::closed_eyes(&photo, passbild::tools::internals::face(&analysis).unwrap());
     // The iris model reads one eye per frame: the second frame has both.
     let mut session = checker("de-live").live_session();
-    let shut = frame(&closed, 0.3, centre(0.3));
+    let shut = frame(&closed, 0.21, centre(0.21));
     process(&mut session, &shut);
     let result = process(&mut session, &shut);
     assert_eq!(result.hint, Hint::OpenEyes, "eyes painted shut: {result:?}");
@@ -73,6 +75,37 @@ fn hints_follow_what_is_out_of_place() {
     process(&mut session, &shut);
     let result = process(&mut session, &shut);
     assert_eq!(result.hint, Hint::Ready, "eyes painted shut, under 6: {result:?}");
+}
+
+/// "Hold still" means the capture can be cut to the profile's template: across sizes and places of
+/// the face in the frame, every frame the hint calls ready crops (icao: 35:45 at the frame's own
+/// scale), and the framing follows the profile's head size and eye line.
+#[test]
+fn a_ready_frame_can_be_cut_to_the_profiles_photo() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let icao = checker("icao");
+    let mut ready = 0;
+    // At 0.3 and 133 px from the left the fixed framing shares of before called the frame ready,
+    // and the crop lacked 18 px at the bottom and the sides.
+    for scale in [0.2, 0.23, 0.26, 0.3] {
+        for left in [-40, 60, 133, 160, 260, 360] {
+            let image = frame(&photo, scale, left);
+            let result = process(&mut icao.live_session(), &image);
+            if result.hint != Hint::Ready {
+                continue;
+            }
+            ready += 1;
+            let jpeg = passbild::tools::edits::jpeg_bytes(&image, 95);
+            let cropped = icao.crop(&jpeg);
+            assert!(cropped.is_ok(), "scale {scale}, left {left}: ready but {:?}", cropped.err());
+        }
+    }
+    assert!(ready >= 4, "{ready} ready frames");
+    let target = checker("de-live").live_session().target().to_owned();
+    // de-live: chin to crown 32-36 mm of 45, the eye line 0.30-0.50 from the top, 1244x1600.
+    assert!((target.photo_head_share - 34.0 / 45.0).abs() < 1e-3, "{target:?}");
+    assert!((target.photo_eye_line - 0.40).abs() < 1e-3, "{target:?}");
+    assert!((target.photo_aspect - 1244.0 / 1600.0).abs() < 1e-3, "{target:?}");
 }
 
 #[test]

@@ -31,7 +31,7 @@ pub fn eye_is_shut(lid_gap: f32, outer_corner: Point, inner_corner: Point) -> bo
 
 /// Without a pose, the crown lies this many chin-to-forehead distances above the chin
 /// (canonical face: (12.8 + 9.40) / (8.26 + 9.40)).
-const CROWN_OVER_FOREHEAD: f32 = 1.257;
+pub(crate) const CROWN_OVER_FOREHEAD: f32 = 1.257;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeadOutline {
