@@ -197,11 +197,9 @@ impl Pyramid {
     }
 
     /// `sample` as RGB triples of 0..255, for measuring rather than for a model.
-    pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize) -> Vec<[f32; 3]> {
+    pub fn sample_rgb(&self, rect: &RotatedRect, out_width: usize, out_height: usize, border: Border) -> Vec<[f32; 3]> {
         let mut out = vec![[0f32; 3]; out_width * out_height];
-        self.sample_each(rect, out_width, out_height, Border::Zero, |row, column, rgb| {
-            out[row * out_width + column] = rgb
-        });
+        self.sample_each(rect, out_width, out_height, border, |row, column, rgb| out[row * out_width + column] = rgb);
         out
     }
 

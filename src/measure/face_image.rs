@@ -6,7 +6,7 @@ use image::{GrayImage, Luma};
 use imageproc::drawing::draw_polygon_mut;
 
 use crate::imaging::colour;
-use crate::imaging::{Point, Pyramid, RotatedRect};
+use crate::imaging::{Border, Point, Pyramid, RotatedRect};
 use crate::measure::head::HeadOutline;
 use crate::models::face_mesh::index;
 use crate::models::{EyeLandmarks, MeshLandmarks};
@@ -109,7 +109,7 @@ impl FaceImage {
             height: side_in_photo,
             angle,
         };
-        let rgb = pyramid.sample_rgb(&rect, side, side);
+        let rgb = pyramid.sample_rgb(&rect, side, side, Border::Zero);
         let luma = rgb.iter().map(|&p| colour::luma(p)).collect();
 
         // Crop pixels per photo pixel.

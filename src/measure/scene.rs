@@ -4,7 +4,7 @@
 use image::{GrayImage, Luma};
 use imageproc::distance_transform::{Norm, distance_transform};
 
-use crate::imaging::{Point, Pyramid, RotatedRect, cells, colour};
+use crate::imaging::{Border, Point, Pyramid, RotatedRect, cells, colour};
 use crate::models::PersonMask;
 
 /// Grid columns across the photo: the person mask's own resolution.
@@ -39,13 +39,16 @@ impl Scene {
         let cell_px = photo_width / COLUMNS as f32;
         let width = COLUMNS;
         let height = ((photo_height / cell_px).round() as usize).max(1);
+        // The grid starts at the photo's top-left corner, as `cell_of` and the mask's cell centres
+        // read it; its last row may reach up to half a cell past the bottom edge, where the edge's
+        // own pixels stand in.
         let whole = RotatedRect {
-            centre: Point::new(photo_width / 2.0, photo_height / 2.0),
+            centre: Point::new(photo_width / 2.0, height as f32 * cell_px / 2.0),
             width: photo_width,
             height: height as f32 * cell_px,
             angle: 0.0,
         };
-        let rgb = pyramid.sample_rgb(&whole, width, height);
+        let rgb = pyramid.sample_rgb(&whole, width, height, Border::Replicate);
         let luminance = rgb.iter().map(|&p| colour::luminance(p)).collect();
 
         let cell_centre =
@@ -141,5 +144,32 @@ mod tests {
         assert!(scene.other_people[cell(20.0, 20.0)], "the person in the corner");
         assert!(!scene.other_people[cell(128.0, 200.0)], "the subject");
         assert_eq!(scene.other_people_boxes.len(), 1);
+    }
+
+    /// The grid's cells read the photo where `cell_of` places them, also where the photo's height
+    /// is no whole number of cells: a 512x1001 photo (2 px cells, 500.5 rows) white in its top 2
+    /// rows of pixels reads white in its first cell row and black in its second, and its last row
+    /// (half past the bottom edge) reads the grey of the bottom rows.
+    #[test]
+    fn the_grid_lies_where_cell_of_says() {
+        let photo = image::RgbImage::from_fn(512, 1001, |_, y| {
+            image::Rgb(if y < 2 {
+                [255; 3]
+            } else if y >= 995 {
+                [128; 3]
+            } else {
+                [0; 3]
+            })
+        });
+        let mask = PersonMask::from_probabilities(vec![0.0; SIZE * SIZE], 512, 1001);
+        let scene = Scene::new(&Pyramid::new(photo), &mask, Point::new(256.0, 500.0));
+        assert_eq!(scene.cell_of(Point::new(0.0, 1.9)), (0, 0));
+        let row_mean = |row: usize| {
+            scene.rgb[row * scene.width..(row + 1) * scene.width].iter().map(|p| p[0]).sum::<f32>() / scene.width as f32
+        };
+        assert!(row_mean(0) > 250.0, "first row {}", row_mean(0));
+        assert!(row_mean(1) < 5.0, "second row {}", row_mean(1));
+        let last = scene.height - 1;
+        assert!((row_mean(last) - 128.0).abs() < 8.0, "last row {} of {}", row_mean(last), scene.height);
     }
 }
