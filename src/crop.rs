@@ -140,8 +140,10 @@ impl Template {
 pub(crate) struct PhotoLayout {
     /// Chin to crown over the photo's height (the middle of the profile's band).
     pub head_share: f64,
-    /// The eye line's height from the top over the photo's height (the middle of its band).
+    /// The eye line's height from the top over the photo's height (the middle of its band), and
+    /// the lowest the crop puts it where the hair needs room above.
     pub eye_line: f64,
+    pub lowest_eye_line: f64,
     /// The photo's width over its height.
     pub aspect: f64,
 }
@@ -155,6 +157,7 @@ impl PhotoLayout {
         Some(PhotoLayout {
             head_share: template.chin_to_crown,
             eye_line: template.eye_line,
+            lowest_eye_line: template.lowest_eye_line.max(template.eye_line),
             aspect: f64::from(template.width) / f64::from(template.height),
         })
     }

@@ -456,7 +456,8 @@ impl Checker {
         Ok(*self.models_sha256.get_or_init(|| digest))
     }
 
-    /// A live session for one camera: frame by frame guidance with the profile's pose limits.
+    /// A live session for one camera: frame by frame guidance with the profile's framing (its
+    /// template, as `crop` cuts it) and pose limits.
     pub fn live_session(&self) -> live::LiveSession {
         live::LiveSession::new(self.models.clone(), self.limits, live::LiveTarget::for_profile(&self.profile))
     }

@@ -11,7 +11,7 @@ use crate::decode::{self, DecodeLimits, PixelFormat};
 use crate::error::Result;
 use crate::imaging::colour;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
-use crate::measure::head::CROWN_OVER_FOREHEAD;
+use crate::measure::head::{CLOSED_EYE_GAP_OF_WIDTH, CROWN_OVER_FOREHEAD};
 use crate::measure::pose::{Camera, HeadPose, PoseAngles};
 use crate::models::Models;
 use crate::models::face_mesh::{FaceMesh, MeshLandmarks, eye_corner_centres, index};
@@ -26,12 +26,14 @@ pub struct LiveTarget {
     /// The photo cut from the capture (the profile's template, as `Checker::crop` cuts it): chin
     /// to crown over its height.
     pub photo_head_share: f32,
-    /// Its eye line's height from the top over its height.
+    /// Its eye line's height from the top over its height, and the lowest the crop puts it (where
+    /// the hair needs room above the head).
     pub photo_eye_line: f32,
+    pub photo_lowest_eye_line: f32,
     /// Its width over its height.
     pub photo_aspect: f32,
-    /// The smallest share of the frame's height that photo may fill: below it, "move closer"
-    /// (the photo would keep few of the camera's pixels).
+    /// The smallest share of the largest photo the frame holds that the photo may fill: below it,
+    /// "move closer" (the photo would keep few of the camera's pixels).
     pub min_photo_of_frame: f32,
     /// Room kept between that photo and every edge of the frame, as a share of the frame's
     /// height: a little movement does not cut it off.
@@ -50,11 +52,14 @@ pub struct LiveTarget {
 
 /// Without a template in the profile, the photo is framed as ICAO's middle: the head 75 % of a
 /// 35:45 photo's height, the eyes 40 % from its top.
-const DEFAULT_PHOTO_LAYOUT: PhotoLayout = PhotoLayout { head_share: 0.75, eye_line: 0.40, aspect: 35.0 / 45.0 };
+const DEFAULT_PHOTO_LAYOUT: PhotoLayout =
+    PhotoLayout { head_share: 0.75, eye_line: 0.40, lowest_eye_line: 0.40, aspect: 35.0 / 45.0 };
 
 impl LiveTarget {
     /// Framing from the profile's template, so that a frame the hint calls ready holds the photo
-    /// cut from it; pose and open-eye limits from the profile (none where it does not judge
+    /// cut from it. Where the profile fixes the photo's pixel size (de-live: 1244x1600), the
+    /// capture must also hold that many pixels of it, since photos are not enlarged: a camera's
+    /// still, not a small preview frame (about 1,650 px of frame height for de-live). Pose and open-eye limits from the profile (none where it does not judge
     /// them, as for small children); light as a passport photo needs it.
     pub fn for_profile(profile: &Profile) -> LiveTarget {
         let limit = |range: &Option<Range>, default: f64| {
@@ -68,13 +73,14 @@ impl LiveTarget {
         LiveTarget {
             photo_head_share: layout.head_share as f32,
             photo_eye_line: layout.eye_line as f32,
+            photo_lowest_eye_line: layout.lowest_eye_line as f32,
             photo_aspect: layout.aspect as f32,
             min_photo_of_frame: 0.6,
             margin: 0.03,
             max_yaw: limit(&profile.pose.yaw, 8.0),
             max_pitch: limit(&profile.pose.pitch, 8.0),
             max_roll: limit(&profile.pose.roll, 8.0),
-            min_eye_aspect: if eyes_judged { 0.2 } else { 0.0 },
+            min_eye_aspect: if eyes_judged { CLOSED_EYE_GAP_OF_WIDTH } else { 0.0 },
             face_luma: (70.0, 210.0),
         }
     }
@@ -89,6 +95,9 @@ pub struct LiveFace {
     pub inter_eye_distance_px: f32,
     /// Chin to crown in frame pixels, from the face's proportions (the hair is not looked for).
     pub chin_to_crown_px: f32,
+    /// The eye line's tilt in degrees, as the crop levels it (positive: the picture's right eye
+    /// is lower).
+    pub eye_line_tilt_deg: f32,
     /// The head pose, when it could be fitted.
     pub pose: Option<PoseAngles>,
     /// Widest eyelid gap over eye width (iris model), the smaller of the two eyes' latest values.
@@ -273,6 +282,7 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
         eye_midpoint: right.midpoint(left),
         inter_eye_distance_px: right.distance(left),
         chin_to_crown_px: chin.distance(p(index::FOREHEAD_TOP)) * CROWN_OVER_FOREHEAD,
+        eye_line_tilt_deg: (left.y - right.y).atan2(left.x - right.x).to_degrees(),
         pose: HeadPose::fit(&mesh.points, Camera::terminal(frame_width, frame_height)).map(|pose| pose.angles()),
         eye_aspect,
         face_luma,
@@ -281,30 +291,47 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
 
 /// The first thing out of place, in the order a person fixes them: distance, position, pose,
 /// eyes, light. Distance and position are those of the photo the profile's template cuts around
-/// the head: large enough in the frame, and inside it with the target's margin all round.
+/// the head: large enough in the frame, and inside it with the target's margin all round, turned
+/// as the crop turns it to level the eyes, with room above for the eyes as low as the template
+/// puts them and below for them at the middle of their band. A face measured as no numbers is no
+/// face to guide (it would pass every comparison below).
 fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
+    let measured = [face.chin_to_crown_px, face.eye_midpoint.x, face.eye_midpoint.y, face.eye_line_tilt_deg];
+    if !measured.iter().all(|v| v.is_finite()) {
+        return Hint::NoFace;
+    }
     let photo_height = face.chin_to_crown_px / target.photo_head_share;
     let photo_width = photo_height * target.photo_aspect;
     let margin = target.margin * height;
-    let photo_left = face.eye_midpoint.x - photo_width / 2.0;
-    let photo_top = face.eye_midpoint.y - target.photo_eye_line * photo_height;
-    if photo_height < target.min_photo_of_frame * height {
+    let (room_width, room_height) = (width - 2.0 * margin, height - 2.0 * margin);
+    let largest_photo_height = room_height.min(room_width / target.photo_aspect);
+    if photo_height < target.min_photo_of_frame * largest_photo_height {
         return Hint::MoveCloser;
     }
-    if photo_height > height - 2.0 * margin || photo_width > width - 2.0 * margin {
+    let (sin, cos) = face.eye_line_tilt_deg.to_radians().sin_cos();
+    let above = target.photo_lowest_eye_line * photo_height;
+    let below = (1.0 - target.photo_eye_line) * photo_height;
+    let corners = [(-0.5, -above), (0.5, -above), (-0.5, below), (0.5, below)].map(|(across, down)| {
+        let across = across * photo_width;
+        Point::new(face.eye_midpoint.x + cos * across - sin * down, face.eye_midpoint.y + sin * across + cos * down)
+    });
+    let extent = |f: fn(f32, f32) -> f32, init: f32, axis: fn(&Point) -> f32| corners.iter().map(axis).fold(init, f);
+    let (left, right) = (extent(f32::min, f32::MAX, |p| p.x), extent(f32::max, f32::MIN, |p| p.x));
+    let (top, bottom) = (extent(f32::min, f32::MAX, |p| p.y), extent(f32::max, f32::MIN, |p| p.y));
+    if right - left > room_width || bottom - top > room_height {
         return Hint::MoveBack;
     }
-    if photo_left < margin {
+    if left < margin {
         // On the picture's left: the person's right side; they move to their left.
         return Hint::MoveLeft;
     }
-    if photo_left + photo_width > width - margin {
+    if right > width - margin {
         return Hint::MoveRight;
     }
-    if photo_top < margin {
+    if top < margin {
         return Hint::MoveDown;
     }
-    if photo_top + photo_height > height - margin {
+    if bottom > height - margin {
         return Hint::MoveUp;
     }
     if let Some(pose) = face.pose {

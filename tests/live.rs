@@ -8,16 +8,24 @@ use image::{Rgb, RgbImage, imageops};
 use passbild::live::{Hint, LiveFrame, LiveSession};
 use passbild::{Checker, PixelFormat};
 
-/// A 640x480 camera frame: grey, with the photo scaled by `scale` and its left edge at `left`.
+/// A 640x480 camera frame: grey, with the photo scaled by `scale`, its left edge at `left` and
+/// centred from top to bottom.
 fn frame(photo: &RgbImage, scale: f32, left: i64) -> RgbImage {
+    frame_of_size(photo, scale, (left, None), (640, 480))
+}
+
+/// A grey frame of `size` with the photo scaled by `scale` at `(left, top)` (centred from top to
+/// bottom where `top` is None).
+fn frame_of_size(photo: &RgbImage, scale: f32, (left, top): (i64, Option<i64>), size: (u32, u32)) -> RgbImage {
     let scaled = imageops::resize(
         photo,
         (photo.width() as f32 * scale) as u32,
         (photo.height() as f32 * scale) as u32,
         imageops::FilterType::Triangle,
     );
-    let mut canvas = RgbImage::from_pixel(640, 480, Rgb([128, 128, 128]));
-    imageops::overlay(&mut canvas, &scaled, left, (480 - scaled.height() as i64) / 2);
+    let mut canvas = RgbImage::from_pixel(size.0, size.1, Rgb([128, 128, 128]));
+    let top = top.unwrap_or((i64::from(size.1) - scaled.height() as i64) / 2);
+    imageops::overlay(&mut canvas, &scaled, left, top);
     canvas
 }
 
@@ -51,8 +59,10 @@ fn hints_follow_what_is_out_of_place() {
         ("small face", frame(&photo, 0.15, centre(0.15)), Hint::MoveCloser),
         // The photo cut around the head would fill more than the frame's height.
         ("large face", frame(&photo, 0.32, centre(0.32)), Hint::MoveBack),
-        ("face on the picture's left", frame(&photo, 0.25, -60), Hint::MoveLeft),
-        ("face on the picture's right", frame(&photo, 0.25, 380), Hint::MoveRight),
+        ("face on the picture's left", frame(&photo, 0.23, -60), Hint::MoveLeft),
+        ("face on the picture's right", frame(&photo, 0.23, 380), Hint::MoveRight),
+        ("eyes high in the frame", frame_of_size(&photo, 0.21, (centre(0.21), Some(-60)), (640, 480)), Hint::MoveDown),
+        ("eyes low in the frame", frame_of_size(&photo, 0.21, (centre(0.21), Some(200)), (640, 480)), Hint::MoveUp),
         ("dark", frame(&passbild::tools::edits::gamma(&photo, 3.5), 0.23, centre(0.23)), Hint::MoreLight),
         ("no one", RgbImage::from_pixel(640, 480, Rgb([128, 128, 128])), Hint::NoFace),
     ] {
@@ -65,7 +75,8 @@ fn hints_follow_what_is_out_of_place() {
     let closed = passbild::tools::edits::closed_eyes(&photo, passbild::tools::internals::face(&analysis).unwrap());
     // The iris model reads one eye per frame: the second frame has both.
     let mut session = checker("de-live").live_session();
-    let shut = frame(&closed, 0.21, centre(0.21));
+    // A child's template leaves more room above the head: the eyes at 243 of 480 suit both profiles.
+    let shut = frame_of_size(&closed, 0.19, (centre(0.19), Some(109)), (640, 480));
     process(&mut session, &shut);
     let result = process(&mut session, &shut);
     assert_eq!(result.hint, Hint::OpenEyes, "eyes painted shut: {result:?}");
@@ -101,6 +112,11 @@ fn a_ready_frame_can_be_cut_to_the_profiles_photo() {
         }
     }
     assert!(ready >= 4, "{ready} ready frames");
+    // A phone held upright (480x1040): the photo's width, not the frame's height, bounds it.
+    let upright = frame_of_size(&photo, 0.25, ((480 - 311) / 2, None), (480, 1040));
+    let result = process(&mut icao.live_session(), &upright);
+    assert_eq!(result.hint, Hint::Ready, "{result:?}");
+    assert!(icao.crop(&passbild::tools::edits::jpeg_bytes(&upright, 95)).is_ok());
     let target = checker("de-live").live_session().target().to_owned();
     // de-live: chin to crown 32-36 mm of 45, the eye line 0.30-0.50 from the top, 1244x1600.
     assert!((target.photo_head_share - 34.0 / 45.0).abs() < 1e-3, "{target:?}");

@@ -88,7 +88,8 @@ fn hint_code(hint: Hint) -> passbild_hint {
     HINTS.iter().find(|(_, h)| *h == hint).expect("every hint has a code").0
 }
 
-/// Starts a live session with the checker's models and profile (pose limits). Free it with
+/// Starts a live session with the checker's models and profile (its template's framing and pose
+/// limits). Free it with
 /// `passbild_live_session_free`.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.

@@ -21,7 +21,7 @@ pub const CANONICAL_VERTEX_CM: [f64; 3] = [0.0, 12.8, -2.0];
 /// compliant photos of the accuracy harness read 0.25 and more, the same with both eyes painted
 /// shut 0.16 at most; between their corners the eyes lie 1 % closer than between their irises
 /// (sd 3 %).
-const CLOSED_EYE_GAP_OF_WIDTH: f32 = 0.2;
+pub(crate) const CLOSED_EYE_GAP_OF_WIDTH: f32 = 0.2;
 
 /// Whether an eye is shut: its lids (the iris model's contour) lie closer than
 /// `CLOSED_EYE_GAP_OF_WIDTH` of its width between the mesh corners, in any one unit.
