@@ -51,5 +51,5 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     };
     judge_finding(out, &NATURAL_SKIN, &profile.colour.natural_skin, in_colour(pick(|m| m.natural_skin)));
     judge_finding(out, &COLOUR_CAST, &profile.colour.cast, in_colour(pick(|m| m.cast)));
-    judge_finding(out, &RED_EYE, &profile.colour.red_eye, pick(|m| Some(m.red_eye)));
+    judge_finding(out, &RED_EYE, &profile.colour.red_eye, pick(|m| m.red_eye));
 }

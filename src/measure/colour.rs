@@ -42,7 +42,7 @@ pub struct ColourMeasures {
     /// nearer it, so that one reddened eye does not count as a cast.
     pub cast: Option<Finding>,
     /// The larger share of a visible pupil that is saturated red (none for shut eyes).
-    pub red_eye: Finding,
+    pub red_eye: Option<Finding>,
 }
 
 pub fn measure(face: &FaceImage) -> ColourMeasures {
@@ -103,11 +103,12 @@ fn mean_colour(face: &FaceImage, pixels: impl Iterator<Item = usize>) -> Option<
 
 /// The larger, over both eyes, fraction of the visible pupil that is saturated red: the pupil
 /// zone's pixels inside the eye opening. A shut eye shows no pupil to be red (its lid, reddish
-/// skin, lies where the pupil would), as a baby's shut eyes may.
-fn red_eye(face: &FaceImage) -> Finding {
-    let fraction = |iris: &IrisInCrop, (outer, inner): (usize, usize)| -> f64 {
+/// skin, lies where the pupil would), as a baby's shut eyes may; an open eye whose pupil zone lies
+/// outside its opening cannot be read.
+fn red_eye(face: &FaceImage) -> Option<Finding> {
+    let fraction = |iris: &IrisInCrop, (outer, inner): (usize, usize)| -> Option<f64> {
         if eye_is_shut(iris.lid_gap, face.point(outer), face.point(inner)) {
-            return 0.0;
+            return Some(0.0);
         }
         let radius = iris.radius * PUPIL_OF_IRIS;
         let rect = face.rect_around(iris.centre, radius, radius);
@@ -122,12 +123,12 @@ fn red_eye(face: &FaceImage) -> Finding {
                 red += 1;
             }
         }
-        if total == 0 { 0.0 } else { red as f64 / total as f64 }
+        (total > 0).then(|| red as f64 / total as f64)
     };
-    let right = fraction(&face.right_iris, (index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER));
-    let left = fraction(&face.left_iris, (index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER));
+    let right = fraction(&face.right_iris, (index::RIGHT_EYE_OUTER, index::RIGHT_EYE_INNER))?;
+    let left = fraction(&face.left_iris, (index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER))?;
     let worst = right.max(left);
-    Finding { value: worst, quality: quality(1.0 - worst) }
+    Some(Finding { value: worst, quality: quality(1.0 - worst) })
 }
 
 /// 24 for a colour photo, 8 for a grey one (by its file, or by its pixels).

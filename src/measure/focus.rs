@@ -44,7 +44,7 @@ const FINEST_WIDTH_PX: f64 = 0.1;
 /// blurriest orientation; `outline` is the face oval in photo pixels. None for a face too small
 /// or too flat to have edges.
 pub fn sharpness(photo: &RgbImage, outline: &[Point]) -> Option<Finding> {
-    let width = blur_width_px(photo, outline)?.max(FINEST_WIDTH_PX);
+    let width = blur_width_px(photo, outline).filter(|w| !w.is_nan())?.max(FINEST_WIDTH_PX);
     let value = 1.0 / width;
     Some(Finding { value, quality: quality(ofiq_sigmoid(value, 0.33, 0.05)) })
 }
