@@ -140,9 +140,9 @@ impl Template {
 pub(crate) struct PhotoLayout {
     /// Chin to crown over the photo's height (the middle of the profile's band).
     pub head_share: f64,
-    /// The eye line's height from the top over the photo's height (the middle of its band), and
-    /// the lowest the crop puts it where the hair needs room above.
+    /// The eye line's height from the top over the photo's height (the middle of its band).
     pub eye_line: f64,
+    /// The lowest the crop puts the eye line, where the hair needs room above.
     pub lowest_eye_line: f64,
     /// The photo's width over its height.
     pub aspect: f64,

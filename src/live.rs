@@ -26,9 +26,9 @@ pub struct LiveTarget {
     /// The photo cut from the capture (the profile's template, as `Checker::crop` cuts it): chin
     /// to crown over its height.
     pub photo_head_share: f32,
-    /// Its eye line's height from the top over its height, and the lowest the crop puts it (where
-    /// the hair needs room above the head).
+    /// Its eye line's height from the top over its height.
     pub photo_eye_line: f32,
+    /// The lowest the crop puts the eye line, where the hair needs room above the head.
     pub photo_lowest_eye_line: f32,
     /// Its width over its height.
     pub photo_aspect: f32,
