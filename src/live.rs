@@ -59,8 +59,9 @@ impl LiveTarget {
     /// Framing from the profile's template, so that a frame the hint calls ready holds the photo
     /// cut from it. Where the profile fixes the photo's pixel size (de-live: 1244x1600), the
     /// capture must also hold that many pixels of it, since photos are not enlarged: a camera's
-    /// still, not a small preview frame (about 1,650 px of frame height for de-live). Pose and open-eye limits from the profile (none where it does not judge
-    /// them, as for small children); light as a passport photo needs it.
+    /// still, not a small preview frame (about 1,750 px of frame height for de-live). Pose and
+    /// open-eye limits from the profile (none where it does not judge them, as for small
+    /// children); light as a passport photo needs it.
     pub fn for_profile(profile: &Profile) -> LiveTarget {
         let limit = |range: &Option<Range>, default: f64| {
             range
