@@ -117,6 +117,21 @@ fn a_ready_frame_can_be_cut_to_the_profiles_photo() {
     let result = process(&mut icao.live_session(), &upright);
     assert_eq!(result.hint, Hint::Ready, "{result:?}");
     assert!(icao.crop(&passbild::tools::edits::jpeg_bytes(&upright, 95)).is_ok());
+    // A head tilted to either side: the tilt is read as the crop levels it, and a ready frame
+    // still crops once the crop has turned it.
+    for degrees in [-6.0f32, 6.0] {
+        let tilted = imageproc::geometric_transformations::rotate_about_center(
+            &frame(&photo, 0.23, (640 - (1244.0 * 0.23) as i64) / 2),
+            degrees.to_radians(),
+            imageproc::geometric_transformations::Interpolation::Bilinear,
+            imageproc::geometric_transformations::Border::Constant(Rgb([128, 128, 128])),
+        );
+        let result = process(&mut icao.live_session(), &tilted);
+        let face = result.face.expect("a face");
+        assert!((face.eye_line_tilt_deg - degrees).abs() < 1.5, "{degrees}: {face:?}");
+        assert_eq!(result.hint, Hint::Ready, "{degrees}: {result:?}");
+        assert!(icao.crop(&passbild::tools::edits::jpeg_bytes(&tilted, 95)).is_ok(), "{degrees}");
+    }
     let target = checker("de-live").live_session().target().to_owned();
     // de-live: chin to crown 32-36 mm of 45, the eye line 0.30-0.50 from the top, 1244x1600.
     assert!((target.photo_head_share - 34.0 / 45.0).abs() < 1e-3, "{target:?}");
