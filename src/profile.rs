@@ -65,8 +65,12 @@ impl Range {
         self.min.is_none_or(|min| value >= min) && self.max.is_none_or(|max| value <= max)
     }
 
-    /// Pass within the target, warn between it and the rejection bounds, fail beyond them.
+    /// Pass within the target, warn between it and the rejection bounds, fail beyond them; a
+    /// value that is no number lies on no side of a bound and is not assessed.
     pub fn status_of(&self, value: f64) -> Status {
+        if value.is_nan() {
+            return Status::NotAssessed;
+        }
         let within = |bound: Option<f64>, inside: fn(f64, f64) -> bool| bound.is_some_and(|b| inside(value, b));
         if self.contains(value) {
             Status::Pass
@@ -565,6 +569,8 @@ mod tests {
         let one_sided = Range::new(Some(-5.0), Some(5.0)).with_reject(None, Some(10.0));
         assert_eq!(one_sided.status_of(-6.0), Status::Fail);
         assert_eq!(one_sided.status_of(6.0), Status::Warn);
+        assert_eq!(one_sided.status_of(f64::NAN), Status::NotAssessed);
+        assert_eq!(Range::new(None, None).status_of(f64::NAN), Status::NotAssessed);
         let de_live = Profile::built_in("de-live").unwrap();
         assert_eq!(de_live.geometry.chin_to_crown_de.unwrap().reject_min, Some(0.6));
     }
