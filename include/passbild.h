@@ -575,8 +575,7 @@ passbild_status passbild_checker_best_capture(const passbild_checker *checker,
 
 /**
  * Starts a live session with the checker's models and profile (its template's framing and pose
- * limits). Free it with
- * `passbild_live_session_free`.
+ * limits). Free it with `passbild_live_session_free`.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */

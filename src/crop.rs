@@ -116,7 +116,8 @@ impl Template {
         let smallest_chin_to_crown = head.min? + 0.1 * (head.max? - head.min?);
         let eye_band = geometry.eye_line_height.as_ref().filter(|r| r.enabled)?;
         let eye_line = middle(eye_band)?;
-        let lowest_eye_line = eye_band.max? - 0.1 * (eye_band.max? - eye_band.min?);
+        // Never above the middle, so that the crop's clamp between them holds whatever the band.
+        let lowest_eye_line = (eye_band.max? - 0.1 * (eye_band.max? - eye_band.min?)).max(eye_line);
         // Fractions of the height outside it would ask for an empty or an unbounded crop.
         let within_photo = |fraction: f64| fraction > 0.0 && fraction <= 1.0;
         if ![chin_to_crown, smallest_chin_to_crown, eye_line, lowest_eye_line].into_iter().all(within_photo) {
@@ -157,7 +158,7 @@ impl PhotoLayout {
         Some(PhotoLayout {
             head_share: template.chin_to_crown,
             eye_line: template.eye_line,
-            lowest_eye_line: template.lowest_eye_line.max(template.eye_line),
+            lowest_eye_line: template.lowest_eye_line,
             aspect: f64::from(template.width) / f64::from(template.height),
         })
     }
@@ -214,8 +215,7 @@ pub(crate) fn plan(
     // would otherwise touch the top edge.
     let hair_top_y = head.hair_top_y.unwrap_or(head.crown.y).min(head.crown.y);
     let hair_above_eyes = f64::from(head.eye_midpoint().y - hair_top_y).max(0.0) * scale / height;
-    let eye_line =
-        (hair_above_eyes + TOP_MARGIN).clamp(template.eye_line, template.lowest_eye_line.max(template.eye_line));
+    let eye_line = (hair_above_eyes + TOP_MARGIN).clamp(template.eye_line, template.lowest_eye_line);
     let (right, left) = (head.right_eye_centre, head.left_eye_centre);
     // The subject's right eye is on the photo's left: the eye line runs from it to the left eye.
     let roll_degrees = f64::from(left.y - right.y).atan2(f64::from(left.x - right.x)).to_degrees();

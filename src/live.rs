@@ -11,7 +11,7 @@ use crate::decode::{self, DecodeLimits, PixelFormat};
 use crate::error::Result;
 use crate::imaging::colour;
 use crate::imaging::{Bilinear, Point, Pyramid, RotatedRect};
-use crate::measure::head::{CLOSED_EYE_GAP_OF_WIDTH, CROWN_OVER_FOREHEAD};
+use crate::measure::head::{CLOSED_EYE_GAP_OF_WIDTH, crown_from_proportions};
 use crate::measure::pose::{Camera, HeadPose, PoseAngles};
 use crate::models::Models;
 use crate::models::face_mesh::{FaceMesh, MeshLandmarks, eye_corner_centres, index};
@@ -282,7 +282,7 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
     LiveFace {
         eye_midpoint: right.midpoint(left),
         inter_eye_distance_px: right.distance(left),
-        chin_to_crown_px: chin.distance(p(index::FOREHEAD_TOP)) * CROWN_OVER_FOREHEAD,
+        chin_to_crown_px: chin.distance(crown_from_proportions(chin, p(index::FOREHEAD_TOP))),
         eye_line_tilt_deg: (left.y - right.y).atan2(left.x - right.x).to_degrees(),
         pose: HeadPose::fit(&mesh.points, Camera::terminal(frame_width, frame_height)).map(|pose| pose.angles()),
         eye_aspect,

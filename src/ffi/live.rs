@@ -89,8 +89,7 @@ fn hint_code(hint: Hint) -> passbild_hint {
 }
 
 /// Starts a live session with the checker's models and profile (its template's framing and pose
-/// limits). Free it with
-/// `passbild_live_session_free`.
+/// limits). Free it with `passbild_live_session_free`.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]

@@ -31,7 +31,16 @@ pub fn eye_is_shut(lid_gap: f32, outer_corner: Point, inner_corner: Point) -> bo
 
 /// Without a pose, the crown lies this many chin-to-forehead distances above the chin
 /// (canonical face: (12.8 + 9.40) / (8.26 + 9.40)).
-pub(crate) const CROWN_OVER_FOREHEAD: f32 = 1.257;
+const CROWN_OVER_FOREHEAD: f32 = 1.257;
+
+/// The crown from the face's proportions alone: on the line from the chin through the top of the
+/// forehead (mesh points), `CROWN_OVER_FOREHEAD` times as far.
+pub(crate) fn crown_from_proportions(chin: Point, forehead: Point) -> Point {
+    Point::new(
+        chin.x + (forehead.x - chin.x) * CROWN_OVER_FOREHEAD,
+        chin.y + (forehead.y - chin.y) * CROWN_OVER_FOREHEAD,
+    )
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeadOutline {
@@ -77,10 +86,7 @@ pub fn outline(
     let forehead = mesh.point(index::FOREHEAD_TOP);
     let from_proportions = match pose {
         Some(pose) => pose.project(CANONICAL_VERTEX_CM),
-        None => Point::new(
-            chin.x + (forehead.x - chin.x) * CROWN_OVER_FOREHEAD,
-            chin.y + (forehead.y - chin.y) * CROWN_OVER_FOREHEAD,
-        ),
+        None => crown_from_proportions(chin, forehead),
     };
     let centre = |eye: &EyeLandmarks, (outer, inner): (usize, usize)| {
         let (outer, inner) = (mesh.point(outer), mesh.point(inner));
