@@ -1,7 +1,7 @@
 //! `glasses.*`: whether glasses are worn (information; a profile may forbid them), no tinted
 //! lenses, no reflections on them, no frame across the eyes (requirements section 6).
 
-use super::{Measure, Unit, enabled, judge, judge_finding, not_assessed, result};
+use super::{Measure, NotMeasured, Unit, enabled, judge, judge_finding, not_assessed, result};
 use crate::measure::coverings::{CoveringMeasures, GLASSES_WORN_LINE};
 use crate::pipeline::Analysis;
 use crate::profile::{Profile, Range};
@@ -64,30 +64,33 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     }
     judge_finding(out, &TINTED, &rules.tinted, measures.map(|m: &CoveringMeasures| m.lens_brightness));
     judge_finding(out, &REFLECTION, &rules.reflection, measures.map(|m| m.lens_glare));
-    // Without glasses no frame can cross the eyes: the line the check reads is then the lids' own.
     if let Some(range) = enabled(&rules.frame_over_eyes) {
         out.push(match measures {
-            Ok(m) if !m.glasses_worn() => result(
-                &FRAME,
-                Status::Pass,
-                Some(m.frame_across_eye.value),
-                range,
-                m.glasses.quality,
-                Texts::new(
-                    format!("{}: no glasses seen.", FRAME.name_en),
-                    format!("{}: keine Brille erkannt.", FRAME.name_de),
-                ),
-            ),
-            Ok(m) => judge(&FRAME, m.frame_across_eye.value, range, m.frame_across_eye.quality),
+            Ok(m) => frame_over_eyes(range, m),
             Err(missing) => not_assessed(&FRAME, range, missing),
         });
     }
 }
 
+/// Without glasses no frame can cross the eyes: the line the check reads is then the lids' own.
+fn frame_over_eyes(range: &Range, measures: &CoveringMeasures) -> CheckResult {
+    if !measures.glasses.value.is_finite() {
+        return not_assessed(&FRAME, range, NotMeasured::NotFinite);
+    }
+    let frame = measures.frame_across_eye;
+    if measures.glasses_worn() {
+        return judge(&FRAME, frame.value, range, frame.quality);
+    }
+    let texts =
+        Texts::new(format!("{}: no glasses seen.", FRAME.name_en), format!("{}: keine Brille erkannt.", FRAME.name_de));
+    let value = Some(frame.value).filter(|value| value.is_finite());
+    result(&FRAME, Status::Pass, value, range, measures.glasses.quality, texts)
+}
+
 /// Information unless the profile bounds it: whether glasses are worn, in words.
 fn glasses_present(range: &Range, measures: &CoveringMeasures) -> CheckResult {
     let finding = measures.glasses;
-    if range.min.is_some() || range.max.is_some() {
+    if range.min.is_some() || range.max.is_some() || !finding.value.is_finite() {
         return judge(&PRESENT, finding.value, range, finding.quality);
     }
     let (seen_en, seen_de) = if measures.glasses_worn() {
@@ -111,4 +114,42 @@ fn glasses_present(range: &Range, measures: &CoveringMeasures) -> CheckResult {
         ),
     );
     result(&PRESENT, Status::Pass, Some(finding.value), range, finding.quality, texts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::Finding;
+
+    fn measures(glasses: f64, frame_across_eye: f64) -> CoveringMeasures {
+        let finding = |value| Finding { value, quality: None };
+        CoveringMeasures {
+            eyes_hidden: finding(0.0),
+            hair_across_eye: None,
+            glasses: finding(glasses),
+            lens_brightness: finding(0.8),
+            lens_glare: finding(0.0),
+            frame_across_eye: finding(frame_across_eye),
+            head_covering: None,
+            face_occlusion: None,
+        }
+    }
+
+    #[test]
+    fn glasses_that_cannot_be_read_are_not_assessed_rather_than_absent() {
+        let information = Range::new(None, None);
+        let frame_bound = Range::new(None, Some(0.5));
+        let unread = measures(f64::NAN, 0.9);
+        assert_eq!(glasses_present(&information, &unread).status, Status::NotAssessed);
+        assert_eq!(frame_over_eyes(&frame_bound, &unread).status, Status::NotAssessed);
+
+        let without = measures(GLASSES_WORN_LINE / 2.0, 0.9);
+        assert_eq!(glasses_present(&information, &without).status, Status::Pass);
+        assert_eq!(frame_over_eyes(&frame_bound, &without).status, Status::Pass);
+
+        let with = measures(GLASSES_WORN_LINE * 2.0, 0.9);
+        assert_eq!(frame_over_eyes(&frame_bound, &with).status, Status::Fail);
+        let unread_frame = measures(GLASSES_WORN_LINE * 2.0, f64::NAN);
+        assert_eq!(frame_over_eyes(&frame_bound, &unread_frame).status, Status::NotAssessed);
+    }
 }
