@@ -347,6 +347,15 @@ typedef struct {
    * Mean luma 0..255 at the face mesh's points.
    */
   float face_luma;
+  /**
+   * Chin to crown in frame pixels, from the face's proportions (the hair is not looked for).
+   */
+  float chin_to_crown_px;
+  /**
+   * The eye line's tilt in degrees, as the crop levels it (positive: the picture's right eye
+   * is lower).
+   */
+  float eye_line_tilt_deg;
 } passbild_live_frame;
 
 /**
@@ -582,6 +591,19 @@ passbild_status passbild_checker_best_capture(const passbild_checker *checker,
 passbild_status passbild_live_session_new(const passbild_checker *checker,
                                           passbild_live_session **session_out,
                                           passbild_error **error_out);
+
+/**
+ * The height of the smallest camera still, `frame_aspect` (width over height) wide, in which
+ * every frame the hint calls ready holds the photo at the pixel size the profile fixes (de-live:
+ * 1244x1600; photos are not enlarged): 0 where the profile fixes none, `UINT32_MAX` where no
+ * frame of that shape holds it. A smaller frame (a preview) is guided by its proportions alone.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_live_session_smallest_capture_height(const passbild_live_session *session,
+                                                              float frame_aspect,
+                                                              uint32_t *height_out,
+                                                              passbild_error **error_out);
 
 /**
  * One camera frame in one of the `passbild_pixel_format` layouts, rows `stride` bytes apart

@@ -147,6 +147,10 @@ pub(crate) struct PhotoLayout {
     pub lowest_eye_line: f64,
     /// The photo's width over its height.
     pub aspect: f64,
+    /// Where the profile fixes the photo's size in pixels: the least height, in pixels of the
+    /// capture, of the photo around a head of `head_share`, for the crop to cut it without
+    /// enlarging (the head at the smallest size the crop accepts).
+    pub min_capture_photo_height_px: Option<f64>,
 }
 
 impl PhotoLayout {
@@ -155,7 +159,11 @@ impl PhotoLayout {
     pub(crate) fn for_profile(profile: &Profile) -> Option<PhotoLayout> {
         // The head's size in pixels sets only the size of a photo whose profile gives none.
         let template = Template::for_profile(profile, 1000.0)?;
+        let fixed_size = profile.image.dimensions.as_ref().is_some_and(|d| d.width.is_some() && d.height.is_some());
+        let min_capture_photo_height_px =
+            fixed_size.then(|| template.smallest_chin_to_crown * f64::from(template.height) / template.chin_to_crown);
         Some(PhotoLayout {
+            min_capture_photo_height_px,
             head_share: template.chin_to_crown,
             eye_line: template.eye_line,
             lowest_eye_line: template.lowest_eye_line,

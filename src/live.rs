@@ -38,6 +38,11 @@ pub struct LiveTarget {
     /// Room kept between that photo and every edge of the frame, as a share of the frame's
     /// height: a little movement does not cut it off.
     pub margin: f32,
+    /// Where the profile fixes the photo's size in pixels (de-live: 1244x1600), the photo's least
+    /// height in frame pixels, so that the crop need not enlarge it; 0 where any size will do. A
+    /// frame that cannot hold a photo this tall (a preview) is guided by its proportions alone:
+    /// see [`LiveTarget::smallest_capture_height`].
+    pub min_photo_height_px: f32,
     /// Largest yaw in degrees either way (from the profile's pose range).
     pub max_yaw: f64,
     /// Largest pitch in degrees either way.
@@ -52,14 +57,23 @@ pub struct LiveTarget {
 
 /// Without a template in the profile, the photo is framed as ICAO's middle: the head 75 % of a
 /// 35:45 photo's height, the eyes 40 % from its top.
-const DEFAULT_PHOTO_LAYOUT: PhotoLayout =
-    PhotoLayout { head_share: 0.75, eye_line: 0.40, lowest_eye_line: 0.40, aspect: 35.0 / 45.0 };
+const DEFAULT_PHOTO_LAYOUT: PhotoLayout = PhotoLayout {
+    head_share: 0.75,
+    eye_line: 0.40,
+    lowest_eye_line: 0.40,
+    aspect: 35.0 / 45.0,
+    min_capture_photo_height_px: None,
+};
+
+/// The head's height from the face's proportions reads a little larger than the crop's, from the
+/// head's outline: a ready frame keeps this much more than the crop's least photo height.
+const PROPORTIONS_MARGIN: f64 = 1.05;
 
 impl LiveTarget {
     /// Framing from the profile's template, so that a frame the hint calls ready holds the photo
     /// cut from it. Where the profile fixes the photo's pixel size (de-live: 1244x1600), the
     /// capture must also hold that many pixels of it, since photos are not enlarged: a camera's
-    /// still, not a small preview frame (about 1,750 px of frame height for de-live). Pose and
+    /// still, not a small preview frame (see [`LiveTarget::smallest_capture_height`]). Pose and
     /// open-eye limits from the profile (none where it does not judge them, as for small
     /// children); light as a passport photo needs it.
     pub fn for_profile(profile: &Profile) -> LiveTarget {
@@ -78,12 +92,33 @@ impl LiveTarget {
             photo_aspect: layout.aspect as f32,
             min_photo_of_frame: 0.6,
             margin: 0.03,
+            min_photo_height_px: layout.min_capture_photo_height_px.map_or(0.0, |px| (px * PROPORTIONS_MARGIN) as f32),
             max_yaw: limit(&profile.pose.yaw, 8.0),
             max_pitch: limit(&profile.pose.pitch, 8.0),
             max_roll: limit(&profile.pose.roll, 8.0),
             min_eye_aspect: if eyes_judged { CLOSED_EYE_GAP_OF_WIDTH } else { 0.0 },
             face_luma: (70.0, 210.0),
         }
+    }
+
+    /// The height of the smallest capture, `frame_aspect` (width over height) wide, in which every
+    /// frame ready by its framing alone (the photo filling [`LiveTarget::min_photo_of_frame`] of
+    /// the largest it holds) holds [`LiveTarget::min_photo_height_px`]: choose the camera's still
+    /// at least this tall. 0 where the profile fixes no pixel size; `u32::MAX` where no frame of
+    /// that shape holds the photo. In a smaller frame that can still hold the photo, the hint
+    /// asks to move closer until it does.
+    pub fn smallest_capture_height(&self, frame_aspect: f32) -> u32 {
+        if self.min_photo_height_px <= 0.0 {
+            return 0;
+        }
+        // The least photo a ready frame of height 1 holds, as in `hint`.
+        let room_height = 1.0 - 2.0 * self.margin;
+        let room_width = frame_aspect - 2.0 * self.margin;
+        let largest_photo_share = self.min_photo_of_frame * room_height.min(room_width / self.photo_aspect);
+        if !largest_photo_share.is_finite() || largest_photo_share <= 0.0 {
+            return u32::MAX;
+        }
+        (self.min_photo_height_px / largest_photo_share).ceil().min(u32::MAX as f32) as u32
     }
 }
 
@@ -209,6 +244,12 @@ impl LiveSession {
         &self.target
     }
 
+    /// Guides towards `target` from the next frame on: say, a wider margin for a restless
+    /// sitter, or a fuller frame.
+    pub fn set_target(&mut self, target: LiveTarget) {
+        self.target = target;
+    }
+
     /// One camera frame: `height` rows of `width` pixels, `stride` bytes apart.
     pub fn process(
         &mut self,
@@ -306,7 +347,11 @@ fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
     let margin = target.margin * height;
     let (room_width, room_height) = (width - 2.0 * margin, height - 2.0 * margin);
     let largest_photo_height = room_height.min(room_width / target.photo_aspect);
-    if photo_height < target.min_photo_of_frame * largest_photo_height {
+    let mut least_photo_height = target.min_photo_of_frame * largest_photo_height;
+    if target.min_photo_height_px <= largest_photo_height {
+        least_photo_height = least_photo_height.max(target.min_photo_height_px);
+    }
+    if photo_height < least_photo_height {
         return Hint::MoveCloser;
     }
     let (sin, cos) = face.eye_line_tilt_deg.to_radians().sin_cos();

@@ -139,6 +139,37 @@ fn a_ready_frame_can_be_cut_to_the_profiles_photo() {
     assert!((target.photo_aspect - 1244.0 / 1600.0).abs() < 1e-3, "{target:?}");
 }
 
+/// A profile with a fixed pixel size (de-live, 1244x1600) cannot be cut from a preview-sized
+/// frame: the target says how tall a capture must be, and a frame that tall is guided until the
+/// photo holds the profile's pixels, so that a ready capture crops without enlarging.
+#[test]
+fn a_ready_capture_holds_the_fixed_size_profiles_pixels() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let de_live = checker("de-live");
+    let target = de_live.live_session().target().to_owned();
+    let height = target.smallest_capture_height(4.0 / 3.0);
+    // The photo at 1.05 x 0.72 / 0.756 of 1600 px, over the 60 % of the room that is ready.
+    assert!((2_700..3_000).contains(&height), "{height}: {target:?}");
+    assert_eq!(checker("icao").live_session().target().smallest_capture_height(4.0 / 3.0), 0);
+    // A smaller capture that can hold the photo: only the nearer part of the framing is ready.
+    let size = (2_667, 2_000);
+    let centred =
+        |scale: f32| frame_of_size(&photo, scale, ((i64::from(size.0) - (1244.0 * scale) as i64) / 2, None), size);
+    // The photo would fill 69 % of the largest the frame holds, yet would have to be enlarged.
+    let far = centred(0.8);
+    let result = process(&mut de_live.live_session(), &far);
+    assert_eq!(result.hint, Hint::MoveCloser, "{result:?}");
+    assert!(de_live.crop(&passbild::tools::edits::jpeg_bytes(&far, 95)).is_err());
+    let near = centred(1.03);
+    let result = process(&mut de_live.live_session(), &near);
+    assert_eq!(result.hint, Hint::Ready, "{result:?}");
+    let cropped = de_live.crop(&passbild::tools::edits::jpeg_bytes(&near, 95));
+    assert!(cropped.is_ok(), "{:?}", cropped.err());
+    // A preview of the same shape is guided by its proportions alone.
+    let preview = frame(&photo, 0.23, (640 - (1244.0 * 0.23) as i64) / 2);
+    assert_eq!(process(&mut de_live.live_session(), &preview).hint, Hint::Ready);
+}
+
 #[test]
 fn a_short_buffer_is_an_error() {
     let mut session = checker("icao").live_session();

@@ -34,6 +34,11 @@ pub struct passbild_live_frame {
     pub eye_aspect: f32,
     /// Mean luma 0..255 at the face mesh's points.
     pub face_luma: f32,
+    /// Chin to crown in frame pixels, from the face's proportions (the hair is not looked for).
+    pub chin_to_crown_px: f32,
+    /// The eye line's tilt in degrees, as the crop levels it (positive: the picture's right eye
+    /// is lower).
+    pub eye_line_tilt_deg: f32,
 }
 
 /// The one thing the person in front of the camera should do next. Values are fixed and never
@@ -105,6 +110,32 @@ pub unsafe extern "C" fn passbild_live_session_new(
         }
         let session = passbild_live_session { inner: checker_of(checker).live_session() };
         write_out(session_out, "session_out", Box::into_raw(Box::new(session)))
+    })
+}
+
+/// The height of the smallest camera still, `frame_aspect` (width over height) wide, in which
+/// every frame the hint calls ready holds the photo at the pixel size the profile fixes (de-live:
+/// 1244x1600; photos are not enlarged): 0 where the profile fixes none, `UINT32_MAX` where no
+/// frame of that shape holds it. A smaller frame (a preview) is guided by its proportions alone.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_smallest_capture_height(
+    session: *const passbild_live_session,
+    frame_aspect: f32,
+    height_out: *mut u32,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let session = borrow(session, "session")?;
+        if !(frame_aspect.is_finite() && frame_aspect > 0.0) {
+            let message = format!("frame_aspect must be a positive number, not {frame_aspect}");
+            return Err(Failure::new(passbild_status::InvalidArgument, message));
+        }
+        if height_out.is_null() {
+            return Err(Failure::null("height_out"));
+        }
+        write_out(height_out, "height_out", session.inner.target().smallest_capture_height(frame_aspect))
     })
 }
 
@@ -192,6 +223,8 @@ unsafe fn process(
             roll_deg: pose.map_or(f64::NAN, |p| p.roll),
             eye_aspect: face.map_or(f32::NAN, |f| f.eye_aspect),
             face_luma: face.map_or(f32::NAN, |f| f.face_luma),
+            chin_to_crown_px: face.map_or(f32::NAN, |f| f.chin_to_crown_px),
+            eye_line_tilt_deg: face.map_or(f32::NAN, |f| f.eye_line_tilt_deg),
         };
         write_out(frame_out, "frame_out", out)
     })

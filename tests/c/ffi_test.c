@@ -191,7 +191,16 @@ static void misuse(void) {
     expect_error_after(passbild_live_session_process_len(session, grey_frame, 64 * 47 * 3, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, &error), PASSBILD_STATUS_INVALID_PIXELS, error, "needed");
     EXPECT(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, NULL) == PASSBILD_STATUS_OK,
            "grey frame");
-    EXPECT(!live_frame.has_face && live_frame.hint == PASSBILD_HINT_NO_FACE && isnan(live_frame.yaw_deg), "no face in a grey frame");
+    EXPECT(!live_frame.has_face && live_frame.hint == PASSBILD_HINT_NO_FACE && isnan(live_frame.yaw_deg) &&
+               isnan(live_frame.chin_to_crown_px) && isnan(live_frame.eye_line_tilt_deg),
+           "no face in a grey frame");
+    uint32_t capture_height = 99;
+    EXPECT(passbild_live_session_smallest_capture_height(session, 4.0f / 3.0f, &capture_height, NULL) == PASSBILD_STATUS_OK && capture_height == 0,
+           "icao fixes no pixel size: %u", capture_height);
+    error = NULL;
+    expect_error_after(passbild_live_session_smallest_capture_height(session, 0.0f, &capture_height, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "frame_aspect");
+    error = NULL;
+    expect_error_after(passbild_live_session_smallest_capture_height(NULL, 1.0f, &capture_height, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "session");
     char hint_text[64];
     EXPECT(passbild_live_hint_text(PASSBILD_HINT_READY, PASSBILD_LANGUAGE_DE, hint_text, sizeof hint_text, NULL) == PASSBILD_STATUS_OK &&
                strcmp(hint_text, "stillhalten") == 0,
