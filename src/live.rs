@@ -346,14 +346,6 @@ fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
     let photo_width = photo_height * target.photo_aspect;
     let margin = target.margin * height;
     let (room_width, room_height) = (width - 2.0 * margin, height - 2.0 * margin);
-    let largest_photo_height = room_height.min(room_width / target.photo_aspect);
-    let mut least_photo_height = target.min_photo_of_frame * largest_photo_height;
-    if target.min_photo_height_px <= largest_photo_height {
-        least_photo_height = least_photo_height.max(target.min_photo_height_px);
-    }
-    if photo_height < least_photo_height {
-        return Hint::MoveCloser;
-    }
     let (sin, cos) = face.eye_line_tilt_deg.to_radians().sin_cos();
     let above = target.photo_lowest_eye_line * photo_height;
     let below = (1.0 - target.photo_eye_line) * photo_height;
@@ -364,6 +356,18 @@ fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
     let extent = |f: fn(f32, f32) -> f32, init: f32, axis: fn(&Point) -> f32| corners.iter().map(axis).fold(init, f);
     let (left, right) = (extent(f32::min, f32::MAX, |p| p.x), extent(f32::max, f32::MIN, |p| p.x));
     let (top, bottom) = (extent(f32::min, f32::MAX, |p| p.y), extent(f32::max, f32::MIN, |p| p.y));
+    let largest_photo_height = room_height.min(room_width / target.photo_aspect);
+    let mut least_photo_height = target.min_photo_of_frame * largest_photo_height;
+    // The pixels a fixed-size profile needs are asked for only where a photo that tall, with the
+    // room its eye line and tilt take, fits the frame: else "move closer" and "move back" would
+    // take turns.
+    let fitting_photo_height = photo_height * (room_width / (right - left)).min(room_height / (bottom - top));
+    if target.min_photo_height_px <= fitting_photo_height {
+        least_photo_height = least_photo_height.max(target.min_photo_height_px);
+    }
+    if photo_height < least_photo_height {
+        return Hint::MoveCloser;
+    }
     if right - left > room_width || bottom - top > room_height {
         return Hint::MoveBack;
     }

@@ -165,6 +165,11 @@ fn a_ready_capture_holds_the_fixed_size_profiles_pixels() {
     assert_eq!(result.hint, Hint::Ready, "{result:?}");
     let cropped = de_live.crop(&passbild::tools::edits::jpeg_bytes(&near, 95));
     assert!(cropped.is_ok(), "{:?}", cropped.err());
+    // A frame just too small for the photo with the room above its eyes: never "move closer"
+    // to a size that is then too large, so guided by its proportions.
+    let between = frame_of_size(&photo, 0.8, ((2_400 - (1244.0 * 0.8) as i64) / 2, None), (2_400, 1_800));
+    let result = process(&mut de_live.live_session(), &between);
+    assert_eq!(result.hint, Hint::Ready, "{result:?}");
     // A preview of the same shape is guided by its proportions alone.
     let preview = frame(&photo, 0.23, (640 - (1244.0 * 0.23) as i64) / 2);
     assert_eq!(process(&mut de_live.live_session(), &preview).hint, Hint::Ready);
