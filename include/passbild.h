@@ -598,7 +598,8 @@ passbild_status passbild_live_session_new(const passbild_checker *checker,
  * 1244x1600; photos are not enlarged): 0 where the profile fixes none, `UINT32_MAX` where no
  * frame of that shape holds it. A smaller frame (a preview) is guided by its proportions alone.
  * # Safety
- * Every pointer argument is NULL or valid as this comment and the header describe.
+ * Every pointer argument is NULL or valid as this comment and the header describe; `session`
+ * is not used by another thread during the call.
  */
 passbild_status passbild_live_session_smallest_capture_height(const passbild_live_session *session,
                                                               float frame_aspect,

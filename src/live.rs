@@ -108,8 +108,11 @@ impl LiveTarget {
     /// that shape holds the photo. In a smaller frame that can still hold the photo, the hint
     /// asks to move closer until it does.
     pub fn smallest_capture_height(&self, frame_aspect: f32) -> u32 {
-        if self.min_photo_height_px <= 0.0 {
+        if self.min_photo_height_px.is_nan() || self.min_photo_height_px <= 0.0 {
             return 0;
+        }
+        if !frame_aspect.is_finite() || frame_aspect <= 0.0 {
+            return u32::MAX;
         }
         // The least photo a ready frame of height 1 holds, as in `hint`.
         let room_height = 1.0 - 2.0 * self.margin;
@@ -118,7 +121,8 @@ impl LiveTarget {
         if !largest_photo_share.is_finite() || largest_photo_share <= 0.0 {
             return u32::MAX;
         }
-        (self.min_photo_height_px / largest_photo_share).ceil().min(u32::MAX as f32) as u32
+        // Saturates at u32::MAX.
+        (self.min_photo_height_px / largest_photo_share).ceil() as u32
     }
 }
 
@@ -245,7 +249,9 @@ impl LiveSession {
     }
 
     /// Guides towards `target` from the next frame on: say, a wider margin for a restless
-    /// sitter, or a fuller frame.
+    /// sitter, or a fuller frame. Its numbers are taken as given: shares of the photo and the
+    /// frame belong in 0..1 and the margin below 0.5; a number that is not finite turns off the
+    /// comparison it takes part in.
     pub fn set_target(&mut self, target: LiveTarget) {
         self.target = target;
     }

@@ -118,7 +118,8 @@ pub unsafe extern "C" fn passbild_live_session_new(
 /// 1244x1600; photos are not enlarged): 0 where the profile fixes none, `UINT32_MAX` where no
 /// frame of that shape holds it. A smaller frame (a preview) is guided by its proportions alone.
 /// # Safety
-/// Every pointer argument is NULL or valid as this comment and the header describe.
+/// Every pointer argument is NULL or valid as this comment and the header describe; `session`
+/// is not used by another thread during the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn passbild_live_session_smallest_capture_height(
     session: *const passbild_live_session,
@@ -128,12 +129,12 @@ pub unsafe extern "C" fn passbild_live_session_smallest_capture_height(
 ) -> passbild_status {
     guard(error_out, || {
         let session = borrow(session, "session")?;
+        if height_out.is_null() {
+            return Err(Failure::null("height_out"));
+        }
         if !(frame_aspect.is_finite() && frame_aspect > 0.0) {
             let message = format!("frame_aspect must be a positive number, not {frame_aspect}");
             return Err(Failure::new(passbild_status::InvalidArgument, message));
-        }
-        if height_out.is_null() {
-            return Err(Failure::null("height_out"));
         }
         write_out(height_out, "height_out", session.inner.target().smallest_capture_height(frame_aspect))
     })

@@ -201,6 +201,14 @@ static void misuse(void) {
     expect_error_after(passbild_live_session_smallest_capture_height(session, 0.0f, &capture_height, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "frame_aspect");
     error = NULL;
     expect_error_after(passbild_live_session_smallest_capture_height(NULL, 1.0f, &capture_height, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "session");
+    passbild_checker *de_live = new_checker("de-live");
+    passbild_live_session *de_live_session = NULL;
+    EXPECT(passbild_live_session_new(de_live, &de_live_session, NULL) == PASSBILD_STATUS_OK, "de-live session");
+    EXPECT(passbild_live_session_smallest_capture_height(de_live_session, 4.0f / 3.0f, &capture_height, NULL) == PASSBILD_STATUS_OK &&
+               capture_height > 1600 && capture_height < 4000,
+           "de-live fixes 1244x1600: %u", capture_height);
+    passbild_live_session_free(de_live_session);
+    passbild_checker_free(de_live);
     char hint_text[64];
     EXPECT(passbild_live_hint_text(PASSBILD_HINT_READY, PASSBILD_LANGUAGE_DE, hint_text, sizeof hint_text, NULL) == PASSBILD_STATUS_OK &&
                strcmp(hint_text, "stillhalten") == 0,
