@@ -9,8 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod colour_profile;
 mod jpeg_entropy;
 mod resolution;
+
+pub(crate) use colour_profile::convert_to_srgb;
+pub use colour_profile::{ColourData, ColourProfile};
 
 #[cfg(feature = "tools")]
 pub use jpeg_entropy::check as check_jpeg_entropy;
@@ -196,6 +200,9 @@ pub struct ImageFacts {
     /// For TIFF and WebP, which may hold either: whether the pixels are stored without loss.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub lossless: Option<bool>,
+    /// The embedded ICC colour profile's colour space; None without one (read as sRGB).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub colour_profile: Option<ColourProfile>,
     /// For a JPEG: how its blocks lie in the file, which damage to its values follows.
     #[serde(skip)]
     pub(crate) jpeg_blocks: Option<JpegBlockLayout>,
@@ -390,6 +397,7 @@ fn decode_with_image_crate(
         jpeg_progressive: jpeg.as_ref().map(|m| m.progressive),
         resolution_dpi: None,
         lossless: None,
+        colour_profile: icc_profile.as_deref().map(colour_profile::read),
     };
     Ok(Decoded { image: composite_over_white(image), facts, icc_profile })
 }
@@ -474,6 +482,7 @@ pub fn from_pixels(
         jpeg_progressive: None,
         resolution_dpi: None,
         lossless: None,
+        colour_profile: None,
     };
     Ok(Decoded { image, facts, icc_profile: None })
 }
@@ -494,6 +503,7 @@ pub fn facts_of_pixels(image: &DynamicImage) -> ImageFacts {
         jpeg_progressive: None,
         resolution_dpi: None,
         lossless: None,
+        colour_profile: None,
     }
 }
 
@@ -536,6 +546,10 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         (_, true) => ColourType::Rgba,
         (_, false) => ColourType::Rgb,
     };
+    let colour_profile = match image.color_space() {
+        ColorSpace::Icc { profile, .. } => Some(colour_profile::read(profile)),
+        _ => None,
+    };
     let bits_per_sample = image.original_bit_depth();
     let colour_channels = image.color_space().num_channels();
     let has_alpha = image.has_alpha();
@@ -571,6 +585,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         jpeg_progressive: None,
         resolution_dpi: None,
         lossless: None,
+        colour_profile,
     };
     Ok(Decoded { image, facts, icc_profile: None })
 }

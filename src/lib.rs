@@ -72,7 +72,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-pub use decode::{ColourType, DecodeLimits, ImageFacts, ImageFormat, PixelFormat};
+pub use decode::{ColourData, ColourProfile, ColourType, DecodeLimits, ImageFacts, ImageFormat, PixelFormat};
 pub use error::{Error, Result};
 pub use imaging::Point;
 pub use measure::pose::PoseAngles;
@@ -229,7 +229,8 @@ fn analyse_bytes_with(models: &dyn models::ModelSet, bytes: &[u8], limits: &Deco
 pub struct Cropped {
     /// The cropped pixels.
     pub image: image::RgbImage,
-    /// The same, saved as JPEG (quality `crop::JPEG_QUALITY`, the photo's ICC profile kept).
+    /// The same, saved as JPEG (quality `crop::JPEG_QUALITY`, the photo's ICC profile kept, or
+    /// sRGB's where the photo was converted).
     pub jpeg: Vec<u8>,
     /// The rotation, scale and placement applied.
     pub plan: crop::CropPlan,
@@ -404,7 +405,8 @@ impl Checker {
     /// Crops a larger studio photo to the profile's template: the eyes levelled, centred and at
     /// the middle of the eye-line band, the head at the middle of its target size, resampled to
     /// the profile's pixel size (35:45 at the photo's own scale for profiles without one) and
-    /// saved as JPEG with the photo's ICC profile. A photo without room around the head, or
+    /// saved as JPEG with the photo's ICC profile; a photo in another RGB space than sRGB (a
+    /// phone's Display P3, a camera's Adobe RGB) is converted to sRGB. A photo without room around the head, or
     /// whose head would have to be enlarged, gives `Error::Crop` with the reason.
     pub fn crop(&self, bytes: &[u8]) -> Result<Cropped> {
         let decoded = decode::decode(bytes, &self.limits)?;
@@ -413,8 +415,15 @@ impl Checker {
         let face = analysis.face.as_ref().map_err(|_| Error::Crop(crop::CropProblem::NoFace))?;
         let (width, height) = pyramid.base().dimensions();
         let plan = crop::plan(&face.head, width, height, &self.profile).map_err(Error::Crop)?;
-        let image = crop::render(pyramid.base(), &plan);
-        let jpeg = crop::encode_jpeg(&image, decoded.icc_profile)?;
+        let mut image = crop::render(pyramid.base(), &plan);
+        let mut icc_profile = decoded.icc_profile;
+        // Section 7 asks for sRGB: a photo in another RGB space leaves the crop converted.
+        if analysis.facts.colour_profile.as_ref().is_some_and(|p| p.is_other_rgb())
+            && let Some(srgb) = icc_profile.as_deref().and_then(|icc| decode::convert_to_srgb(&mut image, icc))
+        {
+            icc_profile = Some(srgb);
+        }
+        let jpeg = crop::encode_jpeg(&image, icc_profile)?;
         Ok(Cropped { image, jpeg, plan })
     }
 

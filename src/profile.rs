@@ -166,6 +166,9 @@ pub struct ImageRules {
     /// `image.colour_depth`: 24 for colour, 8 for grey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour_depth: Option<Range>,
+    /// `image.colour_space`: how far the primaries of the file's colour profile lie from sRGB's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour_space: Option<Range>,
     /// The JPEG quality the file was saved at (estimated from its quantisation table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Range>,

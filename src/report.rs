@@ -30,6 +30,7 @@ pub mod ids {
     pub const PITCH: &str = "pose.pitch";
     pub const ROLL: &str = "pose.roll";
     pub const COLOUR_DEPTH: &str = "image.colour_depth";
+    pub const COLOUR_SPACE: &str = "image.colour_space";
     pub const COMPRESSION: &str = "image.compression";
     pub const COMPRESSION_ARTEFACTS: &str = "image.compression_artefacts";
     pub const INTEGRITY: &str = "image.integrity";
@@ -78,6 +79,7 @@ pub mod ids {
     pub const ALL: &[&str] = &[
         IMAGE_DIMENSIONS,
         COLOUR_DEPTH,
+        COLOUR_SPACE,
         COMPRESSION,
         COMPRESSION_ARTEFACTS,
         INTEGRITY,

@@ -201,3 +201,68 @@ fn png_and_jpeg_resolutions_are_read_in_their_units() {
     encoder.encode(photo.as_raw(), photo.width() as u16, photo.height() as u16, jpeg_encoder::ColorType::Rgb).unwrap();
     assert_eq!(decoded_rgb(&jpeg).0.resolution_dpi, Some([300.0, 300.0]));
 }
+
+/// `fixture`'s pixels as a JPEG of quality 95 carrying `icc`.
+fn jpeg_with_profile(photo: &RgbImage, icc: Vec<u8>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95);
+    encoder.set_icc_profile(icc).unwrap();
+    encoder.write_image(photo.as_raw(), photo.width(), photo.height(), image::ExtendedColorType::Rgb8).unwrap();
+    bytes
+}
+
+/// Section 7 asks for sRGB: a file whose ICC profile declares another colour space (a phone's
+/// Display P3, a camera's Adobe RGB) fails `image.colour_space`; sRGB, no profile and a damaged
+/// profile (not assessed) do not.
+#[test]
+fn a_file_in_another_colour_space_than_srgb_fails() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let de_live = checker("de-live");
+    let encoded = |profile: moxcms::ColorProfile| profile.encode().unwrap();
+    let status_of = |bytes: &[u8], checker: &passbild::Checker| {
+        let report = checker.check_bytes(bytes).unwrap();
+        let check = report.check(ids::COLOUR_SPACE).unwrap().clone();
+        (check.status, check.value)
+    };
+    let (status, value) =
+        status_of(&jpeg_with_profile(&photo, encoded(moxcms::ColorProfile::new_display_p3())), de_live);
+    assert_eq!(status, Status::Fail, "Display P3: {value:?}");
+    assert!(value.is_some_and(|v| (0.05..0.12).contains(&v)), "{value:?}");
+    let (status, value) = status_of(&jpeg_with_profile(&photo, encoded(moxcms::ColorProfile::new_srgb())), de_live);
+    assert_eq!(status, Status::Pass, "sRGB: {value:?}");
+    assert_eq!(status_of(&fixture_bytes("frll_034_de.jpg"), de_live).0, Status::Pass, "no profile");
+    let (status, _) = status_of(&jpeg_with_profile(&photo, b"not a colour profile at all".to_vec()), de_live);
+    assert_eq!(status, Status::NotAssessed, "a damaged profile");
+    // A congress portrait as published, in Adobe RGB (1998).
+    let adobe = std::fs::read(datasets().join("congress/B000589.jpg")).unwrap();
+    let (status, value) = status_of(&adobe, checker("icao"));
+    assert_eq!(status, Status::Fail, "Adobe RGB: {value:?}");
+    let profile = decode(&adobe, &DecodeLimits::default()).unwrap().facts.colour_profile.unwrap();
+    assert_eq!(profile.description.as_deref(), Some("Adobe RGB (1998)"));
+}
+
+/// A studio's crop delivers sRGB: a Display P3 photo is converted (its colours kept, so its
+/// values change) and the crop passes `image.colour_space`.
+#[test]
+fn a_crop_of_a_display_p3_photo_is_srgb() {
+    // The compliant fixture with room around it, as a studio's larger photo.
+    let mut photo = RgbImage::from_pixel(1_644, 2_000, image::Rgb([235, 235, 235]));
+    image::imageops::overlay(&mut photo, &fixture_image("frll_034_de.jpg"), 200, 200);
+    let de_live = checker("de-live");
+    let p3 = jpeg_with_profile(&photo, moxcms::ColorProfile::new_display_p3().encode().unwrap());
+    let cropped = de_live.crop(&p3).unwrap();
+    let as_is = de_live.crop(&jpeg_with_profile(&photo, moxcms::ColorProfile::new_srgb().encode().unwrap())).unwrap();
+    // P3's red is redder than sRGB's: the same values, read as P3, need more red in sRGB.
+    let mean_red =
+        |image: &RgbImage| image.pixels().map(|p| f64::from(p[0]) - f64::from(p[1])).sum::<f64>() / image.len() as f64;
+    assert!(
+        mean_red(&cropped.image) > mean_red(&as_is.image) + 1.0,
+        "{} vs {}",
+        mean_red(&cropped.image),
+        mean_red(&as_is.image)
+    );
+    let report = de_live.check_bytes(&cropped.jpeg).unwrap();
+    assert_eq!(report.check(ids::COLOUR_SPACE).unwrap().status, Status::Pass);
+    let profile = decode(&cropped.jpeg, &DecodeLimits::default()).unwrap().facts.colour_profile.unwrap();
+    assert!(profile.description.is_some_and(|d| d.contains("sRGB")));
+}

@@ -4,6 +4,7 @@
 use super::{Measure, Unit, judge_finding, result};
 use crate::decode::ImageFacts;
 use crate::measure::NotMeasured;
+use crate::measure::colour::colour_space;
 use crate::measure::compression::jpeg_quality_setting;
 use crate::pipeline::Analysis;
 use crate::profile::{DimensionsRule, PrintSizeRule, Profile, Range};
@@ -68,12 +69,25 @@ const COLOUR_DEPTH: Measure = Measure {
     too_high: ("", ""),
 };
 
+const COLOUR_SPACE: Measure = Measure {
+    id: ids::COLOUR_SPACE,
+    unit: Unit::Chromaticity,
+    name_en: "Colour space (primaries of the file's colour profile against sRGB's)",
+    name_de: "Farbraum (Primärfarben des Farbprofils der Datei gegenüber sRGB)",
+    too_low: ("", ""),
+    too_high: (
+        "the file is not in sRGB (its colour profile is another, such as Adobe RGB or Display P3); convert it to sRGB",
+        "die Datei ist nicht in sRGB (ihr Farbprofil ist ein anderes, etwa Adobe RGB oder Display P3); in sRGB umwandeln",
+    ),
+};
+
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {
     let rules = &profile.image;
     if let Some(rule) = rules.dimensions.as_ref().filter(|r| r.enabled) {
         out.push(dimensions(analysis.width, analysis.height, rule));
     }
     judge_finding(out, &COLOUR_DEPTH, &rules.colour_depth, Ok(analysis.colour_depth));
+    judge_finding(out, &COLOUR_SPACE, &rules.colour_space, colour_space(&analysis.facts));
     judge_finding(out, &COMPRESSION, &rules.compression, jpeg_quality_setting(&analysis.facts));
     let blocking = analysis.measured(|a| a.blockiness.as_ref()).copied();
     judge_finding(out, &COMPRESSION_ARTEFACTS, &rules.compression_artefacts, blocking);

@@ -109,6 +109,8 @@ pub(crate) enum Unit {
     PerPixel,
     /// Millimetres on paper.
     Millimetres,
+    /// A distance in CIE 1931 xy chromaticity.
+    Chromaticity,
 }
 
 impl Unit {
@@ -126,6 +128,7 @@ impl Unit {
             Unit::Score => "score",
             Unit::PerPixel => "per_px",
             Unit::Millimetres => "mm",
+            Unit::Chromaticity => "xy",
         }
     }
 
@@ -142,6 +145,7 @@ impl Unit {
             Unit::EmbeddingDistance | Unit::Score => format!("{value:.3}"),
             Unit::PerPixel => format!("{value:.2}/px"),
             Unit::Millimetres => format!("{value:.1} mm"),
+            Unit::Chromaticity => format!("{value:.3} xy"),
         };
         match language {
             Language::En => text,
@@ -185,6 +189,10 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
             "die Kompression einer JPEG-2000-Datei, eines verlustbehafteten WebP oder eines JPEG-komprimierten TIFF wird nicht geschätzt",
         ),
         NotMeasured::NotFinite => ("the measurement gave no finite number", "die Messung ergab keine endliche Zahl"),
+        NotMeasured::ColourProfileUnread => (
+            "the file's embedded colour profile could not be read",
+            "das eingebettete Farbprofil der Datei konnte nicht gelesen werden",
+        ),
         NotMeasured::NoPrintResolution => {
             ("the file states no print resolution (dpi)", "die Datei gibt keine Druckauflösung (dpi) an")
         }

@@ -4,8 +4,8 @@
 use super::face_image::{FaceImage, IRIS_RIM, IrisInCrop};
 use super::head::eye_is_shut;
 use super::scene::Scene;
-use super::{Finding, quality};
-use crate::decode::ColourType;
+use super::{Finding, NotMeasured, quality};
+use crate::decode::{ColourData, ColourType, ImageFacts};
 use crate::imaging::colour;
 use crate::models::face_mesh::index;
 
@@ -129,6 +129,29 @@ fn red_eye(face: &FaceImage) -> Option<Finding> {
     let left = fraction(&face.left_iris, (index::LEFT_EYE_OUTER, index::LEFT_EYE_INNER))?;
     let worst = right.max(left);
     Some(Finding { value: worst, quality: quality(1.0 - worst) })
+}
+
+/// The largest distance in CIE xy between the primaries of the file's colour profile and sRGB's:
+/// 0 for sRGB, for a file without a profile (read as sRGB) and for a grey profile (grey photos
+/// are judged by their colour depth); 1 for print colours (CMYK) or another space, which no
+/// RGB primaries describe. Adobe RGB reads 0.14, Display P3 0.085.
+pub fn colour_space(facts: &ImageFacts) -> Result<Finding, NotMeasured> {
+    let value = match &facts.colour_profile {
+        None if facts.colour_type == ColourType::Cmyk => 1.0,
+        None => 0.0,
+        Some(profile) => match profile.data {
+            ColourData::Rgb => match profile.primaries_off_srgb {
+                Some(distance) => distance,
+                // A profile of lookup tables alone, named for what it is.
+                None if profile.description.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("srgb")) => 0.0,
+                None => return Err(NotMeasured::ColourProfileUnread),
+            },
+            ColourData::Grey => 0.0,
+            ColourData::Cmyk | ColourData::Other => 1.0,
+            ColourData::Unreadable => return Err(NotMeasured::ColourProfileUnread),
+        },
+    };
+    Ok(Finding { value, quality: None })
 }
 
 /// 24 for a colour photo, 8 for a grey one (by its file, or by its pixels).

@@ -43,6 +43,8 @@ pub enum NotMeasured {
     NoFaceInReference,
     /// The measure came out as no finite number (a fault of the measure, not of the photo).
     NotFinite,
+    /// The file's embedded colour profile could not be read, or gives no primaries.
+    ColourProfileUnread,
 }
 
 /// A 0..1 score as a 0..100 quality, rounded and clipped.
