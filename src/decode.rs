@@ -546,10 +546,11 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         (_, true) => ColourType::Rgba,
         (_, false) => ColourType::Rgb,
     };
-    let colour_profile = match image.color_space() {
-        ColorSpace::Icc { profile, .. } => Some(colour_profile::read(profile)),
+    let icc_profile = match image.color_space() {
+        ColorSpace::Icc { profile, .. } => Some(profile.clone()),
         _ => None,
     };
+    let colour_profile = icc_profile.as_deref().map(colour_profile::read);
     let bits_per_sample = image.original_bit_depth();
     let colour_channels = image.color_space().num_channels();
     let has_alpha = image.has_alpha();
@@ -587,7 +588,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         lossless: None,
         colour_profile,
     };
-    Ok(Decoded { image, facts, icc_profile: None })
+    Ok(Decoded { image, facts, icc_profile })
 }
 
 /// A pixel as it shows on white paper or a white page: a transparent photo is not judged by the

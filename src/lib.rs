@@ -416,13 +416,17 @@ impl Checker {
         let (width, height) = pyramid.base().dimensions();
         let plan = crop::plan(&face.head, width, height, &self.profile).map_err(Error::Crop)?;
         let mut image = crop::render(pyramid.base(), &plan);
-        let mut icc_profile = decoded.icc_profile;
-        // Section 7 asks for sRGB: a photo in another RGB space leaves the crop converted.
-        if analysis.facts.colour_profile.as_ref().is_some_and(|p| p.is_other_rgb())
-            && let Some(srgb) = icc_profile.as_deref().and_then(|icc| decode::convert_to_srgb(&mut image, icc))
-        {
-            icc_profile = Some(srgb);
-        }
+        // Section 7 asks for sRGB: a photo in another RGB space leaves the crop converted; the
+        // profile of a grey or CMYK photo does not describe the crop's RGB values, read as sRGB.
+        let icc_profile = match &analysis.facts.colour_profile {
+            Some(profile) if profile.is_other_rgb() => decoded
+                .icc_profile
+                .as_deref()
+                .and_then(|icc| decode::convert_to_srgb(&mut image, icc))
+                .or(decoded.icc_profile),
+            Some(profile) if profile.data == ColourData::Rgb => decoded.icc_profile,
+            _ => None,
+        };
         let jpeg = crop::encode_jpeg(&image, icc_profile)?;
         Ok(Cropped { image, jpeg, plan })
     }

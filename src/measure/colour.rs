@@ -136,14 +136,24 @@ fn red_eye(face: &FaceImage) -> Option<Finding> {
 /// are judged by their colour depth); 1 for print colours (CMYK) or another space, which no
 /// RGB primaries describe. Adobe RGB reads 0.14, Display P3 0.085.
 pub fn colour_space(facts: &ImageFacts) -> Result<Finding, NotMeasured> {
+    // The file's channels decide first: an RGB profile does not make CMYK values RGB.
+    if facts.colour_type == ColourType::Cmyk {
+        return Ok(Finding { value: 1.0, quality: None });
+    }
     let value = match &facts.colour_profile {
-        None if facts.colour_type == ColourType::Cmyk => 1.0,
         None => 0.0,
         Some(profile) => match profile.data {
             ColourData::Rgb => match profile.primaries_off_srgb {
                 Some(distance) => distance,
-                // A profile of lookup tables alone, named for what it is.
-                None if profile.description.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains("srgb")) => 0.0,
+                // A profile of lookup tables alone, named for what it is (ICC's own sRGB v4
+                // profiles); not "scRGB" nor a linear sRGB.
+                None if profile
+                    .description
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("sRGB") && !d.to_ascii_lowercase().contains("linear")) =>
+                {
+                    0.0
+                }
                 None => return Err(NotMeasured::ColourProfileUnread),
             },
             ColourData::Grey => 0.0,
