@@ -76,8 +76,8 @@ const COLOUR_SPACE: Measure = Measure {
     name_de: "Farbraum (Primärfarben des Farbprofils der Datei gegenüber sRGB)",
     too_low: ("", ""),
     too_high: (
-        "the file is not in sRGB (its colour profile is another, such as Adobe RGB or Display P3); convert it to sRGB",
-        "die Datei ist nicht in sRGB (ihr Farbprofil ist ein anderes, etwa Adobe RGB oder Display P3); in sRGB umwandeln",
+        "the file is not in sRGB (it carries another colour profile, such as Adobe RGB or Display P3, or stores CMYK print colours); convert it to sRGB",
+        "die Datei ist nicht in sRGB (sie trägt ein anderes Farbprofil, etwa Adobe RGB oder Display P3, oder speichert CMYK-Druckfarben); in sRGB umwandeln",
     ),
 };
 
