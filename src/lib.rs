@@ -418,14 +418,15 @@ impl Checker {
         let mut image = crop::render(pyramid.base(), &plan);
         // Section 7 asks for sRGB: a photo in another RGB space leaves the crop converted; the
         // profile of a grey or CMYK photo does not describe the crop's RGB values, read as sRGB.
+        // Any other profile is kept, as metadata is kept when a photo is forwarded.
         let icc_profile = match &analysis.facts.colour_profile {
             Some(profile) if profile.is_other_rgb() => decoded
                 .icc_profile
                 .as_deref()
                 .and_then(|icc| decode::convert_to_srgb(&mut image, icc))
                 .or(decoded.icc_profile),
-            Some(profile) if profile.data == ColourData::Rgb => decoded.icc_profile,
-            _ => None,
+            Some(profile) if matches!(profile.data, ColourData::Grey | ColourData::Cmyk | ColourData::Other) => None,
+            _ => decoded.icc_profile,
         };
         let jpeg = crop::encode_jpeg(&image, icc_profile)?;
         Ok(Cropped { image, jpeg, plan })

@@ -104,6 +104,13 @@ class Checker:
         (height, width, 3) RGB or (height, width, 4) RGBA)."""
         return Report.from_json(self._native.check_json(source))
 
+    def crop(self, source: Union[str, "os.PathLike[str]", bytes, bytearray]) -> bytes:
+        """Cuts a larger studio photo (a path or the bytes of an encoded photo) to the profile's
+        template: the eyes levelled and placed, the head at the middle of its target size, the
+        profile's pixel size, sRGB; returns the JPEG. Raises PassbildError of kind 'cannot_crop'
+        (with the reason) where the head lacks room or would have to be enlarged."""
+        return self._native.crop_jpeg(source)
+
     def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
         """Checks files in parallel on the checker's threads (`threads` at construction); results
         keep the order, a file that could not be checked gives its PassbildError in its place."""

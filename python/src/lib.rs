@@ -116,6 +116,23 @@ impl NativeChecker {
         Ok(report.map_err(raise)?.to_json())
     }
 
+    /// A larger studio photo (a path or the bytes of an encoded photo) cut to the profile's
+    /// template, as a JPEG; refused with kind `cannot_crop` and the reason where it has no room
+    /// around the head or the head would have to be enlarged.
+    fn crop_jpeg<'py>(&self, py: Python<'py>, source: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+        let checker = &self.inner;
+        let cropped = match input(source)? {
+            Input::Path(path) => py.detach(|| checker.limits().read_file(&path).and_then(|bytes| checker.crop(&bytes))),
+            Input::Bytes(bytes) => py.detach(|| checker.crop(&bytes)),
+            Input::Pixels { .. } => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "crop() takes a path or the bytes of an encoded photo (its ICC profile and size come from the file)",
+                ));
+            }
+        };
+        Ok(PyBytes::new(py, &cropped.map_err(raise)?.jpeg))
+    }
+
     /// Reports of many files, checked in parallel on the checker's threads: per file the JSON, or
     /// the error's kind and message.
     fn check_many_json(&self, py: Python<'_>, paths: Vec<PathBuf>) -> Vec<FileOutcome> {

@@ -109,6 +109,28 @@ def test_the_gil_is_released_while_checking(de_live):
     assert during > 1000, during
 
 
+def test_a_studio_photo_is_cropped_to_the_template(de_live, tmp_path):
+    import io
+
+    # The compliant photo with room around it, as a studio's larger photo.
+    studio = Image.new("RGB", (1644, 2000), (235, 235, 235))
+    studio.paste(Image.open(COMPLIANT).convert("RGB"), (200, 200))
+    encoded = io.BytesIO()
+    studio.save(encoded, "JPEG", quality=95)
+    cropped = de_live.crop(encoded.getvalue())
+    assert Image.open(io.BytesIO(cropped)).size == (1244, 1600)
+    assert de_live.check(cropped).check("geometry.chin_to_crown_de").status == "pass"
+    path = tmp_path / "studio.jpg"
+    path.write_bytes(encoded.getvalue())
+    assert Image.open(io.BytesIO(de_live.crop(path))).size == (1244, 1600)
+    # The compliant photo itself has no room around the head for de-live's template.
+    with pytest.raises(passbild.PassbildError) as refused:
+        de_live.crop(COMPLIANT)
+    assert refused.value.kind == "cannot_crop" and "room" in str(refused.value)
+    with pytest.raises(TypeError):
+        de_live.crop(np.zeros((40, 30, 3), dtype=np.uint8))
+
+
 def test_built_in_profiles_and_version():
     assert "de-live" in passbild.built_in_profiles()
     assert passbild.__version__ == "0.1.0"

@@ -33,8 +33,11 @@ pub struct ColourProfile {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ColourData {
+    /// Red, green and blue.
     Rgb,
+    /// Grey levels.
     Grey,
+    /// Cyan, magenta, yellow and black print colours.
     Cmyk,
     /// Another colour space (Lab, XYZ, more channels).
     Other,
