@@ -322,7 +322,8 @@ pub(crate) fn encode_jpeg(image: &RgbImage, icc_profile: Option<Vec<u8>>) -> cra
     let mut bytes = Vec::new();
     let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
     if let Some(icc) = icc_profile {
-        // Only refused for a profile above 65519 * 255 bytes, which no decoder hands over.
+        // Refused only above 65519 * 255 bytes (a JPEG 2000 may carry one): the crop then goes
+        // without a profile rather than fail.
         let _ = encoder.set_icc_profile(icc);
     }
     encoder.write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8).map_err(

@@ -120,15 +120,21 @@ impl NativeChecker {
     /// template, as a JPEG; refused with kind `cannot_crop` and the reason where it has no room
     /// around the head or the head would have to be enlarged.
     fn crop_jpeg<'py>(&self, py: Python<'py>, source: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+        // Pixels carry no colour profile: refused before an array is copied.
+        let not_encoded =
+            || pyo3::exceptions::PyTypeError::new_err("crop() takes a path, or the bytes of an encoded photo");
+        let encoded = source.is_instance_of::<PyBytes>()
+            || source.is_instance_of::<PyByteArray>()
+            || source.is_instance_of::<PyString>()
+            || source.hasattr("__fspath__")?;
+        if !encoded {
+            return Err(not_encoded());
+        }
         let checker = &self.inner;
         let cropped = match input(source)? {
             Input::Path(path) => py.detach(|| checker.limits().read_file(&path).and_then(|bytes| checker.crop(&bytes))),
             Input::Bytes(bytes) => py.detach(|| checker.crop(&bytes)),
-            Input::Pixels { .. } => {
-                return Err(pyo3::exceptions::PyTypeError::new_err(
-                    "crop() takes a path or the bytes of an encoded photo (its ICC profile and size come from the file)",
-                ));
-            }
+            Input::Pixels { .. } => return Err(not_encoded()),
         };
         Ok(PyBytes::new(py, &cropped.map_err(raise)?.jpeg))
     }

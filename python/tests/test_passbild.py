@@ -129,6 +129,8 @@ def test_a_studio_photo_is_cropped_to_the_template(de_live, tmp_path):
     assert refused.value.kind == "cannot_crop" and "room" in str(refused.value)
     with pytest.raises(TypeError):
         de_live.crop(np.zeros((40, 30, 3), dtype=np.uint8))
+    with pytest.raises(TypeError):
+        de_live.crop(42)
 
 
 def test_built_in_profiles_and_version():

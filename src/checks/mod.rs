@@ -190,8 +190,8 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
         ),
         NotMeasured::NotFinite => ("the measurement gave no finite number", "die Messung ergab keine endliche Zahl"),
         NotMeasured::ColourProfileUnread => (
-            "the file's embedded colour profile could not be read",
-            "das eingebettete Farbprofil der Datei konnte nicht gelesen werden",
+            "the file's embedded colour profile could not be read or names no primaries",
+            "das eingebettete Farbprofil der Datei konnte nicht gelesen werden oder nennt keine Primärfarben",
         ),
         NotMeasured::NoPrintResolution => {
             ("the file states no print resolution (dpi)", "die Datei gibt keine Druckauflösung (dpi) an")

@@ -49,7 +49,7 @@ pub enum ColourData {
 /// profile some tens.
 const MAX_PROFILE_BYTES: usize = 256 * 1024;
 const MAX_TAGS: usize = 100;
-/// A tone curve of more entries than this is not handed to the converter.
+/// A kept tag (in practice a tone curve) larger than this is not handed to the converter.
 const MAX_CURVE_BYTES: usize = 64 * 1024;
 /// Primaries closer than this to sRGB's are sRGB's, written by another maker's profile.
 const SAME_PRIMARIES: f64 = 0.002;
@@ -227,7 +227,8 @@ fn description(tag: &[u8]) -> Option<String> {
         _ => return None,
     };
     // Shown in reports and on screens: no control or direction-changing characters.
-    let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let bidi =
+        |c: char| matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     let text: String = text.chars().filter(|&c| !c.is_control() && !bidi(c)).take(MAX_CHARS).collect();
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_string())
