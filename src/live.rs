@@ -114,15 +114,20 @@ impl LiveTarget {
         if !frame_aspect.is_finite() || frame_aspect <= 0.0 {
             return u32::MAX;
         }
-        // The least photo a ready frame of height 1 holds, as in `hint`.
-        let room_height = 1.0 - 2.0 * self.margin;
-        let room_width = frame_aspect - 2.0 * self.margin;
-        let largest_photo_share = self.min_photo_of_frame * room_height.min(room_width / self.photo_aspect);
+        // The least photo a ready frame of height 1 holds.
+        let largest_photo_share = self.min_photo_of_frame * self.largest_photo_height(frame_aspect, 1.0);
         if !largest_photo_share.is_finite() || largest_photo_share <= 0.0 {
             return u32::MAX;
         }
         // Saturates at u32::MAX.
         (self.min_photo_height_px / largest_photo_share).ceil() as u32
+    }
+
+    /// The tallest photo of the target's shape that a `width` x `height` frame holds inside its
+    /// margin.
+    fn largest_photo_height(&self, width: f32, height: f32) -> f32 {
+        let margin = self.margin * height;
+        (height - 2.0 * margin).min((width - 2.0 * margin) / self.photo_aspect)
     }
 }
 
@@ -330,7 +335,7 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
         eye_midpoint: right.midpoint(left),
         inter_eye_distance_px: right.distance(left),
         chin_to_crown_px: chin.distance(crown_from_proportions(chin, p(index::FOREHEAD_TOP))),
-        eye_line_tilt_deg: (left.y - right.y).atan2(left.x - right.x).to_degrees(),
+        eye_line_tilt_deg: right.angle_to(left).to_degrees(),
         pose: HeadPose::fit(&mesh.points, Camera::terminal(frame_width, frame_height)).map(|pose| pose.angles()),
         eye_aspect,
         face_luma,
@@ -362,8 +367,7 @@ fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
     let extent = |f: fn(f32, f32) -> f32, init: f32, axis: fn(&Point) -> f32| corners.iter().map(axis).fold(init, f);
     let (left, right) = (extent(f32::min, f32::MAX, |p| p.x), extent(f32::max, f32::MIN, |p| p.x));
     let (top, bottom) = (extent(f32::min, f32::MAX, |p| p.y), extent(f32::max, f32::MIN, |p| p.y));
-    let largest_photo_height = room_height.min(room_width / target.photo_aspect);
-    let mut least_photo_height = target.min_photo_of_frame * largest_photo_height;
+    let mut least_photo_height = target.min_photo_of_frame * target.largest_photo_height(width, height);
     // The pixels a fixed-size profile needs are asked for only where a photo that tall, with the
     // room its eye line and tilt take, fits the frame: else "move closer" and "move back" would
     // take turns.
