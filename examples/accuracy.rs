@@ -707,6 +707,8 @@ struct Defect {
     make: MakeDefect,
     /// Checked as a JPEG file of this quality rather than as pixels.
     jpeg_quality: Option<u8>,
+    /// The colour profile that JPEG file carries.
+    icc_profile: Option<Vec<u8>>,
 }
 
 use passbild::tools::edits;
@@ -722,7 +724,7 @@ type Hand = (image::RgbImage, Vec<f32>);
 fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Vec<Defect> {
     let mut list: Vec<Defect> = Vec::new();
     let mut add = |name, strength: String, clear, checks, make: MakeDefect| {
-        list.push(Defect { name, strength, clear, checks, make, jpeg_quality: None })
+        list.push(Defect { name, strength, clear, checks, make, jpeg_quality: None, icc_profile: None })
     };
     for sigma in [1.0f32, 2.0, 3.0, 4.0, 8.0] {
         add(
@@ -1070,6 +1072,22 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             checks: &[ids::COMPRESSION, ids::COMPRESSION_ARTEFACTS],
             make: Box::new(|s, _| Some(s.photo.clone())),
             jpeg_quality: Some(quality),
+            icc_profile: None,
+        });
+    }
+    // The values unchanged, the file tagged as being in a wider colour space than sRGB.
+    for (label, profile) in [
+        ("Display P3 (a phone's)", moxcms::ColorProfile::new_display_p3()),
+        ("Adobe RGB (a camera's)", moxcms::ColorProfile::new_adobe_rgb()),
+    ] {
+        list.push(Defect {
+            name: "tagged in another colour space",
+            strength: label.into(),
+            clear: true,
+            checks: &[ids::COLOUR_SPACE],
+            make: Box::new(|s, _| Some(s.photo.clone())),
+            jpeg_quality: Some(95),
+            icc_profile: Some(profile.encode().expect("moxcms writes its own profiles")),
         });
     }
     list
@@ -1244,7 +1262,11 @@ fn defect_reports(
                 .map(|&(checker, size)| {
                     let photo = size.map_or_else(|| edited.clone(), |(w, h)| accuracy::resized(&edited, w, h));
                     match defect.jpeg_quality {
-                        Some(quality) => checker.check_bytes(&edits::jpeg_bytes(&photo, quality)),
+                        Some(quality) => checker.check_bytes(&edits::jpeg_bytes_with_profile(
+                            &photo,
+                            quality,
+                            defect.icc_profile.as_deref(),
+                        )),
                         None => checker.check_image(&photo.into()),
                     }
                     .ok()

@@ -202,13 +202,9 @@ fn png_and_jpeg_resolutions_are_read_in_their_units() {
     assert_eq!(decoded_rgb(&jpeg).0.resolution_dpi, Some([300.0, 300.0]));
 }
 
-/// `fixture`'s pixels as a JPEG of quality 95 carrying `icc`.
+/// `photo`'s pixels as a JPEG of quality 95 carrying `icc`.
 fn jpeg_with_profile(photo: &RgbImage, icc: Vec<u8>) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95);
-    encoder.set_icc_profile(icc).unwrap();
-    encoder.write_image(photo.as_raw(), photo.width(), photo.height(), image::ExtendedColorType::Rgb8).unwrap();
-    bytes
+    passbild::tools::edits::jpeg_bytes_with_profile(photo, 95, Some(&icc))
 }
 
 /// Section 7 asks for sRGB: a file whose ICC profile declares another colour space (a phone's

@@ -231,9 +231,20 @@ pub fn motion_blur(image: &RgbImage, length: u32) -> RgbImage {
 
 /// The photo as a JPEG of the given quality (1..100).
 pub fn jpeg_bytes(image: &RgbImage, quality: u8) -> Vec<u8> {
+    jpeg_bytes_with_profile(image, quality, None)
+}
+
+/// As `jpeg_bytes`, carrying `icc` as the file's colour profile: the same values, tagged as being
+/// in that colour space (as a phone's Display P3 or a camera's Adobe RGB file is).
+pub fn jpeg_bytes_with_profile(image: &RgbImage, quality: u8, icc: Option<&[u8]>) -> Vec<u8> {
+    use image::ImageEncoder;
     let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
-        .encode_image(image)
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality);
+    if let Some(icc) = icc {
+        encoder.set_icc_profile(icc.to_vec()).expect("a profile of a size a JPEG carries");
+    }
+    encoder
+        .write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
         .expect("encoding to memory cannot fail");
     bytes
 }
