@@ -325,7 +325,68 @@ fn decode_png(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     let width = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
     let height = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
     limits.check_dimensions(width, height)?;
-    decode_with_image_crate(bytes, ImageFormat::Png, limits, None)
+    let Some((without_profile, icc)) = png_profile::split(bytes) else {
+        return decode_with_image_crate(bytes, ImageFormat::Png, limits, None);
+    };
+    let mut decoded = decode_with_image_crate(&without_profile, ImageFormat::Png, limits, None)?;
+    decoded.facts.bytes = bytes.len();
+    decoded.facts.colour_profile = Some(icc.as_deref().map_or_else(ColourProfile::unreadable, colour_profile::read));
+    decoded.icc_profile = icc;
+    Ok(decoded)
+}
+
+/// A PNG's ICC profile (its iCCP chunk) is deflated, and the png crate inflates it up to the
+/// decoder's whole allocation limit: a 200 KB chunk may hold 200 MB. It is inflated here within
+/// a bound, and the photo is decoded without it.
+mod png_profile {
+    use std::io::Read;
+
+    /// A profile inflating to more is not kept (a photo's is a few kilobytes, a lookup-table
+    /// profile some hundreds).
+    const MAX_PROFILE_BYTES: u64 = 1 << 20;
+    const SIGNATURE_BYTES: usize = 8;
+
+    /// The PNG without its iCCP chunks and the first one's profile (None where it does not
+    /// inflate within the bound); None where the PNG has no iCCP chunk before its image data, or
+    /// its chunks cannot be followed (the decoder then reports what is wrong).
+    pub(super) fn split(png: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
+        let mut profile_chunks = Vec::new();
+        let mut pos = SIGNATURE_BYTES;
+        loop {
+            let header = png.get(pos..pos.checked_add(8)?)?;
+            let length = usize::try_from(u32::from_be_bytes(header[..4].try_into().ok()?)).ok()?;
+            let end = pos.checked_add(12)?.checked_add(length)?;
+            match &header[4..8] {
+                b"iCCP" => profile_chunks.push(pos..end.min(png.len())),
+                b"IDAT" | b"IEND" => break,
+                _ => {}
+            }
+            pos = end;
+        }
+        let first = profile_chunks.first()?.clone();
+        let profile = png.get(first.start + 8..first.end.checked_sub(4)?).and_then(inflate);
+        let mut without = Vec::with_capacity(png.len());
+        let mut kept_from = 0;
+        for chunk in profile_chunks {
+            without.extend_from_slice(&png[kept_from..chunk.start]);
+            kept_from = chunk.end;
+        }
+        without.extend_from_slice(&png[kept_from..]);
+        Some((without, profile))
+    }
+
+    /// An iCCP chunk's data: a name of 1-79 Latin-1 characters, a zero, the compression method
+    /// (0, zlib) and the zlib stream.
+    fn inflate(data: &[u8]) -> Option<Vec<u8>> {
+        let name_end = data.iter().take(80).position(|&b| b == 0)?;
+        let (&method, stream) = data.get(name_end + 1..)?.split_first()?;
+        if method != 0 {
+            return None;
+        }
+        let mut profile = Vec::new();
+        flate2::read::ZlibDecoder::new(stream).take(MAX_PROFILE_BYTES + 1).read_to_end(&mut profile).ok()?;
+        (profile.len() as u64 <= MAX_PROFILE_BYTES).then_some(profile)
+    }
 }
 
 fn image_error(format: &'static str, err: image::ImageError, limits: &DecodeLimits) -> Error {

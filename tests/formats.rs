@@ -237,6 +237,47 @@ fn a_file_in_another_colour_space_than_srgb_fails() {
     assert_eq!(profile.description.as_deref(), Some("Adobe RGB (1998)"));
 }
 
+/// `photo` as a PNG with an iCCP chunk for each of `profiles` (its bytes, deflated as PNG does).
+fn png_with_profiles(photo: &RgbImage, profiles: &[&[u8]]) -> Vec<u8> {
+    use std::io::Write;
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, photo.width(), photo.height());
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header().unwrap();
+    for profile in profiles {
+        let mut deflated = flate2::write::ZlibEncoder::new(b"profile\0\0".to_vec(), flate2::Compression::fast());
+        deflated.write_all(profile).unwrap();
+        writer.write_chunk(png::chunk::iCCP, &deflated.finish().unwrap()).unwrap();
+    }
+    writer.write_image_data(photo.as_raw()).unwrap();
+    writer.finish().unwrap();
+    png
+}
+
+/// A PNG's profile is deflated: it is read (the first, where a file has more), and one that
+/// inflates beyond a megabyte is not (8 MB of zeros deflate to 8 KB) and leaves the colour space
+/// not assessed. The pixels decode the same either way.
+#[test]
+fn a_png_profile_is_read_within_a_bound() {
+    let photo = small_photo();
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    let srgb = moxcms::ColorProfile::new_srgb().encode().unwrap();
+    let decoded = decode(&png_with_profiles(&photo, &[&p3, &srgb]), &DecodeLimits::default()).unwrap();
+    let off = decoded.facts.colour_profile.unwrap().primaries_off_srgb.unwrap();
+    assert!((0.08..0.09).contains(&off), "{off}");
+    assert_eq!(decoded.icc_profile.as_deref(), Some(&p3[..]));
+    assert_eq!(decoded.image, photo);
+
+    let inflating = vec![0u8; 8 << 20];
+    let bytes = png_with_profiles(&photo, &[&inflating]);
+    assert!(bytes.len() < photo.len() + 100_000, "{}", bytes.len());
+    let decoded = decode(&bytes, &DecodeLimits::default()).unwrap();
+    assert_eq!(decoded.facts.colour_profile.unwrap().data, passbild::ColourData::Unreadable);
+    assert_eq!(decoded.icc_profile, None);
+    assert_eq!(decoded.facts.bytes, bytes.len());
+    assert_eq!(decoded.image, photo);
+}
+
 /// A studio's crop delivers sRGB: a Display P3 photo is converted (its colours kept, so its
 /// values change) and the crop passes `image.colour_space`.
 #[test]

@@ -136,7 +136,7 @@ impl<'a> Tags<'a> {
 /// The profile in `icc`.
 pub fn read(icc: &[u8]) -> ColourProfile {
     let Some(tags) = Tags::parse(icc) else {
-        return ColourProfile { description: None, data: ColourData::Unreadable, primaries_off_srgb: None };
+        return ColourProfile::unreadable();
     };
     let data = tags.data();
     let srgb = ColorProfile::new_srgb();
@@ -153,6 +153,11 @@ pub fn read(icc: &[u8]) -> ColourProfile {
 }
 
 impl ColourProfile {
+    /// A profile the file holds but that cannot be read.
+    pub(crate) fn unreadable() -> ColourProfile {
+        ColourProfile { description: None, data: ColourData::Unreadable, primaries_off_srgb: None }
+    }
+
     /// Whether the pixels are in another RGB space than sRGB, which a conversion can bring there.
     pub(crate) fn is_other_rgb(&self) -> bool {
         self.data == ColourData::Rgb && self.primaries_off_srgb.is_some_and(|off| off > SAME_PRIMARIES)
