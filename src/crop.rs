@@ -316,15 +316,23 @@ pub(crate) fn render(photo: &RgbImage, plan: &CropPlan) -> RgbImage {
     out
 }
 
-/// Saves the cropped photo as a baseline JPEG at `JPEG_QUALITY`, with the source's ICC profile.
+/// Saves the cropped photo as a baseline JPEG at `JPEG_QUALITY`, with the source's ICC profile
+/// and the EXIF fields `kept_exif` gives.
 /// JPEG's sides end at 65535 pixels, which a crop reaches only under raised decode limits.
-pub(crate) fn encode_jpeg(image: &RgbImage, icc_profile: Option<Vec<u8>>) -> crate::Result<Vec<u8>> {
+pub(crate) fn encode_jpeg(
+    image: &RgbImage,
+    icc_profile: Option<Vec<u8>>,
+    exif: Option<Vec<u8>>,
+) -> crate::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
     if let Some(icc) = icc_profile {
         // Refused only above 65519 * 255 bytes (a JPEG 2000 may carry one): the crop then goes
         // without a profile rather than fail.
         let _ = encoder.set_icc_profile(icc);
+    }
+    if let Some(exif) = exif {
+        let _ = encoder.set_exif_metadata(exif);
     }
     encoder.write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8).map_err(
         |_| crate::Error::ImageTooLarge {
@@ -334,4 +342,90 @@ pub(crate) fn encode_jpeg(image: &RgbImage, icc_profile: Option<Vec<u8>>) -> cra
         },
     )?;
     Ok(bytes)
+}
+
+/// The EXIF fields a crop carries over from its photo (ICAO 9303 and TR-03121: metadata is kept
+/// when a photo is forwarded): when and with what it was taken, and who holds its rights. Not
+/// kept: where (GPS), serial numbers, the maker's notes, the thumbnail (of the uncropped photo),
+/// the orientation (the crop is upright) and the time the file was last changed (now the crop's).
+const KEPT_EXIF_TAGS: [exif::Tag; 27] = {
+    use exif::Tag;
+    [
+        Tag::Make,
+        Tag::Model,
+        Tag::Artist,
+        Tag::Copyright,
+        Tag::ExifVersion,
+        Tag::DateTimeOriginal,
+        Tag::DateTimeDigitized,
+        Tag::OffsetTime,
+        Tag::OffsetTimeOriginal,
+        Tag::OffsetTimeDigitized,
+        Tag::SubSecTime,
+        Tag::SubSecTimeOriginal,
+        Tag::SubSecTimeDigitized,
+        Tag::ExposureTime,
+        Tag::FNumber,
+        Tag::ExposureProgram,
+        Tag::PhotographicSensitivity,
+        Tag::ExposureBiasValue,
+        Tag::MeteringMode,
+        Tag::LightSource,
+        Tag::Flash,
+        Tag::FocalLength,
+        Tag::FocalLengthIn35mmFilm,
+        Tag::WhiteBalance,
+        Tag::ExposureMode,
+        Tag::LensMake,
+        Tag::LensModel,
+    ]
+};
+/// A kept field of more bytes than this (a name, a date, a number in any sensible file) is left
+/// out: the whole must fit one JPEG segment.
+const MAX_KEPT_FIELD_BYTES: usize = 256;
+
+/// The EXIF of a crop `width` x `height` of the photo in `source` (its bytes as given): the
+/// fields of `KEPT_EXIF_TAGS` the photo's EXIF holds, and the crop's own pixel size. None where
+/// the photo has no EXIF or none of those fields.
+pub(crate) fn kept_exif(source: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
+    use exif::{Field, In, Tag, Value};
+    let photo_exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(source)).ok()?;
+    let mut fields: Vec<Field> = KEPT_EXIF_TAGS
+        .iter()
+        .filter_map(|&tag| photo_exif.get_field(tag, In::PRIMARY))
+        .filter(|field| value_bytes(&field.value).is_some_and(|n| n <= MAX_KEPT_FIELD_BYTES))
+        .cloned()
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    for (tag, pixels) in [(Tag::PixelXDimension, width), (Tag::PixelYDimension, height)] {
+        fields.push(Field { tag, ifd_num: In::PRIMARY, value: Value::Long(vec![pixels]) });
+    }
+    let mut writer = exif::experimental::Writer::new();
+    for field in &fields {
+        writer.push_field(field);
+    }
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    writer.write(&mut bytes, true).ok()?;
+    Some(bytes.into_inner())
+}
+
+/// How many bytes `value` takes in a file; None for kinds a kept tag never has.
+fn value_bytes(value: &exif::Value) -> Option<usize> {
+    use exif::Value;
+    Some(match value {
+        Value::Byte(v) | Value::Undefined(v, _) => v.len(),
+        Value::Ascii(strings) => strings.iter().map(|s| s.len() + 1).sum(),
+        Value::Short(v) => 2 * v.len(),
+        Value::Long(v) => 4 * v.len(),
+        Value::Rational(v) => 8 * v.len(),
+        Value::SRational(v) => 8 * v.len(),
+        Value::SShort(v) => 2 * v.len(),
+        Value::SLong(v) => 4 * v.len(),
+        Value::SByte(v) => v.len(),
+        Value::Float(v) => 4 * v.len(),
+        Value::Double(v) => 8 * v.len(),
+        Value::Unknown(..) => return None,
+    })
 }

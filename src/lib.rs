@@ -230,7 +230,7 @@ pub struct Cropped {
     /// The cropped pixels.
     pub image: image::RgbImage,
     /// The same, saved as JPEG (quality `crop::JPEG_QUALITY`, the photo's ICC profile kept, or
-    /// sRGB's where the photo was converted).
+    /// sRGB's where the photo was converted, and its EXIF capture date, camera and rights).
     pub jpeg: Vec<u8>,
     /// The rotation, scale and placement applied.
     pub plan: crop::CropPlan,
@@ -405,9 +405,11 @@ impl Checker {
     /// Crops a larger studio photo to the profile's template: the eyes levelled, centred and at
     /// the middle of the eye-line band, the head at the middle of its target size, resampled to
     /// the profile's pixel size (35:45 at the photo's own scale for profiles without one) and
-    /// saved as JPEG with the photo's ICC profile; a photo in another RGB space than sRGB (a
-    /// phone's Display P3, a camera's Adobe RGB) is converted to sRGB. A photo without room around the head, or
-    /// whose head would have to be enlarged, gives `Error::Crop` with the reason.
+    /// saved as JPEG with the photo's ICC profile and the EXIF fields that say when, with what
+    /// camera and by whom it was taken (not where, nor serial numbers or the thumbnail); a photo
+    /// in another RGB space than sRGB (a phone's Display P3, a camera's Adobe RGB) is converted
+    /// to sRGB. A photo without room around the head, or whose head would have to be enlarged,
+    /// gives `Error::Crop` with the reason.
     pub fn crop(&self, bytes: &[u8]) -> Result<Cropped> {
         let decoded = decode::decode(bytes, &self.limits)?;
         let pyramid = imaging::Pyramid::new(decoded.image);
@@ -428,7 +430,8 @@ impl Checker {
             Some(profile) if matches!(profile.data, ColourData::Grey | ColourData::Cmyk | ColourData::Other) => None,
             _ => decoded.icc_profile,
         };
-        let jpeg = crop::encode_jpeg(&image, icc_profile)?;
+        let exif = crop::kept_exif(bytes, image.width(), image.height());
+        let jpeg = crop::encode_jpeg(&image, icc_profile, exif)?;
         Ok(Cropped { image, jpeg, plan })
     }
 

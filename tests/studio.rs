@@ -72,6 +72,64 @@ fn a_crop_keeps_the_photos_colour_profile_and_is_upright() {
     assert_eq!(geometry_problems(&report), Vec::<String>::new());
 }
 
+/// The crop is what the studio forwards: it keeps the photo's capture date and camera (its
+/// metadata), not where it was taken, the camera's serial number, the orientation of the stored
+/// photo or a field too long for a name.
+#[test]
+fn a_crop_keeps_when_and_with_what_the_photo_was_taken_not_where() {
+    use exif::{Field, In, Rational, Tag, Value};
+    use image::ImageEncoder;
+    let ascii =
+        |tag, text: &str| Field { tag, ifd_num: In::PRIMARY, value: Value::Ascii(vec![text.as_bytes().to_vec()]) };
+    let degrees = |tag| Field {
+        tag,
+        ifd_num: In::PRIMARY,
+        value: Value::Rational(vec![Rational::from((52, 1)), Rational::from((31, 1)), Rational::from((0, 1))]),
+    };
+    let fields = [
+        ascii(Tag::Make, "Canon"),
+        ascii(Tag::Model, "EOS R6"),
+        ascii(Tag::DateTimeOriginal, "2026:11:30 10:15:00"),
+        ascii(Tag::BodySerialNumber, "012345678901"),
+        ascii(Tag::Artist, &"a".repeat(300)),
+        Field { tag: Tag::Orientation, ifd_num: In::PRIMARY, value: Value::Short(vec![1]) },
+        ascii(Tag::GPSLatitudeRef, "N"),
+        degrees(Tag::GPSLatitude),
+    ];
+    let mut writer = exif::experimental::Writer::new();
+    fields.iter().for_each(|field| writer.push_field(field));
+    let mut photo_exif = std::io::Cursor::new(Vec::new());
+    writer.write(&mut photo_exif, false).unwrap();
+    let jpeg = |exif: Option<Vec<u8>>| {
+        let mut bytes = Vec::new();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95);
+        if let Some(exif) = exif {
+            encoder.set_exif_metadata(exif).unwrap();
+        }
+        encoder.encode_image(&image::open(datasets().join(STUDIO_PHOTOS[0])).unwrap()).unwrap();
+        bytes
+    };
+    let bytes = jpeg(Some(photo_exif.into_inner()));
+
+    let cropped = checker("de-scan").crop(&bytes).unwrap();
+    let kept = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&cropped.jpeg)).unwrap();
+    let text = |tag| kept.get_field(tag, In::PRIMARY).map(|f| f.display_value().to_string());
+    assert_eq!(text(Tag::Make).as_deref(), Some("\"Canon\""));
+    assert_eq!(text(Tag::Model).as_deref(), Some("\"EOS R6\""));
+    assert_eq!(text(Tag::DateTimeOriginal).as_deref(), Some("2026-11-30 10:15:00"));
+    for dropped in [Tag::BodySerialNumber, Tag::Artist, Tag::Orientation, Tag::GPSLatitude, Tag::GPSLatitudeRef] {
+        assert_eq!(text(dropped), None, "{dropped}");
+    }
+    let pixels = |tag| kept.get_field(tag, In::PRIMARY).and_then(|f| f.value.get_uint(0));
+    assert_eq!((pixels(Tag::PixelXDimension), pixels(Tag::PixelYDimension)), (Some(622), Some(800)));
+    // The crop's pixels, and so its report, are those of a crop of the photo without EXIF.
+    let without = checker("de-scan").crop(&jpeg(None)).unwrap();
+    assert_eq!(cropped.image, without.image);
+    let statuses =
+        |jpeg: &[u8]| checker("de-scan").check_bytes(jpeg).unwrap().checks.iter().map(|c| c.status).collect::<Vec<_>>();
+    assert_eq!(statuses(&cropped.jpeg), statuses(&without.jpeg));
+}
+
 #[test]
 fn a_photo_without_room_or_with_a_small_head_is_refused_with_the_reason() {
     // A compliant passport photo with its bottom third cut off has no room below the chin.
