@@ -520,6 +520,23 @@ passbild_status passbild_checker_crop(const passbild_checker *checker,
                                       passbild_error **error_out);
 
 /**
+ * Draws what `report` (from `passbild_checker_check_bytes` on the same `len` bytes at `data` and
+ * the same checker) found on the photo, for an operator to see: the face box, landmarks, eye
+ * line, chin and crown, and the profile's target zones, green where the check passed, yellow
+ * where it warned and red where it failed. On success `*png_out` and `*png_len_out` receive the drawing as PNG, to free
+ * with `passbild_bytes_free(*png_out, *png_len_out)`.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe.
+ */
+passbild_status passbild_checker_overlay(const passbild_checker *checker,
+                                         const uint8_t *data,
+                                         size_t len,
+                                         const passbild_report *report,
+                                         uint8_t **png_out,
+                                         size_t *png_len_out,
+                                         passbild_error **error_out);
+
+/**
  * Checks an encoded document photo and compares it with a trusted live capture of the applicant
  * (also encoded): the document's checks plus `identity.same_person` and `morph.differential`.
  * On success `*report_out` receives a report to free with `passbild_report_free`.

@@ -402,6 +402,12 @@ impl Checker {
         Ok(overlay::draw(&decoded.image, report, &self.profile))
     }
 
+    /// `overlay` saved as PNG, for callers that show it rather than draw on it (an operator's
+    /// screen behind the C ABI or Python).
+    pub fn overlay_png(&self, bytes: &[u8], report: &Report) -> Result<Vec<u8>> {
+        overlay::encode_png(&self.overlay(bytes, report)?)
+    }
+
     /// Crops a larger studio photo to the profile's template: the eyes levelled, centred and at
     /// the middle of the eye-line band, the head at the middle of its target size, resampled to
     /// the profile's pixel size (35:45 at the photo's own scale for profiles without one) and

@@ -26,6 +26,21 @@ fn status_colour(report: &Report, id: &str) -> Rgb<u8> {
     }
 }
 
+/// `drawn` as PNG: fast compression, as it is shown once and not kept.
+pub(crate) fn encode_png(drawn: &RgbImage) -> crate::Result<Vec<u8>> {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let mut bytes = Vec::new();
+    PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(drawn.as_raw(), drawn.width(), drawn.height(), image::ExtendedColorType::Rgb8)
+        .map_err(|_| crate::Error::ImageTooLarge {
+            width: drawn.width().into(),
+            height: drawn.height().into(),
+            limit: "what PNG holds".into(),
+        })?;
+    Ok(bytes)
+}
+
 /// A copy of `image` (the decoded, upright photo the report was made from) with the overlay.
 pub(crate) fn draw(image: &RgbImage, report: &Report, profile: &Profile) -> RgbImage {
     let mut canvas = image.clone();

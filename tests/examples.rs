@@ -94,11 +94,15 @@ fn the_java_example_checks_a_fixture_through_jna() {
         .arg("Check")
         .arg("de-live")
         .arg(fixture("frll_034_de.jpg"))
+        .arg(classes.join("overlay.png"))
         .output()
         .unwrap();
     let stdout = succeeded("Java example", output);
     assert_verdict("Java example", &stdout, "de-live", "frll_034_de.jpg");
     assert!(stdout.contains("Augenabstand"), "the Java example asks for German messages:\n{stdout}");
+    // The operator's view: the photo with the checks' findings drawn on it.
+    let overlay = image::open(classes.join("overlay.png")).unwrap();
+    assert_eq!((overlay.width(), overlay.height()), (1244, 1600));
     // An error message longer than any fixed buffer arrives whole: it quotes this profile name.
     let long_name = format!("{}-end", "x".repeat(1100));
     let output = Command::new("java")

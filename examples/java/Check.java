@@ -1,6 +1,7 @@
 // passbild from Java through JNA (Debian: libjna-java).
 // javac -cp /usr/share/java/jna.jar Check.java
-// java -cp /usr/share/java/jna.jar:. -Djna.library.path=DIR Check PROFILE PHOTO
+// java -cp /usr/share/java/jna.jar:. -Djna.library.path=DIR Check PROFILE PHOTO [OVERLAY.png]
+// With OVERLAY.png it also writes what the checks found, drawn on the photo, for the operator.
 import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
@@ -43,6 +44,9 @@ public class Check {
         int passbild_report_check_message(Pointer report, SizeT index, int language, Pointer buffer, SizeT length,
                                           SizeTByReference needed);
         void passbild_report_free(Pointer report);
+        int passbild_checker_overlay(Pointer checker, byte[] data, SizeT len, Pointer report, PointerByReference png,
+                                     SizeTByReference pngLen, PointerByReference error);
+        void passbild_bytes_free(Pointer bytes, SizeT len);
         int passbild_error_message(Pointer error, Pointer buffer, SizeT length, SizeTByReference needed);
         void passbild_error_free(Pointer error);
     }
@@ -107,6 +111,18 @@ public class Check {
                     String message = text((buffer, length, needed) ->
                         lib.passbild_report_check_message(report.getValue(), new SizeT(index), 1, buffer, length, needed));
                     System.out.println(check.id + " " + VERDICTS[check.status] + " " + message);
+                }
+                if (args.length > 2) {
+                    PointerByReference png = new PointerByReference();
+                    SizeTByReference pngLen = new SizeTByReference();
+                    status = lib.passbild_checker_overlay(checker.getValue(), photo, new SizeT(photo.length),
+                                                          report.getValue(), png, pngLen, error);
+                    if (status != 0) fail(lib, status, error);
+                    try {
+                        Files.write(Paths.get(args[2]), png.getValue().getByteArray(0, (int) pngLen.getValue()));
+                    } finally {
+                        lib.passbild_bytes_free(png.getValue(), new SizeT(pngLen.getValue()));
+                    }
                 }
                 // pass (0) and warn (3) accept the photo; fail and not assessed do not.
                 accepted = verdict.getValue() == 0 || verdict.getValue() == 3;

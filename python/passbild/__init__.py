@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable, List, Optional, Sequence, Union
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ._passbild import NativeChecker, PassbildError, __version__, built_in_profiles
 
@@ -110,6 +110,14 @@ class Checker:
         profile's pixel size, sRGB; returns the JPEG. Raises PassbildError of kind 'cannot_crop'
         (with the reason) where the head lacks room or would have to be enlarged."""
         return self._native.crop_jpeg(source)
+
+    def check_with_overlay(self, source: Union[str, "os.PathLike[str]", bytes, bytearray]) -> Tuple[Report, bytes]:
+        """Checks a photo (a path or the bytes of an encoded photo) and returns the report with the
+        photo as PNG, what the checks found drawn on it for an operator: the face box, landmarks,
+        eye line, chin and crown, the profile's target zones, green where a check passed, yellow
+        where it warned, red where it failed."""
+        text, png = self._native.check_with_overlay_png(source)
+        return Report.from_json(text), png
 
     def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
         """Checks files in parallel on the checker's threads (`threads` at construction); results

@@ -73,6 +73,41 @@ fn input(source: &Bound<'_, PyAny>) -> PyResult<Input> {
     Ok(Input::Pixels { pixels, width, height, format })
 }
 
+/// A path or the bytes of an encoded photo.
+enum Encoded {
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+impl Encoded {
+    fn read(self, checker: &Checker) -> passbild::Result<Vec<u8>> {
+        match self {
+            Encoded::Path(path) => checker.limits().read_file(&path),
+            Encoded::Bytes(bytes) => Ok(bytes),
+        }
+    }
+}
+
+/// `source` as a path or the bytes of an encoded photo, for what pixels do not carry (a colour
+/// profile, EXIF, the photo as decoded for an overlay): anything else is a TypeError, raised
+/// before an array is copied.
+fn encoded(source: &Bound<'_, PyAny>, what: &str) -> PyResult<Encoded> {
+    let not_encoded =
+        || pyo3::exceptions::PyTypeError::new_err(format!("{what} takes a path, or the bytes of an encoded photo"));
+    let is_encoded = source.is_instance_of::<PyBytes>()
+        || source.is_instance_of::<PyByteArray>()
+        || source.is_instance_of::<PyString>()
+        || source.hasattr("__fspath__")?;
+    if !is_encoded {
+        return Err(not_encoded());
+    }
+    match input(source)? {
+        Input::Path(path) => Ok(Encoded::Path(path)),
+        Input::Bytes(bytes) => Ok(Encoded::Bytes(bytes)),
+        Input::Pixels { .. } => Err(not_encoded()),
+    }
+}
+
 /// One file's outcome in `check_many_json`: the report's JSON, or the error's kind and message.
 type FileOutcome = (Option<String>, Option<(String, String)>);
 
@@ -120,23 +155,30 @@ impl NativeChecker {
     /// template, as a JPEG; refused with kind `cannot_crop` and the reason where it has no room
     /// around the head or the head would have to be enlarged.
     fn crop_jpeg<'py>(&self, py: Python<'py>, source: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
-        // Pixels carry no colour profile: refused before an array is copied.
-        let not_encoded =
-            || pyo3::exceptions::PyTypeError::new_err("crop() takes a path, or the bytes of an encoded photo");
-        let encoded = source.is_instance_of::<PyBytes>()
-            || source.is_instance_of::<PyByteArray>()
-            || source.is_instance_of::<PyString>()
-            || source.hasattr("__fspath__")?;
-        if !encoded {
-            return Err(not_encoded());
-        }
+        let source = encoded(source, "crop()")?;
         let checker = &self.inner;
-        let cropped = match input(source)? {
-            Input::Path(path) => py.detach(|| checker.limits().read_file(&path).and_then(|bytes| checker.crop(&bytes))),
-            Input::Bytes(bytes) => py.detach(|| checker.crop(&bytes)),
-            Input::Pixels { .. } => return Err(not_encoded()),
-        };
+        let cropped = py.detach(|| source.read(checker).and_then(|bytes| checker.crop(&bytes)));
         Ok(PyBytes::new(py, &cropped.map_err(raise)?.jpeg))
+    }
+
+    /// The report of a photo (a path or the bytes of an encoded photo) as JSON, and the photo with
+    /// what it found drawn on it, as PNG.
+    fn check_with_overlay_png<'py>(
+        &self,
+        py: Python<'py>,
+        source: &Bound<'py, PyAny>,
+    ) -> PyResult<(String, Bound<'py, PyBytes>)> {
+        let source = encoded(source, "check_with_overlay()")?;
+        let checker = &self.inner;
+        let (report, png) = py
+            .detach(|| {
+                let bytes = source.read(checker)?;
+                let report = checker.check_bytes(&bytes)?;
+                let png = checker.overlay_png(&bytes, &report)?;
+                Ok((report, png))
+            })
+            .map_err(raise)?;
+        Ok((report.to_json(), PyBytes::new(py, &png)))
     }
 
     /// Reports of many files, checked in parallel on the checker's threads: per file the JSON, or

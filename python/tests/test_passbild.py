@@ -133,6 +133,16 @@ def test_a_studio_photo_is_cropped_to_the_template(de_live, tmp_path):
         de_live.crop(42)
 
 
+def test_a_check_comes_with_the_operators_overlay(de_live):
+    import io
+
+    report, png = de_live.check_with_overlay(COMPLIANT)
+    assert report.passed
+    assert Image.open(io.BytesIO(png)).size == (1244, 1600)
+    with pytest.raises(TypeError):
+        de_live.check_with_overlay(np.zeros((40, 30, 3), dtype=np.uint8))
+
+
 def test_built_in_profiles_and_version():
     assert "de-live" in passbild.built_in_profiles()
     assert passbild.__version__ == "0.1.0"

@@ -188,6 +188,33 @@ pub unsafe extern "C" fn passbild_checker_crop(
     })
 }
 
+/// Draws what `report` (from `passbild_checker_check_bytes` on the same `len` bytes at `data` and
+/// the same checker) found on the photo, for an operator to see: the face box, landmarks, eye
+/// line, chin and crown, and the profile's target zones, green where the check passed, yellow
+/// where it warned and red where it failed. On success `*png_out` and `*png_len_out` receive the drawing as PNG, to free
+/// with `passbild_bytes_free(*png_out, *png_len_out)`.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_checker_overlay(
+    checker: *const passbild_checker,
+    data: *const u8,
+    len: usize,
+    report: *const passbild_report,
+    png_out: *mut *mut u8,
+    png_len_out: *mut usize,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let checker = borrow(checker, "checker")?;
+        let bytes = bytes_argument(data, len, "data")?;
+        let report = borrow(report, "report")?;
+        let out = BytesOut { bytes: (png_out, "png_out"), len: (png_len_out, "png_len_out") };
+        out.require()?;
+        out.give(checker.inner.overlay_png(bytes, report.report())?)
+    })
+}
+
 /// Checks an encoded document photo and compares it with a trusted live capture of the applicant
 /// (also encoded): the document's checks plus `identity.same_person` and `morph.differential`.
 /// On success `*report_out` receives a report to free with `passbild_report_free`.

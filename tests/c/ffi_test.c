@@ -486,6 +486,15 @@ static void studio(void) {
     EXPECT(status == PASSBILD_STATUS_OK && jpeg_len > 1000 && jpeg[0] == 0xFF && jpeg[1] == 0xD8, "crop: %u", status);
     passbild_report *report = NULL;
     EXPECT(passbild_checker_check_bytes(icao, jpeg, jpeg_len, &report, NULL) == PASSBILD_STATUS_OK, "check crop");
+    /* The operator's view: the crop with what its report found drawn on it, as PNG. */
+    uint8_t *png = NULL;
+    size_t png_len = 0;
+    status = passbild_checker_overlay(icao, jpeg, jpeg_len, report, &png, &png_len, NULL);
+    EXPECT(status == PASSBILD_STATUS_OK && png_len > 1000 && memcmp(png, "\x89PNG", 4) == 0, "overlay: %u", status);
+    passbild_bytes_free(png, png_len);
+    passbild_error *overlay_error = NULL;
+    expect_error_after(passbild_checker_overlay(icao, jpeg, jpeg_len, NULL, &png, &png_len, &overlay_error),
+                       PASSBILD_STATUS_NULL_ARGUMENT, overlay_error, "report");
     passbild_report_free(report);
     passbild_bytes_free(jpeg, jpeg_len);
     free(photo);
