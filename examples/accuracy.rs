@@ -709,6 +709,9 @@ struct Defect {
     jpeg_quality: Option<u8>,
     /// The colour profile that JPEG file carries.
     icc_profile: Option<Vec<u8>>,
+    /// Saved as JPEG of this quality first, at the size checked, and decoded again before that
+    /// file is made: a photo compressed twice.
+    first_jpeg_quality: Option<u8>,
 }
 
 use passbild::tools::edits;
@@ -724,7 +727,16 @@ type Hand = (image::RgbImage, Vec<f32>);
 fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Vec<Defect> {
     let mut list: Vec<Defect> = Vec::new();
     let mut add = |name, strength: String, clear, checks, make: MakeDefect| {
-        list.push(Defect { name, strength, clear, checks, make, jpeg_quality: None, icc_profile: None })
+        list.push(Defect {
+            name,
+            strength,
+            clear,
+            checks,
+            make,
+            jpeg_quality: None,
+            icc_profile: None,
+            first_jpeg_quality: None,
+        })
     };
     for sigma in [1.0f32, 2.0, 3.0, 4.0, 8.0] {
         add(
@@ -1073,6 +1085,21 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             make: Box::new(|s, _| Some(s.photo.clone())),
             jpeg_quality: Some(quality),
             icc_profile: None,
+            first_jpeg_quality: None,
+        });
+    }
+    // Saved strongly compressed, then again at a high quality (which is all the file's own
+    // quantisation table tells): TR-03121 allows one lossy compression.
+    for first in [50u8, 70, 75, 80, 85] {
+        list.push(Defect {
+            name: "saved twice as JPEG",
+            strength: format!("first at quality {first}, then at 95"),
+            clear: first <= 75,
+            checks: &[ids::COMPRESSION, ids::EARLIER_COMPRESSION, ids::COMPRESSION_ARTEFACTS],
+            make: Box::new(|s, _| Some(s.photo.clone())),
+            jpeg_quality: Some(95),
+            icc_profile: None,
+            first_jpeg_quality: Some(first),
         });
     }
     // The values unchanged, the file tagged as being in a wider colour space than sRGB.
@@ -1088,6 +1115,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             make: Box::new(|s, _| Some(s.photo.clone())),
             jpeg_quality: Some(95),
             icc_profile: Some(profile.encode().expect("moxcms writes its own profiles")),
+            first_jpeg_quality: None,
         });
     }
     list
@@ -1260,7 +1288,11 @@ fn defect_reports(
             let reports = checkers
                 .iter()
                 .map(|&(checker, size)| {
-                    let photo = size.map_or_else(|| edited.clone(), |(w, h)| accuracy::resized(&edited, w, h));
+                    let mut photo = size.map_or_else(|| edited.clone(), |(w, h)| accuracy::resized(&edited, w, h));
+                    if let Some(first) = defect.first_jpeg_quality {
+                        let once = edits::jpeg_bytes(&photo, first);
+                        photo = image::load_from_memory(&once).expect("a JPEG just made").into_rgb8();
+                    }
                     match defect.jpeg_quality {
                         Some(quality) => checker.check_bytes(&edits::jpeg_bytes_with_profile(
                             &photo,

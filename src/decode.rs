@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 mod colour_profile;
 mod jpeg_entropy;
+mod recompression;
 mod resolution;
 
 pub(crate) use colour_profile::convert_to_srgb;
@@ -203,6 +204,12 @@ pub struct ImageFacts {
     /// The embedded ICC colour profile's colour space; None without one (read as sRGB).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub colour_profile: Option<ColourProfile>,
+    /// The highest JPEG quality (libjpeg scale) of an earlier compression the pixels went through
+    /// on the same block grid, where one shows (a photo saved at 50 and again at 95 reads 95 in
+    /// `jpeg_quality` and about 50 here); None where none shows. Files of other formats, and
+    /// pixels, are read as if stored without loss (a PNG of a JPEG's pixels shows the JPEG's).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub earlier_jpeg_quality: Option<u8>,
     /// For a JPEG: how its blocks lie in the file, which damage to its values follows.
     #[serde(skip)]
     pub(crate) jpeg_blocks: Option<JpegBlockLayout>,
@@ -439,6 +446,17 @@ fn decode_with_image_crate(
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let exif_orientation = (orientation != Orientation::NoTransforms).then(|| orientation.to_exif());
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(name, e, limits))?;
+    // Read on the pixels as stored, where the JPEG grid lies, before the EXIF turn.
+    let earlier_jpeg_quality = match (ours, &jpeg) {
+        (ImageFormat::Jpeg, Some(markers)) => markers
+            .tables
+            .get(markers.luma_table)
+            .copied()
+            .flatten()
+            .and_then(|table| recompression::earlier_jpeg_quality(&image, Some(&table))),
+        (ImageFormat::Jpeg, None) => None,
+        _ => recompression::earlier_jpeg_quality(&image, None),
+    };
     image.apply_orientation(orientation);
 
     let (mut colour_type, bits_per_sample, _) = describe_colour(colour);
@@ -459,6 +477,7 @@ fn decode_with_image_crate(
         resolution_dpi: None,
         lossless: None,
         colour_profile: icc_profile.as_deref().map(colour_profile::read),
+        earlier_jpeg_quality,
     };
     Ok(Decoded { image: composite_over_white(image), facts, icc_profile })
 }
@@ -544,6 +563,7 @@ pub fn from_pixels(
         resolution_dpi: None,
         lossless: None,
         colour_profile: None,
+        earlier_jpeg_quality: recompression::earlier_jpeg_quality_of_pixels(&image),
     };
     Ok(Decoded { image, facts, icc_profile: None })
 }
@@ -565,6 +585,7 @@ pub fn facts_of_pixels(image: &DynamicImage) -> ImageFacts {
         resolution_dpi: None,
         lossless: None,
         colour_profile: None,
+        earlier_jpeg_quality: recompression::earlier_jpeg_quality(image, None),
     }
 }
 
@@ -648,6 +669,7 @@ fn decode_jpeg2000(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         resolution_dpi: None,
         lossless: None,
         colour_profile,
+        earlier_jpeg_quality: recompression::earlier_jpeg_quality_of_pixels(&image),
     };
     Ok(Decoded { image, facts, icc_profile })
 }

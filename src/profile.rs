@@ -172,6 +172,10 @@ pub struct ImageRules {
     /// The JPEG quality the file was saved at (estimated from its quantisation table).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Range>,
+    /// `image.earlier_compression`: the JPEG quality of an earlier compression the pixels show
+    /// (100 where none shows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier_compression: Option<Range>,
     /// `image.compression_artefacts`: JPEG blocking over the face.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression_artefacts: Option<Range>,

@@ -32,6 +32,7 @@ pub mod ids {
     pub const COLOUR_DEPTH: &str = "image.colour_depth";
     pub const COLOUR_SPACE: &str = "image.colour_space";
     pub const COMPRESSION: &str = "image.compression";
+    pub const EARLIER_COMPRESSION: &str = "image.earlier_compression";
     pub const COMPRESSION_ARTEFACTS: &str = "image.compression_artefacts";
     pub const INTEGRITY: &str = "image.integrity";
     pub const PRINT_SIZE: &str = "image.print_size";
@@ -81,6 +82,7 @@ pub mod ids {
         COLOUR_DEPTH,
         COLOUR_SPACE,
         COMPRESSION,
+        EARLIER_COMPRESSION,
         COMPRESSION_ARTEFACTS,
         INTEGRITY,
         PRINT_SIZE,

@@ -422,6 +422,25 @@ fn clear_defects_shrunk_to_de_scans_size_are_caught() {
     }
 }
 
+/// Saved at 75 and then at 95 at each profile's size, a test-half photo fails
+/// `image.earlier_compression` (reading within 2 of 75, its highest quality with those steps);
+/// saved once at 95 it passes.
+#[test]
+fn a_photo_saved_twice_fails_earlier_compression_at_each_size() {
+    for subject in &subjects()[..1] {
+        for (profile, width, height) in [("de-live", 1244, 1600), ("de-scan", 622, 800), ("icao", 300, 386)] {
+            let photo = accuracy::resized(&subject.photo, width, height);
+            let once = checker(profile).check_bytes(&edits::jpeg_bytes(&photo, 95)).unwrap();
+            assert_eq!(status(&once, ids::EARLIER_COMPRESSION), Status::Pass, "{} {profile}", subject.identity);
+            let first = image::load_from_memory(&edits::jpeg_bytes(&photo, 75)).unwrap().into_rgb8();
+            let twice = checker(profile).check_bytes(&edits::jpeg_bytes(&first, 95)).unwrap();
+            let earlier = twice.check(ids::EARLIER_COMPRESSION).unwrap();
+            assert_eq!(earlier.status, Status::Fail, "{} {profile}: {earlier:?}", subject.identity);
+            assert!(earlier.value.is_some_and(|v| (75.0..=77.0).contains(&v)), "{earlier:?}");
+        }
+    }
+}
+
 /// A red cast on FRLL 009's darker skin leaves the cheeks inside the natural box, and icao judges
 /// no background tint: the whites of the eyes show the cast, at the size of an icao photo.
 #[test]

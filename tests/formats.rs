@@ -237,6 +237,34 @@ fn a_file_in_another_colour_space_than_srgb_fails() {
     assert_eq!(profile.description.as_deref(), Some("Adobe RGB (1998)"));
 }
 
+/// One lossy compression (section 7): a photo saved at quality 60 and again at 95 reads 95 in
+/// `image.compression` but fails `image.earlier_compression`, which reads the first; so does a
+/// PNG of the first JPEG's pixels. Saved once at 95 it passes both.
+#[test]
+fn a_photo_compressed_before_fails_though_saved_again_at_high_quality() {
+    use passbild::tools::edits::jpeg_bytes;
+    let photo = fixture_image("frll_034_de.jpg");
+    let de_live = checker("de-live");
+    let judged = |bytes: &[u8]| {
+        let report = de_live.check_bytes(bytes).unwrap();
+        let status = |id| report.check(id).map(|c| (c.status, c.value.unwrap_or(f64::NAN))).unwrap();
+        (status(ids::COMPRESSION), status(ids::EARLIER_COMPRESSION))
+    };
+    let (file, earlier) = judged(&jpeg_bytes(&photo, 95));
+    assert_eq!((file.0, earlier), (Status::Pass, (Status::Pass, 100.0)));
+    let first = image::load_from_memory(&jpeg_bytes(&photo, 60)).unwrap().into_rgb8();
+    let (file, earlier) = judged(&jpeg_bytes(&first, 95));
+    assert_eq!(file.0, Status::Pass);
+    assert_eq!(earlier.0, Status::Fail, "{earlier:?}");
+    assert!((58.0..=64.0).contains(&earlier.1), "{earlier:?}");
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(first.as_raw(), first.width(), first.height(), image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let (file, earlier) = judged(&png);
+    assert_eq!((file.0, earlier.0), (Status::Pass, Status::Fail), "{earlier:?}");
+}
+
 /// `photo` as a PNG with an iCCP chunk for each of `profiles` (its bytes, deflated as PNG does).
 fn png_with_profiles(photo: &RgbImage, profiles: &[&[u8]]) -> Vec<u8> {
     use std::io::Write;

@@ -1,11 +1,12 @@
 //! `image.*`: the file itself (requirements sections 4 and 7): its size, colour depth, the JPEG
-//! quality it was saved at, the blocking that left on the face, and bands a damaged file left.
+//! quality it was saved at and that of an earlier compression its pixels show, the blocking that
+//! left on the face, and bands a damaged file left.
 
 use super::{Measure, Unit, judge_finding, result};
 use crate::decode::ImageFacts;
 use crate::measure::NotMeasured;
 use crate::measure::colour::colour_space;
-use crate::measure::compression::jpeg_quality_setting;
+use crate::measure::compression::{earlier_jpeg_quality, jpeg_quality_setting};
 use crate::pipeline::Analysis;
 use crate::profile::{DimensionsRule, PrintSizeRule, Profile, Range};
 use crate::report::{CheckResult, Status, Texts, ids};
@@ -27,6 +28,17 @@ const COMPRESSION: Measure = Measure {
     too_low: (
         "the photo is compressed too strongly; save at the highest quality",
         "das Bild ist zu stark komprimiert; mit höchster Qualität speichern",
+    ),
+    too_high: ("", ""),
+};
+const EARLIER_COMPRESSION: Measure = Measure {
+    id: ids::EARLIER_COMPRESSION,
+    unit: Unit::JpegQuality,
+    name_en: "JPEG quality of an earlier compression the pixels show (100: none)",
+    name_de: "JPEG-Qualität einer früheren Kompression, die das Bild zeigt (100: keine)",
+    too_low: (
+        "the photo was saved with strong JPEG compression before this file (whose quality states only the last saving); save the original photo once, at the highest quality",
+        "das Bild wurde vor dieser Datei stark JPEG-komprimiert gespeichert (deren Qualität nur die letzte Speicherung angibt); das Originalbild einmal mit höchster Qualität speichern",
     ),
     too_high: ("", ""),
 };
@@ -89,6 +101,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &COLOUR_DEPTH, &rules.colour_depth, Ok(analysis.colour_depth));
     judge_finding(out, &COLOUR_SPACE, &rules.colour_space, colour_space(&analysis.facts));
     judge_finding(out, &COMPRESSION, &rules.compression, jpeg_quality_setting(&analysis.facts));
+    judge_finding(out, &EARLIER_COMPRESSION, &rules.earlier_compression, Ok(earlier_jpeg_quality(&analysis.facts)));
     let blocking = analysis.measured(|a| a.blockiness.as_ref()).copied();
     judge_finding(out, &COMPRESSION_ARTEFACTS, &rules.compression_artefacts, blocking);
     judge_finding(out, &INTEGRITY, &rules.integrity, analysis.block_band_step);

@@ -1,5 +1,5 @@
-//! Compression (requirements section 7): the JPEG quality setting the file was saved at, and the
-//! blocking it left on the face.
+//! Compression (requirements section 7): the JPEG quality setting the file was saved at, that of
+//! an earlier compression its pixels show, and the blocking it left on the face.
 
 use image::RgbImage;
 
@@ -18,6 +18,13 @@ pub fn jpeg_quality_setting(facts: &ImageFacts) -> Result<Finding, NotMeasured> 
         ImageFormat::Jpeg2000 | ImageFormat::Tiff | ImageFormat::WebP => return Err(NotMeasured::CompressionUnknown),
     };
     Ok(Finding { value: setting, quality: quality(setting / 100.0) })
+}
+
+/// The JPEG quality of an earlier compression the pixels show (`ImageFacts::earlier_jpeg_quality`);
+/// 100 where none shows.
+pub fn earlier_jpeg_quality(facts: &ImageFacts) -> Finding {
+    let setting = facts.earlier_jpeg_quality.map_or(100.0, f64::from);
+    Finding { value: setting, quality: quality(setting / 100.0) }
 }
 
 /// JPEG blocking in a region of the photo at its own resolution: the mean luma step across the
