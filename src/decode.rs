@@ -206,8 +206,9 @@ pub struct ImageFacts {
     pub colour_profile: Option<ColourProfile>,
     /// The highest JPEG quality (libjpeg scale) of an earlier compression the pixels went through
     /// on the same block grid, where one shows (a photo saved at 50 and again at 95 reads 95 in
-    /// `jpeg_quality` and about 50 here); None where none shows. Files of other formats, and
-    /// pixels, are read as if stored without loss (a PNG of a JPEG's pixels shows the JPEG's).
+    /// `jpeg_quality` and about 50 here); None where none shows, and for TIFF and WebP files stored
+    /// with loss (not read). Files of other formats, and pixels, are read as if stored without
+    /// loss (a PNG of a JPEG's pixels shows the JPEG's).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub earlier_jpeg_quality: Option<u8>,
     /// For a JPEG: how its blocks lie in the file, which damage to its values follows.
@@ -268,6 +269,10 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
         let exif = resolution::LazyExif::new(bytes);
         decoded.facts.resolution_dpi = resolution::stated_dpi(format, bytes, &exif);
         decoded.facts.lossless = stored_losslessly(format, bytes, &exif);
+        // A TIFF's or WebP's own lossy compression is no earlier one.
+        if matches!(format, ImageFormat::Tiff | ImageFormat::WebP) && decoded.facts.lossless != Some(true) {
+            decoded.facts.earlier_jpeg_quality = None;
+        }
         Ok(decoded)
     })
     .unwrap_or_else(|_| {
@@ -354,15 +359,15 @@ mod png_profile {
     const SIGNATURE_BYTES: usize = 8;
 
     /// The PNG without its iCCP chunks and the first one's profile (None where it does not
-    /// inflate within the bound); None where the PNG has no iCCP chunk before its image data, or
-    /// its chunks cannot be followed (the decoder then reports what is wrong).
+    /// inflate within the bound); None where the PNG has no iCCP chunk before its image data.
     pub(super) fn split(png: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>)> {
         let mut profile_chunks = Vec::new();
         let mut pos = SIGNATURE_BYTES;
-        loop {
-            let header = png.get(pos..pos.checked_add(8)?)?;
-            let length = usize::try_from(u32::from_be_bytes(header[..4].try_into().ok()?)).ok()?;
-            let end = pos.checked_add(12)?.checked_add(length)?;
+        // A walk cut short (a truncated file) still strips the chunks found: the decoder would
+        // inflate them before it reports the truncation.
+        while let Some(header) = pos.checked_add(8).and_then(|header_end| png.get(pos..header_end)) {
+            let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+            let Some(end) = pos.checked_add(12).and_then(|p| p.checked_add(length)) else { break };
             match &header[4..8] {
                 b"iCCP" => profile_chunks.push(pos..end.min(png.len())),
                 b"IDAT" | b"IEND" => break,
@@ -1041,6 +1046,30 @@ mod tests {
         let mut bytes = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(&image).unwrap();
         bytes
+    }
+
+    /// A PNG cut off after its profile: the profile is still taken out before the decoder runs
+    /// (which would inflate it whole before finding the cut).
+    #[test]
+    fn a_truncated_pngs_profile_is_still_taken_out() {
+        use std::io::Write;
+        let chunk = |kind: &[u8; 4], data: &[u8]| {
+            let mut bytes = (data.len() as u32).to_be_bytes().to_vec();
+            bytes.extend_from_slice(kind);
+            bytes.extend_from_slice(data);
+            bytes.extend_from_slice(&[0; 4]);
+            bytes
+        };
+        let mut deflated = flate2::write::ZlibEncoder::new(b"p\0\0".to_vec(), flate2::Compression::fast());
+        deflated.write_all(&[7; 1000]).unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &[0, 0, 0, 8, 0, 0, 0, 8, 8, 2, 0, 0, 0]));
+        png.extend(chunk(b"iCCP", &deflated.finish().unwrap()));
+        png.extend_from_slice(&[0, 0, 1, 0, b'I', b'D']);
+        let (without, profile) = png_profile::split(&png).unwrap();
+        assert_eq!(profile, Some(vec![7; 1000]));
+        assert!(!without.windows(4).any(|w| w == b"iCCP"));
+        assert!(decode(&png, &DecodeLimits::default()).is_err());
     }
 
     #[test]

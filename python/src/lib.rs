@@ -94,11 +94,14 @@ impl Encoded {
 fn encoded(source: &Bound<'_, PyAny>, what: &str) -> PyResult<Encoded> {
     let not_encoded =
         || pyo3::exceptions::PyTypeError::new_err(format!("{what} takes a path, or the bytes of an encoded photo"));
-    let is_encoded = source.is_instance_of::<PyBytes>()
+    let is_named_or_bytes = source.is_instance_of::<PyBytes>()
         || source.is_instance_of::<PyByteArray>()
         || source.is_instance_of::<PyString>()
         || source.hasattr("__fspath__")?;
-    if !is_encoded {
+    // A flat run of bytes (numpy.fromfile, a memoryview) is an encoded photo, as for check();
+    // an image array is not, and is refused by its shape before it is copied.
+    let is_flat = || PyBuffer::<u8>::get(source).is_ok_and(|buffer| buffer.shape().len() == 1);
+    if !is_named_or_bytes && !is_flat() {
         return Err(not_encoded());
     }
     match input(source)? {
@@ -169,11 +172,17 @@ impl NativeChecker {
         source: &Bound<'py, PyAny>,
     ) -> PyResult<(String, Bound<'py, PyBytes>)> {
         let source = encoded(source, "check_with_overlay()")?;
+        let file = match &source {
+            Encoded::Path(path) => Some(path.display().to_string()),
+            Encoded::Bytes(_) => None,
+        };
         let checker = &self.inner;
         let (report, png) = py
             .detach(|| {
                 let bytes = source.read(checker)?;
-                let report = checker.check_bytes(&bytes)?;
+                let mut report = checker.check_bytes(&bytes)?;
+                // Named as check() names a file's report.
+                report.file = file;
                 let png = checker.overlay_png(&bytes, &report)?;
                 Ok((report, png))
             })

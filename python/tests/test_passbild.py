@@ -137,8 +137,11 @@ def test_a_check_comes_with_the_operators_overlay(de_live):
     import io
 
     report, png = de_live.check_with_overlay(COMPLIANT)
-    assert report.passed
+    assert report.passed and report.file == str(COMPLIANT)
     assert Image.open(io.BytesIO(png)).size == (1244, 1600)
+    # The file's bytes as a flat array are an encoded photo, as for check().
+    report, png = de_live.check_with_overlay(np.fromfile(COMPLIANT, dtype=np.uint8))
+    assert report.passed and png.startswith(b"\x89PNG")
     with pytest.raises(TypeError):
         de_live.check_with_overlay(np.zeros((40, 30, 3), dtype=np.uint8))
 

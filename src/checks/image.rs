@@ -101,7 +101,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     judge_finding(out, &COLOUR_DEPTH, &rules.colour_depth, Ok(analysis.colour_depth));
     judge_finding(out, &COLOUR_SPACE, &rules.colour_space, colour_space(&analysis.facts));
     judge_finding(out, &COMPRESSION, &rules.compression, jpeg_quality_setting(&analysis.facts));
-    judge_finding(out, &EARLIER_COMPRESSION, &rules.earlier_compression, Ok(earlier_jpeg_quality(&analysis.facts)));
+    judge_finding(out, &EARLIER_COMPRESSION, &rules.earlier_compression, earlier_jpeg_quality(&analysis.facts));
     let blocking = analysis.measured(|a| a.blockiness.as_ref()).copied();
     judge_finding(out, &COMPRESSION_ARTEFACTS, &rules.compression_artefacts, blocking);
     judge_finding(out, &INTEGRITY, &rules.integrity, analysis.block_band_step);

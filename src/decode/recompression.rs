@@ -25,8 +25,8 @@ const MAX_STEP: u16 = 40;
 const ROUNDING_LEVELS: f32 = 0.6;
 /// A step is found where the values away from its multiples fall below this share of what the
 /// fitted Laplacian expects there, relative to the values near them. On the calibration half's
-/// photos (1244x1600) saved once at 80 to 95 no step is found; saved at 85 or below and then at
-/// 85 to 95, one is in every photo.
+/// photos saved once at 80 to 99 no step is found; saved at 30 to 85 and then at a quality 7 or
+/// more above, one is in all but one (docs/calibration.md).
 const DEPLETION: f64 = 0.3;
 /// No bin away from a step's multiples where the fit expects `MIN_EXPECTED_BIN` values may hold
 /// more than this share of them (relative to the bins near the multiples).
@@ -137,7 +137,7 @@ fn earlier_step(coefficients: &[f32], file_step: u16) -> Option<u16> {
     // A step is judged only where at least three of its multiples lie among well-filled bins.
     let populated = counts.iter().rposition(|&n| n >= POPULATED_BIN)?;
     let tolerance = step_size / 2.0 + ROUNDING_LEVELS;
-    (file_step + 1..=MAX_STEP).rev().find(|&step| {
+    (file_step.saturating_add(1)..=MAX_STEP).rev().find(|&step| {
         if MIN_MULTIPLES * usize::from(step) > usize::from(file_step) * populated {
             return false;
         }
@@ -191,11 +191,11 @@ fn laplacian_fit(counts: &[u32]) -> Option<Vec<f64>> {
 }
 
 /// The highest quality setting at which libjpeg's scaling of `annex_k` gives `step`:
-/// step = floor((annex_k * scale + 50) / 100), scale = 5000 / quality below 50, else
-/// 200 - 2 * quality.
+/// step = floor((annex_k * scale + 50) / 100), scale = 5000 / quality (whole numbers) below 50,
+/// else 200 - 2 * quality.
 fn highest_quality_for(step: u16, annex_k: f64) -> f64 {
     let smallest_scale = ((100.0 * f64::from(step) - 50.0) / annex_k).max(1.0);
-    if smallest_scale <= 100.0 { (200.0 - smallest_scale) / 2.0 } else { 5000.0 / smallest_scale }
+    if smallest_scale <= 100.0 { (200.0 - smallest_scale) / 2.0 } else { (5000.0 / smallest_scale.ceil()).floor() }
 }
 
 /// The DCT coefficients (orthonormal, as JPEG's) of `luma` (rows of `width`) at
@@ -275,5 +275,8 @@ mod tests {
         assert!((88.0..89.0).contains(&highest_quality_for(3, 11.0)));
         assert!((85.0..86.0).contains(&highest_quality_for(4, 12.0)));
         assert!((50.0..55.0).contains(&highest_quality_for(11, 11.0)));
+        // Below 50 the scale is a whole number: quality 43 scales 11 by 1.16 to 13, 44 by 1.13
+        // to 12.
+        assert_eq!(highest_quality_for(13, 11.0), 43.0);
     }
 }

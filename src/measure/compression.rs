@@ -21,10 +21,19 @@ pub fn jpeg_quality_setting(facts: &ImageFacts) -> Result<Finding, NotMeasured> 
 }
 
 /// The JPEG quality of an earlier compression the pixels show (`ImageFacts::earlier_jpeg_quality`);
-/// 100 where none shows.
-pub fn earlier_jpeg_quality(facts: &ImageFacts) -> Finding {
+/// 100 where none shows. Not read for a JPEG without a quality (no luma table) nor for TIFF and
+/// WebP stored with loss, whose own compression would read as an earlier one.
+pub fn earlier_jpeg_quality(facts: &ImageFacts) -> Result<Finding, NotMeasured> {
+    let unread = match facts.format {
+        ImageFormat::Jpeg => facts.jpeg_quality.is_none(),
+        ImageFormat::Tiff | ImageFormat::WebP => facts.lossless != Some(true),
+        _ => false,
+    };
+    if unread {
+        return Err(NotMeasured::CompressionUnknown);
+    }
     let setting = facts.earlier_jpeg_quality.map_or(100.0, f64::from);
-    Finding { value: setting, quality: quality(setting / 100.0) }
+    Ok(Finding { value: setting, quality: quality(setting / 100.0) })
 }
 
 /// JPEG blocking in a region of the photo at its own resolution: the mean luma step across the
