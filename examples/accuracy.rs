@@ -1090,7 +1090,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
     }
     // Saved strongly compressed, then again at a high quality (which is all the file's own
     // quantisation table tells): TR-03121 allows one lossy compression.
-    for first in [50u8, 70, 75, 80, 85] {
+    for first in [30u8, 50, 70, 75, 80, 85] {
         list.push(Defect {
             name: "saved twice as JPEG",
             strength: format!("first at quality {first}, then at 95"),
