@@ -16,6 +16,7 @@ mod resolution;
 
 pub(crate) use colour_profile::convert_to_srgb;
 pub use colour_profile::{ColourData, ColourProfile};
+pub(crate) use recompression::earlier_jpeg_quality_of_pixels;
 
 #[cfg(feature = "tools")]
 pub use jpeg_entropy::check as check_jpeg_entropy;
@@ -568,7 +569,9 @@ pub fn from_pixels(
         resolution_dpi: None,
         lossless: None,
         colour_profile: None,
-        earlier_jpeg_quality: recompression::earlier_jpeg_quality_of_pixels(&image),
+        // Read by the caller that judges the pixels (`Checker::check_pixels`), not here: a live
+        // session copies every camera frame through this and judges none on it.
+        earlier_jpeg_quality: None,
     };
     Ok(Decoded { image, facts, icc_profile: None })
 }

@@ -350,7 +350,8 @@ impl Checker {
         stride: usize,
         format: PixelFormat,
     ) -> Result<Report> {
-        let decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
+        let mut decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
+        decoded.facts.earlier_jpeg_quality = decode::earlier_jpeg_quality_of_pixels(&decoded.image);
         let analysis = self.on_pool(|| pipeline::analyse(&self.models, decoded.image, decoded.facts))?;
         Ok(self.judge(&analysis, None))
     }

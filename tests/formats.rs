@@ -238,8 +238,8 @@ fn a_file_in_another_colour_space_than_srgb_fails() {
 }
 
 /// One lossy compression (section 7): a photo saved at quality 60 and again at 95 reads 95 in
-/// `image.compression` but fails `image.earlier_compression`, which reads the first; so does a
-/// PNG of the first JPEG's pixels. Saved once at 95 it passes both.
+/// `image.compression` but fails `image.earlier_compression`, which reads the first; so do a
+/// PNG of the first JPEG's pixels and those pixels handed over as a buffer. Saved once at 95 it passes both.
 #[test]
 fn a_photo_compressed_before_fails_though_saved_again_at_high_quality() {
     use passbild::tools::edits::jpeg_bytes;
@@ -263,6 +263,12 @@ fn a_photo_compressed_before_fails_though_saved_again_at_high_quality() {
         .unwrap();
     let (file, earlier) = judged(&png);
     assert_eq!((file.0, earlier.0), (Status::Pass, Status::Fail), "{earlier:?}");
+    // The same pixels handed over as a buffer.
+    let stride = first.width() as usize * 3;
+    let report = de_live
+        .check_pixels(first.as_raw(), first.width(), first.height(), stride, passbild::PixelFormat::Rgb8)
+        .unwrap();
+    assert_eq!(report.check(ids::EARLIER_COMPRESSION).unwrap().status, Status::Fail);
 }
 
 /// `photo` as a PNG with an iCCP chunk for each of `profiles` (its bytes, deflated as PNG does).
