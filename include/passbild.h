@@ -319,6 +319,68 @@ typedef struct passbild_live_session passbild_live_session;
 typedef struct passbild_report passbild_report;
 
 /**
+ * Where a live session wants the face, as `passbild_live_session_target` gives it and
+ * `passbild_live_session_set_target` takes it. Shares are of the photo the profile's template cuts
+ * (head, eye line, aspect) or of the frame (margin, fullness); angles in degrees either way.
+ */
+typedef struct {
+  /**
+   * Chin to crown over the photo's height.
+   */
+  float photo_head_share;
+  /**
+   * The eye line's height from the photo's top over its height.
+   */
+  float photo_eye_line;
+  /**
+   * The lowest the crop puts the eye line, where the hair needs room above the head.
+   */
+  float photo_lowest_eye_line;
+  /**
+   * The photo's width over its height.
+   */
+  float photo_aspect;
+  /**
+   * The smallest share of the largest photo the frame holds that the photo may fill ("move
+   * closer" below it).
+   */
+  float min_photo_of_frame;
+  /**
+   * Room kept between the photo and every edge of the frame, over the frame's height.
+   */
+  float margin;
+  /**
+   * The photo's least height in frame pixels where the profile fixes its pixel size; 0 where
+   * any size will do.
+   */
+  float min_photo_height_px;
+  /**
+   * Largest yaw either way (from the profile's pose range).
+   */
+  double max_yaw_deg;
+  /**
+   * Largest pitch either way.
+   */
+  double max_pitch_deg;
+  /**
+   * Largest roll either way.
+   */
+  double max_roll_deg;
+  /**
+   * Smallest eyelid gap over the eye's width, the smaller eye; 0 where eyes are not judged.
+   */
+  float min_eye_aspect;
+  /**
+   * Mean luma (0..255) at the face mesh's points: the range a frame's light must fall in.
+   */
+  float min_face_luma;
+  /**
+   * The top of that range.
+   */
+  float max_face_luma;
+} passbild_live_target;
+
+/**
  * What one frame shows. Without a face (`has_face` 0) only `hint` and `tracked` mean anything.
  * Pose angles are NaN when the pose could not be fitted. Flags are 0 or 1 bytes rather than
  * `bool`, which C#, JNA and C89 marshal differently.
@@ -622,6 +684,31 @@ passbild_status passbild_live_session_smallest_capture_height(const passbild_liv
                                                               float frame_aspect,
                                                               uint32_t *height_out,
                                                               passbild_error **error_out);
+
+/**
+ * Where the session wants the face: the profile's framing, pose, eye and light limits, or those
+ * last set.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe; `session`
+ * is not used by another thread during the call.
+ */
+passbild_status passbild_live_session_target(const passbild_live_session *session,
+                                             passbild_live_target *target_out,
+                                             passbild_error **error_out);
+
+/**
+ * Guides towards `target` from the next frame on: read the session's own with
+ * `passbild_live_session_target`, change what should differ (a wider margin for a restless
+ * sitter), and set it. The numbers are taken as given (shares of the photo and the frame belong
+ * in 0..1, the margin below 0.5); one that is not finite (NaN) turns off the comparison it
+ * takes part in.
+ * # Safety
+ * Every pointer argument is NULL or valid as this comment and the header describe; `session`
+ * is not used by another thread during the call.
+ */
+passbild_status passbild_live_session_set_target(passbild_live_session *session,
+                                                 const passbild_live_target *target,
+                                                 passbild_error **error_out);
 
 /**
  * One camera frame in one of the `passbild_pixel_format` layouts, rows `stride` bytes apart

@@ -52,6 +52,28 @@ fn a_centred_face_is_ready_and_followed_between_frames() {
 }
 
 #[test]
+fn a_target_set_on_the_session_guides_the_next_frames() {
+    let photo = fixture_image("frll_034_de.jpg");
+    let centred = frame(&photo, 0.23, (640 - (1244.0 * 0.23) as i64) / 2);
+    let mut session = checker("de-live").live_session();
+    assert_eq!(process(&mut session, &centred).hint, Hint::Ready);
+    let profile_target = *session.target();
+    // A wider margin than the frame leaves around this face's photo: back from the camera.
+    session.set_target(passbild::live::LiveTarget { margin: 0.2, ..profile_target });
+    let result = process(&mut session, &centred);
+    assert_eq!(result.hint, Hint::MoveBack, "{result:?}");
+    // Light asked for beyond what the face gets.
+    session.set_target(passbild::live::LiveTarget { face_luma: (240.0, 255.0), ..profile_target });
+    let result = process(&mut session, &centred);
+    assert_eq!(result.hint, Hint::MoreLight, "{result:?}");
+    // A limit that is not a number is not compared.
+    session.set_target(passbild::live::LiveTarget { face_luma: (f32::NAN, f32::NAN), ..profile_target });
+    assert_eq!(process(&mut session, &centred).hint, Hint::Ready);
+    session.set_target(profile_target);
+    assert_eq!(process(&mut session, &centred).hint, Hint::Ready);
+}
+
+#[test]
 fn hints_follow_what_is_out_of_place() {
     let photo = fixture_image("frll_034_de.jpg");
     let centre = |scale: f32| (640 - (1244.0 * scale) as i64) / 2;

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use super::checker::{checker_of, passbild_checker, passbild_pixel_format_value, pixel_buffer};
 use super::report::{language, passbild_language_value};
 use super::{Failure, borrow, copy_to_buffer, guard, passbild_error, passbild_status, write_out};
-use crate::live::{Hint, LiveSession};
+use crate::live::{Hint, LiveSession, LiveTarget};
 
 /// Follows one person across the frames of one camera. Use it from one thread at a time; it may
 /// outlive the checker it was made from.
@@ -137,6 +137,124 @@ pub unsafe extern "C" fn passbild_live_session_smallest_capture_height(
             return Err(Failure::new(passbild_status::InvalidArgument, message));
         }
         write_out(height_out, "height_out", session.inner.target().smallest_capture_height(frame_aspect))
+    })
+}
+
+/// Where a live session wants the face, as `passbild_live_session_target` gives it and
+/// `passbild_live_session_set_target` takes it. Shares are of the photo the profile's template cuts
+/// (head, eye line, aspect) or of the frame (margin, fullness); angles in degrees either way.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct passbild_live_target {
+    /// Chin to crown over the photo's height.
+    pub photo_head_share: f32,
+    /// The eye line's height from the photo's top over its height.
+    pub photo_eye_line: f32,
+    /// The lowest the crop puts the eye line, where the hair needs room above the head.
+    pub photo_lowest_eye_line: f32,
+    /// The photo's width over its height.
+    pub photo_aspect: f32,
+    /// The smallest share of the largest photo the frame holds that the photo may fill ("move
+    /// closer" below it).
+    pub min_photo_of_frame: f32,
+    /// Room kept between the photo and every edge of the frame, over the frame's height.
+    pub margin: f32,
+    /// The photo's least height in frame pixels where the profile fixes its pixel size; 0 where
+    /// any size will do.
+    pub min_photo_height_px: f32,
+    /// Largest yaw either way (from the profile's pose range).
+    pub max_yaw_deg: f64,
+    /// Largest pitch either way.
+    pub max_pitch_deg: f64,
+    /// Largest roll either way.
+    pub max_roll_deg: f64,
+    /// Smallest eyelid gap over the eye's width, the smaller eye; 0 where eyes are not judged.
+    pub min_eye_aspect: f32,
+    /// Mean luma (0..255) at the face mesh's points: the range a frame's light must fall in.
+    pub min_face_luma: f32,
+    /// The top of that range.
+    pub max_face_luma: f32,
+}
+
+impl From<LiveTarget> for passbild_live_target {
+    fn from(target: LiveTarget) -> Self {
+        passbild_live_target {
+            photo_head_share: target.photo_head_share,
+            photo_eye_line: target.photo_eye_line,
+            photo_lowest_eye_line: target.photo_lowest_eye_line,
+            photo_aspect: target.photo_aspect,
+            min_photo_of_frame: target.min_photo_of_frame,
+            margin: target.margin,
+            min_photo_height_px: target.min_photo_height_px,
+            max_yaw_deg: target.max_yaw,
+            max_pitch_deg: target.max_pitch,
+            max_roll_deg: target.max_roll,
+            min_eye_aspect: target.min_eye_aspect,
+            min_face_luma: target.face_luma.0,
+            max_face_luma: target.face_luma.1,
+        }
+    }
+}
+
+impl From<passbild_live_target> for LiveTarget {
+    fn from(target: passbild_live_target) -> Self {
+        LiveTarget {
+            photo_head_share: target.photo_head_share,
+            photo_eye_line: target.photo_eye_line,
+            photo_lowest_eye_line: target.photo_lowest_eye_line,
+            photo_aspect: target.photo_aspect,
+            min_photo_of_frame: target.min_photo_of_frame,
+            margin: target.margin,
+            min_photo_height_px: target.min_photo_height_px,
+            max_yaw: target.max_yaw_deg,
+            max_pitch: target.max_pitch_deg,
+            max_roll: target.max_roll_deg,
+            min_eye_aspect: target.min_eye_aspect,
+            face_luma: (target.min_face_luma, target.max_face_luma),
+        }
+    }
+}
+
+/// Where the session wants the face: the profile's framing, pose, eye and light limits, or those
+/// last set.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe; `session`
+/// is not used by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_target(
+    session: *const passbild_live_session,
+    target_out: *mut passbild_live_target,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        let session = borrow(session, "session")?;
+        write_out(target_out, "target_out", passbild_live_target::from(*session.inner.target()))
+    })
+}
+
+/// Guides towards `target` from the next frame on: read the session's own with
+/// `passbild_live_session_target`, change what should differ (a wider margin for a restless
+/// sitter), and set it. The numbers are taken as given (shares of the photo and the frame belong
+/// in 0..1, the margin below 0.5); one that is not finite (NaN) turns off the comparison it
+/// takes part in.
+/// # Safety
+/// Every pointer argument is NULL or valid as this comment and the header describe; `session`
+/// is not used by another thread during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn passbild_live_session_set_target(
+    session: *mut passbild_live_session,
+    target: *const passbild_live_target,
+    error_out: *mut *mut passbild_error,
+) -> passbild_status {
+    guard(error_out, || {
+        if session.is_null() {
+            return Err(Failure::null("session"));
+        }
+        let target = *borrow(target, "target")?;
+        // SAFETY: non-NULL, made by passbild_live_session_new, used by one thread (contract).
+        let session = unsafe { &mut *session };
+        session.inner.set_target(target.into());
+        Ok(())
     })
 }
 

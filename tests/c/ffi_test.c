@@ -201,6 +201,26 @@ static void misuse(void) {
     expect_error_after(passbild_live_session_smallest_capture_height(session, 0.0f, &capture_height, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "frame_aspect");
     error = NULL;
     expect_error_after(passbild_live_session_smallest_capture_height(NULL, 1.0f, &capture_height, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "session");
+    passbild_live_target target;
+    EXPECT(passbild_live_session_target(session, &target, NULL) == PASSBILD_STATUS_OK && fabsf(target.photo_aspect - 35.0f / 45.0f) < 0.01f &&
+               target.margin > 0.0f && target.margin < 0.5f && target.min_face_luma < target.max_face_luma && target.max_yaw_deg > 0.0,
+           "icao's target: aspect %g, margin %g", target.photo_aspect, target.margin);
+    target.margin = 0.2f;
+    target.max_yaw_deg = 3.0;
+    EXPECT(passbild_live_session_set_target(session, &target, NULL) == PASSBILD_STATUS_OK, "set target");
+    passbild_live_target read_back;
+    EXPECT(passbild_live_session_target(session, &read_back, NULL) == PASSBILD_STATUS_OK && read_back.margin == 0.2f &&
+               read_back.max_yaw_deg == 3.0 && read_back.photo_aspect == target.photo_aspect,
+           "target read back: margin %g, yaw %g", read_back.margin, read_back.max_yaw_deg);
+    EXPECT(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, NULL) == PASSBILD_STATUS_OK &&
+               live_frame.hint == PASSBILD_HINT_NO_FACE,
+           "a frame after the target changed");
+    error = NULL;
+    expect_error_after(passbild_live_session_set_target(session, NULL, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "target");
+    error = NULL;
+    expect_error_after(passbild_live_session_set_target(NULL, &target, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "session");
+    error = NULL;
+    expect_error_after(passbild_live_session_target(session, NULL, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "target_out");
     passbild_checker *de_live = new_checker("de-live");
     passbild_live_session *de_live_session = NULL;
     EXPECT(passbild_live_session_new(de_live, &de_live_session, NULL) == PASSBILD_STATUS_OK, "de-live session");
