@@ -119,6 +119,18 @@ class Checker:
         text, png = self._native.check_with_overlay_png(source)
         return Report.from_json(text), png
 
+    def check_with_reference(
+        self,
+        document: Union[str, "os.PathLike[str]", bytes, bytearray],
+        live: Union[str, "os.PathLike[str]", bytes, bytearray],
+    ) -> Report:
+        """Checks a document photo (the studio's upload, a path or the bytes of an encoded photo)
+        and compares it with a trusted live capture of the applicant (the terminal's or the mobile
+        kit's camera, likewise): the document's usual checks plus `identity.same_person` (the
+        same person in both) and `morph.differential` (the document a morph of the applicant and
+        someone else). The comparison's models load at the first call."""
+        return Report.from_json(self._native.check_with_reference_json(document, live))
+
     def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
         """Checks files in parallel on the checker's threads (`threads` at construction); results
         keep the order, a file that could not be checked gives its PassbildError in its place."""

@@ -80,6 +80,14 @@ enum Encoded {
 }
 
 impl Encoded {
+    /// The name a report of it carries, as check() names a file's report.
+    fn file_name(&self) -> Option<String> {
+        match self {
+            Encoded::Path(path) => Some(path.display().to_string()),
+            Encoded::Bytes(_) => None,
+        }
+    }
+
     fn read(self, checker: &Checker) -> passbild::Result<Vec<u8>> {
         match self {
             Encoded::Path(path) => checker.limits().read_file(&path),
@@ -172,10 +180,7 @@ impl NativeChecker {
         source: &Bound<'py, PyAny>,
     ) -> PyResult<(String, Bound<'py, PyBytes>)> {
         let source = encoded(source, "check_with_overlay()")?;
-        let file = match &source {
-            Encoded::Path(path) => Some(path.display().to_string()),
-            Encoded::Bytes(_) => None,
-        };
+        let file = source.file_name();
         let checker = &self.inner;
         let (report, png) = py
             .detach(|| {
@@ -188,6 +193,30 @@ impl NativeChecker {
             })
             .map_err(raise)?;
         Ok((report.to_json(), PyBytes::new(py, &png)))
+    }
+
+    /// The report of a document photo compared with a trusted live capture of the applicant (each
+    /// a path or the bytes of an encoded photo), as JSON: its usual checks plus
+    /// `identity.same_person` and `morph.differential`.
+    fn check_with_reference_json(
+        &self,
+        py: Python<'_>,
+        document: &Bound<'_, PyAny>,
+        live: &Bound<'_, PyAny>,
+    ) -> PyResult<String> {
+        let document = encoded(document, "check_with_reference()")?;
+        let live = encoded(live, "check_with_reference()")?;
+        let file = document.file_name();
+        let checker = &self.inner;
+        let report = py
+            .detach(|| {
+                let (document, live) = (document.read(checker)?, live.read(checker)?);
+                let mut report = checker.check_with_reference(&document, &live)?;
+                report.file = file;
+                Ok(report)
+            })
+            .map_err(raise)?;
+        Ok(report.to_json())
     }
 
     /// Reports of many files, checked in parallel on the checker's threads: per file the JSON, or

@@ -146,6 +146,26 @@ def test_a_check_comes_with_the_operators_overlay(de_live):
         de_live.check_with_overlay(np.zeros((40, 30, 3), dtype=np.uint8))
 
 
+def test_a_document_is_compared_with_a_live_capture(de_live):
+    same = de_live.check_with_reference(COMPLIANT, COMPLIANT.read_bytes())
+    assert same.file == str(COMPLIANT)
+    assert same.check("identity.same_person").passed
+    assert same.check("morph.differential").passed
+    # The document's own checks come first, as check() gives them.
+    assert [c.id for c in same.checks[: len(de_live.check(COMPLIANT).checks)]] == [
+        c.id for c in de_live.check(COMPLIANT).checks
+    ]
+    # Two people whose embeddings lie within dlib's bound (0.55): the morph check tells them apart.
+    other = de_live.check_with_reference(COMPLIANT.read_bytes(), FIXTURES / "frll_119_de.jpg")
+    assert other.check("morph.differential").status == "fail" and other.verdict == "fail"
+    assert other.file is None
+    with pytest.raises(passbild.PassbildError) as refused:
+        de_live.check_with_reference(COMPLIANT, b"not a photo")
+    assert refused.value.kind == "not_a_photo"
+    with pytest.raises(TypeError):
+        de_live.check_with_reference(COMPLIANT, np.zeros((40, 30, 3), dtype=np.uint8))
+
+
 def test_built_in_profiles_and_version():
     assert "de-live" in passbild.built_in_profiles()
     assert passbild.__version__ == "0.1.0"
