@@ -1,7 +1,7 @@
 //! Writes docs/accuracy.md: how right passbild's verdicts are on photos whose truth is known by
 //! construction, on the test half of the identities (thresholds and calibrations are set on the
 //! calibration half, and this example prints what it would set them to).
-//!     cargo run --release --example accuracy [pose|ears|roll|geometry|appearance|smiles|glasses|sizes]
+//!     cargo run --release --example accuracy [pose|ears|roll|geometry|appearance|smiles|glasses|sizes|identity]
 //! About 40 minutes on two cores for all parts (one part: only its section of docs/accuracy.md is
 //! rewritten, the rest is kept). tests/accuracy.rs runs the same parts on a small subset.
 
@@ -74,6 +74,9 @@ fn main() {
         sharpness_by_resolution_section(&mut doc, &subjects, &datasets);
         defects_by_resolution_section(&mut doc, &de_live, &subjects, &datasets);
     }
+    if wanted("identity") {
+        identity_section(&mut doc, &de_live, &subjects, &datasets);
+    }
     let path = root.join("docs/accuracy.md");
     let doc = match (only.as_deref(), std::fs::read_to_string(&path)) {
         (None, _) => doc,
@@ -90,7 +93,7 @@ fn main() {
 }
 
 /// Each part's first heading, in document order.
-const PART_HEADINGS: [(&str, &str); 8] = [
+const PART_HEADINGS: [(&str, &str); 9] = [
     ("pose", "\n## Head pose\n"),
     ("ears", "\n### Pitch against labelled ears\n"),
     ("roll", "\n## Roll\n"),
@@ -99,6 +102,7 @@ const PART_HEADINGS: [(&str, &str); 8] = [
     ("smiles", "\n### Real smiles\n"),
     ("glasses", "\n### Glasses\n"),
     ("sizes", "\n### Sharpness at other sizes\n"),
+    ("identity", "\n## Same person as the live capture\n"),
 ];
 
 /// `existing` with `part`'s section replaced by the one in `fresh` (a document holding only that
@@ -1640,4 +1644,171 @@ fn defects_by_resolution_section(doc: &mut String, de_live: &Checker, subjects: 
         counts.dedup();
         writeln!(doc, "| {} | {strength} | {} | {} |", defect.name, counts.join(" / "), cells.join(" | ")).unwrap();
     }
+}
+
+/// `identity.same_person` and the verdict of a check against a live capture: FRLL's neutral photo,
+/// cut as the compliant photos are, as the document; the same session's smiling photo, uncropped,
+/// as the live capture (the same person), or another identity's of the same half (an impostor).
+fn identity_section(doc: &mut String, de_live: &Checker, subjects: &[Subject], datasets: &Path) {
+    use passbild::tools::internals::{FaceEmbedder, Pyramid, face};
+    let embedder = FaceEmbedder::load(&passbild::ModelSource::Embedded, &passbild::Backend::Tract).unwrap();
+    let embed = |image: &image::RgbImage| {
+        let analysis = de_live.analyse_image(&image.clone().into()).ok()?;
+        embedder.run(&Pyramid::new(image.clone()), &face(&analysis)?.mesh).ok()
+    };
+    let gender: BTreeMap<String, String> = std::fs::read_to_string(datasets.join("frll/london_info.csv"))
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            Some((format!("frll/{}", fields.first()?), fields.get(2)?.to_string()))
+        })
+        .collect();
+    let live_path =
+        |identity: &str| datasets.join(format!("frll/smiling_front/{}_08.jpg", identity.trim_start_matches("frll/")));
+    struct Person<'a> {
+        subject: &'a Subject,
+        document: passbild::tools::internals::Embedding,
+        live: passbild::tools::internals::Embedding,
+    }
+    let people: Vec<Person> = subjects
+        .par_iter()
+        .filter(|s| s.identity.starts_with("frll/"))
+        .filter_map(|subject| {
+            let live = image::open(live_path(&subject.identity)).ok()?.to_rgb8();
+            Some(Person { subject, document: embed(&subject.photo)?, live: embed(&live)? })
+        })
+        .collect();
+    let in_half = |h: Half| people.iter().filter(move |p| half(&p.subject.identity) == h).collect::<Vec<_>>();
+    // Genuine distances, and impostors' (all, and of the same gender), of a half.
+    let distances = |h: Half| {
+        let people = in_half(h);
+        let genuine: Vec<f64> = people.iter().map(|p| f64::from(p.document.distance(&p.live))).collect();
+        let (mut impostors, mut same_gender) = (Vec::new(), Vec::new());
+        for a in &people {
+            for b in people.iter().filter(|b| b.subject.identity != a.subject.identity) {
+                let d = f64::from(a.document.distance(&b.live));
+                impostors.push(d);
+                if gender.get(&a.subject.identity) == gender.get(&b.subject.identity) {
+                    same_gender.push(d);
+                }
+            }
+        }
+        (genuine, impostors, same_gender)
+    };
+    let (calibration_genuine, calibration_impostors, calibration_same_gender) = distances(Half::Calibration);
+    let (genuine, impostors, same_gender) = distances(Half::Test);
+    let share_below =
+        |values: &[f64], bound: f64| values.iter().filter(|&&d| d <= bound).count() as f64 / values.len().max(1) as f64;
+    let share_above = |values: &[f64], bound: f64| 1.0 - share_below(values, bound);
+    // The bound that accepts a given share of a half's impostors.
+    let bound_at = |impostors: &[f64], share: f64| percentile(impostors, share);
+    writeln!(
+        doc,
+        "\n## Same person as the live capture\n\n`identity.same_person` (a check against a live capture, \
+         `check_with_reference`): the distance between the dlib identity embeddings of the document \
+         photo and the live capture, bounded at dlib's usual 0.6 in every profile. Document: FRLL's \
+         neutral photo cut as the compliant photos are (1244x1600); live capture: the smiling photo of \
+         the same session, uncropped (1350x1350). Impostors: another identity's smiling photo, every \
+         ordered pair within a half. Same-session pairs are the easy case for the same person: a live \
+         capture years after the document photo lies further.\n\n\
+         Calibration half ({} identities): the same person {:.2}-{:.2}; impostors from {:.2} ({} pairs, \
+         the same gender {}); the bound that accepts 1 % of the impostors is {:.3}, 0.1 % {:.3}.\n\n\
+         Test half ({} identities, {} impostor pairs, {} of the same gender):\n\n\
+         | bound | the same person refused | impostors accepted | of the same gender |\n|---|---|---|---|",
+        calibration_genuine.len(),
+        percentile(&calibration_genuine, 0.0),
+        percentile(&calibration_genuine, 1.0),
+        percentile(&calibration_impostors, 0.0),
+        calibration_impostors.len(),
+        calibration_same_gender.len(),
+        bound_at(&calibration_impostors, 0.01),
+        bound_at(&calibration_impostors, 0.001),
+        genuine.len(),
+        impostors.len(),
+        same_gender.len(),
+    )
+    .unwrap();
+    let shipped = f64::from(passbild::tools::internals::SAME_PERSON_DISTANCE);
+    for bound in [0.4, 0.45, 0.5, 0.55, shipped] {
+        let mark = if bound == shipped { " (shipped)" } else { "" };
+        writeln!(
+            doc,
+            "| {bound:.2}{mark} | {:.1} % | {:.2} % | {:.2} % |",
+            100.0 * share_above(&genuine, bound),
+            100.0 * share_below(&impostors, bound),
+            100.0 * share_below(&same_gender, bound),
+        )
+        .unwrap();
+    }
+    writeln!(
+        doc,
+        "\nTest half: the same person {:.2}-{:.2} (median {:.2}); impostors from {:.2} (median {:.2}), \
+         of the same gender from {:.2} (median {:.2}).",
+        percentile(&genuine, 0.0),
+        percentile(&genuine, 1.0),
+        percentile(&genuine, 0.5),
+        percentile(&impostors, 0.0),
+        percentile(&impostors, 0.5),
+        percentile(&same_gender, 0.0),
+        percentile(&same_gender, 0.5),
+    )
+    .unwrap();
+    // The whole check against a live capture (de-live) for the test half's same-person pairs and
+    // each document's three nearest impostors: what an office sees.
+    let test = in_half(Half::Test);
+    let pairs: Vec<(&Person, &Person)> = test
+        .iter()
+        .flat_map(|a| {
+            let mut others: Vec<&&Person> = test.iter().filter(|b| b.subject.identity != a.subject.identity).collect();
+            others.sort_by(|b, c| a.document.distance(&b.live).total_cmp(&a.document.distance(&c.live)));
+            std::iter::once((*a, *a)).chain(others.into_iter().take(3).map(move |b| (*a, *b)))
+        })
+        .collect();
+    let outcomes: Vec<(bool, Report)> = pairs
+        .par_iter()
+        .filter_map(|(a, b)| {
+            let document = passbild::tools::edits::jpeg_bytes_with_profile(&a.subject.photo, 95, None);
+            let live = std::fs::read(live_path(&b.subject.identity)).ok()?;
+            let report = de_live.check_with_reference(&document, &live).ok()?;
+            Some((a.subject.identity == b.subject.identity, report))
+        })
+        .collect();
+    let fails = |r: &Report, id: &str| r.check(id).is_some_and(|c| c.status == Status::Fail);
+    writeln!(
+        doc,
+        "\nThe whole check against a live capture (de-live), test half: each same-person pair, and each \
+         document with the three impostors nearest to it by the embedding (the hardest; mostly of the \
+         same gender). A same-person pair fails where either comparison fails; the document's own \
+         checks are left out.\n\n\
+         | pairs | n | `identity.same_person` fails | `morph.differential` fails | either fails |\n|---|---|---|---|---|"
+    )
+    .unwrap();
+    for (same, label) in [(true, "the same person"), (false, "nearest impostors")] {
+        let reports: Vec<&Report> = outcomes.iter().filter(|(s, _)| *s == same).map(|(_, r)| r).collect();
+        let share = |hit: &dyn Fn(&Report) -> bool| {
+            100.0 * reports.iter().filter(|r| hit(r)).count() as f64 / reports.len().max(1) as f64
+        };
+        writeln!(
+            doc,
+            "| {label} | {} | {:.1} % | {:.1} % | {:.1} % |",
+            reports.len(),
+            share(&|r| fails(r, ids::IDENTITY_SAME_PERSON)),
+            share(&|r| fails(r, ids::MORPH_DIFFERENTIAL)),
+            share(&|r| fails(r, ids::IDENTITY_SAME_PERSON) || fails(r, ids::MORPH_DIFFERENTIAL)),
+        )
+        .unwrap();
+    }
+    let passed_as_same: Vec<&Report> =
+        outcomes.iter().filter(|(same, r)| !same && !fails(r, ids::IDENTITY_SAME_PERSON)).map(|(_, r)| r).collect();
+    writeln!(
+        doc,
+        "\nOf the nearest impostors `identity.same_person` passes ({}), `morph.differential` fails {}: its \
+         score weighs the identity distance against how close two photos of one person lie, far closer \
+         than dlib's bound.",
+        passed_as_same.len(),
+        passed_as_same.iter().filter(|r| fails(r, ids::MORPH_DIFFERENTIAL)).count(),
+    )
+    .unwrap();
 }
