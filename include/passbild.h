@@ -321,32 +321,35 @@ typedef struct passbild_report passbild_report;
 /**
  * Where a live session wants the face, as `passbild_live_session_target` gives it and
  * `passbild_live_session_set_target` takes it. Shares are of the photo the profile's template cuts
- * (head, eye line, aspect) or of the frame (margin, fullness); angles in degrees either way.
+ * (head, eye line, aspect) or of the frame (margin, fullness); angles in degrees either way. No
+ * number may be NaN.
  */
 typedef struct {
   /**
-   * Chin to crown over the photo's height.
+   * Chin to crown over the photo's height, above 0 and at most 1.
    */
   float photo_head_share;
   /**
-   * The eye line's height from the photo's top over its height.
+   * The eye line's height from the photo's top over its height, 0..1.
    */
   float photo_eye_line;
   /**
-   * The lowest the crop puts the eye line, where the hair needs room above the head.
+   * The lowest the crop puts the eye line, where the hair needs room above the head: from
+   * `photo_eye_line` to 1.
    */
   float photo_lowest_eye_line;
   /**
-   * The photo's width over its height.
+   * The photo's width over its height, above 0.
    */
   float photo_aspect;
   /**
    * The smallest share of the largest photo the frame holds that the photo may fill ("move
-   * closer" below it).
+   * closer" below it), 0..1.
    */
   float min_photo_of_frame;
   /**
-   * Room kept between the photo and every edge of the frame, over the frame's height.
+   * Room kept between the photo and every edge of the frame, over the frame's height: 0 or
+   * more, below 0.5.
    */
   float margin;
   /**
@@ -355,15 +358,16 @@ typedef struct {
    */
   float min_photo_height_px;
   /**
-   * Largest yaw either way (from the profile's pose range).
+   * Largest yaw either way (from the profile's pose range), 0 or more; INFINITY where the
+   * profile does not judge pose (de-child-under-6).
    */
   double max_yaw_deg;
   /**
-   * Largest pitch either way.
+   * Largest pitch either way, as `max_yaw_deg`.
    */
   double max_pitch_deg;
   /**
-   * Largest roll either way.
+   * Largest roll either way, as `max_yaw_deg`.
    */
   double max_roll_deg;
   /**
@@ -371,11 +375,12 @@ typedef struct {
    */
   float min_eye_aspect;
   /**
-   * Mean luma (0..255) at the face mesh's points: the range a frame's light must fall in.
+   * Mean luma (0..255) at the face mesh's points: the range a frame's light must fall in (0 and
+   * 255 ask nothing).
    */
   float min_face_luma;
   /**
-   * The top of that range.
+   * The top of that range, from `min_face_luma` to 255.
    */
   float max_face_luma;
 } passbild_live_target;
@@ -699,9 +704,8 @@ passbild_status passbild_live_session_target(const passbild_live_session *sessio
 /**
  * Guides towards `target` from the next frame on: read the session's own with
  * `passbild_live_session_target`, change what should differ (a wider margin for a restless
- * sitter), and set it. The numbers are taken as given (shares of the photo and the frame belong
- * in 0..1, the margin below 0.5); one that is not finite (NaN) turns off the comparison it
- * takes part in.
+ * sitter), and set it. A number outside its domain (see `passbild_live_target`; NaN anywhere) is
+ * refused with `PASSBILD_STATUS_INVALID_ARGUMENT` naming it, and the session keeps its target.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe; `session`
  * is not used by another thread during the call.

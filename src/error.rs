@@ -120,6 +120,9 @@ pub enum Error {
     /// The checker's thread pool could not be started.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(String),
+    /// A live session's target has a number outside its domain (`LiveSession::set_target`).
+    #[error("invalid live target: {0}")]
+    InvalidLiveTarget(String),
 }
 
 /// The library's result type: `Error` by default.
@@ -155,6 +158,7 @@ impl Error {
                 ReceiptError::InvalidKey(_) => "invalid_key",
             },
             Error::ThreadPool(_) => "thread_pool",
+            Error::InvalidLiveTarget(_) => "invalid_live_target",
         }
     }
 

@@ -123,6 +123,47 @@ impl LiveTarget {
         (self.min_photo_height_px / largest_photo_share).ceil() as u32
     }
 
+    /// What is wrong with the target's numbers, if anything: the photo's shares (head, eye lines)
+    /// lie in 0..1 with the lowest eye line at or below the eye line, its aspect is a positive
+    /// number, the photo fills 0..1 of the frame, the margin lies in 0..0.5, the photo's least
+    /// height in pixels is 0 (none) or more, the pose limits 0 or more (infinite: none), the
+    /// eyelid gap 0 (none) or more, and the light range within 0..255, its least at most its
+    /// most (0..255: none). None of them may be NaN.
+    pub fn problem(&self) -> Option<String> {
+        let within = |name: &str, value: f64, low: f64, high: f64, open_end: bool| {
+            let inside = if open_end { value >= low && value < high } else { value >= low && value <= high };
+            (!inside).then(|| {
+                let end = if open_end { ")" } else { "]" };
+                format!("{name} is {value}, outside [{low}, {high}{end}")
+            })
+        };
+        let share = |name: &str, value: f32| within(name, f64::from(value), 0.0, 1.0, false);
+        [
+            within("photo_head_share", f64::from(self.photo_head_share), f64::MIN_POSITIVE, 1.0, false),
+            share("photo_eye_line", self.photo_eye_line),
+            within(
+                "photo_lowest_eye_line",
+                f64::from(self.photo_lowest_eye_line),
+                f64::from(self.photo_eye_line),
+                1.0,
+                false,
+            ),
+            within("photo_aspect", f64::from(self.photo_aspect), f64::MIN_POSITIVE, f64::from(f32::MAX), false),
+            share("min_photo_of_frame", self.min_photo_of_frame),
+            within("margin", f64::from(self.margin), 0.0, 0.5, true),
+            within("min_photo_height_px", f64::from(self.min_photo_height_px), 0.0, f64::from(f32::MAX), false),
+            within("max_yaw", self.max_yaw, 0.0, f64::INFINITY, false),
+            within("max_pitch", self.max_pitch, 0.0, f64::INFINITY, false),
+            within("max_roll", self.max_roll, 0.0, f64::INFINITY, false),
+            within("min_eye_aspect", f64::from(self.min_eye_aspect), 0.0, f64::from(f32::MAX), false),
+            within("the light range's least", f64::from(self.face_luma.0), 0.0, 255.0, false),
+            within("the light range's most", f64::from(self.face_luma.1), f64::from(self.face_luma.0), 255.0, false),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
+
     /// The tallest photo of the target's shape that a `width` x `height` frame holds inside its
     /// margin.
     fn largest_photo_height(&self, width: f32, height: f32) -> f32 {
@@ -254,11 +295,14 @@ impl LiveSession {
     }
 
     /// Guides towards `target` from the next frame on: say, a wider margin for a restless
-    /// sitter, or a fuller frame. Its numbers are taken as given: shares of the photo and the
-    /// frame belong in 0..1 and the margin below 0.5; a number that is not finite turns off the
-    /// comparison it takes part in.
-    pub fn set_target(&mut self, target: LiveTarget) {
+    /// sitter, or a fuller frame. Refused, the session's target unchanged, where a number lies
+    /// outside its domain ([`LiveTarget::problem`]).
+    pub fn set_target(&mut self, target: LiveTarget) -> Result<()> {
+        if let Some(problem) = target.problem() {
+            return Err(crate::Error::InvalidLiveTarget(problem));
+        }
         self.target = target;
+        Ok(())
     }
 
     /// One camera frame: `height` rows of `width` pixels, `stride` bytes apart.

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use image::{Rgb, RgbImage, imageops};
-use passbild::live::{Hint, LiveFrame, LiveSession};
+use passbild::live::{Hint, LiveFrame, LiveSession, LiveTarget};
 use passbild::{Checker, PixelFormat};
 
 /// A 640x480 camera frame: grey, with the photo scaled by `scale`, its left edge at `left` and
@@ -58,18 +58,42 @@ fn a_target_set_on_the_session_guides_the_next_frames() {
     let mut session = checker("de-live").live_session();
     assert_eq!(process(&mut session, &centred).hint, Hint::Ready);
     let profile_target = *session.target();
+    let target = |change: &dyn Fn(&mut LiveTarget)| {
+        let mut target = profile_target;
+        change(&mut target);
+        target
+    };
     // A wider margin than the frame leaves around this face's photo: back from the camera.
-    session.set_target(passbild::live::LiveTarget { margin: 0.2, ..profile_target });
+    session.set_target(target(&|t| t.margin = 0.2)).unwrap();
     let result = process(&mut session, &centred);
     assert_eq!(result.hint, Hint::MoveBack, "{result:?}");
     // Light asked for beyond what the face gets.
-    session.set_target(passbild::live::LiveTarget { face_luma: (240.0, 255.0), ..profile_target });
+    session.set_target(target(&|t| t.face_luma = (240.0, 255.0))).unwrap();
     let result = process(&mut session, &centred);
     assert_eq!(result.hint, Hint::MoreLight, "{result:?}");
-    // A limit that is not a number is not compared.
-    session.set_target(passbild::live::LiveTarget { face_luma: (f32::NAN, f32::NAN), ..profile_target });
-    assert_eq!(process(&mut session, &centred).hint, Hint::Ready);
-    session.set_target(profile_target);
+    // A yaw limit below this face's own turn.
+    let yaw = result.face.unwrap().pose.unwrap().yaw;
+    session.set_target(target(&|t| t.max_yaw = yaw.abs() / 2.0)).unwrap();
+    let result = process(&mut session, &centred);
+    assert!(matches!(result.hint, Hint::TurnLeft | Hint::TurnRight), "yaw {yaw}: {result:?}");
+    // Numbers outside their domain are refused, naming the field, and the target stays.
+    let kept = *session.target();
+    for (wrong, field) in [
+        (target(&|t| t.margin = f32::NAN), "margin"),
+        (target(&|t| t.margin = 0.5), "margin"),
+        (target(&|t| t.photo_aspect = 0.0), "photo_aspect"),
+        (target(&|t| t.photo_lowest_eye_line = t.photo_eye_line - 0.01), "photo_lowest_eye_line"),
+        (target(&|t| t.max_pitch = f64::NAN), "max_pitch"),
+        (target(&|t| t.face_luma = (200.0, 100.0)), "light range"),
+    ] {
+        let refused = session.set_target(wrong).unwrap_err();
+        assert!(refused.to_string().contains(field), "{field}: {refused}");
+        assert_eq!(refused.code(), "invalid_live_target");
+        assert_eq!(*session.target(), kept);
+    }
+    // No pose limit at all, as for small children.
+    session.set_target(target(&|t| t.max_yaw = f64::INFINITY)).unwrap();
+    session.set_target(profile_target).unwrap();
     assert_eq!(process(&mut session, &centred).hint, Hint::Ready);
 }
 

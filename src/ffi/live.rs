@@ -142,37 +142,42 @@ pub unsafe extern "C" fn passbild_live_session_smallest_capture_height(
 
 /// Where a live session wants the face, as `passbild_live_session_target` gives it and
 /// `passbild_live_session_set_target` takes it. Shares are of the photo the profile's template cuts
-/// (head, eye line, aspect) or of the frame (margin, fullness); angles in degrees either way.
+/// (head, eye line, aspect) or of the frame (margin, fullness); angles in degrees either way. No
+/// number may be NaN.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct passbild_live_target {
-    /// Chin to crown over the photo's height.
+    /// Chin to crown over the photo's height, above 0 and at most 1.
     pub photo_head_share: f32,
-    /// The eye line's height from the photo's top over its height.
+    /// The eye line's height from the photo's top over its height, 0..1.
     pub photo_eye_line: f32,
-    /// The lowest the crop puts the eye line, where the hair needs room above the head.
+    /// The lowest the crop puts the eye line, where the hair needs room above the head: from
+    /// `photo_eye_line` to 1.
     pub photo_lowest_eye_line: f32,
-    /// The photo's width over its height.
+    /// The photo's width over its height, above 0.
     pub photo_aspect: f32,
     /// The smallest share of the largest photo the frame holds that the photo may fill ("move
-    /// closer" below it).
+    /// closer" below it), 0..1.
     pub min_photo_of_frame: f32,
-    /// Room kept between the photo and every edge of the frame, over the frame's height.
+    /// Room kept between the photo and every edge of the frame, over the frame's height: 0 or
+    /// more, below 0.5.
     pub margin: f32,
     /// The photo's least height in frame pixels where the profile fixes its pixel size; 0 where
     /// any size will do.
     pub min_photo_height_px: f32,
-    /// Largest yaw either way (from the profile's pose range).
+    /// Largest yaw either way (from the profile's pose range), 0 or more; INFINITY where the
+    /// profile does not judge pose (de-child-under-6).
     pub max_yaw_deg: f64,
-    /// Largest pitch either way.
+    /// Largest pitch either way, as `max_yaw_deg`.
     pub max_pitch_deg: f64,
-    /// Largest roll either way.
+    /// Largest roll either way, as `max_yaw_deg`.
     pub max_roll_deg: f64,
     /// Smallest eyelid gap over the eye's width, the smaller eye; 0 where eyes are not judged.
     pub min_eye_aspect: f32,
-    /// Mean luma (0..255) at the face mesh's points: the range a frame's light must fall in.
+    /// Mean luma (0..255) at the face mesh's points: the range a frame's light must fall in (0 and
+    /// 255 ask nothing).
     pub min_face_luma: f32,
-    /// The top of that range.
+    /// The top of that range, from `min_face_luma` to 255.
     pub max_face_luma: f32,
 }
 
@@ -234,9 +239,8 @@ pub unsafe extern "C" fn passbild_live_session_target(
 
 /// Guides towards `target` from the next frame on: read the session's own with
 /// `passbild_live_session_target`, change what should differ (a wider margin for a restless
-/// sitter), and set it. The numbers are taken as given (shares of the photo and the frame belong
-/// in 0..1, the margin below 0.5); one that is not finite (NaN) turns off the comparison it
-/// takes part in.
+/// sitter), and set it. A number outside its domain (see `passbild_live_target`; NaN anywhere) is
+/// refused with `PASSBILD_STATUS_INVALID_ARGUMENT` naming it, and the session keeps its target.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe; `session`
 /// is not used by another thread during the call.
@@ -253,7 +257,7 @@ pub unsafe extern "C" fn passbild_live_session_set_target(
         let target = *borrow(target, "target")?;
         // SAFETY: non-NULL, made by passbild_live_session_new, used by one thread (contract).
         let session = unsafe { &mut *session };
-        session.inner.set_target(target.into());
+        session.inner.set_target(target.into())?;
         Ok(())
     })
 }

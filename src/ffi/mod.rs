@@ -199,6 +199,7 @@ impl From<Error> for Failure {
             Error::InvalidProfile(_) => passbild_status::InvalidProfile,
             Error::Io { .. } => passbild_status::IoFailed,
             Error::ThreadPool(_) => passbild_status::ThreadPoolFailed,
+            Error::InvalidLiveTarget(_) => passbild_status::InvalidArgument,
             Error::AspectRatio { .. } => passbild_status::AspectRatio,
             Error::NotAFile { .. } => passbild_status::NotAFile,
             Error::Damaged { .. } => passbild_status::Damaged,

@@ -212,9 +212,16 @@ static void misuse(void) {
     EXPECT(passbild_live_session_target(session, &read_back, NULL) == PASSBILD_STATUS_OK && read_back.margin == 0.2f &&
                read_back.max_yaw_deg == 3.0 && read_back.photo_aspect == target.photo_aspect,
            "target read back: margin %g, yaw %g", read_back.margin, read_back.max_yaw_deg);
-    EXPECT(passbild_live_session_process(session, grey_frame, 64, 48, 64 * 3, PASSBILD_PIXEL_FORMAT_RGB8, &live_frame, NULL) == PASSBILD_STATUS_OK &&
-               live_frame.hint == PASSBILD_HINT_NO_FACE,
-           "a frame after the target changed");
+    passbild_live_target wrong = target;
+    wrong.margin = 0.5f;
+    error = NULL;
+    expect_error_after(passbild_live_session_set_target(session, &wrong, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "margin");
+    wrong = target;
+    wrong.max_face_luma = NAN;
+    error = NULL;
+    expect_error_after(passbild_live_session_set_target(session, &wrong, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "light range");
+    EXPECT(passbild_live_session_target(session, &read_back, NULL) == PASSBILD_STATUS_OK && read_back.margin == 0.2f,
+           "a refused target leaves the session's: margin %g", read_back.margin);
     error = NULL;
     expect_error_after(passbild_live_session_set_target(session, NULL, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "target");
     error = NULL;
