@@ -204,8 +204,8 @@ impl NativeChecker {
         document: &Bound<'_, PyAny>,
         live: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
-        let document = encoded(document, "check_with_reference()")?;
-        let live = encoded(live, "check_with_reference()")?;
+        let document = encoded(document, "check_with_reference()'s document")?;
+        let live = encoded(live, "check_with_reference()'s live capture")?;
         let file = document.file_name();
         let checker = &self.inner;
         let report = py

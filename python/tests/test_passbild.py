@@ -157,12 +157,13 @@ def test_a_document_is_compared_with_a_live_capture(de_live):
     ]
     # Two people whose embeddings lie within dlib's bound (0.55): the morph check tells them apart.
     other = de_live.check_with_reference(COMPLIANT.read_bytes(), FIXTURES / "frll_119_de.jpg")
+    assert other.check("identity.same_person").passed
     assert other.check("morph.differential").status == "fail" and other.verdict == "fail"
     assert other.file is None
     with pytest.raises(passbild.PassbildError) as refused:
         de_live.check_with_reference(COMPLIANT, b"not a photo")
     assert refused.value.kind == "not_a_photo"
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="live capture"):
         de_live.check_with_reference(COMPLIANT, np.zeros((40, 30, 3), dtype=np.uint8))
 
 
