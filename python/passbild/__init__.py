@@ -17,9 +17,20 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
-from ._passbild import NativeChecker, PassbildError, __version__, built_in_profiles
+from ._passbild import NativeChecker, PassbildError, __version__, built_in_profiles, generate_receipt_key
+from ._passbild import verify_receipt as _verify_receipt
 
-__all__ = ["Checker", "Report", "Check", "PassbildError", "built_in_profiles", "__version__"]
+__all__ = [
+    "Checker",
+    "Report",
+    "Check",
+    "Receipt",
+    "PassbildError",
+    "built_in_profiles",
+    "generate_receipt_key",
+    "verify_receipt",
+    "__version__",
+]
 
 PassbildError.kind = property(  # type: ignore[attr-defined]
     lambda self: self.args[1] if len(self.args) > 1 else "unknown",
@@ -87,6 +98,31 @@ class Report:
         return [c for c in self.checks if c.status == "fail"]
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What a valid check receipt states (README, "Signed check receipts")."""
+
+    image_sha256: str
+    verdict: str
+    checks: List[Tuple[str, str]]
+    profile: str
+    profile_sha256: Optional[str]
+    passbild_version: str
+    models_sha256: str
+    photographer: str
+    signed_at: int
+
+
+def verify_receipt(
+    receipt: Union[bytes, bytearray], image: Union[str, "os.PathLike[str]", bytes, bytearray], public_key_pem: str
+) -> Receipt:
+    """Verifies a receipt (`Checker.check_and_sign`, `passbild check --sign`) against the image it
+    should cover (a path or the file's bytes) and the studio's public key (SPKI PEM). Raises
+    PassbildError of kind 'receipt_bad_signature', 'receipt_image_mismatch', 'receipt_wrong_key',
+    'receipt_malformed' or 'invalid_key'. A valid receipt may state a failing verdict: read it."""
+    return Receipt(*_verify_receipt(bytes(receipt), image, public_key_pem))
+
+
 class Checker:
     """Checks photos against one profile (icao, de-live, de-scan, de-child-6-9, de-child-under-6,
     or a TOML profile file). Load once: the models load with it."""
@@ -130,6 +166,16 @@ class Checker:
         same person in both) and `morph.differential` (the document a morph of the applicant and
         someone else). The comparison's models load at the first call."""
         return Report.from_json(self._native.check_with_reference_json(document, live))
+
+    def check_and_sign(
+        self, source: Union[str, "os.PathLike[str]", bytes, bytearray], key_pem: str, photographer: str
+    ) -> Tuple[Report, bytes]:
+        """Checks a photo (a path or the bytes of an encoded photo) and signs a receipt for exactly
+        those bytes with the studio's private key (PKCS#8 PEM, as `generate_receipt_key` or
+        `passbild keygen` makes it) and the photographer's pseudonym: the report and the receipt
+        (COSE_Sign1, Ed25519), for the office to check with `verify_receipt`."""
+        text, receipt = self._native.check_and_sign(source, key_pem, photographer)
+        return Report.from_json(text), receipt
 
     def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
         """Checks files in parallel on the checker's threads (`threads` at construction); results

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use passbild::{Checker, Language, PixelFormat};
+use passbild::receipt::{self, ReceiptKey};
+use passbild::{Checker, DecodeLimits, Language, PixelFormat};
 use pyo3::buffer::PyBuffer;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -88,9 +89,9 @@ impl Encoded {
         }
     }
 
-    fn read(self, checker: &Checker) -> passbild::Result<Vec<u8>> {
+    fn read(self, limits: &DecodeLimits) -> passbild::Result<Vec<u8>> {
         match self {
-            Encoded::Path(path) => checker.limits().read_file(&path),
+            Encoded::Path(path) => limits.read_file(&path),
             Encoded::Bytes(bytes) => Ok(bytes),
         }
     }
@@ -168,7 +169,7 @@ impl NativeChecker {
     fn crop_jpeg<'py>(&self, py: Python<'py>, source: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
         let source = encoded(source, "crop()")?;
         let checker = &self.inner;
-        let cropped = py.detach(|| source.read(checker).and_then(|bytes| checker.crop(&bytes)));
+        let cropped = py.detach(|| source.read(checker.limits()).and_then(|bytes| checker.crop(&bytes)));
         Ok(PyBytes::new(py, &cropped.map_err(raise)?.jpeg))
     }
 
@@ -184,7 +185,7 @@ impl NativeChecker {
         let checker = &self.inner;
         let (report, png) = py
             .detach(|| {
-                let bytes = source.read(checker)?;
+                let bytes = source.read(checker.limits())?;
                 let mut report = checker.check_bytes(&bytes)?;
                 // Named as check() names a file's report.
                 report.file = file;
@@ -210,13 +211,39 @@ impl NativeChecker {
         let checker = &self.inner;
         let report = py
             .detach(|| {
-                let (document, live) = (document.read(checker)?, live.read(checker)?);
+                let (document, live) = (document.read(checker.limits())?, live.read(checker.limits())?);
                 let mut report = checker.check_with_reference(&document, &live)?;
                 report.file = file;
                 Ok(report)
             })
             .map_err(raise)?;
         Ok(report.to_json())
+    }
+
+    /// The report of a photo (a path or the bytes of an encoded photo) as JSON, and a receipt
+    /// (COSE_Sign1, Ed25519) signed with `key_pem` (PKCS#8 PEM) for exactly the bytes checked, by
+    /// the photographer with this pseudonym.
+    fn check_and_sign<'py>(
+        &self,
+        py: Python<'py>,
+        source: &Bound<'py, PyAny>,
+        key_pem: &str,
+        photographer: &str,
+    ) -> PyResult<(String, Bound<'py, PyBytes>)> {
+        let source = encoded(source, "check_and_sign()")?;
+        let file = source.file_name();
+        let key = ReceiptKey::from_pkcs8_pem(key_pem).map_err(|e| raise(e.into()))?;
+        let checker = &self.inner;
+        let (report, receipt) = py
+            .detach(|| {
+                let bytes = source.read(checker.limits())?;
+                let mut report = checker.check_bytes(&bytes)?;
+                report.file = file;
+                let receipt = checker.sign_receipt(&bytes, &report, photographer, &key)?;
+                Ok((report, receipt))
+            })
+            .map_err(raise)?;
+        Ok((report.to_json(), PyBytes::new(py, &receipt)))
     }
 
     /// Reports of many files, checked in parallel on the checker's threads: per file the JSON, or
@@ -240,10 +267,55 @@ fn built_in_profiles() -> Vec<&'static str> {
     passbild::Profile::built_in_names().collect()
 }
 
+/// A new key pair for signing receipts: the private key as PKCS#8 PEM, the public key as SPKI PEM.
+#[pyfunction]
+fn generate_receipt_key() -> PyResult<(String, String)> {
+    let key = ReceiptKey::generate().map_err(|e| raise(e.into()))?;
+    Ok((key.to_pkcs8_pem(), key.public_key_pem()))
+}
+
+/// What a valid receipt states, as `verify_receipt` gives it: the image's SHA-256 (hex), the
+/// verdict, each check's ID and status, the profile and its SHA-256 (hex, where stated),
+/// passbild's version, the models' SHA-256 (hex), the photographer and the signing time (seconds
+/// since 1970).
+type ReceiptFields = (String, String, Vec<(String, String)>, String, Option<String>, String, String, String, u64);
+
+/// Verifies a receipt against the image (a path or the bytes of an encoded photo) and the public
+/// key (SPKI PEM) it should be signed with; refused with the receipt's error kind.
+#[pyfunction]
+fn verify_receipt(
+    py: Python<'_>,
+    receipt: Vec<u8>,
+    image: &Bound<'_, PyAny>,
+    public_key_pem: &str,
+) -> PyResult<ReceiptFields> {
+    let image = encoded(image, "verify_receipt()'s image")?;
+    let contents = py
+        .detach(|| {
+            let bytes = image.read(&DecodeLimits::default())?;
+            Ok(receipt::verify(&receipt, &bytes, public_key_pem)?)
+        })
+        .map_err(raise)?;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    Ok((
+        hex(&contents.image_sha256),
+        contents.verdict.as_str().to_string(),
+        contents.checks.iter().map(|(id, status)| (id.clone(), status.as_str().to_string())).collect(),
+        contents.profile.clone(),
+        contents.profile_sha256.map(|digest| hex(&digest)),
+        contents.passbild_version.clone(),
+        hex(&contents.models_sha256),
+        contents.photographer.clone(),
+        contents.signed_at,
+    ))
+}
+
 #[pymodule]
 fn _passbild(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeChecker>()?;
     module.add_function(wrap_pyfunction!(built_in_profiles, module)?)?;
+    module.add_function(wrap_pyfunction!(generate_receipt_key, module)?)?;
+    module.add_function(wrap_pyfunction!(verify_receipt, module)?)?;
     module.add("PassbildError", module.py().get_type::<PassbildError>())?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

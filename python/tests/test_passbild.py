@@ -167,6 +167,36 @@ def test_a_document_is_compared_with_a_live_capture(de_live):
         de_live.check_with_reference(COMPLIANT, np.zeros((40, 30, 3), dtype=np.uint8))
 
 
+def test_a_signed_receipt_is_verified_against_its_photo_and_key(de_live, tmp_path):
+    import hashlib
+
+    private_pem, public_pem = passbild.generate_receipt_key()
+    assert "BEGIN PRIVATE KEY" in private_pem and "BEGIN PUBLIC KEY" in public_pem
+    report, receipt = de_live.check_and_sign(COMPLIANT, private_pem, "studio-42/anna")
+    assert report.passed and report.file == str(COMPLIANT)
+    stated = passbild.verify_receipt(receipt, COMPLIANT, public_pem)
+    assert stated.verdict == report.verdict and stated.profile == "de-live"
+    assert stated.photographer == "studio-42/anna"
+    assert stated.image_sha256 == hashlib.sha256(COMPLIANT.read_bytes()).hexdigest()
+    assert [id for id, _ in stated.checks] == [c.id for c in report.checks]
+    assert stated.passbild_version == passbild.__version__ and stated.signed_at > 1_700_000_000
+    # One byte changed in the photo, another studio's key, a damaged receipt, a key that is none.
+    changed = bytearray(COMPLIANT.read_bytes())
+    changed[-3] ^= 1
+    for receipt_, image, key, kind in [
+        (receipt, bytes(changed), public_pem, "receipt_image_mismatch"),
+        (receipt, COMPLIANT, passbild.generate_receipt_key()[1], "receipt_wrong_key"),
+        (receipt[:-5], COMPLIANT, public_pem, "receipt_malformed"),
+        (receipt, COMPLIANT, "not a key", "invalid_key"),
+    ]:
+        with pytest.raises(passbild.PassbildError) as refused:
+            passbild.verify_receipt(receipt_, image, key)
+        assert refused.value.kind == kind, (kind, str(refused.value))
+    with pytest.raises(passbild.PassbildError) as refused:
+        de_live.check_and_sign(COMPLIANT, "not a key", "studio-42/anna")
+    assert refused.value.kind == "invalid_key"
+
+
 def test_built_in_profiles_and_version():
     assert "de-live" in passbild.built_in_profiles()
     assert passbild.__version__ == "0.1.0"
