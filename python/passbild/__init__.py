@@ -25,6 +25,9 @@ __all__ = [
     "Report",
     "Check",
     "Receipt",
+    "LiveSession",
+    "LiveFrame",
+    "LiveFace",
     "PassbildError",
     "built_in_profiles",
     "generate_receipt_key",
@@ -123,6 +126,84 @@ def verify_receipt(
     return Receipt(*_verify_receipt(bytes(receipt), image, public_key_pem))
 
 
+@dataclass(frozen=True)
+class LiveFace:
+    """What a camera frame shows of the face, in frame pixels. Angles in degrees (None where the
+    pose could not be fitted); `eye_aspect` is the smaller eye's lid gap over its width."""
+
+    eye_midpoint: Tuple[float, float]
+    inter_eye_distance_px: float
+    chin_to_crown_px: float
+    eye_line_tilt_deg: float
+    yaw: Optional[float]
+    pitch: Optional[float]
+    roll: Optional[float]
+    eye_aspect: Optional[float]
+    face_luma: float
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """One frame's guidance: `hint` is a stable code ('move_closer', 'turn_left', 'ready', ...),
+    `hint_text` its words in the checker's language; `tracked` when the face was followed from
+    the previous frame."""
+
+    hint: str
+    hint_text: str
+    tracked: bool
+    face: Optional[LiveFace]
+
+    @property
+    def ready(self) -> bool:
+        return self.hint == "ready"
+
+
+class LiveSession:
+    """Guidance frame by frame for one running camera (`Checker.live_session()`): the framing the
+    profile's template cuts, its pose and open-eye limits, and the light. One session per camera;
+    it follows the face between frames, so a frame costs the face mesh alone."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    def process(self, frame: Any) -> LiveFrame:
+        """One camera frame: a uint8 array shaped (height, width), (height, width, 3) RGB or
+        (height, width, 4) RGBA (OpenCV's BGR frames need `frame[:, :, ::-1]`)."""
+        data = json.loads(self._native.process_json(frame))
+        face = data.get("face")
+        if face is not None:
+            pose = face.get("pose") or {}
+            face = LiveFace(
+                eye_midpoint=(face["eye_midpoint"]["x"], face["eye_midpoint"]["y"]),
+                inter_eye_distance_px=face["inter_eye_distance_px"],
+                chin_to_crown_px=face["chin_to_crown_px"],
+                eye_line_tilt_deg=face["eye_line_tilt_deg"],
+                yaw=pose.get("yaw"),
+                pitch=pose.get("pitch"),
+                roll=pose.get("roll"),
+                eye_aspect=face.get("eye_aspect"),
+                face_luma=face["face_luma"],
+            )
+        return LiveFrame(hint=data["hint"], hint_text=data["hint_text"], tracked=data["tracked"], face=face)
+
+    @property
+    def target(self) -> dict:
+        """Where the session wants the face: the photo's shares, the margin, the pose limits in
+        degrees (None: no limit), the least eyelid gap and the light range."""
+        return json.loads(self._native.target_json())
+
+    def set_target(self, **changes: Any) -> None:
+        """Changes `margin`, `min_photo_of_frame`, `min_photo_height_px`, `max_yaw`, `max_pitch`,
+        `max_roll`, `min_eye_aspect` or `face_luma` (a (least, most) pair) from the next frame on;
+        raises PassbildError of kind 'invalid_live_target' for a number outside its domain."""
+        self._native.set_target(**changes)
+
+    def smallest_capture_height(self, frame_aspect: float) -> int:
+        """How tall a camera still of this shape (width over height) must be for every ready frame
+        to hold the photo at the profile's pixel size (de-live: 1244x1600); 0 where it fixes none."""
+        return self._native.smallest_capture_height(frame_aspect)
+
+
 class Checker:
     """Checks photos against one profile (icao, de-live, de-scan, de-child-6-9, de-child-under-6,
     or a TOML profile file). Load once: the models load with it."""
@@ -176,6 +257,10 @@ class Checker:
         (COSE_Sign1, Ed25519), for the office to check with `verify_receipt`."""
         text, receipt = self._native.check_and_sign(source, key_pem, photographer)
         return Report.from_json(text), receipt
+
+    def live_session(self) -> LiveSession:
+        """Guidance for a running camera, frame by frame (`LiveSession`)."""
+        return LiveSession(self._native.live_session())
 
     def check_many(self, paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[Union[Report, PassbildError]]:
         """Checks files in parallel on the checker's threads (`threads` at construction); results

@@ -197,6 +197,39 @@ def test_a_signed_receipt_is_verified_against_its_photo_and_key(de_live, tmp_pat
     assert refused.value.kind == "invalid_key"
 
 
+def test_a_live_session_guides_a_camera_frame_by_frame(de_live):
+    photo = Image.open(COMPLIANT).convert("RGB")
+    scale = 0.23
+    face = photo.resize((int(1244 * scale), int(1600 * scale)))
+    frame = Image.new("RGB", (640, 480), (128, 128, 128))
+    frame.paste(face, ((640 - face.width) // 2, (480 - face.height) // 2))
+    pixels = np.asarray(frame)
+    session = de_live.live_session()
+    first = session.process(pixels)
+    assert first.ready and first.hint_text == "stillhalten" and not first.tracked
+    assert first.face is not None and abs(first.face.eye_midpoint[0] - 320) < 40
+    assert first.face.yaw is not None and abs(first.face.yaw) < 8
+    second = session.process(pixels)
+    assert second.ready and second.tracked
+    # A grey frame holds no face; a wider margin than this frame leaves asks to move back.
+    assert session.process(np.full((480, 640, 3), 128, dtype=np.uint8)).hint == "no_face"
+    fresh = de_live.live_session()
+    fresh.set_target(margin=0.2)
+    assert fresh.target["margin"] == pytest.approx(0.2)
+    assert fresh.process(pixels).hint == "move_back"
+    with pytest.raises(passbild.PassbildError) as refused:
+        fresh.set_target(margin=0.5)
+    assert refused.value.kind == "invalid_live_target"
+    assert fresh.target["margin"] == pytest.approx(0.2)
+    with pytest.raises(TypeError):
+        fresh.process(COMPLIANT.read_bytes())
+    assert 1600 < session.smallest_capture_height(4 / 3) < 4000
+    with pytest.raises(ValueError):
+        session.smallest_capture_height(0)
+    # A profile that does not judge pose has no pose limit.
+    assert passbild.Checker("de-child-under-6").live_session().target["max_yaw"] is None
+
+
 def test_built_in_profiles_and_version():
     assert "de-live" in passbild.built_in_profiles()
     assert passbild.__version__ == "0.1.0"
