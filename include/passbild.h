@@ -326,7 +326,7 @@ typedef struct passbild_report passbild_report;
  */
 typedef struct {
   /**
-   * Chin to crown over the photo's height, above 0 and at most 1.
+   * Chin to crown over the photo's height, 0.05 to 1.
    */
   float photo_head_share;
   /**
@@ -349,7 +349,8 @@ typedef struct {
   float min_photo_of_frame;
   /**
    * Room kept between the photo and every edge of the frame, over the frame's height: 0 or
-   * more, below 0.5.
+   * more, below 0.5 (kept at the sides too: one that leaves a narrow frame no room asks to
+   * move back on every frame).
    */
   float margin;
   /**
@@ -705,7 +706,8 @@ passbild_status passbild_live_session_target(const passbild_live_session *sessio
  * Guides towards `target` from the next frame on: read the session's own with
  * `passbild_live_session_target`, change what should differ (a wider margin for a restless
  * sitter), and set it. A number outside its domain (see `passbild_live_target`; NaN anywhere) is
- * refused with `PASSBILD_STATUS_INVALID_ARGUMENT` naming it, and the session keeps its target.
+ * refused with `PASSBILD_STATUS_INVALID_ARGUMENT` naming it (the pose limits without `_deg`), and
+ * the session keeps its target.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe; `session`
  * is not used by another thread during the call.

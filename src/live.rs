@@ -123,45 +123,60 @@ impl LiveTarget {
         (self.min_photo_height_px / largest_photo_share).ceil() as u32
     }
 
-    /// What is wrong with the target's numbers, if anything: the photo's shares (head, eye lines)
-    /// lie in 0..1 with the lowest eye line at or below the eye line, its aspect is a positive
-    /// number, the photo fills 0..1 of the frame, the margin lies in 0..0.5, the photo's least
-    /// height in pixels is 0 (none) or more, the pose limits 0 or more (infinite: none), the
-    /// eyelid gap 0 (none) or more, and the light range within 0..255, its least at most its
-    /// most (0..255: none). None of them may be NaN.
+    /// What is wrong with the target's numbers, if anything: the head's share of the photo lies in
+    /// 0.05..1 and the eye lines in 0..1, the lowest at or below the eye line; the photo's aspect
+    /// is a positive number; the photo fills 0..1 of the frame; the margin lies in 0..0.5 of the
+    /// frame's height (it is kept at the sides too: a margin that leaves a narrow frame no room
+    /// asks to move back on every frame); the photo's least height in pixels is 0 (none) or more;
+    /// the pose limits 0 or more (infinite: none); the eyelid gap 0 (none) or more; the light
+    /// range within 0..255, its least at most its most (0 and 255: none). None may be NaN.
     pub fn problem(&self) -> Option<String> {
-        let within = |name: &str, value: f64, low: f64, high: f64, open_end: bool| {
-            let inside = if open_end { value >= low && value < high } else { value >= low && value <= high };
-            (!inside).then(|| {
-                let end = if open_end { ")" } else { "]" };
-                format!("{name} is {value}, outside [{low}, {high}{end}")
-            })
-        };
-        let share = |name: &str, value: f32| within(name, f64::from(value), 0.0, 1.0, false);
-        [
-            within("photo_head_share", f64::from(self.photo_head_share), f64::MIN_POSITIVE, 1.0, false),
-            share("photo_eye_line", self.photo_eye_line),
-            within(
-                "photo_lowest_eye_line",
-                f64::from(self.photo_lowest_eye_line),
-                f64::from(self.photo_eye_line),
-                1.0,
-                false,
+        let (least_luma, most_luma) = self.face_luma;
+        let finite_at_least = |value: f32, least: f32| value.is_finite() && value >= least;
+        let checks: [(&str, f64, bool, &str); 13] = [
+            (
+                "photo_head_share",
+                self.photo_head_share.into(),
+                (0.05..=1.0).contains(&self.photo_head_share),
+                "0.05 to 1",
             ),
-            within("photo_aspect", f64::from(self.photo_aspect), f64::MIN_POSITIVE, f64::from(f32::MAX), false),
-            share("min_photo_of_frame", self.min_photo_of_frame),
-            within("margin", f64::from(self.margin), 0.0, 0.5, true),
-            within("min_photo_height_px", f64::from(self.min_photo_height_px), 0.0, f64::from(f32::MAX), false),
-            within("max_yaw", self.max_yaw, 0.0, f64::INFINITY, false),
-            within("max_pitch", self.max_pitch, 0.0, f64::INFINITY, false),
-            within("max_roll", self.max_roll, 0.0, f64::INFINITY, false),
-            within("min_eye_aspect", f64::from(self.min_eye_aspect), 0.0, f64::from(f32::MAX), false),
-            within("the light range's least", f64::from(self.face_luma.0), 0.0, 255.0, false),
-            within("the light range's most", f64::from(self.face_luma.1), f64::from(self.face_luma.0), 255.0, false),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
+            ("photo_eye_line", self.photo_eye_line.into(), (0.0..=1.0).contains(&self.photo_eye_line), "0 to 1"),
+            (
+                "photo_lowest_eye_line",
+                self.photo_lowest_eye_line.into(),
+                (self.photo_eye_line..=1.0).contains(&self.photo_lowest_eye_line),
+                "photo_eye_line to 1",
+            ),
+            (
+                "photo_aspect",
+                self.photo_aspect.into(),
+                finite_at_least(self.photo_aspect, f32::MIN_POSITIVE),
+                "above 0",
+            ),
+            (
+                "min_photo_of_frame",
+                self.min_photo_of_frame.into(),
+                (0.0..=1.0).contains(&self.min_photo_of_frame),
+                "0 to 1",
+            ),
+            ("margin", self.margin.into(), (0.0..0.5).contains(&self.margin), "0 to below 0.5"),
+            (
+                "min_photo_height_px",
+                self.min_photo_height_px.into(),
+                finite_at_least(self.min_photo_height_px, 0.0),
+                "0 or more",
+            ),
+            ("max_yaw", self.max_yaw, self.max_yaw >= 0.0, "0 or more, or infinite"),
+            ("max_pitch", self.max_pitch, self.max_pitch >= 0.0, "0 or more, or infinite"),
+            ("max_roll", self.max_roll, self.max_roll >= 0.0, "0 or more, or infinite"),
+            ("min_eye_aspect", self.min_eye_aspect.into(), finite_at_least(self.min_eye_aspect, 0.0), "0 or more"),
+            ("min_face_luma", least_luma.into(), (0.0..=255.0).contains(&least_luma), "0 to 255"),
+            ("max_face_luma", most_luma.into(), (least_luma..=255.0).contains(&most_luma), "min_face_luma to 255"),
+        ];
+        checks
+            .into_iter()
+            .find(|(_, _, within, _)| !within)
+            .map(|(name, value, _, domain)| format!("{name} is {value}, not {domain}"))
     }
 
     /// The tallest photo of the target's shape that a `width` x `height` frame holds inside its

@@ -71,11 +71,10 @@ fn a_target_set_on_the_session_guides_the_next_frames() {
     session.set_target(target(&|t| t.face_luma = (240.0, 255.0))).unwrap();
     let result = process(&mut session, &centred);
     assert_eq!(result.hint, Hint::MoreLight, "{result:?}");
-    // A yaw limit below this face's own turn.
-    let yaw = result.face.unwrap().pose.unwrap().yaw;
-    session.set_target(target(&|t| t.max_yaw = yaw.abs() / 2.0)).unwrap();
+    // No yaw allowed: any turn at all is one to correct.
+    session.set_target(target(&|t| t.max_yaw = 0.0)).unwrap();
     let result = process(&mut session, &centred);
-    assert!(matches!(result.hint, Hint::TurnLeft | Hint::TurnRight), "yaw {yaw}: {result:?}");
+    assert!(matches!(result.hint, Hint::TurnLeft | Hint::TurnRight), "{result:?}");
     // Numbers outside their domain are refused, naming the field, and the target stays.
     let kept = *session.target();
     for (wrong, field) in [
@@ -84,7 +83,8 @@ fn a_target_set_on_the_session_guides_the_next_frames() {
         (target(&|t| t.photo_aspect = 0.0), "photo_aspect"),
         (target(&|t| t.photo_lowest_eye_line = t.photo_eye_line - 0.01), "photo_lowest_eye_line"),
         (target(&|t| t.max_pitch = f64::NAN), "max_pitch"),
-        (target(&|t| t.face_luma = (200.0, 100.0)), "light range"),
+        (target(&|t| t.face_luma = (200.0, 100.0)), "max_face_luma"),
+        (target(&|t| t.photo_head_share = 1e-30), "photo_head_share"),
     ] {
         let refused = session.set_target(wrong).unwrap_err();
         assert!(refused.to_string().contains(field), "{field}: {refused}");

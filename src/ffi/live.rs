@@ -147,7 +147,7 @@ pub unsafe extern "C" fn passbild_live_session_smallest_capture_height(
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct passbild_live_target {
-    /// Chin to crown over the photo's height, above 0 and at most 1.
+    /// Chin to crown over the photo's height, 0.05 to 1.
     pub photo_head_share: f32,
     /// The eye line's height from the photo's top over its height, 0..1.
     pub photo_eye_line: f32,
@@ -160,7 +160,8 @@ pub struct passbild_live_target {
     /// closer" below it), 0..1.
     pub min_photo_of_frame: f32,
     /// Room kept between the photo and every edge of the frame, over the frame's height: 0 or
-    /// more, below 0.5.
+    /// more, below 0.5 (kept at the sides too: one that leaves a narrow frame no room asks to
+    /// move back on every frame).
     pub margin: f32,
     /// The photo's least height in frame pixels where the profile fixes its pixel size; 0 where
     /// any size will do.
@@ -240,7 +241,8 @@ pub unsafe extern "C" fn passbild_live_session_target(
 /// Guides towards `target` from the next frame on: read the session's own with
 /// `passbild_live_session_target`, change what should differ (a wider margin for a restless
 /// sitter), and set it. A number outside its domain (see `passbild_live_target`; NaN anywhere) is
-/// refused with `PASSBILD_STATUS_INVALID_ARGUMENT` naming it, and the session keeps its target.
+/// refused with `PASSBILD_STATUS_INVALID_ARGUMENT` naming it (the pose limits without `_deg`), and
+/// the session keeps its target.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe; `session`
 /// is not used by another thread during the call.

@@ -219,7 +219,7 @@ static void misuse(void) {
     wrong = target;
     wrong.max_face_luma = NAN;
     error = NULL;
-    expect_error_after(passbild_live_session_set_target(session, &wrong, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "light range");
+    expect_error_after(passbild_live_session_set_target(session, &wrong, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "max_face_luma");
     EXPECT(passbild_live_session_target(session, &read_back, NULL) == PASSBILD_STATUS_OK && read_back.margin == 0.2f,
            "a refused target leaves the session's: margin %g", read_back.margin);
     error = NULL;
