@@ -13,6 +13,7 @@ a list of files on the checker's own threads.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
@@ -129,7 +130,8 @@ def verify_receipt(
 @dataclass(frozen=True)
 class LiveFace:
     """What a camera frame shows of the face, in frame pixels. Angles in degrees (None where the
-    pose could not be fitted); `eye_aspect` is the smaller eye's lid gap over its width."""
+    pose could not be fitted); `eye_aspect` is the smaller eye's lid gap over its width (None until
+    the iris model has read an eye)."""
 
     eye_midpoint: Tuple[float, float]
     inter_eye_distance_px: float
@@ -171,8 +173,13 @@ class LiveSession:
         (height, width, 4) RGBA (OpenCV's BGR frames need `frame[:, :, ::-1]`)."""
         data = json.loads(self._native.process_json(frame))
         face = data.get("face")
+        # A face whose place could not be read (its values not numbers) is none.
+        placed = ("inter_eye_distance_px", "chin_to_crown_px", "eye_line_tilt_deg", "face_luma")
+        if face is not None and (None in face["eye_midpoint"].values() or any(face[k] is None for k in placed)):
+            face = None
         if face is not None:
             pose = face.get("pose") or {}
+            eye_aspect = face.get("eye_aspect")
             face = LiveFace(
                 eye_midpoint=(face["eye_midpoint"]["x"], face["eye_midpoint"]["y"]),
                 inter_eye_distance_px=face["inter_eye_distance_px"],
@@ -181,7 +188,8 @@ class LiveSession:
                 yaw=pose.get("yaw"),
                 pitch=pose.get("pitch"),
                 roll=pose.get("roll"),
-                eye_aspect=face.get("eye_aspect"),
+                # Unread eyes are given as the largest float, so that no limit flags them.
+                eye_aspect=eye_aspect if eye_aspect is not None and eye_aspect < 1e30 else None,
                 face_luma=face["face_luma"],
             )
         return LiveFrame(hint=data["hint"], hint_text=data["hint_text"], tracked=data["tracked"], face=face)
@@ -189,18 +197,27 @@ class LiveSession:
     @property
     def target(self) -> dict:
         """Where the session wants the face: the photo's shares, the margin, the pose limits in
-        degrees (None: no limit), the least eyelid gap and the light range."""
-        return json.loads(self._native.target_json())
+        degrees (math.inf: no limit), the least eyelid gap and the light range (a pair)."""
+        target = json.loads(self._native.target_json())
+        for limit in ("max_yaw", "max_pitch", "max_roll"):
+            if target[limit] is None:
+                target[limit] = math.inf
+        target["face_luma"] = tuple(target["face_luma"])
+        return target
 
     def set_target(self, **changes: Any) -> None:
         """Changes `margin`, `min_photo_of_frame`, `min_photo_height_px`, `max_yaw`, `max_pitch`,
-        `max_roll`, `min_eye_aspect` or `face_luma` (a (least, most) pair) from the next frame on;
-        raises PassbildError of kind 'invalid_live_target' for a number outside its domain."""
+        `max_roll` (math.inf: no limit), `min_eye_aspect` (0: none) or `face_luma` (a (least, most)
+        pair; (0, 255): none) from the next frame on; the others stay. Raises PassbildError of kind
+        'invalid_live_target' for a number outside its domain, and the target stays."""
+        if "face_luma" in changes:
+            changes["face_luma"] = tuple(changes["face_luma"])
         self._native.set_target(**changes)
 
     def smallest_capture_height(self, frame_aspect: float) -> int:
         """How tall a camera still of this shape (width over height) must be for every ready frame
-        to hold the photo at the profile's pixel size (de-live: 1244x1600); 0 where it fixes none."""
+        to hold the photo at the profile's pixel size (de-live: 1244x1600); 0 where it fixes none.
+        Raises ValueError for an aspect that is not a positive number."""
         return self._native.smallest_capture_height(frame_aspect)
 
 

@@ -3,6 +3,7 @@
 //! half (`python/passbild/__init__.py`) turns the JSON into typed dataclasses.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use passbild::live::{LiveSession, LiveTarget};
 use passbild::receipt::{self, ReceiptKey};
@@ -249,7 +250,7 @@ impl NativeChecker {
 
     /// A live session for one camera, with the profile's framing and limits.
     fn live_session(&self) -> NativeLiveSession {
-        NativeLiveSession { inner: self.inner.live_session(), language: self.inner.language() }
+        NativeLiveSession { inner: Mutex::new(self.inner.live_session()), language: self.inner.language() }
     }
 
     /// Reports of many files, checked in parallel on the checker's threads: per file the JSON, or
@@ -267,11 +268,24 @@ impl NativeChecker {
     }
 }
 
-/// Guidance frame by frame for one running camera; one session per camera.
-#[pyclass(module = "passbild._passbild")]
+/// Guidance frame by frame for one running camera; one session per camera. Threads may share
+/// it: a call waits while another thread's frame is being processed (without the GIL).
+#[pyclass(frozen, module = "passbild._passbild")]
 struct NativeLiveSession {
-    inner: LiveSession,
+    inner: Mutex<LiveSession>,
     language: Language,
+}
+
+impl NativeLiveSession {
+    /// Runs `work` on the session without the GIL, once no other thread is using it.
+    fn with<T: Send>(&self, py: Python<'_>, work: impl FnOnce(&mut LiveSession) -> T + Send) -> T {
+        py.detach(|| {
+            // A panic while locked cannot leave a session half changed: each call replaces or
+            // reads whole values.
+            let mut session = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut session)
+        })
+    }
 }
 
 #[pymethods]
@@ -279,29 +293,32 @@ impl NativeLiveSession {
     /// What one camera frame (a uint8 array shaped (height, width), (height, width, 3) RGB or
     /// (height, width, 4) RGBA) shows, as JSON, with the hint's words in the checker's language
     /// (`hint_text`).
-    fn process_json(&mut self, py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<String> {
+    fn process_json(&self, py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<String> {
         let not_pixels = || {
             pyo3::exceptions::PyTypeError::new_err(
                 "process() takes a frame's pixels: a uint8 array shaped (height, width[, 1|3|4])",
             )
         };
-        if PyBuffer::<u8>::get(frame).is_ok_and(|buffer| buffer.shape().len() == 1) {
+        let is_image_array = !frame.is_instance_of::<PyBytes>()
+            && !frame.is_instance_of::<PyByteArray>()
+            && PyBuffer::<u8>::get(frame).is_ok_and(|buffer| buffer.shape().len() >= 2);
+        if !is_image_array {
             return Err(not_pixels());
         }
         let Input::Pixels { pixels, width, height, format } = input(frame)? else {
             return Err(not_pixels());
         };
         let stride = width as usize * format.bytes_per_pixel();
-        let session = &mut self.inner;
-        let frame = py.detach(|| session.process(&pixels, width, height, stride, format)).map_err(raise)?;
+        let frame = self.with(py, |session| session.process(&pixels, width, height, stride, format)).map_err(raise)?;
         let mut json = serde_json::to_value(frame).expect("a frame serialises");
         json["hint_text"] = frame.hint.text(self.language).into();
         Ok(json.to_string())
     }
 
     /// Where the session wants the face, as JSON (a limit that is none, infinite, as null).
-    fn target_json(&self) -> String {
-        serde_json::to_string(self.inner.target()).expect("a target serialises")
+    fn target_json(&self, py: Python<'_>) -> String {
+        let target = self.with(py, |session| *session.target());
+        serde_json::to_string(&target).expect("a target serialises")
     }
 
     /// Changes the limits given (the rest stay); a number outside its domain is refused with
@@ -310,7 +327,8 @@ impl NativeLiveSession {
         max_pitch = None, max_roll = None, min_eye_aspect = None, face_luma = None))]
     #[allow(clippy::too_many_arguments)]
     fn set_target(
-        &mut self,
+        &self,
+        py: Python<'_>,
         margin: Option<f32>,
         min_photo_of_frame: Option<f32>,
         min_photo_height_px: Option<f32>,
@@ -320,30 +338,32 @@ impl NativeLiveSession {
         min_eye_aspect: Option<f32>,
         face_luma: Option<(f32, f32)>,
     ) -> PyResult<()> {
-        let now = *self.inner.target();
-        let target = LiveTarget {
-            margin: margin.unwrap_or(now.margin),
-            min_photo_of_frame: min_photo_of_frame.unwrap_or(now.min_photo_of_frame),
-            min_photo_height_px: min_photo_height_px.unwrap_or(now.min_photo_height_px),
-            max_yaw: max_yaw.unwrap_or(now.max_yaw),
-            max_pitch: max_pitch.unwrap_or(now.max_pitch),
-            max_roll: max_roll.unwrap_or(now.max_roll),
-            min_eye_aspect: min_eye_aspect.unwrap_or(now.min_eye_aspect),
-            face_luma: face_luma.unwrap_or(now.face_luma),
-            ..now
-        };
-        self.inner.set_target(target).map_err(raise)
+        self.with(py, |session| {
+            let now = *session.target();
+            session.set_target(LiveTarget {
+                margin: margin.unwrap_or(now.margin),
+                min_photo_of_frame: min_photo_of_frame.unwrap_or(now.min_photo_of_frame),
+                min_photo_height_px: min_photo_height_px.unwrap_or(now.min_photo_height_px),
+                max_yaw: max_yaw.unwrap_or(now.max_yaw),
+                max_pitch: max_pitch.unwrap_or(now.max_pitch),
+                max_roll: max_roll.unwrap_or(now.max_roll),
+                min_eye_aspect: min_eye_aspect.unwrap_or(now.min_eye_aspect),
+                face_luma: face_luma.unwrap_or(now.face_luma),
+                ..now
+            })
+        })
+        .map_err(raise)
     }
 
     /// The height of the smallest camera still, `frame_aspect` (width over height) wide, whose
     /// ready frames hold the photo at the profile's pixel size: 0 where it fixes none.
-    fn smallest_capture_height(&self, frame_aspect: f32) -> PyResult<u32> {
+    fn smallest_capture_height(&self, py: Python<'_>, frame_aspect: f32) -> PyResult<u32> {
         if !(frame_aspect.is_finite() && frame_aspect > 0.0) {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "frame_aspect must be a positive number, not {frame_aspect}"
             )));
         }
-        Ok(self.inner.target().smallest_capture_height(frame_aspect))
+        Ok(self.with(py, |session| session.target().smallest_capture_height(frame_aspect)))
     }
 }
 

@@ -1,6 +1,7 @@
 """The Python package against the fixtures: the same verdicts as the Rust API, typed reports,
 errors as exceptions with their kind, the GIL released while checking."""
 
+import math
 import threading
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def test_a_signed_receipt_is_verified_against_its_photo_and_key(de_live, tmp_pat
     assert stated.verdict == report.verdict and stated.profile == "de-live"
     assert stated.photographer == "studio-42/anna"
     assert stated.image_sha256 == hashlib.sha256(COMPLIANT.read_bytes()).hexdigest()
-    assert [id for id, _ in stated.checks] == [c.id for c in report.checks]
+    assert stated.checks == [(c.id, c.status) for c in report.checks]
     assert stated.passbild_version == passbild.__version__ and stated.signed_at > 1_700_000_000
     # One byte changed in the photo, another studio's key, a damaged receipt, a key that is none.
     changed = bytearray(COMPLIANT.read_bytes())
@@ -187,6 +188,7 @@ def test_a_signed_receipt_is_verified_against_its_photo_and_key(de_live, tmp_pat
         (receipt, bytes(changed), public_pem, "receipt_image_mismatch"),
         (receipt, COMPLIANT, passbild.generate_receipt_key()[1], "receipt_wrong_key"),
         (receipt[:-5], COMPLIANT, public_pem, "receipt_malformed"),
+        (receipt[:-1] + bytes([receipt[-1] ^ 1]), COMPLIANT, public_pem, "receipt_bad_signature"),
         (receipt, COMPLIANT, "not a key", "invalid_key"),
     ]:
         with pytest.raises(passbild.PassbildError) as refused:
@@ -214,20 +216,36 @@ def test_a_live_session_guides_a_camera_frame_by_frame(de_live):
     # A grey frame holds no face; a wider margin than this frame leaves asks to move back.
     assert session.process(np.full((480, 640, 3), 128, dtype=np.uint8)).hint == "no_face"
     fresh = de_live.live_session()
+    before = fresh.target
     fresh.set_target(margin=0.2)
-    assert fresh.target["margin"] == pytest.approx(0.2)
+    after = fresh.target
+    assert after["margin"] == pytest.approx(0.2)
+    assert {k: v for k, v in after.items() if k != "margin"} == {k: v for k, v in before.items() if k != "margin"}
     assert fresh.process(pixels).hint == "move_back"
+    fresh.set_target(margin=before["margin"], face_luma=[240, 255])
+    assert fresh.target["face_luma"] == (240, 255) and fresh.process(pixels).hint == "more_light"
+    fresh.set_target(face_luma=before["face_luma"], max_pitch=0, max_yaw=math.inf)
+    assert fresh.target["max_yaw"] == math.inf and fresh.process(pixels).hint in ("chin_up", "chin_down")
+    fresh.set_target(**{limit: before[limit] for limit in ("max_pitch", "max_yaw")})
+    assert fresh.target == before and fresh.process(pixels).ready
     with pytest.raises(passbild.PassbildError) as refused:
         fresh.set_target(margin=0.5)
-    assert refused.value.kind == "invalid_live_target"
-    assert fresh.target["margin"] == pytest.approx(0.2)
+    assert refused.value.kind == "invalid_live_target" and "margin" in str(refused.value)
+    assert fresh.target == before
     with pytest.raises(TypeError):
         fresh.process(COMPLIANT.read_bytes())
     assert 1600 < session.smallest_capture_height(4 / 3) < 4000
     with pytest.raises(ValueError):
         session.smallest_capture_height(0)
     # A profile that does not judge pose has no pose limit.
-    assert passbild.Checker("de-child-under-6").live_session().target["max_yaw"] is None
+    assert passbild.Checker("de-child-under-6").live_session().target["max_yaw"] == math.inf
+    # Threads may share a session: calls wait for each other's frames.
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        hints = list(pool.map(lambda _: session.process(pixels).hint, range(8)))
+        targets = list(pool.map(lambda _: session.target["margin"], range(8)))
+    assert set(hints) == {"ready"} and len(set(targets)) == 1
 
 
 def test_built_in_profiles_and_version():
