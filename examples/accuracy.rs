@@ -725,7 +725,7 @@ use passbild::tools::internals::{self, FaceAnalysis, PersonMask};
 /// A donor of a face: a photo and its measured face.
 type Donor = (image::RgbImage, FaceAnalysis);
 /// A donor of a whole person: an uncropped photo, its person mask and its measured face.
-type PersonDonor = (image::RgbImage, PersonMask, FaceAnalysis);
+type PersonDonor = accuracy::PersonBehind;
 /// A photo of a hand and its opacity (`edits::hand_opacity`).
 type Hand = (image::RgbImage, Vec<f32>);
 
@@ -1242,16 +1242,7 @@ fn defects_with_donors(checker: &Checker, subjects: &[Subject], datasets: &Path)
         })
         .collect();
     // Donors of whole people: the same photos uncropped, where shoulders show.
-    let people: Vec<PersonDonor> = accuracy::uncropped_calibration_people(datasets)
-        .into_iter()
-        .take(8)
-        .filter_map(|path| {
-            let photo = image::open(path).ok()?.to_rgb8();
-            let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
-            let face = internals::face(&analysis)?.clone();
-            Some((photo, internals::person_mask(&analysis).clone(), face))
-        })
-        .collect();
+    let people = accuracy::people_to_stand_behind(checker, datasets);
     let hands: Vec<Hand> = ["hand_a.jpg", "hand_b.jpg"]
         .iter()
         .map(|name| {

@@ -24,16 +24,7 @@ fn main() {
     let checker = Checker::builder().profile_name("de-live").unwrap().threads(2).build().unwrap();
     let subjects: Vec<_> =
         accuracy::subjects(&datasets, 1244, 1600).into_iter().filter(|s| half(&s.identity) == wanted).collect();
-    let people: Vec<_> = accuracy::uncropped_calibration_people(&datasets)
-        .into_iter()
-        .take(8)
-        .filter_map(|path| {
-            let photo = image::open(path).ok()?.to_rgb8();
-            let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
-            let face = internals::face(&analysis)?.clone();
-            Some((photo, internals::person_mask(&analysis).clone(), face))
-        })
-        .collect();
+    let people = accuracy::people_to_stand_behind(&checker, &datasets);
     assert_eq!(people.len(), 8, "every person behind is analysed, so that each keeps its number");
     let side_objects = |report: &passbild::Report| report.check(ids::BACKGROUND_SIDE_OBJECTS).cloned();
     let rows: Vec<SubjectReadings> = subjects

@@ -103,6 +103,25 @@ pub fn subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
     subjects
 }
 
+/// A photographed person as the harness stands them behind a subject: the photo, its person mask
+/// and its measured face.
+pub type PersonBehind = (RgbImage, super::internals::PersonMask, super::internals::FaceAnalysis);
+
+/// The people the harness stands behind a subject: the first eight of
+/// `uncropped_calibration_people`, measured by `checker` (one it cannot measure is left out).
+pub fn people_to_stand_behind(checker: &Checker, datasets: &Path) -> Vec<PersonBehind> {
+    uncropped_calibration_people(datasets)
+        .into_iter()
+        .take(8)
+        .filter_map(|path| {
+            let photo = image::open(path).ok()?.to_rgb8();
+            let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
+            let face = super::internals::face(&analysis)?.clone();
+            Some((photo, super::internals::person_mask(&analysis).clone(), face))
+        })
+        .collect()
+}
+
 /// FRLL's neutral photos of the calibration half, uncropped (their shoulders show), in name order:
 /// the people the accuracy harness stands behind a subject.
 pub fn uncropped_calibration_people(datasets: &Path) -> Vec<std::path::PathBuf> {
