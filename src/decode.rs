@@ -257,23 +257,23 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     // The decoders are third-party code fed with untrusted bytes: should one of them panic, the
     // caller still gets a typed error (20,000 mutated files in testing found no such panic).
     std::panic::catch_unwind(|| {
+        // A TIFF's EXIF holds both its resolution and its compression: read it once, when asked.
+        let exif = resolution::LazyExif::new(bytes);
+        let lossless = stored_losslessly(format, bytes, &exif);
         let mut decoded = match format {
             ImageFormat::Jpeg => decode_jpeg(bytes, limits),
             ImageFormat::Png => decode_png(bytes, limits),
             ImageFormat::Jpeg2000 => decode_jpeg2000(bytes, limits),
-            ImageFormat::Tiff | ImageFormat::Bmp | ImageFormat::WebP | ImageFormat::Pnm => {
-                decode_with_image_crate(bytes, format, limits, None)
+            ImageFormat::Bmp | ImageFormat::Pnm => decode_with_image_crate(bytes, format, limits, Storage::Lossless),
+            // A TIFF's or WebP's own lossy compression is no earlier one: not read there.
+            ImageFormat::Tiff | ImageFormat::WebP => {
+                let storage = if lossless == Some(true) { Storage::Lossless } else { Storage::OtherLossy };
+                decode_with_image_crate(bytes, format, limits, storage)
             }
             ImageFormat::Raw => Err(Error::UnknownFormat),
         }?;
-        // A TIFF's EXIF holds both its resolution and its compression: read it once, when asked.
-        let exif = resolution::LazyExif::new(bytes);
         decoded.facts.resolution_dpi = resolution::stated_dpi(format, bytes, &exif);
-        decoded.facts.lossless = stored_losslessly(format, bytes, &exif);
-        // A TIFF's or WebP's own lossy compression is no earlier one.
-        if matches!(format, ImageFormat::Tiff | ImageFormat::WebP) && decoded.facts.lossless != Some(true) {
-            decoded.facts.earlier_jpeg_quality = None;
-        }
+        decoded.facts.lossless = lossless;
         Ok(decoded)
     })
     .unwrap_or_else(|_| {
@@ -323,7 +323,7 @@ fn decode_jpeg(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     // The scan is read twice, once to check its coded data to the end and once to decode it.
     let (checked, decoded) = crate::threads::side_by_side(
         || jpeg_entropy::check(bytes),
-        || decode_with_image_crate(bytes, ImageFormat::Jpeg, limits, Some(markers)),
+        || decode_with_image_crate(bytes, ImageFormat::Jpeg, limits, Storage::Jpeg(Box::new(markers))),
     );
     checked?;
     decoded
@@ -339,9 +339,9 @@ fn decode_png(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     let height = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
     limits.check_dimensions(width, height)?;
     let Some((without_profile, icc)) = png_profile::split(bytes) else {
-        return decode_with_image_crate(bytes, ImageFormat::Png, limits, None);
+        return decode_with_image_crate(bytes, ImageFormat::Png, limits, Storage::Lossless);
     };
-    let mut decoded = decode_with_image_crate(&without_profile, ImageFormat::Png, limits, None)?;
+    let mut decoded = decode_with_image_crate(&without_profile, ImageFormat::Png, limits, Storage::Lossless)?;
     decoded.facts.bytes = bytes.len();
     decoded.facts.colour_profile = Some(icc.as_deref().map_or_else(ColourProfile::unreadable, colour_profile::read));
     decoded.icc_profile = icc;
@@ -415,11 +415,22 @@ fn image_error(format: &'static str, err: image::ImageError, limits: &DecodeLimi
     }
 }
 
+/// How a file handed to the image crate stores its pixels, which says whether an earlier JPEG
+/// compression can be read on them.
+enum Storage {
+    /// A JPEG, with its markers (the quantisation tables give the file's own steps).
+    Jpeg(Box<jpeg_markers::JpegMarkers>),
+    /// Without loss: any grid the pixels show is an earlier compression's.
+    Lossless,
+    /// With a loss of another kind (a TIFF's or WebP's), or not known: not read.
+    OtherLossy,
+}
+
 fn decode_with_image_crate(
     bytes: &[u8],
     ours: ImageFormat,
     limits: &DecodeLimits,
-    jpeg: Option<jpeg_markers::JpegMarkers>,
+    storage: Storage,
 ) -> Result<Decoded> {
     let format = match ours {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
@@ -453,15 +464,19 @@ fn decode_with_image_crate(
     let exif_orientation = (orientation != Orientation::NoTransforms).then(|| orientation.to_exif());
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| image_error(name, e, limits))?;
     // Read on the pixels as stored, where the JPEG grid lies, before the EXIF turn.
-    let earlier_jpeg_quality = match (ours, &jpeg) {
-        (ImageFormat::Jpeg, Some(markers)) => markers
+    let earlier_jpeg_quality = match &storage {
+        Storage::Jpeg(markers) => markers
             .tables
             .get(markers.luma_table)
             .copied()
             .flatten()
             .and_then(|table| recompression::earlier_jpeg_quality(&image, Some(&table))),
-        (ImageFormat::Jpeg, None) => None,
-        _ => recompression::earlier_jpeg_quality(&image, None),
+        Storage::Lossless => recompression::earlier_jpeg_quality(&image, None),
+        Storage::OtherLossy => None,
+    };
+    let jpeg = match storage {
+        Storage::Jpeg(markers) => Some(*markers),
+        Storage::Lossless | Storage::OtherLossy => None,
     };
     image.apply_orientation(orientation);
 

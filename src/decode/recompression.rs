@@ -87,10 +87,7 @@ fn region_luma(rgb: &RgbImage, (x0, y0, width, height): (u32, u32, u32, u32)) ->
     let mut luma = Vec::with_capacity(width as usize * height as usize);
     for y in y0..y0 + height {
         let start = y as usize * stride + x0 as usize * 3;
-        let row = &rgb.as_raw()[start..start + width as usize * 3];
-        luma.extend(
-            row.chunks_exact(3).map(|p| 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])),
-        );
+        crate::imaging::colour::extend_with_luma(&mut luma, &rgb.as_raw()[start..start + width as usize * 3]);
     }
     luma
 }
