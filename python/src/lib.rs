@@ -131,6 +131,30 @@ struct NativeChecker {
     inner: Checker,
 }
 
+impl NativeChecker {
+    /// Checks `source` without the GIL (its report named as check() names a file's) and makes
+    /// bytes of the photo's bytes and its report with `then`: the report's JSON and those bytes.
+    fn check_then<'py>(
+        &self,
+        py: Python<'py>,
+        source: Encoded,
+        then: impl FnOnce(&[u8], &passbild::Report) -> passbild::Result<Vec<u8>> + Send,
+    ) -> PyResult<(String, Bound<'py, PyBytes>)> {
+        let file = source.file_name();
+        let checker = &self.inner;
+        let (report, made) = py
+            .detach(|| {
+                let bytes = source.read(checker.limits())?;
+                let mut report = checker.check_bytes(&bytes)?;
+                report.file = file;
+                let made = then(&bytes, &report)?;
+                Ok((report, made))
+            })
+            .map_err(raise)?;
+        Ok((report.to_json(), PyBytes::new(py, &made)))
+    }
+}
+
 #[pymethods]
 impl NativeChecker {
     #[new]
@@ -182,20 +206,10 @@ impl NativeChecker {
         py: Python<'py>,
         source: &Bound<'py, PyAny>,
     ) -> PyResult<(String, Bound<'py, PyBytes>)> {
-        let source = encoded(source, "check_with_overlay()")?;
-        let file = source.file_name();
         let checker = &self.inner;
-        let (report, png) = py
-            .detach(|| {
-                let bytes = source.read(checker.limits())?;
-                let mut report = checker.check_bytes(&bytes)?;
-                // Named as check() names a file's report.
-                report.file = file;
-                let png = checker.overlay_png(&bytes, &report)?;
-                Ok((report, png))
-            })
-            .map_err(raise)?;
-        Ok((report.to_json(), PyBytes::new(py, &png)))
+        self.check_then(py, encoded(source, "check_with_overlay()")?, |bytes, report| {
+            checker.overlay_png(bytes, report)
+        })
     }
 
     /// The report of a document photo compared with a trusted live capture of the applicant (each
@@ -233,19 +247,9 @@ impl NativeChecker {
         photographer: &str,
     ) -> PyResult<(String, Bound<'py, PyBytes>)> {
         let source = encoded(source, "check_and_sign()")?;
-        let file = source.file_name();
         let key = ReceiptKey::from_pkcs8_pem(key_pem).map_err(|e| raise(e.into()))?;
         let checker = &self.inner;
-        let (report, receipt) = py
-            .detach(|| {
-                let bytes = source.read(checker.limits())?;
-                let mut report = checker.check_bytes(&bytes)?;
-                report.file = file;
-                let receipt = checker.sign_receipt(&bytes, &report, photographer, &key)?;
-                Ok((report, receipt))
-            })
-            .map_err(raise)?;
-        Ok((report.to_json(), PyBytes::new(py, &receipt)))
+        self.check_then(py, source, |bytes, report| checker.sign_receipt(bytes, report, photographer, &key))
     }
 
     /// A live session for one camera, with the profile's framing and limits.
