@@ -201,7 +201,8 @@ pub struct LiveFace {
     pub eye_line_tilt_deg: f32,
     /// The head pose, when it could be fitted.
     pub pose: Option<PoseAngles>,
-    /// Widest eyelid gap over eye width (iris model), the smaller of the two eyes' latest values.
+    /// Widest eyelid gap over eye width (iris model), the smaller of the two eyes' latest values
+    /// (the eyes are read in turn, one a frame; a face just found has one read).
     pub eye_aspect: f32,
     /// Mean luma (0..255) at the mesh points.
     pub face_luma: f32,
@@ -331,8 +332,13 @@ impl LiveSession {
     ) -> Result<LiveFrame> {
         let decoded = decode::from_pixels(pixels, width, height, stride, format, &self.limits)?;
         let pyramid = Pyramid::new(decoded.image);
+        // A mesh placed as no numbers is no face to guide (it would pass every comparison the
+        // hint makes), nor one to follow.
+        let usable = |mesh: &MeshLandmarks| {
+            mesh.presence >= MIN_MESH_PRESENCE && mesh.points.iter().flatten().all(|v| v.is_finite())
+        };
         let followed = match self.last_crop {
-            Some(crop) => Some(self.models.mesh.run(&pyramid, crop)?).filter(|m| m.presence >= MIN_MESH_PRESENCE),
+            Some(crop) => Some(self.models.mesh.run(&pyramid, crop)?).filter(usable),
             None => None,
         };
         let tracked = followed.is_some();
@@ -341,8 +347,7 @@ impl LiveSession {
             None => {
                 let faces = self.models.detector.detect(&pyramid)?;
                 match faces.iter().max_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area())) {
-                    Some(face) => Some(self.models.mesh.run(&pyramid, FaceMesh::crop_for(face))?)
-                        .filter(|m| m.presence >= MIN_MESH_PRESENCE),
+                    Some(face) => Some(self.models.mesh.run(&pyramid, FaceMesh::crop_for(face))?).filter(usable),
                     None => None,
                 }
             }
@@ -351,16 +356,20 @@ impl LiveSession {
         if !tracked {
             self.eye_aspects = [None; 2];
         }
-        if let Some(mesh) = &mesh {
-            let eye = [Eye::SubjectRight, Eye::SubjectLeft][self.next_eye];
-            let (outer, inner) = eye.mesh_corners();
-            let width = mesh.point(outer).distance(mesh.point(inner)).max(1.0);
-            let lid_gap = self.models.iris.run_on_mesh(&pyramid, mesh, eye)?.lid_gap_px();
-            self.eye_aspects[self.next_eye] = Some(lid_gap / width);
-            self.next_eye = 1 - self.next_eye;
-        }
-        let eye_aspect = self.eye_aspects.iter().flatten().copied().fold(f32::MAX, f32::min);
-        let face = mesh.map(|mesh| measure(&mesh, &pyramid, eye_aspect));
+        let face = match mesh {
+            Some(mesh) => {
+                let eye = [Eye::SubjectRight, Eye::SubjectLeft][self.next_eye];
+                let (outer, inner) = eye.mesh_corners();
+                let width = mesh.point(outer).distance(mesh.point(inner)).max(1.0);
+                let lid_gap = self.models.iris.run_on_mesh(&pyramid, &mesh, eye)?.lid_gap_px();
+                let eye_aspect = lid_gap / width;
+                self.eye_aspects[self.next_eye] = Some(eye_aspect);
+                self.next_eye = 1 - self.next_eye;
+                let smaller = self.eye_aspects.iter().flatten().copied().fold(eye_aspect, f32::min);
+                Some(measure(&mesh, &pyramid, smaller))
+            }
+            None => None,
+        };
         let hint = face.map_or(Hint::NoFace, |face| hint(&face, &self.target, width as f32, height as f32));
         Ok(LiveFrame { face, hint, tracked })
     }
@@ -405,13 +414,8 @@ fn measure(mesh: &MeshLandmarks, pyramid: &Pyramid, eye_aspect: f32) -> LiveFace
 /// eyes, light. Distance and position are those of the photo the profile's template cuts around
 /// the head: large enough in the frame, and inside it with the target's margin all round, turned
 /// as the crop turns it to level the eyes, with room above for the eyes as low as the template
-/// puts them and below for them at the middle of their band. A face measured as no numbers is no
-/// face to guide (it would pass every comparison below).
+/// puts them and below for them at the middle of their band.
 fn hint(face: &LiveFace, target: &LiveTarget, width: f32, height: f32) -> Hint {
-    let measured = [face.chin_to_crown_px, face.eye_midpoint.x, face.eye_midpoint.y, face.eye_line_tilt_deg];
-    if !measured.iter().all(|v| v.is_finite()) {
-        return Hint::NoFace;
-    }
     let photo_height = face.chin_to_crown_px / target.photo_head_share;
     let photo_width = photo_height * target.photo_aspect;
     let margin = target.margin * height;

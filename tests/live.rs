@@ -49,6 +49,8 @@ fn a_centred_face_is_ready_and_followed_between_frames() {
     let a = first.face.unwrap();
     let b = second.face.unwrap();
     assert!(a.eye_midpoint.distance(b.eye_midpoint) < 2.0, "{a:?} vs {b:?}");
+    // A face just found has one eye read, the next frame both: open eyes, a quarter or so.
+    assert!([a.eye_aspect, b.eye_aspect].iter().all(|aspect| (0.1..0.6).contains(aspect)), "{a:?} {b:?}");
 }
 
 #[test]

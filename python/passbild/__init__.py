@@ -130,8 +130,8 @@ def verify_receipt(
 @dataclass(frozen=True)
 class LiveFace:
     """What a camera frame shows of the face, in frame pixels. Angles in degrees (None where the
-    pose could not be fitted); `eye_aspect` is the smaller eye's lid gap over its width (None until
-    the iris model has read an eye)."""
+    pose could not be fitted); `eye_aspect` is the smaller eye's lid gap over its width (the eyes
+    are read in turn, one a frame)."""
 
     eye_midpoint: Tuple[float, float]
     inter_eye_distance_px: float
@@ -140,7 +140,7 @@ class LiveFace:
     yaw: Optional[float]
     pitch: Optional[float]
     roll: Optional[float]
-    eye_aspect: Optional[float]
+    eye_aspect: float
     face_luma: float
 
 
@@ -173,13 +173,8 @@ class LiveSession:
         (height, width, 4) RGBA (OpenCV's BGR frames need `frame[:, :, ::-1]`)."""
         data = json.loads(self._native.process_json(frame))
         face = data.get("face")
-        # A face whose place could not be read (its values not numbers) is none.
-        placed = ("inter_eye_distance_px", "chin_to_crown_px", "eye_line_tilt_deg", "face_luma")
-        if face is not None and (None in face["eye_midpoint"].values() or any(face[k] is None for k in placed)):
-            face = None
         if face is not None:
             pose = face.get("pose") or {}
-            eye_aspect = face.get("eye_aspect")
             face = LiveFace(
                 eye_midpoint=(face["eye_midpoint"]["x"], face["eye_midpoint"]["y"]),
                 inter_eye_distance_px=face["inter_eye_distance_px"],
@@ -188,8 +183,7 @@ class LiveSession:
                 yaw=pose.get("yaw"),
                 pitch=pose.get("pitch"),
                 roll=pose.get("roll"),
-                # Unread eyes are given as the largest float, so that no limit flags them.
-                eye_aspect=eye_aspect if eye_aspect is not None and eye_aspect < 1e30 else None,
+                eye_aspect=face["eye_aspect"],
                 face_luma=face["face_luma"],
             )
         return LiveFrame(hint=data["hint"], hint_text=data["hint_text"], tracked=data["tracked"], face=face)
@@ -274,6 +268,16 @@ class Checker:
         (COSE_Sign1, Ed25519), for the office to check with `verify_receipt`."""
         text, receipt = self._native.check_and_sign(source, key_pem, photographer)
         return Report.from_json(text), receipt
+
+    def best_capture(self, reports: Sequence[Report]) -> Optional[int]:
+        """Of the reports of captures in the order they were taken (as `check` made them), the
+        index of the one TR-03121 keeps under this checker's profile: the most mandatory criteria
+        met, then the most optional, then the most checks on target (a warning meets its criterion,
+        not its target), then the most recent. None for no reports."""
+        missing = [i for i, report in enumerate(reports) if not report.json]
+        if missing:
+            raise ValueError(f"reports{missing} were not made by passbild (they carry no JSON)")
+        return self._native.best_capture([report.json for report in reports])
 
     def live_session(self) -> LiveSession:
         """Guidance for a running camera, frame by frame (`LiveSession`)."""
