@@ -655,8 +655,9 @@ passbild_status passbild_checker_check_pixels_len(const passbild_checker *checke
 
 /**
  * Of `count` reports of captures in the order they were taken, the index of the one TR-03121
- * keeps: most mandatory criteria of the checker's profile met, then most optional, then the most
- * recent. `PASSBILD_STATUS_INVALID_ARGUMENT` when `count` is 0.
+ * keeps: most mandatory criteria of the checker's profile met, then most optional, then most
+ * checks on target (a warning meets its criterion, not its target), then the most recent.
+ * `PASSBILD_STATUS_INVALID_ARGUMENT` when `count` is 0.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe; `reports`
  * points to `count` report pointers.

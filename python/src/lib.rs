@@ -252,6 +252,22 @@ impl NativeChecker {
         self.check_then(py, source, |bytes, report| checker.sign_receipt(bytes, report, photographer, &key))
     }
 
+    /// Of reports (as JSON) of captures in the order they were taken, the index of the one
+    /// TR-03121 keeps under this checker's profile (`passbild::capture::best_capture`); None for
+    /// none. A text that is not a passbild report is a ValueError.
+    fn best_capture(&self, reports_json: Vec<String>) -> PyResult<Option<usize>> {
+        let reports = reports_json
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                serde_json::from_str::<passbild::Report>(text).map_err(|e| {
+                    pyo3::exceptions::PyValueError::new_err(format!("reports[{i}] is not a passbild report: {e}"))
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(passbild::capture::best_capture(&reports, self.inner.profile()))
+    }
+
     /// A live session for one camera, with the profile's framing and limits.
     fn live_session(&self) -> NativeLiveSession {
         NativeLiveSession { inner: Mutex::new(self.inner.live_session()), language: self.inner.language() }

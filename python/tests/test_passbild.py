@@ -1,6 +1,7 @@
 """The Python package against the fixtures: the same verdicts as the Rust API, typed reports,
 errors as exceptions with their kind, the GIL released while checking."""
 
+import dataclasses
 import math
 import threading
 from pathlib import Path
@@ -211,6 +212,7 @@ def test_a_live_session_guides_a_camera_frame_by_frame(de_live):
     assert first.ready and first.hint_text == "stillhalten" and not first.tracked
     assert first.face is not None and abs(first.face.eye_midpoint[0] - 320) < 40
     assert first.face.yaw is not None and abs(first.face.yaw) < 8
+    assert 0.1 < first.face.eye_aspect < 0.6
     second = session.process(pixels)
     assert second.ready and second.tracked
     # A grey frame holds no face; a wider margin than this frame leaves asks to move back.
@@ -246,6 +248,21 @@ def test_a_live_session_guides_a_camera_frame_by_frame(de_live):
         hints = list(pool.map(lambda _: session.process(pixels).hint, range(8)))
         targets = list(pool.map(lambda _: session.target["margin"], range(8)))
     assert set(hints) == {"ready"} and len(set(targets)) == 1
+
+
+def test_the_best_of_a_sequence_of_captures_is_kept(de_live):
+    pixels = np.asarray(Image.open(COMPLIANT).convert("RGB"))
+    good = de_live.check(pixels)
+    grey = de_live.check(np.ascontiguousarray(pixels[:, :, 0]))
+    assert good.passed and not grey.passed
+    assert de_live.best_capture([grey, good, grey]) == 1
+    # Of equals, the most recent.
+    assert de_live.best_capture([good, grey, good]) == 2
+    assert de_live.best_capture([]) is None
+    with pytest.raises(ValueError):
+        de_live.best_capture([dataclasses.replace(good, json="")])
+    with pytest.raises(ValueError):
+        de_live.best_capture([dataclasses.replace(good, json="{}")])
 
 
 def test_built_in_profiles_and_version():

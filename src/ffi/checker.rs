@@ -312,8 +312,9 @@ unsafe fn check_pixels(
 }
 
 /// Of `count` reports of captures in the order they were taken, the index of the one TR-03121
-/// keeps: most mandatory criteria of the checker's profile met, then most optional, then the most
-/// recent. `PASSBILD_STATUS_INVALID_ARGUMENT` when `count` is 0.
+/// keeps: most mandatory criteria of the checker's profile met, then most optional, then most
+/// checks on target (a warning meets its criterion, not its target), then the most recent.
+/// `PASSBILD_STATUS_INVALID_ARGUMENT` when `count` is 0.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe; `reports`
 /// points to `count` report pointers.
