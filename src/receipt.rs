@@ -167,6 +167,11 @@ pub(crate) fn sign(
     ]);
     let mut payload_bytes = Vec::new();
     coset::cbor::ser::into_writer(&payload, &mut payload_bytes).expect("CBOR encodes into memory");
+    signed_envelope(payload_bytes, key)
+}
+
+/// `payload_bytes` in a COSE_Sign1 envelope signed with `key`.
+pub(crate) fn signed_envelope(payload_bytes: Vec<u8>, key: &ReceiptKey) -> Vec<u8> {
     let protected =
         HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).key_id(key_id(&key.0.verifying_key())).build();
     let envelope = CoseSign1Builder::new()

@@ -12,6 +12,10 @@ use passbild::tools::internals::decode;
 #[path = "../fuzz/fuzz_targets/c_abi.rs"]
 mod c_abi;
 
+// How the `receipt` target verifies an input, used the same way here.
+#[path = "../fuzz/fuzz_targets/receipt_input.rs"]
+mod receipt_input;
+
 /// The inputs of one target: its corpus and its regressions (and, for profiles, the built-in ones).
 fn inputs(target: &str) -> Vec<Vec<u8>> {
     let root = common::root().join("fuzz");
@@ -59,4 +63,17 @@ fn pixel_buffers_through_the_c_abi_are_checked_or_refused() {
     // The whole buffer is checked; the same buffer claimed 50 bytes short is refused.
     assert!(statuses.contains(&0), "{statuses:?}");
     assert!(statuses.contains(&10), "{statuses:?}");
+}
+
+#[test]
+fn receipts_and_signed_payloads_are_read_or_refused() {
+    let key = passbild::receipt::ReceiptKey::generate().unwrap();
+    let outcomes: Vec<_> = inputs("receipt").iter().filter_map(|input| receipt_input::verify(input, &key)).collect();
+    // A studio's receipt, signed with its own key, names that key; the payload of one for the
+    // fuzzer's photo is read whole, and one of an older version, with fewer checks and no
+    // profile hash, by position.
+    assert!(outcomes.iter().any(|o| matches!(o, Err(passbild::receipt::ReceiptError::WrongKey { .. }))));
+    let read: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    assert!(read.iter().any(|c| c.photographer == "studio-7" && c.profile_sha256.is_some()), "{read:?}");
+    assert!(read.iter().any(|c| c.profile_sha256.is_none() && c.checks.iter().all(|(id, _)| id.starts_with('#'))));
 }

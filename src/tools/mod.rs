@@ -28,6 +28,12 @@ pub mod internals {
 
     use crate::{Analysis, Checker, Profile};
 
+    /// Any bytes as the payload of a receipt signed with `key`: what `receipt::verify` reads
+    /// once the signature holds (the `receipt` fuzz target).
+    pub fn receipt_around(payload: Vec<u8>, key: &crate::receipt::ReceiptKey) -> Vec<u8> {
+        crate::receipt::signed_envelope(payload, key)
+    }
+
     /// The measured face of an analysis (mesh, irises, head outline), if one was found.
     pub fn face(analysis: &Analysis) -> Option<&FaceAnalysis> {
         analysis.face.as_ref().ok()
