@@ -186,25 +186,56 @@ fn every_answer_is_as_the_openapi_description_says() {
     );
     assert_eq!((oversized.status, error_code(&oversized).as_str()), (413, "body_too_large"));
     assert_described(&openapi, "/v1/check-with-reference", "post", &oversized);
+    // Two photos in one body that is not multipart, and one part given twice, are refused.
+    let not_multipart = post(&agent, &url("/v1/check-with-reference"), &photo);
+    assert_eq!((not_multipart.status, error_code(&not_multipart).as_str()), (415, "unsupported_media_type"));
+    assert_described(&openapi, "/v1/check-with-reference", "post", &not_multipart);
+    let (content_type, body) = multipart(&[("document", &photo), ("live", &photo), ("document", &photo)]);
+    let twice = answer(
+        agent.post(&url("/v1/check-with-reference")).header("content-type", &content_type).send(&body[..]).unwrap(),
+    );
+    assert_eq!((twice.status, error_code(&twice).as_str()), (400, "bad_request"), "{}", twice.body);
+    assert!(twice.body.contains("`document` is given twice"), "{}", twice.body);
 
     let wrong_method = get(&agent, &url("/v1/check"));
     assert_eq!((wrong_method.status, error_code(&wrong_method).as_str()), (405, "method_not_allowed"));
     assert!(wrong_method.content_type.starts_with("application/json"), "{}", wrong_method.content_type);
+    // An upload to no endpoint is read to its end and answered, not cut off.
+    let nowhere = post(&agent, &url("/v1/checks"), &vec![0xFF; 3 << 20]);
+    assert_eq!((nowhere.status, error_code(&nowhere).as_str()), (404, "not_found"));
 
     let metrics = get(&agent, &url("/metrics"));
     assert_described(&openapi, "/metrics", "get", &metrics);
     assert!(metrics.body.contains("passbild_requests_total{endpoint=\"check\",code=\"200\"} 1"), "{}", metrics.body);
     assert!(metrics.body.contains("passbild_failures_total{kind=\"truncated\"} 1"), "{}", metrics.body);
+    for counted in [
+        "passbild_failures_total{kind=\"method_not_allowed\"} 1",
+        "passbild_failures_total{kind=\"not_found\"} 1",
+        "passbild_failures_total{kind=\"unsupported_media_type\"} 1",
+        "passbild_requests_total{endpoint=\"other\",code=\"405\"} 1",
+        "passbild_request_duration_seconds_count{endpoint=\"check_with_reference\"} 5",
+    ] {
+        assert!(metrics.body.contains(counted), "{counted}: {}", metrics.body);
+    }
 
     // A token, when set, is required on /v1 but not for health and metrics.
     let guarded = Service::start(&["--workers", "1", "--token", "s3cret"]);
-    let refused = post(&agent, &format!("{}/v1/check", guarded.url), &photo);
+    let refused = agent.post(&format!("{}/v1/check", guarded.url)).send(&photo[..]).unwrap();
+    assert_eq!(refused.headers().get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"));
+    let refused = answer(refused);
     assert_eq!((refused.status, error_code(&refused).as_str()), (401, "unauthorized"));
     assert_described(&openapi, "/v1/check", "post", &refused);
-    let allowed = answer(
-        agent.get(&format!("{}/v1/profiles", guarded.url)).header("authorization", "Bearer s3cret").call().unwrap(),
-    );
-    assert_eq!(allowed.status, 200);
+    // The scheme's name in any case.
+    for scheme in ["Bearer", "bearer"] {
+        let allowed = answer(
+            agent
+                .get(&format!("{}/v1/profiles", guarded.url))
+                .header("authorization", &format!("{scheme} s3cret"))
+                .call()
+                .unwrap(),
+        );
+        assert_eq!(allowed.status, 200, "{scheme}");
+    }
     assert_eq!(get(&agent, &format!("{}/healthz", guarded.url)).status, 200);
 }
 
@@ -315,8 +346,8 @@ fn a_client_that_hangs_up_mid_check_frees_its_place() {
         );
         client.write_all(head.as_bytes()).unwrap();
         client.write_all(&photo).unwrap();
-        // Admitted and checking, then gone.
-        std::thread::sleep(Duration::from_millis(300));
+        // Admitted and checking (a check takes longer than this), then gone.
+        std::thread::sleep(Duration::from_millis(50));
         drop(client);
     }
     // The place is free once the abandoned checks have left the worker; before, every later
@@ -333,6 +364,11 @@ fn a_client_that_hangs_up_mid_check_frees_its_place() {
     assert_eq!(answered.status, 200, "{}", answered.body);
     let metrics = get(&agent(), &format!("{}/metrics", service.url));
     assert!(metrics.body.contains("passbild_checks_in_flight 0"), "{}", metrics.body);
+    // Counted as gone, not as answered, nor forgotten.
+    // (The first is; the second may find the first's check still holding the place, and be
+    // answered busy before it hangs up.)
+    assert!(metrics.body.contains("passbild_requests_total{endpoint=\"check\",code=\"499\"}"), "{}", metrics.body);
+    assert!(metrics.body.contains("passbild_failures_total{kind=\"client_closed\"}"), "{}", metrics.body);
 }
 
 #[test]
@@ -430,4 +466,68 @@ fn a_profile_file_named_like_a_built_in_but_different_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("\"de-live\"") && said.contains("`name`"), "{said}");
+}
+
+#[test]
+fn a_body_that_does_not_arrive_in_time_is_answered_408_and_closed() {
+    use std::io::{Read, Write};
+    let service = Service::start(&["--workers", "1", "--timeout-secs", "1"]);
+    let address = service.url.strip_prefix("http://").unwrap();
+    let mut slow = std::net::TcpStream::connect(address).unwrap();
+    let head = format!("POST /v1/check HTTP/1.1\r\nHost: {address}\r\nContent-Length: 1000\r\n\r\n");
+    slow.write_all(head.as_bytes()).unwrap();
+    slow.write_all(&[0xFF; 10]).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+}
+
+#[test]
+fn a_connection_waiting_for_no_request_is_closed_after_ten_seconds() {
+    use std::io::Read;
+    // Within a request it could stay silent for a minute (twice the time limit).
+    let service = Service::start(&["--workers", "1", "--timeout-secs", "30"]);
+    let address = service.url.strip_prefix("http://").unwrap();
+    let started = Instant::now();
+    let mut silent = std::net::TcpStream::connect(address).unwrap();
+    silent.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
+    let mut rest = Vec::new();
+    let closed = silent.read_to_end(&mut rest);
+    assert!(
+        closed.as_ref().is_ok_and(|&n| n == 0) || closed.is_err_and(|e| e.kind() != std::io::ErrorKind::WouldBlock)
+    );
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(9) && waited < Duration::from_secs(20), "closed after {waited:?}");
+}
+
+#[test]
+fn sigterm_stops_the_service_as_ctrl_c_does() {
+    let mut service = Service::start(&["--workers", "1"]);
+    let status = Command::new("kill").args(["-TERM", &service.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = service.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "still running 30 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Ended by itself, not killed by the signal.
+    assert_eq!(exit.code(), Some(0), "{exit:?}");
+}
+
+#[test]
+fn limits_outside_their_range_are_refused_at_start() {
+    for (option, value, said) in [("--timeout-secs", "0", "time limit"), ("--max-body-mib", "0", "body limit")] {
+        let output = Command::new(env!("CARGO_BIN_EXE_passbild"))
+            .args(["serve", "--bind", "127.0.0.1:0", option, value])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{option} {value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(said), "{option} {value}: {stderr}");
+    }
 }

@@ -123,15 +123,16 @@ enum Command {
         /// Requests that may wait for a worker; more are answered 503 with Retry-After.
         #[arg(long, default_value_t = 32)]
         queue: usize,
-        /// Largest request body, in MiB.
+        /// Largest request body, in MiB (1 to 1024).
         #[arg(long, default_value_t = 20)]
         max_body_mib: usize,
-        /// Time limit per request, in seconds (504 beyond it). A connection silent for twice as
-        /// long is closed.
+        /// Time limit per request, in seconds, 1 to 3600 (408 for a body that has not arrived by
+        /// then, 504 for a check that has not ended). A connection silent for twice as long
+        /// within a request, or for 10 seconds between requests, is closed.
         #[arg(long, default_value_t = 30)]
         timeout_secs: u64,
         /// Connections open at once; more wait until one closes.
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 256)]
         max_connections: usize,
         /// Require `Authorization: Bearer TOKEN` on /v1 requests.
         #[arg(long, env = "PASSBILD_TOKEN", hide_env_values = true)]

@@ -50,6 +50,11 @@ struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EndpointLabels {
+    endpoint: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct FailureLabels {
     kind: String,
 }
@@ -57,7 +62,7 @@ struct FailureLabels {
 struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
-    latency: Histogram,
+    latency: Family<EndpointLabels, Histogram, fn() -> Histogram>,
     in_flight: Gauge,
     failures: Family<FailureLabels, Counter>,
 }
@@ -66,11 +71,17 @@ impl Metrics {
     fn new() -> Self {
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency = Histogram::new(exponential_buckets(0.005, 2.0, 14));
+        let latency = Family::<EndpointLabels, Histogram, fn() -> Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.005, 2.0, 14))
+        });
         let in_flight = Gauge::default();
         let failures = Family::<FailureLabels, Counter>::default();
         registry.register("passbild_requests", "HTTP requests by endpoint and status code", requests.clone());
-        registry.register("passbild_request_duration_seconds", "Time to answer a check request", latency.clone());
+        registry.register(
+            "passbild_request_duration_seconds",
+            "Time to answer a request, by endpoint (till the client left, for one that left first)",
+            latency.clone(),
+        );
         registry.register("passbild_checks_in_flight", "Checks running or waiting for a worker", in_flight.clone());
         registry.register("passbild_failures", "Requests answered with an error, by error code", failures.clone());
         Metrics { registry, requests, latency, in_flight, failures }
@@ -159,8 +170,19 @@ impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
         let mut response = (self.status, axum::Json(body)).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        let headers = response.headers_mut();
+        match self.status {
+            StatusCode::SERVICE_UNAVAILABLE => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            StatusCode::UNAUTHORIZED => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            // The rest of a body that came too slowly is not waited for.
+            StatusCode::REQUEST_TIMEOUT => {
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
         }
         response
     }
@@ -179,8 +201,13 @@ struct CheckQuery {
 impl Service {
     fn authorise(&self, headers: &HeaderMap) -> Result<(), Failure> {
         let Some(token) = &self.token else { return Ok(()) };
-        let given =
-            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        // The scheme's name is case-insensitive (RFC 9110, 11.1).
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim_start());
         // Compared in constant time: the token is a secret.
         let matches = given.is_some_and(|given| {
             given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
@@ -265,21 +292,56 @@ impl Service {
         }
     }
 
-    fn record(&self, endpoint: &str, started: Instant, response: &Response) {
-        let code = response.status().as_u16().to_string();
+    fn record(&self, endpoint: &str, started: Instant, code: u16, failure: Option<&str>) {
+        let code = code.to_string();
         self.metrics.requests.get_or_create(&RequestLabels { endpoint: endpoint.into(), code }).inc();
-        self.metrics.latency.observe(started.elapsed().as_secs_f64());
+        if let Some(kind) = failure {
+            self.metrics.failures.get_or_create(&FailureLabels { kind: kind.into() }).inc();
+        }
+        let endpoint = EndpointLabels { endpoint: endpoint.into() };
+        self.metrics.latency.get_or_create(&endpoint).observe(started.elapsed().as_secs_f64());
+    }
+}
+
+/// A request on its way to its answer, counted in the metrics when answered, or as 499
+/// `client_closed` when the client hangs up first (the handler is then dropped at an `await`).
+struct Answering {
+    service: Arc<Service>,
+    endpoint: &'static str,
+    started: Instant,
+    answered: bool,
+}
+
+impl Answering {
+    fn new(service: &Arc<Service>, endpoint: &'static str) -> Self {
+        Answering { service: Arc::clone(service), endpoint, started: Instant::now(), answered: false }
     }
 
-    fn answer(&self, endpoint: &str, started: Instant, result: Result<Response, Failure>) -> Response {
-        let response = result.unwrap_or_else(|failure| {
-            self.metrics.failures.get_or_create(&FailureLabels { kind: failure.code.into() }).inc();
-            failure.into_response()
-        });
-        self.record(endpoint, started, &response);
+    fn answer(mut self, result: Result<Response, Failure>) -> Response {
+        self.answered = true;
+        let failure = result.as_ref().err().map(|failure| failure.code);
+        let response = result.unwrap_or_else(Failure::into_response);
+        self.service.record(self.endpoint, self.started, response.status().as_u16(), failure);
         response
     }
 }
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        if !self.answered {
+            self.service.record(self.endpoint, self.started, CLIENT_CLOSED, Some("client_closed"));
+        }
+    }
+}
+
+/// The status nginx logs for a client that closed the connection before the answer.
+const CLIENT_CLOSED: u16 = 499;
+
+/// The longest time limit a request may be given.
+const MAX_TIMEOUT_SECS: u64 = 3600;
+
+/// The largest body limit: far above any photo the decode limits let through.
+const MAX_BODY_BYTES: usize = 1 << 30;
 
 /// How much of a body beyond the limit is read and dropped, so that a client still sending it can
 /// read the 413; beyond this the connection is closed.
@@ -297,7 +359,7 @@ async fn read_body(body: Body, limit: usize, deadline: Instant) -> Result<Bytes,
             seen += data.len();
             if seen <= limit {
                 bytes.extend_from_slice(&data);
-            } else if seen > limit + DRAIN_LIMIT_BYTES {
+            } else if seen > limit.saturating_add(DRAIN_LIMIT_BYTES) {
                 break;
             }
         }
@@ -314,7 +376,7 @@ async fn read_body(body: Body, limit: usize, deadline: Instant) -> Result<Bytes,
         Ok(Bytes::from(bytes))
     };
     tokio::time::timeout_at(deadline.into(), read).await.unwrap_or_else(|_| {
-        Err(Failure::new(StatusCode::GATEWAY_TIMEOUT, "timeout", "the request body did not arrive in time"))
+        Err(Failure::new(StatusCode::REQUEST_TIMEOUT, "timeout", "the request body did not arrive in time"))
     })
 }
 
@@ -341,14 +403,14 @@ async fn check(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
+    let answering = Answering::new(&service, "check");
     let result = one_photo(&service, query, &headers, body, |checker, language, body| {
         let mut report = checker.check_bytes(&body)?;
         report.set_language(language);
         Ok(json_report(&report))
     })
     .await;
-    service.answer("check", started, result)
+    answering.answer(result)
 }
 
 async fn crop(
@@ -357,13 +419,13 @@ async fn crop(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let started = Instant::now();
+    let answering = Answering::new(&service, "crop");
     let result = one_photo(&service, query, &headers, body, |checker, _, body| {
         let cropped = checker.crop(&body)?;
         Ok(([(header::CONTENT_TYPE, "image/jpeg")], cropped.jpeg).into_response())
     })
     .await;
-    service.answer("crop", started, result)
+    answering.answer(result)
 }
 
 async fn check_with_reference(
@@ -371,7 +433,7 @@ async fn check_with_reference(
     query: Result<Query<CheckQuery>, QueryRejection>,
     request: axum::extract::Request,
 ) -> Response {
-    let started = Instant::now();
+    let answering = Answering::new(&service, "check_with_reference");
     let result = async {
         // As for one photo; the body holds both photos.
         let (parts, body) = request.into_parts();
@@ -379,7 +441,18 @@ async fn check_with_reference(
         let (admission, body) =
             service.admitted_body(&parts.headers, body, 2 * service.max_body_bytes, deadline).await?;
         let (checker, language) = service.checker_and_language(&parameters(query)?)?;
-        let request = axum::extract::Request::from_parts(parts, Body::from(body?));
+        let body = body?;
+        let is_multipart = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.split(';').next().is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("multipart/form-data"))
+        });
+        if !is_multipart {
+            return Err(Failure::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be multipart/form-data with the parts `document` and `live`",
+            ));
+        }
+        let request = axum::extract::Request::from_parts(parts, Body::from(body));
         let mut multipart = Multipart::from_request(request, &())
             .await
             .map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
@@ -389,10 +462,18 @@ async fn check_with_reference(
         {
             let name = field.name().unwrap_or_default().to_string();
             let bytes = field.bytes().await.map_err(|e| multipart_failure(e.status(), e.body_text()))?;
-            match name.as_str() {
-                "document" => document = Some(bytes),
-                "live" => live = Some(bytes),
-                _ => {}
+            let slot = match name.as_str() {
+                "document" => &mut document,
+                "live" => &mut live,
+                _ => continue,
+            };
+            // Which of two photos is meant is not for the service to guess.
+            if slot.replace(bytes).is_some() {
+                return Err(Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("the part `{name}` is given twice"),
+                ));
             }
         }
         // The parser holds the whole body besides the two parts while the check would wait and run.
@@ -412,7 +493,7 @@ async fn check_with_reference(
         Ok(json_report(&report))
     }
     .await;
-    service.answer("check_with_reference", started, result)
+    answering.answer(result)
 }
 
 /// The query's parameters, or the JSON error for a query that does not parse (a parameter
@@ -430,7 +511,7 @@ fn multipart_failure(status: StatusCode, text: String) -> Failure {
 }
 
 async fn profiles(State(service): State<Arc<Service>>, headers: HeaderMap) -> Response {
-    let started = Instant::now();
+    let answering = Answering::new(&service, "profiles");
     let result = service.authorise(&headers).map(|()| {
         let mut names: Vec<&String> = service.checkers.keys().collect();
         names.sort();
@@ -443,7 +524,7 @@ async fn profiles(State(service): State<Arc<Service>>, headers: HeaderMap) -> Re
             .collect();
         axum::Json(serde_json::json!({"default": service.default_profile, "profiles": list})).into_response()
     });
-    service.answer("profiles", started, result)
+    answering.answer(result)
 }
 
 /// The counter's page: plain files, embedded, no build step.
@@ -480,13 +561,24 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
     ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response()
 }
 
-async fn not_found() -> Response {
-    Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+async fn not_found(State(service): State<Arc<Service>>, body: Body) -> Response {
+    let answering = Answering::new(&service, "other");
+    drain(&service, body).await;
+    answering.answer(Err(Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")))
 }
 
-async fn method_not_allowed() -> Response {
-    Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
-        .into_response()
+async fn method_not_allowed(State(service): State<Arc<Service>>, body: Body) -> Response {
+    let answering = Answering::new(&service, "other");
+    drain(&service, body).await;
+    let failure =
+        Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method");
+    answering.answer(Err(failure))
+}
+
+/// Reads a body that is not wanted and drops it, as `read_body` does beyond its limit: a client
+/// still sending an upload to the wrong place reads the error, not a broken connection.
+async fn drain(service: &Service, body: Body) {
+    let _ = read_body(body, 0, Instant::now() + service.timeout).await;
 }
 
 /// Serves every built-in profile on `base`'s models, and `base`'s own profile for requests that
@@ -508,6 +600,12 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
             "the profile is named {default_profile:?}, as a built-in one, but differs from it: give it a `name` of its own"
         ));
     }
+    if !(1..=MAX_TIMEOUT_SECS).contains(&options.timeout.as_secs()) || options.timeout.subsec_nanos() != 0 {
+        return Err(format!("the time limit must be 1 to {MAX_TIMEOUT_SECS} whole seconds"));
+    }
+    if !(1..=MAX_BODY_BYTES).contains(&options.max_body_bytes) {
+        return Err(format!("the body limit must be 1 to {} MiB", MAX_BODY_BYTES >> 20));
+    }
     checkers.insert(default_profile.clone(), base);
     let workers = options.workers.max(1);
     let service = Arc::new(Service {
@@ -515,7 +613,7 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
         default_profile,
         workers: Arc::new(Semaphore::new(workers)),
         admitted: AtomicUsize::new(0),
-        admit_limit: workers + options.queue,
+        admit_limit: workers.saturating_add(options.queue),
         timeout: options.timeout,
         max_body_bytes: options.max_body_bytes,
         token: options.token,
@@ -537,7 +635,7 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
         .with_state(service);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(workers + 2)
+        .max_blocking_threads(workers.saturating_add(2))
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
@@ -546,21 +644,42 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", options.bind))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
-        let listener = connections::Limited::new(
-            listener,
-            options.max_connections.max(1),
-            (2 * options.timeout).max(Duration::from_secs(1)),
-        );
+        let listener =
+            connections::Limited::new(listener, options.max_connections.max(1), 2 * options.timeout, REQUEST_WAIT);
+        let stop = stop_asked().map_err(|e| format!("cannot handle signals: {e}"))?;
         println!("passbild: listening on http://{address}");
         use std::io::Write;
         let _ = std::io::stdout().flush();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string())
+        axum::serve(listener, app).with_graceful_shutdown(stop).await.map_err(|e| e.to_string())
     })
+}
+
+/// How long a connection may stay silent while no request of it is under way: a new connection
+/// before its first byte, a kept-alive one between requests (at most the silence allowed within a
+/// request).
+const REQUEST_WAIT: Duration = Duration::from_secs(10);
+
+/// Ctrl-C, or SIGTERM, with which Docker, Kubernetes and systemd stop a service: the checks under
+/// way are answered before the process ends. The handlers are in place when this returns (before
+/// the service says it listens), so a stop asked at once is not left to the signal's default.
+fn stop_asked() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut interrupt, mut terminate) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 /// Limits on the connections themselves, below HTTP: how many are open at once, how long one may
@@ -583,18 +702,22 @@ mod connections {
     use tokio::time::{Instant, Sleep};
 
     /// A listener that holds at most `slots` connections open and closes one that has read and
-    /// written nothing for `idle_limit`, or has been read from for `idle_limit` without writing
-    /// (a request's body and check end within the time limit, half of it, once its headers are
-    /// in; a client sending a byte now and then never finishes them).
+    /// written nothing for `idle_limit` while a request of it is under way, or for `request_wait`
+    /// while none is (an idle keep-alive connection, or a new one that sends nothing), or has been
+    /// read from for `idle_limit` without writing (a request's body and check end within the time
+    /// limit, half of it, once its headers are in; a client sending a byte now and then never
+    /// finishes them).
     pub struct Limited {
         listener: TcpListener,
         slots: Arc<Semaphore>,
         idle_limit: Duration,
+        request_wait: Duration,
     }
 
     impl Limited {
-        pub fn new(listener: TcpListener, slots: usize, idle_limit: Duration) -> Self {
-            Limited { listener, slots: Arc::new(Semaphore::new(slots)), idle_limit }
+        pub fn new(listener: TcpListener, slots: usize, idle_limit: Duration, request_wait: Duration) -> Self {
+            let request_wait = request_wait.min(idle_limit);
+            Limited { listener, slots: Arc::new(Semaphore::new(slots)), idle_limit, request_wait }
         }
     }
 
@@ -605,8 +728,9 @@ mod connections {
         async fn accept(&mut self) -> (Connection, SocketAddr) {
             let slot = self.slots.clone().acquire_owned().await.expect("the semaphore is never closed");
             let (stream, address) = axum::serve::Listener::accept(&mut self.listener).await;
-            let idle = Box::pin(tokio::time::sleep(self.idle_limit));
-            (Connection { stream, _slot: slot, idle, idle_limit: self.idle_limit, unanswered_since: None }, address)
+            let idle = Box::pin(tokio::time::sleep(self.request_wait));
+            let (idle_limit, request_wait) = (self.idle_limit, self.request_wait);
+            (Connection { stream, _slot: slot, idle, idle_limit, request_wait, unanswered_since: None }, address)
         }
 
         fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -620,14 +744,15 @@ mod connections {
         _slot: OwnedSemaphorePermit,
         idle: Pin<Box<Sleep>>,
         idle_limit: Duration,
+        request_wait: Duration,
         /// When it first sent something since it was last written to.
         unanswered_since: Option<Instant>,
     }
 
     impl Connection {
         fn active(&mut self) {
-            let until = Instant::now() + self.idle_limit;
-            self.idle.as_mut().reset(until);
+            let silence = if self.unanswered_since.is_some() { self.idle_limit } else { self.request_wait };
+            self.idle.as_mut().reset(Instant::now() + silence);
         }
 
         /// A write's outcome: progress keeps the connection open, waiting counts as silence.
@@ -635,8 +760,8 @@ mod connections {
             match polled {
                 Poll::Ready(result) => {
                     if matches!(result, Ok(written) if written > 0) {
-                        self.active();
                         self.unanswered_since = None;
+                        self.active();
                     }
                     Poll::Ready(result)
                 }
