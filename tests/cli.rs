@@ -154,7 +154,37 @@ fn overlays_of_photos_sharing_a_name_are_each_written_and_a_searched_directory_g
     let output = passbild().args(["check", "--json", "--overlay"]).arg(&photo).arg(&photo).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(std::fs::read(&photo).unwrap(), before);
+    // Overlays written into the photos' own directory are not checked as photos the next time,
+    // and are PNG whatever their name says.
+    for _ in 0..2 {
+        let output =
+            passbild().args(["check", "--json", "--overlay"]).arg(dir.join("a")).arg(dir.join("a")).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
+    }
+    let named_jpeg = dir.join("x_overlay.jpg");
+    let output = passbild().args(["check", "--overlay"]).arg(&named_jpeg).arg(&photo).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(std::fs::read(&named_jpeg).unwrap().starts_with(b"\x89PNG"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_unreadable_photo_has_a_json_line_with_its_code_and_a_closed_pipe_ends_quietly() {
+    let dir = scratch("errors");
+    std::fs::write(dir.join("note.jpg"), b"not a photo").unwrap();
+    let output = passbild().args(["check", "--json"]).arg(dir.join("note.jpg")).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["code"], "not_a_photo", "{line}");
+    std::fs::remove_dir_all(&dir).ok();
+    // The reader gone before the tool writes: it ends by the signal, as `cat` does, not with an
+    // error of its own or a panic.
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = passbild().args(["profiles", "de-live"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(status.success() || status.signal() == Some(libc::SIGPIPE), "{status:?}");
 }
 
 #[test]
@@ -239,11 +269,25 @@ fn receipts_are_not_silently_skipped_and_their_files_are_read_with_bounds() {
     assert_eq!(output.status.code(), Some(2));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["verdict"], "pass");
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("no receipt"),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("cannot write") && said.contains("blocked.jpg.receipt"), "{said}");
+    // Nothing half-written is left beside it.
+    let partial =
+        std::fs::read_dir(&dir).unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".partial"));
+    assert!(!partial);
+    // The QR code is never written over the photo it signs.
+    let before = std::fs::read(&photo).unwrap();
+    let output = passbild()
+        .args(["check", "--json", "-p", "de-live", "--photographer", "p", "--sign"])
+        .arg(&private)
+        .arg(&photo)
+        .arg("--qr")
+        .arg(&photo)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("QR code over the photo"));
+    assert_eq!(std::fs::read(&photo).unwrap(), before);
     // A device is not a receipt: refused at once, not read until memory runs out.
     let output =
         passbild().args(["verify", "/dev/zero"]).arg(fixture("lisa3.jpg")).arg("--key").arg(&public).output().unwrap();

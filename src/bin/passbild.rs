@@ -168,7 +168,17 @@ fn parse_language(s: &str) -> Result<Language, String> {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let command = Cli::parse().command;
+    if !matches!(command, Command::Serve { .. }) {
+        // Output piped into `head` ends the tool quietly, as it ends `cat`, rather than as an
+        // error (exit 2) or a panic of `println!`. The service keeps ignoring the signal: its
+        // sockets report a closed peer as an error.
+        // SAFETY: before any thread starts; SIG_DFL is a valid disposition for SIGPIPE.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    match command {
         Command::Check {
             inputs,
             profile,
@@ -402,7 +412,11 @@ fn run_keygen(private_key: &Path, public_key: &Path) -> Result<(), String> {
         }
         let _ = private;
         let mut file = options.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        // A key cut short is no key, and its file would block the next attempt.
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| {
+            let _ = std::fs::remove_file(path);
+            format!("cannot write {}: {e}", path.display())
+        })
     };
     write(private_key, &key.to_pkcs8_pem(), true)?;
     // A private key without its public half is of no use, and would block the next attempt.
@@ -441,18 +455,39 @@ fn run_verify(receipt: &Path, image: &Path, key: &Path) -> Result<Status, String
     Ok(contents.verdict)
 }
 
-/// Writes the receipt beside the photo (PHOTO.receipt) and, if asked, as a QR code.
+/// Writes the receipt beside the photo (PHOTO.receipt) and, if asked, as a QR code (PNG).
 fn write_receipt(receipt: &[u8], photo: &Path, qr: Option<&Path>) -> Result<(), String> {
     let mut name = photo.as_os_str().to_owned();
     name.push(".receipt");
-    std::fs::write(&name, receipt).map_err(|e| format!("cannot write {}: {e}", Path::new(&name).display()))?;
+    write_whole(Path::new(&name), receipt)?;
     if let Some(qr) = qr {
         let code = qrcode::QrCode::with_error_correction_level(receipt, qrcode::EcLevel::L)
-            .map_err(|e| format!("the receipt does not fit a QR code: {e}"))?;
+            .map_err(|e| format!("the receipt was written, but does not fit a QR code: {e}"))?;
         let image = code.render::<image::Luma<u8>>().min_dimensions(400, 400).build();
-        image.save(qr).map_err(|e| format!("cannot write {}: {e}", qr.display()))?;
+        let mut png = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut png, image::ImageFormat::Png).map_err(|e| format!("cannot encode the QR code: {e}"))?;
+        write_whole(qr, png.get_ref()).map_err(|e| format!("the receipt was written, the QR code not: {e}"))?;
     }
     Ok(())
+}
+
+/// Writes `bytes` to `path` whole or not at all: to a file beside it, renamed over it once
+/// written, so that a full disk or a crash never leaves a receipt, crop or overlay cut short in
+/// its place.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let name = path.file_name().ok_or_else(|| failed(std::io::ErrorKind::InvalidInput.into()))?;
+    let mut partial_name = std::ffi::OsString::from(".");
+    partial_name.push(name);
+    partial_name.push(format!(".{}.partial", std::process::id()));
+    let partial = path.with_file_name(partial_name);
+    let written = std::fs::File::create(&partial)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&partial, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        failed(e)
+    })
 }
 
 fn run_crop(input: &Path, output: &Path, profile: &str) -> Result<(), String> {
@@ -462,7 +497,7 @@ fn run_crop(input: &Path, output: &Path, profile: &str) -> Result<(), String> {
     }
     let bytes = checker.limits().read_file(input).map_err(|e| e.to_string())?;
     let cropped = checker.crop(&bytes).map_err(|e| format!("{}: {e}", input.display()))?;
-    std::fs::write(output, &cropped.jpeg).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    write_whole(output, &cropped.jpeg)?;
     let plan = &cropped.plan;
     eprintln!(
         "{}: {}x{} px, turned by {:.1} deg, scaled by {:.3}",
@@ -593,13 +628,18 @@ fn run_check(
         _ => (builder.build().map_err(|e| e.to_string())?, None),
     };
     let overlays = options.overlay.as_ref().map(|out| overlay_targets(out, inputs, &files));
-    // An overlay is never written over a photo being checked (the photo given as its own
-    // overlay, or an earlier run's PHOTO.overlay.png checked again).
-    let photos: std::collections::HashSet<_> = files.iter().filter_map(|photo| file_identity(photo)).collect();
-    if let Some(target) =
-        overlays.iter().flatten().find(|target| file_identity(target).is_some_and(|id| photos.contains(&id)))
-    {
+    // An overlay or a QR code is never written over a photo being checked or compared with (the
+    // photo given as its own overlay, the live capture as the overlay, the photo as its QR code).
+    let photos: std::collections::HashSet<_> =
+        files.iter().chain(&options.reference).filter_map(|photo| file_identity(photo)).collect();
+    let is_a_photo = |target: &Path| file_identity(target).is_some_and(|id| photos.contains(&id));
+    if let Some(target) = overlays.iter().flatten().find(|target| is_a_photo(target)) {
         return Err(format!("will not write an overlay over the photo {}", target.display()));
+    }
+    if let Some(qr) = options.receipts.as_ref().and_then(|receipts| receipts.qr.as_deref())
+        && is_a_photo(qr)
+    {
+        return Err(format!("will not write the QR code over the photo {}", qr.display()));
     }
     if let (Some(out), Some(targets)) = (&options.overlay, &overlays)
         && targets.first() != Some(out)
@@ -629,7 +669,11 @@ fn run_check(
             Err(error) => {
                 any_error = true;
                 if options.json {
-                    let line = serde_json::json!({"file": path.display().to_string(), "error": error.to_string()});
+                    let line = serde_json::json!({
+                        "file": path.display().to_string(),
+                        "error": error.to_string(),
+                        "code": error.code(),
+                    });
                     writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
                 } else {
                     eprintln!("passbild: {}: {error}", path.display());
@@ -665,7 +709,7 @@ fn run_check(
                     let (report, unwritten) = check_and_sign(&checker, path, receipts);
                     emit(index, report)?;
                     if let Some(message) = unwritten {
-                        eprintln!("passbild: {}: no receipt: {message}", path.display());
+                        eprintln!("passbild: {}: {message}", path.display());
                         receipt_unwritten = true;
                     }
                 }
@@ -733,6 +777,14 @@ fn check_in_chunks(
     Ok(())
 }
 
+/// An overlay an earlier `--overlay` wrote (NAME.overlay.png, NAME-2.overlay.png): not a photo
+/// to check when a directory is searched.
+fn is_overlay(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.to_ascii_lowercase().ends_with(".overlay.png"))
+}
+
 fn is_photo(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         matches!(
@@ -790,7 +842,10 @@ fn collect_photos(inputs: &[PathBuf]) -> Found {
                     let path = entry.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if is_photo(&path) && file_identity(&path).is_none_or(|id| seen_files.insert(id)) {
+                    } else if is_photo(&path)
+                        && !is_overlay(&path)
+                        && file_identity(&path).is_none_or(|id| seen_files.insert(id))
+                    {
                         found.push(path);
                     }
                 }
@@ -824,10 +879,10 @@ fn overlay_targets(out: &Path, inputs: &[PathBuf], photos: &[PathBuf]) -> Vec<Pa
         .collect()
 }
 
+/// The overlay as PNG, whatever `target`'s name ends in.
 fn write_overlay(checker: &Checker, photo: &Path, report: &Report, target: &Path) -> Result<(), String> {
     let bytes = checker.limits().read_file(photo).map_err(|e| e.to_string())?;
-    let drawn = checker.overlay(&bytes, report).map_err(|e| e.to_string())?;
-    drawn.save(target).map_err(|e| format!("cannot write {}: {e}", target.display()))
+    write_whole(target, &checker.overlay_png(&bytes, report).map_err(|e| e.to_string())?)
 }
 
 fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std::io::Result<()> {
