@@ -531,3 +531,20 @@ fn limits_outside_their_range_are_refused_at_start() {
         assert!(stderr.contains(said), "{option} {value}: {stderr}");
     }
 }
+
+#[test]
+fn a_refused_client_that_waits_to_send_is_answered_before_it_sends() {
+    use std::io::{Read, Write};
+    let service = Service::start(&["--workers", "1", "--token", "s3cret"]);
+    let address = service.url.strip_prefix("http://").unwrap();
+    let mut client = std::net::TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/check HTTP/1.1\r\nHost: {address}\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+    );
+    client.write_all(head.as_bytes()).unwrap();
+    client.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut answer = String::new();
+    client.read_to_string(&mut answer).unwrap();
+    // No "100 Continue" first: the refusal itself.
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+}

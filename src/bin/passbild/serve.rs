@@ -255,7 +255,14 @@ impl Service {
         let authorised = self.authorise(headers);
         let admission = if authorised.is_ok() { Admission::new(self) } else { None };
         let kept = if admission.is_some() { limit } else { 0 };
-        let read = read_body(body, kept, deadline).await;
+        // A client that waits for "100 Continue" before sending is answered at once: it sends
+        // nothing of a body that would only be dropped.
+        let waits_to_send = headers
+            .get(header::EXPECT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
+        let read =
+            if admission.is_none() && waits_to_send { Ok(Bytes::new()) } else { read_body(body, kept, deadline).await };
         authorised?;
         let admission = admission.ok_or_else(|| {
             Failure::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many checks waiting; retry shortly")
