@@ -229,6 +229,17 @@ pub struct JpegBlockLayout {
 }
 
 impl ImageFacts {
+    /// Whether the pixels are stored without loss: PNG, BMP, PNM, pixels handed over directly,
+    /// and TIFF or WebP that say so. JPEG, JPEG 2000 and the other TIFF and WebP files do not
+    /// (JPEG 2000 may, but its header does not tell).
+    pub(crate) fn stored_losslessly(&self) -> bool {
+        match self.format {
+            ImageFormat::Png | ImageFormat::Bmp | ImageFormat::Pnm | ImageFormat::Raw => true,
+            ImageFormat::Tiff | ImageFormat::WebP => self.lossless == Some(true),
+            ImageFormat::Jpeg | ImageFormat::Jpeg2000 => false,
+        }
+    }
+
     /// The size the photo prints at under its stated resolution, in millimetres (width, height).
     pub fn printed_size_mm(&self) -> Option<[f64; 2]> {
         let [x_dpi, y_dpi] = self.resolution_dpi?;

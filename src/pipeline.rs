@@ -338,8 +338,11 @@ pub(crate) fn analyse_pyramid(models: &dyn ModelSet, pyramid: &Pyramid, facts: I
                 let colour_depth = colour::colour_depth(facts.colour_type, &scene);
                 let block_band_step = match facts.jpeg_blocks {
                     Some(layout) => integrity::block_band_step(pyramid.base(), facts.exif_orientation, layout, &scene),
-                    // Only a JPEG codes its blocks' values one after another.
-                    None => Ok(Finding { value: 0.0, quality: Some(100) }),
+                    // Only a JPEG codes its blocks' values one after another; a file stored
+                    // without loss has no such values to damage. What another lossy coding
+                    // (JPEG 2000, a JPEG-compressed TIFF, a lossy WebP) suffered is not read.
+                    None if facts.stored_losslessly() => Ok(Finding { value: 0.0, quality: Some(100) }),
+                    None => Err(NotMeasured::CompressionUnknown),
                 };
                 let face = face.map(|mut face| {
                     face.appearance = measure_appearance(pyramid, &scene, &mask, &face);

@@ -444,7 +444,12 @@ impl Profile {
             for (check, rule) in checks {
                 // Tables of other shapes (image.dimensions, background.colour) are checked below.
                 let Ok(range) = rule.clone().try_into::<Range>() else { continue };
-                range.check_bounds().map_err(|e| invalid(&format!("{family}.{check}"), e))?;
+                let id = format!("{family}.{check}");
+                range.check_bounds().map_err(|e| invalid(&id, e))?;
+                // Only the information whether glasses are worn is reported without a bound.
+                if range.enabled && range.min.is_none() && range.max.is_none() && id != crate::ids::GLASSES_PRESENT {
+                    return Err(invalid(&id, "neither `min` nor `max`: it would pass every photo".into()));
+                }
             }
         }
         let not_negative = |rule: &str, name: &str, value: Option<f64>| match value {
@@ -651,10 +656,15 @@ mod tests {
             ("base = \"de-live\"\n[exposure.white_level]\nmin_with_crushed_pupils = 300\n", "[exposure.white_level]"),
             ("base = \"de-live\"\n[background.colour]\nmin = 300\nmax = 100\n", "[background.colour]"),
             ("base = \"de-live\"\n[background.colour]\nmax_cast = nan\n", "[background.colour]"),
+            // A check without a bound would pass every photo.
+            ("name = \"x\"\n[pose.yaw]\n", "[pose.yaw]"),
+            ("name = \"x\"\n[pose.yaw]\nenabled = true\n", "[pose.yaw]"),
         ] {
             let error = Profile::from_toml(text).unwrap_err().to_string();
             assert!(error.contains(says), "{text:?}: {error}");
         }
+        // Whether glasses are worn is information, reported without a bound.
+        assert!(Profile::from_toml("name = \"x\"\n[glasses.present]\n").is_ok());
     }
 
     #[test]

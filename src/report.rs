@@ -340,9 +340,13 @@ pub struct Report {
 }
 
 impl Report {
-    /// Fail if any check fails; otherwise not assessed if any check could not be computed;
-    /// otherwise warn if any check warns; else pass.
+    /// Fail if any check fails; otherwise not assessed if any check could not be computed or
+    /// there is none (a profile that enables nothing judges nothing); otherwise warn if any check
+    /// warns; else pass.
     pub fn verdict_of(checks: &[CheckResult]) -> Status {
+        if checks.is_empty() {
+            return Status::NotAssessed;
+        }
         let any = |status: Status| checks.iter().any(|c| c.status == status);
         [Status::Fail, Status::NotAssessed, Status::Warn].into_iter().find(|&s| any(s)).unwrap_or(Status::Pass)
     }

@@ -200,3 +200,12 @@ fn a_check_the_profile_does_not_use_is_absent() {
             .is_some()
     );
 }
+
+#[test]
+fn a_profile_that_enables_no_check_judges_nothing_and_passes_nothing() {
+    let nothing = passbild::Profile::from_toml("name = \"nothing\"\n").unwrap();
+    let checker = Checker::builder().profile(nothing).build().unwrap();
+    let report = checker.check_bytes(&fixture_bytes("frll_034_de.jpg")).unwrap();
+    assert!(report.checks.is_empty());
+    assert_eq!(report.verdict, Status::NotAssessed);
+}

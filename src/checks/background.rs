@@ -82,7 +82,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     let pick = |f: fn(&BackgroundMeasures) -> Option<Finding>| -> Result<Finding, NotMeasured> {
         measures.and_then(|m| f(m).ok_or(NotMeasured::BackgroundNotVisible))
     };
-    judge_finding(out, &UNIFORMITY, &rules.uniformity, pick(|m| Some(m.uniformity)));
+    judge_finding(out, &UNIFORMITY, &rules.uniformity, pick(|m| m.uniformity));
     if let Some(rule) = rules.colour.as_ref().filter(|r| r.enabled) {
         let range = rule.range();
         out.push(match measures {

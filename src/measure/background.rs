@@ -105,7 +105,8 @@ const HAIR_REACH_OF_HEAD_WIDTH: f32 = 0.5;
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackgroundMeasures {
     /// Median gradient magnitude (Scharr) of the luminance over the background (OFIQ: the mean).
-    pub uniformity: Finding,
+    /// None where no background cell has background all round (strips of it only).
+    pub uniformity: Option<Finding>,
     /// Mean sRGB level (0..255, mean of the channels).
     pub level: Finding,
     /// Spread between the mean red, green and blue of the background, in sRGB levels.
@@ -670,7 +671,7 @@ fn clear_with_clear_neighbours<'a>(
 /// hair) whose neighbours are clear too. The median ignores stray curls that the person mask
 /// misses (two FRLL photos with voluminous hair had a mean ten times the typical one); a
 /// patterned background raises it, as it covers most cells.
-fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
+fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Option<Finding> {
     let w = scene.width;
     let at = |x: usize, y: usize| f32::from(scene.luminance[y * w + x]);
     let mut magnitudes: Vec<f32> = clear_with_clear_neighbours(scene, clear)
@@ -685,8 +686,8 @@ fn uniformity(scene: &Scene, clear: &dyn Fn(usize) -> bool) -> Finding {
             gx.hypot(gy)
         })
         .collect();
-    let value = f64::from(median(&mut magnitudes).unwrap_or(0.0));
-    Finding { value, quality: quality(1.0 - value / 100.0) }
+    let value = f64::from(median(&mut magnitudes)?);
+    Some(Finding { value, quality: quality(1.0 - value / 100.0) })
 }
 
 /// The 5th to 95th percentile of the luminance over clear background cells (beyond loose hair)

@@ -12,10 +12,9 @@ use crate::imaging::colour;
 pub fn jpeg_quality_setting(facts: &ImageFacts) -> Result<Finding, NotMeasured> {
     let setting = match facts.format {
         ImageFormat::Jpeg => facts.jpeg_quality.map(f64::from).ok_or(NotMeasured::CompressionUnknown)?,
-        ImageFormat::Png | ImageFormat::Bmp | ImageFormat::Pnm | ImageFormat::Raw => 100.0,
+        _ if facts.stored_losslessly() => 100.0,
         // TIFF and WebP may hold JPEG- or VP8-compressed pixels, whose quality setting is not read.
-        ImageFormat::Tiff | ImageFormat::WebP if facts.lossless == Some(true) => 100.0,
-        ImageFormat::Jpeg2000 | ImageFormat::Tiff | ImageFormat::WebP => return Err(NotMeasured::CompressionUnknown),
+        _ => return Err(NotMeasured::CompressionUnknown),
     };
     Ok(Finding { value: setting, quality: quality(setting / 100.0) })
 }
