@@ -132,12 +132,22 @@ impl FaceImage {
             let outline: Vec<Point> = indices.iter().map(|&i| points[i]).collect();
             grow(&outline, grow_px)
         };
-        let face = fill(side, &[polygon(index::FACE_OVAL, 0.0)]);
+        // Where the crop reaches past the photo's edge it holds black padding, no face: the
+        // masks leave it out, so that no measure reads it as skin, eye or shadow.
+        let (photo_width, photo_height) = pyramid.base().dimensions();
+        let in_photo = |i: usize| {
+            let p = rect.to_image(((i % side) as f32 + 0.5) / side as f32, ((i / side) as f32 + 0.5) / side as f32);
+            p.x >= 0.0 && p.y >= 0.0 && p.x < photo_width as f32 && p.y < photo_height as f32
+        };
+        let within_photo = |mask: Vec<bool>| -> Vec<bool> {
+            mask.into_iter().enumerate().map(|(i, inside)| inside && in_photo(i)).collect()
+        };
+        let face = within_photo(fill(side, &[polygon(index::FACE_OVAL, 0.0)]));
         let luminance =
             rgb.iter().zip(&face).map(|(&p, &inside)| if inside { colour::luminance(p) } else { 0 }).collect();
         let eye_margin = 0.06 * px_per_ied;
         let eye_outlines = [polygon(index::RIGHT_EYE, eye_margin), polygon(index::LEFT_EYE, eye_margin)];
-        let eyes_mask = fill(side, &[polygon(index::RIGHT_EYE, 0.0), polygon(index::LEFT_EYE, 0.0)]);
+        let eyes_mask = within_photo(fill(side, &[polygon(index::RIGHT_EYE, 0.0), polygon(index::LEFT_EYE, 0.0)]));
         let features = fill(
             side,
             &[
