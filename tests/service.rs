@@ -346,8 +346,13 @@ fn a_client_that_hangs_up_mid_check_frees_its_place() {
         );
         client.write_all(head.as_bytes()).unwrap();
         client.write_all(&photo).unwrap();
-        // Admitted and checking (a check takes longer than this), then gone.
-        std::thread::sleep(Duration::from_millis(50));
+        // Admitted (or answered busy), then gone.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !get(&agent(), &format!("{}/metrics", service.url)).body.contains("passbild_checks_in_flight 1")
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         drop(client);
     }
     // The place is free once the abandoned checks have left the worker; before, every later
@@ -537,14 +542,17 @@ fn a_refused_client_that_waits_to_send_is_answered_before_it_sends() {
     use std::io::{Read, Write};
     let service = Service::start(&["--workers", "1", "--token", "s3cret"]);
     let address = service.url.strip_prefix("http://").unwrap();
-    let mut client = std::net::TcpStream::connect(address).unwrap();
-    let head = format!(
-        "POST /v1/check HTTP/1.1\r\nHost: {address}\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
-    );
-    client.write_all(head.as_bytes()).unwrap();
-    client.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut answer = String::new();
-    client.read_to_string(&mut answer).unwrap();
-    // No "100 Continue" first: the refusal itself.
-    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    // Without the token, and to no endpoint.
+    for (path, status) in [("/v1/check", "401"), ("/v1/nothing", "404")] {
+        let mut client = std::net::TcpStream::connect(address).unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+        );
+        client.write_all(head.as_bytes()).unwrap();
+        client.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut answer = String::new();
+        client.read_to_string(&mut answer).unwrap();
+        // No "100 Continue" first: the refusal itself.
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status}")), "{path}: {answer}");
+    }
 }

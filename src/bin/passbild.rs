@@ -128,7 +128,7 @@ enum Command {
         max_body_mib: usize,
         /// Time limit per request, in seconds, 1 to 3600 (408 for a body that has not arrived by
         /// then, 504 for a check that has not ended). A connection silent for twice as long
-        /// within a request, or for 10 seconds between requests, is closed.
+        /// within a request, or for 10 seconds (at most that) between requests, is closed.
         #[arg(long, default_value_t = 30)]
         timeout_secs: u64,
         /// Connections open at once; more wait until one closes.
@@ -174,6 +174,7 @@ fn main() -> ExitCode {
         // error (exit 2) or a panic of `println!`. The service keeps ignoring the signal: its
         // sockets report a closed peer as an error.
         // SAFETY: before any thread starts; SIG_DFL is a valid disposition for SIGPIPE.
+        #[cfg(unix)]
         unsafe {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
@@ -473,16 +474,29 @@ fn write_receipt(receipt: &[u8], photo: &Path, qr: Option<&Path>) -> Result<(), 
 
 /// Writes `bytes` to `path` whole or not at all: to a file beside it, renamed over it once
 /// written, so that a full disk or a crash never leaves a receipt, crop or overlay cut short in
-/// its place.
+/// its place. A target that is not a regular file (a device such as /dev/stdout, a pipe) is written as it
+/// is; one reached through a symbolic link is replaced where the link points, keeping its mode.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let existing = std::fs::metadata(path).ok();
+    if existing.as_ref().is_some_and(|metadata| !metadata.is_file()) {
+        return std::fs::write(path, bytes).map_err(failed);
+    }
+    let resolved = if existing.is_some() { std::fs::canonicalize(path).map_err(failed)? } else { path.to_path_buf() };
+    let path = resolved.as_path();
     let name = path.file_name().ok_or_else(|| failed(std::io::ErrorKind::InvalidInput.into()))?;
     let mut partial_name = std::ffi::OsString::from(".");
     partial_name.push(name);
     partial_name.push(format!(".{}.partial", std::process::id()));
     let partial = path.with_file_name(partial_name);
     let written = std::fs::File::create(&partial)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|mut file| {
+            if let Some(metadata) = &existing {
+                file.set_permissions(metadata.permissions())?;
+            }
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
         .and_then(|()| std::fs::rename(&partial, path));
     written.map_err(|e| {
         let _ = std::fs::remove_file(&partial);

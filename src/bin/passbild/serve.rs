@@ -257,12 +257,11 @@ impl Service {
         let kept = if admission.is_some() { limit } else { 0 };
         // A client that waits for "100 Continue" before sending is answered at once: it sends
         // nothing of a body that would only be dropped.
-        let waits_to_send = headers
-            .get(header::EXPECT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
-        let read =
-            if admission.is_none() && waits_to_send { Ok(Bytes::new()) } else { read_body(body, kept, deadline).await };
+        let read = if admission.is_none() && waits_to_send(headers) {
+            Ok(Bytes::new())
+        } else {
+            read_body(body, kept, deadline).await
+        };
         authorised?;
         let admission = admission.ok_or_else(|| {
             Failure::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "too many checks waiting; retry shortly")
@@ -568,28 +567,37 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
     ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response()
 }
 
-async fn not_found(State(service): State<Arc<Service>>, body: Body) -> Response {
+async fn not_found(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
     let answering = Answering::new(&service, "other");
-    drain(&service, body).await;
+    drain(&service, &headers, body).await;
     answering.answer(Err(Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")))
 }
 
-async fn method_not_allowed(State(service): State<Arc<Service>>, body: Body) -> Response {
+async fn method_not_allowed(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
     let answering = Answering::new(&service, "other");
-    drain(&service, body).await;
+    drain(&service, &headers, body).await;
     let failure =
         Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method");
     answering.answer(Err(failure))
 }
 
 /// Reads a body that is not wanted and drops it, as `read_body` does beyond its limit: a client
-/// still sending an upload to the wrong place reads the error, not a broken connection.
-async fn drain(service: &Service, body: Body) {
-    let _ = read_body(body, 0, Instant::now() + service.timeout).await;
+/// still sending an upload to the wrong place reads the error, not a broken connection. One
+/// that waits for "100 Continue" is not asked for it.
+async fn drain(service: &Service, headers: &HeaderMap, body: Body) {
+    if !waits_to_send(headers) {
+        let _ = read_body(body, 0, Instant::now() + service.timeout).await;
+    }
+}
+
+/// Whether the client waits for "100 Continue" before it sends its body (curl does for uploads
+/// over 1 MiB): answered before the body is read, it sends none.
+fn waits_to_send(headers: &HeaderMap) -> bool {
+    headers.get(header::EXPECT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
 }
 
 /// Serves every built-in profile on `base`'s models, and `base`'s own profile for requests that
-/// name none, until Ctrl-C.
+/// name none, until Ctrl-C or SIGTERM.
 pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
     let mut checkers = HashMap::new();
     for name in Profile::built_in_names() {
@@ -762,12 +770,21 @@ mod connections {
             self.idle.as_mut().reset(Instant::now() + silence);
         }
 
-        /// A write's outcome: progress keeps the connection open, waiting counts as silence.
-        fn after_write(&mut self, cx: &mut Context<'_>, polled: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+        /// A write's outcome: progress keeps the connection open, waiting counts as silence. An
+        /// interim answer ("100 Continue", which hyper sends when the body is first read) does
+        /// not answer the request: the check may still wait and run.
+        fn after_write(
+            &mut self,
+            cx: &mut Context<'_>,
+            interim: bool,
+            polled: Poll<io::Result<usize>>,
+        ) -> Poll<io::Result<usize>> {
             match polled {
                 Poll::Ready(result) => {
                     if matches!(result, Ok(written) if written > 0) {
-                        self.unanswered_since = None;
+                        if !interim {
+                            self.unanswered_since = None;
+                        }
                         self.active();
                     }
                     Poll::Ready(result)
@@ -783,6 +800,11 @@ mod connections {
                 Poll::Pending => Poll::Pending,
             }
         }
+    }
+
+    /// Whether a write starts an interim (1xx) answer.
+    fn is_interim(data: &[u8]) -> bool {
+        data.starts_with(b"HTTP/1.1 1") || data.starts_with(b"HTTP/1.0 1")
     }
 
     impl AsyncRead for Connection {
@@ -809,7 +831,7 @@ mod connections {
     impl AsyncWrite for Connection {
         fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
             let polled = Pin::new(&mut self.stream).poll_write(cx, data);
-            self.after_write(cx, polled)
+            self.after_write(cx, is_interim(data), polled)
         }
 
         fn poll_write_vectored(
@@ -818,7 +840,8 @@ mod connections {
             buffers: &[io::IoSlice<'_>],
         ) -> Poll<io::Result<usize>> {
             let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, buffers);
-            self.after_write(cx, polled)
+            let interim = buffers.iter().find(|buffer| !buffer.is_empty()).is_some_and(|first| is_interim(first));
+            self.after_write(cx, interim, polled)
         }
 
         fn is_write_vectored(&self) -> bool {
