@@ -83,6 +83,12 @@ pub struct FaceImage {
     pub eyes: Vec<bool>,
 }
 
+/// The photo position of the centre of pixel `i` (row-major) of a `side` x `side` crop lying at
+/// `crop`.
+fn crop_pixel_in_photo(crop: &RotatedRect, side: usize, i: usize) -> Point {
+    crop.to_image(((i % side) as f32 + 0.5) / side as f32, ((i / side) as f32 + 0.5) / side as f32)
+}
+
 impl FaceImage {
     pub fn new(
         pyramid: &Pyramid,
@@ -135,12 +141,14 @@ impl FaceImage {
         // Where the crop reaches past the photo's edge it holds black padding, no face: the
         // masks leave it out, so that no measure reads it as skin, eye or shadow.
         let (photo_width, photo_height) = pyramid.base().dimensions();
-        let in_photo = |i: usize| {
-            let p = rect.to_image(((i % side) as f32 + 0.5) / side as f32, ((i / side) as f32 + 0.5) / side as f32);
-            p.x >= 0.0 && p.y >= 0.0 && p.x < photo_width as f32 && p.y < photo_height as f32
-        };
+        let in_photo: Vec<bool> = (0..side * side)
+            .map(|i| {
+                let p = crop_pixel_in_photo(&rect, side, i);
+                p.x >= 0.0 && p.y >= 0.0 && p.x < photo_width as f32 && p.y < photo_height as f32
+            })
+            .collect();
         let within_photo = |mask: Vec<bool>| -> Vec<bool> {
-            mask.into_iter().enumerate().map(|(i, inside)| inside && in_photo(i)).collect()
+            mask.into_iter().zip(&in_photo).map(|(in_mask, &in_photo)| in_mask && in_photo).collect()
         };
         let face = within_photo(fill(side, &[polygon(index::FACE_OVAL, 0.0)]));
         let luminance =
@@ -178,8 +186,7 @@ impl FaceImage {
 
     /// The photo position of crop pixel `i`'s centre.
     pub fn photo_position(&self, i: usize) -> Point {
-        let c = self.pixel_centre(i);
-        self.crop.to_image(c.x / self.side as f32, c.y / self.side as f32)
+        crop_pixel_in_photo(&self.crop, self.side, i)
     }
 
     pub fn point(&self, index: usize) -> Point {
