@@ -106,6 +106,12 @@ impl Analysis {
         self.elapsed_ms += milliseconds;
     }
 
+    /// Whether the photo shows colour (24 bits), which colour cues need: a grey photo, stored as
+    /// grey or as equal channels, reads 8.
+    pub(crate) fn in_colour(&self) -> bool {
+        self.colour_depth.value >= 24.0
+    }
+
     /// The photo's format facts (format, size, colour type, JPEG quality).
     pub fn facts(&self) -> &ImageFacts {
         &self.facts

@@ -47,7 +47,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     // their distance would pass a photo that shows no colour to judge. A red pupil is red in
     // colour only, so a grey photo's reading of none stands.
     let in_colour = |finding: Result<Finding, NotMeasured>| {
-        if analysis.colour_depth.value < 24.0 { Err(NotMeasured::NeedsColour) } else { finding }
+        if analysis.in_colour() { finding } else { Err(NotMeasured::NeedsColour) }
     };
     judge_finding(out, &NATURAL_SKIN, &profile.colour.natural_skin, in_colour(pick(|m| m.natural_skin)));
     judge_finding(out, &COLOUR_CAST, &profile.colour.cast, in_colour(pick(|m| m.cast)));

@@ -43,8 +43,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
     }
     // Unread in a grey photo, or where no skin reference reads as skin or too little of the
     // lower face shows.
-    let unread =
-        if analysis.colour_depth.value < 24.0 { NotMeasured::NeedsColour } else { NotMeasured::RegionNotVisible };
+    let unread = if analysis.in_colour() { NotMeasured::RegionNotVisible } else { NotMeasured::NeedsColour };
     let occlusion = analysis.measured(|a| a.coverings.as_ref()).and_then(|m| m.face_occlusion.ok_or(unread));
     judge_finding(out, &FACE_OCCLUSION, &profile.face.occlusion, occlusion);
     if let Some(range) = enabled(&profile.face.hands) {
