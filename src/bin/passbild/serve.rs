@@ -254,13 +254,13 @@ impl Service {
     ) -> Result<(Admission, Result<Bytes, Failure>), Failure> {
         let authorised = self.authorise(headers);
         let admission = if authorised.is_ok() { Admission::new(self) } else { None };
-        let kept = if admission.is_some() { limit } else { 0 };
-        // A client that waits for "100 Continue" before sending is answered at once: it sends
-        // nothing of a body that would only be dropped.
-        let read = if admission.is_none() && waits_to_send(headers) {
-            Ok(Bytes::new())
-        } else {
-            read_body(body, kept, deadline).await
+        let read = match admission {
+            Some(_) => read_body(body, limit, deadline).await,
+            // Refused below: its body is not kept.
+            None => {
+                drain(headers, body, deadline).await;
+                Ok(Bytes::new())
+            }
         };
         authorised?;
         let admission = admission.ok_or_else(|| {
@@ -569,31 +569,30 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
 
 async fn not_found(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
     let answering = Answering::new(&service, "other");
-    drain(&service, &headers, body).await;
+    drain(&headers, body, Instant::now() + service.timeout).await;
     answering.answer(Err(Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")))
 }
 
 async fn method_not_allowed(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
     let answering = Answering::new(&service, "other");
-    drain(&service, &headers, body).await;
+    drain(&headers, body, Instant::now() + service.timeout).await;
     let failure =
         Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method");
     answering.answer(Err(failure))
 }
 
-/// Reads a body that is not wanted and drops it, as `read_body` does beyond its limit: a client
-/// still sending an upload to the wrong place reads the error, not a broken connection. One
-/// that waits for "100 Continue" is not asked for it.
-async fn drain(service: &Service, headers: &HeaderMap, body: Body) {
-    if !waits_to_send(headers) {
-        let _ = read_body(body, 0, Instant::now() + service.timeout).await;
+/// Reads a body that is not wanted by `deadline` and drops it, as `read_body` does beyond its
+/// limit: a client still sending an upload that is refused, or sent to the wrong place, reads the
+/// error, not a broken connection. A client that waits for "100 Continue" before it sends (curl
+/// does for uploads over 1 MiB) is not asked for it: answered first, it sends none.
+async fn drain(headers: &HeaderMap, body: Body, deadline: Instant) {
+    let waits_to_send = headers
+        .get(header::EXPECT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
+    if !waits_to_send {
+        let _ = read_body(body, 0, deadline).await;
     }
-}
-
-/// Whether the client waits for "100 Continue" before it sends its body (curl does for uploads
-/// over 1 MiB): answered before the body is read, it sends none.
-fn waits_to_send(headers: &HeaderMap) -> bool {
-    headers.get(header::EXPECT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
 }
 
 /// Serves every built-in profile on `base`'s models, and `base`'s own profile for requests that
@@ -615,8 +614,8 @@ pub fn serve(base: Checker, options: ServeOptions) -> Result<(), String> {
             "the profile is named {default_profile:?}, as a built-in one, but differs from it: give it a `name` of its own"
         ));
     }
-    if !(1..=MAX_TIMEOUT_SECS).contains(&options.timeout.as_secs()) || options.timeout.subsec_nanos() != 0 {
-        return Err(format!("the time limit must be 1 to {MAX_TIMEOUT_SECS} whole seconds"));
+    if !(1..=MAX_TIMEOUT_SECS).contains(&options.timeout.as_secs()) {
+        return Err(format!("the time limit must be 1 to {MAX_TIMEOUT_SECS} seconds"));
     }
     if !(1..=MAX_BODY_BYTES).contains(&options.max_body_bytes) {
         return Err(format!("the body limit must be 1 to {} MiB", MAX_BODY_BYTES >> 20));
