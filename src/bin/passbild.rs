@@ -474,8 +474,9 @@ fn write_receipt(receipt: &[u8], photo: &Path, qr: Option<&Path>) -> Result<(), 
 
 /// Writes `bytes` to `path` whole or not at all: to a file beside it, renamed over it once
 /// written, so that a full disk or a crash never leaves a receipt, crop or overlay cut short in
-/// its place. A target that is not a regular file (a device such as /dev/stdout, a pipe) is written as it
-/// is; one reached through a symbolic link is replaced where the link points, keeping its mode.
+/// its place. A target that is not a regular file (a device such as /dev/stdout, a pipe) is
+/// written as it is; one reached through a symbolic link is replaced where the link points,
+/// keeping its mode.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
     let existing = std::fs::metadata(path).ok();
@@ -791,12 +792,15 @@ fn check_in_chunks(
     Ok(())
 }
 
+/// How `--overlay` names the overlays it writes into a directory: NAME.overlay.png.
+const OVERLAY_SUFFIX: &str = ".overlay.png";
+
 /// An overlay an earlier `--overlay` wrote (NAME.overlay.png, NAME-2.overlay.png): not a photo
 /// to check when a directory is searched.
 fn is_overlay(path: &Path) -> bool {
     path.file_name()
         .and_then(|name| name.to_str())
-        .is_some_and(|name| name.to_ascii_lowercase().ends_with(".overlay.png"))
+        .is_some_and(|name| name.to_ascii_lowercase().ends_with(OVERLAY_SUFFIX))
 }
 
 fn is_photo(path: &Path) -> bool {
@@ -885,7 +889,7 @@ fn overlay_targets(out: &Path, inputs: &[PathBuf], photos: &[PathBuf]) -> Vec<Pa
         .map(|photo| {
             let stem = photo.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "photo".into());
             let name = (1..)
-                .map(|n| if n == 1 { format!("{stem}.overlay.png") } else { format!("{stem}-{n}.overlay.png") })
+                .map(|n| if n == 1 { format!("{stem}{OVERLAY_SUFFIX}") } else { format!("{stem}-{n}{OVERLAY_SUFFIX}") })
                 .find(|name| taken.insert(name.clone()))
                 .expect("some name is free");
             out.join(name)
