@@ -270,7 +270,7 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     std::panic::catch_unwind(|| {
         // A TIFF's EXIF holds both its resolution and its compression: read it once, when asked.
         let exif = resolution::LazyExif::new(bytes);
-        let lossless = stored_losslessly(format, bytes, &exif);
+        let lossless = stated_losslessness(format, bytes, &exif);
         let mut decoded = match format {
             ImageFormat::Jpeg => decode_jpeg(bytes, limits),
             ImageFormat::Png => decode_png(bytes, limits),
@@ -292,9 +292,10 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<Decoded> {
     })
 }
 
-/// Whether a TIFF's or WebP's pixels are stored without loss (TIFF: no compression, LZW, Deflate
-/// or PackBits; WebP: the VP8L codec). None for the formats whose name says it.
-fn stored_losslessly(format: ImageFormat, bytes: &[u8], exif: &resolution::LazyExif) -> Option<bool> {
+/// Whether a TIFF's or WebP's file states its pixels stored without loss (TIFF: no compression,
+/// LZW, Deflate or PackBits; WebP: the VP8L codec), from which `ImageFacts::stored_losslessly`
+/// concludes. None for the formats whose name says it.
+fn stated_losslessness(format: ImageFormat, bytes: &[u8], exif: &resolution::LazyExif) -> Option<bool> {
     match format {
         ImageFormat::Tiff => {
             const LOSSLESS: [u32; 5] = [1, 5, 8, 32773, 32946];
