@@ -170,6 +170,7 @@ impl CheckerBuilder {
         if threads > MAX_THREADS {
             return Err(Error::ThreadPool(format!("{threads} threads asked for; at most {MAX_THREADS}")));
         }
+        self.models.has_models_loaded_later()?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("passbild-{i}"))

@@ -48,7 +48,8 @@ enum Command {
         /// Threads for several photos (default: one per core).
         #[arg(long, default_value_t = 0)]
         threads: usize,
-        /// Load the ONNX models from this directory instead of the embedded ones.
+        /// Load the ONNX models from this directory instead of the embedded ones (every file of
+        /// models/ the checker runs, the comparison's two included).
         #[arg(long, value_name = "DIR")]
         models: Option<PathBuf>,
         /// Run the models in ONNX Runtime from this shared library (libonnxruntime.so, 1.20 or
@@ -137,7 +138,8 @@ enum Command {
         /// Require `Authorization: Bearer TOKEN` on /v1 requests.
         #[arg(long, env = "PASSBILD_TOKEN", hide_env_values = true)]
         token: Option<String>,
-        /// Load the ONNX models from this directory instead of the embedded ones.
+        /// Load the ONNX models from this directory instead of the embedded ones (every file of
+        /// models/ the checker runs, the comparison's two included).
         #[arg(long, value_name = "DIR")]
         models: Option<PathBuf>,
         /// Run the models in ONNX Runtime from this shared library.

@@ -8,7 +8,7 @@ use super::{Backend, ModelFile, ModelSource, OnnxModel};
 use crate::error::Result;
 use crate::imaging::{Border, InputRange, Point, Pyramid, Similarity};
 
-const FILE: ModelFile = ModelFile {
+pub(crate) const FILE: ModelFile = ModelFile {
     name: "face embedding",
     file: "dlib_face_recognition_resnet.onnx",
     embedded: include_bytes!("../../models/dlib_face_recognition_resnet.onnx"),

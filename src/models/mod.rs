@@ -36,7 +36,30 @@ pub enum ModelSource {
     #[default]
     Embedded,
     /// A directory holding files with the same names as models/, for users who swap a model.
+    /// Every model the checker may run must be there, those loaded only when first needed (the
+    /// hand model, the comparison's two) too: they are looked for when the checker is built, so
+    /// a missing one fails the build, not a photo or a comparison later.
     Directory(PathBuf),
+}
+
+impl ModelSource {
+    /// For a directory: that each model loaded on first use is there to be read.
+    pub(crate) fn has_models_loaded_later(&self) -> Result<()> {
+        let ModelSource::Directory(dir) = self else { return Ok(()) };
+        for file in [&hand_landmarks::FILE, &face_embedding::FILE, &differential_morph::FILE] {
+            let path = dir.join(file.file);
+            let opened = std::fs::File::open(&path).and_then(|file| file.metadata());
+            match opened {
+                Ok(metadata) if metadata.is_file() => {}
+                Ok(_) => {
+                    let source = std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file");
+                    return Err(Error::Io { path, source });
+                }
+                Err(source) => return Err(Error::Io { path, source }),
+            }
+        }
+        Ok(())
+    }
 }
 
 pub(crate) struct ModelFile {
