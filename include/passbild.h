@@ -8,8 +8,9 @@
  * - Out-params are written only on success. The one exception is `needed_out` of the functions
  *   that copy text into a caller's buffer: it always receives the size needed, NUL included, so a
  *   caller can retry after PASSBILD_STATUS_BUFFER_TOO_SMALL.
- * - `error_out` may be NULL; otherwise, on failure, it receives a passbild_error with a detailed
- *   message, to free with passbild_error_free. Nothing is kept in thread-local state.
+ * - `error_out` may be NULL; otherwise it receives NULL on success and, on failure, a
+ *   passbild_error with a detailed message, to free with passbild_error_free. Nothing is kept in
+ *   thread-local state.
  * - Objects passbild returns are freed only by their own _free function; _free(NULL) does nothing.
  * - No call lets a panic or exception escape; an internal fault returns PASSBILD_STATUS_INTERNAL_ERROR.
  *
@@ -436,7 +437,9 @@ typedef struct {
    */
   const char *id;
   /**
-   * Unit of value, min and max: "px", "deg", "ratio" or "count".
+   * Unit of value, min and max: "px", "deg", "ratio", "count", "fraction", "bits", "level",
+   * "jpeg_quality", "embedding_distance", "score", "per_px", "mm" or "xy"; a later version may
+   * add others.
    */
   const char *unit;
   passbild_check_status status;
@@ -512,11 +515,12 @@ void passbild_bytes_free(uint8_t *bytes, size_t len);
 
 /**
  * Creates a checker for a built-in profile ("icao", "de-live", "de-scan", "de-child-6-9",
- * "de-child-under-6") or the path of a TOML profile file (a regular file of at most 256 KiB).
- * `threads` is the pool size for batches and for the stages of one photo that run side by side
- * (0: one per core; 1: each call runs on its caller's thread; more than 1024:
- * PASSBILD_STATUS_THREAD_POOL_FAILED). Loading takes about 0.3 s: create one checker and share
- * it.
+ * "de-child-under-6") or the path of a TOML profile file (a name ending in ".toml"; a regular
+ * file of at most 256 KiB). `threads` is the pool size for batches and for the stages of one
+ * photo that run side by side (0: one per core; 1: each call runs on its caller's thread, so as
+ * many photos are checked at once as threads call; more than 1024:
+ * PASSBILD_STATUS_THREAD_POOL_FAILED). Loading takes about 0.3 s: create one checker, share it,
+ * and free it with passbild_checker_free after the last call has returned.
  * # Safety
  * Every pointer argument is NULL or valid as this comment and the header describe.
  */

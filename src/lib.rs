@@ -184,6 +184,7 @@ impl CheckerBuilder {
             backend: self.backend,
             reference_models: Arc::default(),
             models_sha256: Arc::default(),
+            photos_measured: Arc::default(),
             profile,
             pool: Arc::new(pool),
             limits: self.limits,
@@ -255,6 +256,9 @@ pub struct Checker {
     reference_models: Arc<std::sync::OnceLock<std::result::Result<ReferenceModels, (&'static str, String)>>>,
     /// `models_sha256`, once computed.
     models_sha256: Arc<std::sync::OnceLock<[u8; 32]>>,
+    /// Photos measured by this checker and its clones, for `release_free_memory` every
+    /// `TRIM_EVERY` of them.
+    photos_measured: Arc<std::sync::atomic::AtomicUsize>,
     profile: Profile,
     pool: Arc<rayon::ThreadPool>,
     limits: DecodeLimits,
@@ -371,29 +375,21 @@ impl Checker {
         })
     }
 
-    /// `job` as `on_pool` runs it on the checker's pool.
+    /// A photo's measurement (`job`) as `on_pool` runs it on the checker's pool, with the
+    /// allocator trimmed after every `TRIM_EVERY` photos of this checker and its clones: a caller
+    /// that checks one photo at a time (the C ABI, Python, a service) would otherwise grow as a
+    /// batch without trims did.
     fn on_pool<R: Send>(&self, job: impl FnOnce() -> R + Send) -> R {
-        on_pool(&self.pool, job)
+        let measured = on_pool(&self.pool, job);
+        if self.photos_measured.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
+            release_free_memory();
+        }
+        measured
     }
 
-    /// `check` on each item in parallel on the checker's pool, results in order, with the
-    /// allocator trimmed after every `TRIM_EVERY` photos.
+    /// `check` on each item in parallel on the checker's pool, results in order.
     fn each_on_pool<T: Sync>(&self, items: &[T], check: impl Fn(&T) -> Result<Report> + Sync) -> Vec<Result<Report>> {
-        let checked = std::sync::atomic::AtomicUsize::new(0);
-        away_from_other_pools(&self.pool, || {
-            self.pool.install(|| {
-                items
-                    .par_iter()
-                    .map(|item| {
-                        let report = check(item);
-                        if checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % TRIM_EVERY == TRIM_EVERY - 1 {
-                            release_free_memory();
-                        }
-                        report
-                    })
-                    .collect()
-            })
-        })
+        away_from_other_pools(&self.pool, || self.pool.install(|| items.par_iter().map(&check).collect()))
     }
 
     /// The photo (decoded and upright) with what `report` found drawn on it: the face box,
@@ -555,8 +551,8 @@ impl Checker {
 /// Hands the memory the allocator keeps after freeing back to the system (glibc's `malloc_trim`;
 /// elsewhere nothing). glibc's malloc raises its mmap threshold each time a large buffer (a decoded
 /// photo, a model's tensor) is freed, and a worker thread's arena keeps what it frees: without a
-/// trim, a batch on the checker's pool grew by about 1 MB per photo. Batches call it every few
-/// photos; a long-running service can call it after a burst.
+/// trim, a batch on the checker's pool grew by about 1 MB per photo. A checker calls it every few
+/// photos; a long-running service can also call it after a burst.
 pub fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
@@ -565,8 +561,8 @@ pub fn release_free_memory() {
     }
 }
 
-/// Photos between two trims in a batch: a trim takes every arena's lock, and after each photo it
-/// cost 14 % on two threads.
+/// Photos between two trims: a trim takes every arena's lock, and after each photo it cost 14 %
+/// on two threads.
 const TRIM_EVERY: usize = 8;
 
 /// The most threads a checker's pool may have: far above any core count, and below where asking

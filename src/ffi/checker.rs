@@ -65,11 +65,12 @@ fn new_checker(
 }
 
 /// Creates a checker for a built-in profile ("icao", "de-live", "de-scan", "de-child-6-9",
-/// "de-child-under-6") or the path of a TOML profile file (a regular file of at most 256 KiB).
-/// `threads` is the pool size for batches and for the stages of one photo that run side by side
-/// (0: one per core; 1: each call runs on its caller's thread; more than 1024:
-/// PASSBILD_STATUS_THREAD_POOL_FAILED). Loading takes about 0.3 s: create one checker and share
-/// it.
+/// "de-child-under-6") or the path of a TOML profile file (a name ending in ".toml"; a regular
+/// file of at most 256 KiB). `threads` is the pool size for batches and for the stages of one
+/// photo that run side by side (0: one per core; 1: each call runs on its caller's thread, so as
+/// many photos are checked at once as threads call; more than 1024:
+/// PASSBILD_STATUS_THREAD_POOL_FAILED). Loading takes about 0.3 s: create one checker, share it,
+/// and free it with passbild_checker_free after the last call has returned.
 /// # Safety
 /// Every pointer argument is NULL or valid as this comment and the header describe.
 #[unsafe(no_mangle)]

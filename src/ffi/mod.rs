@@ -231,7 +231,14 @@ pub(crate) fn guard(
         Err(Failure::new(passbild_status::InternalError, format!("internal error: {detail}")))
     });
     match outcome {
-        Ok(()) => passbild_status::Ok,
+        Ok(()) => {
+            if !error_out.is_null() {
+                // SAFETY: as below. A caller that tests the error rather than the status, with
+                // one variable for many calls, does not see (and free again) an earlier error.
+                unsafe { *error_out = std::ptr::null_mut() };
+            }
+            passbild_status::Ok
+        }
         Err(failure) => {
             if !error_out.is_null() {
                 let message = CString::new(failure.message.replace('\0', " ")).unwrap_or_default();
@@ -250,10 +257,12 @@ pub(crate) fn borrow<'a, T>(pointer: *const T, argument: &str) -> Result<&'a T, 
     unsafe { pointer.as_ref() }.ok_or_else(|| Failure::null(argument))
 }
 
-/// `len` bytes at `data`, or a NULL failure naming `argument`.
+/// `len` bytes at `data`, or a NULL failure naming `argument`. NULL with a length of 0 is an
+/// empty buffer (Java's and .NET's empty arrays and segments may have no address), which the
+/// callee judges as empty.
 pub(crate) fn bytes_argument<'a>(data: *const u8, len: usize, argument: &str) -> Result<&'a [u8], Failure> {
     if data.is_null() {
-        return Err(Failure::null(argument));
+        return if len == 0 { Ok(&[]) } else { Err(Failure::null(argument)) };
     }
     // No buffer is this long; a slice of it would be undefined behaviour even unread.
     if len > isize::MAX as usize {

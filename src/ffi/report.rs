@@ -51,7 +51,9 @@ impl From<Status> for passbild_check_status {
 pub struct passbild_check {
     /// Stable check ID, such as "pose.roll".
     pub id: *const c_char,
-    /// Unit of value, min and max: "px", "deg", "ratio" or "count".
+    /// Unit of value, min and max: "px", "deg", "ratio", "count", "fraction", "bits", "level",
+    /// "jpeg_quality", "embedding_distance", "score", "per_px", "mm" or "xy"; a later version may
+    /// add others.
     pub unit: *const c_char,
     pub status: passbild_check_status,
     /// 0..100 (higher is better), or -1.
