@@ -1,9 +1,9 @@
 //! How often `background.side_objects` finds another person standing behind the subject, with
-//! every subject of a half given each of the eight people the accuracy harness draws from (the
-//! calibration half's uncropped FRLL photos) at both of its placements, rather than one person
-//! each: the wider set `background.side_objects`' bounds were set on (docs/calibration.md). On the
-//! calibration half the eight people are among its subjects, so each of them also stands behind
-//! themselves, as in the figures there.
+//! every subject of a half given each of eight people of the same half (its uncropped FRLL
+//! photos; on the test half the people the accuracy harness draws from) at both of its
+//! placements, rather than one person each: on the calibration half, the wider set
+//! `background.side_objects`' bounds were set on (docs/calibration.md). The eight people are among
+//! the half's subjects, so each of them also stands behind themselves, as in the figures there.
 //!     cargo run --release --features tools --example people_behind [calibration|test] [--dump IDENTITY:PERSON:SIDE]
 //! Prints the photos missed, the compliant photos reading above 0, and the counts per side and
 //! per person. `--dump frll/030:3:1` writes that placement and its person mask to
@@ -24,7 +24,8 @@ fn main() {
     let checker = Checker::builder().profile_name("de-live").unwrap().threads(2).build().unwrap();
     let subjects: Vec<_> =
         accuracy::subjects(&datasets, 1244, 1600).into_iter().filter(|s| half(&s.identity) == wanted).collect();
-    let people = accuracy::people_to_stand_behind(&checker, &datasets);
+    let people: Vec<_> =
+        accuracy::people_to_stand_behind(&checker, &datasets, wanted).into_iter().map(|(_, person)| person).collect();
     assert_eq!(people.len(), 8, "every person behind is analysed, so that each keeps its number");
     let side_objects = |report: &passbild::Report| report.check(ids::BACKGROUND_SIDE_OBJECTS).cloned();
     let rows: Vec<SubjectReadings> = subjects

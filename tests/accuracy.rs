@@ -181,13 +181,13 @@ fn assert_caught(what: &str, edited: &Report, meant: &[&str]) {
 }
 
 /// The harness's other person standing behind `subject`, their white shirt entering a lower
-/// corner at each side (`accuracy::PEOPLE_BEHIND`), by side: one of the first eight
-/// calibration-half FRLL photos, uncropped so that their shoulders show.
+/// corner at each side (`accuracy::PEOPLE_BEHIND`), by side: one of the first eight test-half
+/// FRLL photos (never the subject's own), uncropped so that their shoulders show.
 fn people_behind(subject: &Subject) -> Vec<(&'static str, image::RgbImage)> {
-    let mut people = accuracy::uncropped_calibration_people(&datasets());
+    let mut people = accuracy::uncropped_people(&datasets(), Half::Test);
     people.truncate(8);
     let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
-    let other = image::open(&people[accuracy::donor_index(&subject.identity, people.len())]).unwrap().to_rgb8();
+    let other = image::open(accuracy::donor_for(&subject.identity, &people)).unwrap().to_rgb8();
     let other_analysis = checker("de-live").analyse_image(&other.clone().into()).unwrap();
     let subject_someone = edits::Someone {
         photo: &subject.photo,
@@ -538,8 +538,8 @@ fn a_smile_with_closed_lips_fails_expression_smile() {
     assert_eq!(status(&report, ids::EXPRESSION_NEUTRAL), Status::Pass, "{:?}", report.check(ids::EXPRESSION_NEUTRAL));
 }
 
-/// The first 15 congress portraits with glasses and the first 15 without (tests/data, labelled by
-/// eye): docs/accuracy.md reports 97 % seen and 3 % taken for glasses on the test half.
+/// The first 15 test-half congress portraits with glasses and the first 15 without (tests/data,
+/// labelled by eye): docs/accuracy.md reports 97 % seen and 3 % taken for glasses on the test half.
 #[test]
 fn glasses_are_seen_on_labelled_portraits() {
     let labelled = accuracy::congress_glasses_labels(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
@@ -547,9 +547,13 @@ fn glasses_are_seen_on_labelled_portraits() {
         let report = checker("icao").check_file(&datasets().join("congress").join(file)).unwrap();
         report.check(ids::GLASSES_PRESENT).unwrap().value.unwrap() >= internals::coverings::GLASSES_WORN_LINE
     };
-    let seen =
-        |glasses: bool| labelled.iter().filter(|(_, g)| *g == glasses).take(15).filter(|(file, _)| worn(file)).count();
+    let of_the_test_half = |file: &str| half(&format!("congress/{}", file.trim_end_matches(".jpg"))) == Half::Test;
+    let seen = |glasses: bool| {
+        let portraits = labelled.iter().filter(|(file, g)| *g == glasses && of_the_test_half(file)).take(15);
+        portraits.filter(|(file, _)| worn(file)).count()
+    };
     let (with_glasses, without) = (seen(true), seen(false));
-    assert!(with_glasses >= 13, "glasses seen on {with_glasses} of 15 portraits with glasses");
-    assert!(without <= 2, "glasses seen on {without} of 15 portraits without");
+    // 15 and 1 when this was written.
+    assert!(with_glasses >= 14, "glasses seen on {with_glasses} of 15 portraits with glasses");
+    assert!(without <= 1, "glasses seen on {without} of 15 portraits without");
 }

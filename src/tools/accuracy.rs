@@ -107,31 +107,42 @@ pub fn subjects(datasets: &Path, width: u32, height: u32) -> Vec<Subject> {
 /// and its measured face.
 pub type PersonBehind = (RgbImage, super::internals::PersonMask, super::internals::FaceAnalysis);
 
-/// The people the harness stands behind a subject: the first eight of
-/// `uncropped_calibration_people`, measured by `checker` (one it cannot measure is left out).
-pub fn people_to_stand_behind(checker: &Checker, datasets: &Path) -> Vec<PersonBehind> {
-    uncropped_calibration_people(datasets)
+/// The people the harness stands behind a subject of `half`: the first eight of
+/// `uncropped_people` of that half, with their identities, measured by `checker` (one it cannot
+/// measure is left out). The test half's subjects get people of the test half, whom no bound was
+/// set on.
+pub fn people_to_stand_behind(checker: &Checker, datasets: &Path, half: Half) -> Vec<(String, PersonBehind)> {
+    uncropped_people(datasets, half)
         .into_iter()
         .take(8)
-        .filter_map(|path| {
+        .filter_map(|(identity, path)| {
             let photo = image::open(path).ok()?.to_rgb8();
             let analysis = checker.analyse_image(&photo.clone().into()).ok()?;
             let face = super::internals::face(&analysis)?.clone();
-            Some((photo, super::internals::person_mask(&analysis).clone(), face))
+            Some((identity, (photo, super::internals::person_mask(&analysis).clone(), face)))
         })
         .collect()
 }
 
-/// FRLL's neutral photos of the calibration half, uncropped (their shoulders show), in name order:
-/// the people the accuracy harness stands behind a subject.
-pub fn uncropped_calibration_people(datasets: &Path) -> Vec<std::path::PathBuf> {
+/// FRLL's neutral photos of one half, uncropped (their shoulders show), in name order, with their
+/// identities: the people the accuracy harness stands behind a subject.
+pub fn uncropped_people(datasets: &Path, wanted: Half) -> Vec<(String, std::path::PathBuf)> {
     jpeg_files(&datasets.join("frll/neutral_front"))
         .into_iter()
-        .filter(|path| {
+        .filter_map(|path| {
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            half(&format!("frll/{}", &stem[..stem.len().min(3)])) == Half::Calibration
+            let identity = format!("frll/{}", &stem[..stem.len().min(3)]);
+            (half(&identity) == wanted).then_some((identity, path))
         })
         .collect()
+}
+
+/// The donor (of a face, a person) that edits an identity's photo, as `donor_index` spreads them,
+/// never the identity itself: a donor of the subject's own half stands in for someone else.
+pub fn donor_for<'a, T>(identity: &str, donors: &'a [(String, T)]) -> &'a T {
+    let index = donor_index(identity, donors.len());
+    let index = if donors[index].0 == identity { (index + 1) % donors.len() } else { index };
+    &donors[index].1
 }
 
 /// Where the harness stands another person behind the subject, beside them and taller, so that
@@ -372,7 +383,12 @@ mod tests {
         let names: Vec<String> = (0..200).map(|i| format!("frll/{i:03}")).collect();
         let calibration = names.iter().filter(|n| half(n) == Half::Calibration).count();
         assert!((70..130).contains(&calibration), "{calibration}");
-        assert_eq!(half("frll/001"), half("frll/001"));
+        // Pinned: a change of the split would move every figure between the halves.
+        assert_eq!(
+            ["frll/001", "frll/002", "frll/003", "frll/034", "canada/010"].map(half),
+            [Half::Test, Half::Calibration, Half::Calibration, Half::Test, Half::Test],
+            "the split moved"
+        );
     }
 
     #[test]
@@ -383,6 +399,14 @@ mod tests {
         let fair = test.len() / uses.len();
         assert!(uses.iter().all(|&u| u >= fair / 2 && u <= fair * 2), "{uses:?}");
         assert_eq!(donor_index("frll/001", 0), 0);
+    }
+
+    #[test]
+    fn no_one_is_their_own_donor() {
+        let donors: Vec<(String, usize)> = (0..8).map(|i| (format!("frll/{i:03}"), i)).collect();
+        for (identity, own) in &donors {
+            assert_ne!(donor_for(identity, &donors), own, "{identity}");
+        }
     }
 
     #[test]
