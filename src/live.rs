@@ -256,8 +256,8 @@ impl Hint {
             Hint::MoveLeft => ("move to your left", "nach links bewegen"),
             Hint::MoveRight => ("move to your right", "nach rechts bewegen"),
             // A camera moved down shows the face higher in the picture.
-            Hint::MoveUp => ("lower the camera or sit up", "Kamera tiefer oder aufrechter sitzen"),
-            Hint::MoveDown => ("raise the camera or sit lower", "Kamera höher oder tiefer sitzen"),
+            Hint::MoveUp => ("lower the camera or sit up", "Kamera tiefer stellen oder aufrechter sitzen"),
+            Hint::MoveDown => ("raise the camera or sit lower", "Kamera höher stellen oder tiefer sitzen"),
             Hint::TurnLeft => ("turn your head a little to your left", "Kopf etwas nach links drehen"),
             Hint::TurnRight => ("turn your head a little to your right", "Kopf etwas nach rechts drehen"),
             Hint::ChinUp => ("raise your chin a little", "Kinn etwas anheben"),

@@ -913,19 +913,25 @@ fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std
         (Status::Fail, Language::De) => "NICHT ERFÜLLT",
         (Status::NotAssessed, Language::En) => "NOT ASSESSED",
         (Status::NotAssessed, Language::De) => "NICHT BEWERTET",
-        (Status::Warn, Language::En) => "WARN",
-        (Status::Warn, Language::De) => "HINWEIS",
+        (Status::Warn, Language::En) => "PASS, READ THE NOTES",
+        (Status::Warn, Language::De) => "ERFÜLLT, HINWEISE BEACHTEN",
     };
     let file = report.file.as_deref().unwrap_or("-");
     writeln!(out, "{file}  [{}]  {}", report.profile, verdict(report.verdict))?;
     for check in &report.checks {
-        let mark = match check.status {
-            Status::Pass => "ok  ",
-            Status::Fail => "FAIL",
-            Status::NotAssessed => "n/a ",
-            Status::Warn => "warn",
+        let mark = match (check.status, language) {
+            (Status::Pass, _) => "ok  ",
+            (Status::Fail, Language::En) => "FAIL",
+            (Status::Fail, Language::De) => "NEIN",
+            (Status::NotAssessed, Language::En) => "n/a ",
+            (Status::NotAssessed, Language::De) => "n.b.",
+            (Status::Warn, Language::En) => "warn",
+            (Status::Warn, Language::De) => "Hinw",
         };
-        let value = check.value.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+        let value = check.value.map_or_else(
+            || "-".to_string(),
+            |v| if language == Language::De { format!("{v:.3}").replace('.', ",") } else { format!("{v:.3}") },
+        );
         writeln!(out, "  {mark}  {:32} {:>9}  {}", check.id, value, check.message_in(language))?;
     }
     writeln!(out)

@@ -16,14 +16,14 @@ const UNIFORMITY: Measure = Measure {
     too_low: ("", ""),
     too_high: (
         "the background is patterned or textured; use a plain one",
-        "der Hintergrund ist gemustert; einen einfarbigen verwenden",
+        "der Hintergrund ist gemustert oder strukturiert; einen einfarbigen verwenden",
     ),
 };
 const COLOUR: Measure = Measure {
     id: ids::BACKGROUND_COLOUR,
     unit: Unit::Level,
-    name_en: "Background brightness",
-    name_de: "Helligkeit des Hintergrunds",
+    name_en: "Background colour (brightness, and no tint)",
+    name_de: "Farbe des Hintergrunds (Helligkeit, kein Farbton)",
     too_low: ("the background is too dark", "der Hintergrund ist zu dunkel"),
     too_high: ("the background is too bright", "der Hintergrund ist zu hell"),
 };

@@ -27,8 +27,8 @@ const LUMINANCE_VARIANCE: Measure = Measure {
 const UNDER: Measure = Measure {
     id: ids::UNDER_EXPOSURE,
     unit: Unit::Fraction,
-    name_en: "Crushed shadows on the face",
-    name_de: "Abgesoffene Schatten im Gesicht",
+    name_en: "Very dark share of the face (dark skin reads high)",
+    name_de: "Sehr dunkler Anteil des Gesichts (dunkle Haut ergibt hohe Werte)",
     too_low: ("", ""),
     too_high: ("parts of the face are black; add light", "Teile des Gesichts sind schwarz; mehr Licht"),
 };
@@ -86,7 +86,7 @@ const WHITE_LEVEL: Measure = Measure {
     id: ids::WHITE_LEVEL,
     unit: Unit::Level,
     name_en: "Brightness of the eye whites",
-    name_de: "Helligkeit des Augenweiß",
+    name_de: "Helligkeit des Augenweißes",
     too_low: (
         "the eye whites are dark: the photo is under-exposed; add light",
         "das Augenweiß ist dunkel: das Bild ist unterbelichtet; mehr Licht",
@@ -140,7 +140,7 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
                     white.value
                 ),
                 &format!(
-                    "das Bild ist zu dunkel: die Pupillen saufen ab ({black:.0}) und das Augenweiß erreicht {:.0}, bei so dunklen Pupillen mindestens {raised_min:.0}; mehr Licht",
+                    "das Bild ist zu dunkel: die Pupillen sind ganz schwarz ({black:.0}) und das Augenweiß erreicht {:.0}, bei so dunklen Pupillen mindestens {raised_min:.0}; mehr Licht",
                     white.value
                 ),
             ),

@@ -32,8 +32,8 @@ const HANDS: Measure = Measure {
     name_de: "Keine Hand im Bild (höchste Sicherheit der Handerkennung)",
     too_low: ("", ""),
     too_high: (
-        "a hand is in the photo; no hands, not even a helper's",
-        "eine Hand ist im Bild; keine Hände, auch nicht die einer helfenden Person",
+        "a hand seems to be in the photo; check, and retake without hands, not even a helper's",
+        "eine Hand scheint im Bild zu sein; prüfen und ohne Hände aufnehmen, auch ohne die einer helfenden Person",
     ),
 };
 

@@ -24,8 +24,14 @@ const HORIZONTAL_CENTRING: Measure = Measure {
     unit: Unit::Ratio,
     name_en: "Horizontal position of the face",
     name_de: "Horizontale Lage des Gesichts",
-    too_low: ("the face is left of centre", "das Gesicht liegt links von der Mitte"),
-    too_high: ("the face is right of centre", "das Gesicht liegt rechts von der Mitte"),
+    too_low: (
+        "the face is left of centre in the picture; centre the camera or the crop",
+        "das Gesicht liegt im Bild links von der Mitte; Kamera oder Ausschnitt mittig ausrichten",
+    ),
+    too_high: (
+        "the face is right of centre in the picture; centre the camera or the crop",
+        "das Gesicht liegt im Bild rechts von der Mitte; Kamera oder Ausschnitt mittig ausrichten",
+    ),
 };
 const EYE_LINE_HEIGHT: Measure = Measure {
     id: ids::EYE_LINE_HEIGHT,
@@ -53,11 +59,17 @@ const HEAD_HEIGHT: Measure = Measure {
 };
 const CHIN_TO_CROWN_DE: Measure = Measure {
     id: ids::CHIN_TO_CROWN_DE,
-    unit: Unit::Ratio,
-    name_en: "Chin to crown (German template)",
-    name_de: "Kinn bis Scheitel (Schablone)",
-    too_low: ("the head is too small for the template", "der Kopf ist für die Schablone zu klein"),
-    too_high: ("the head is too large for the template", "der Kopf ist für die Schablone zu groß"),
+    unit: Unit::ShareOf45Millimetres,
+    name_en: "Chin to crown (German template, on the 45 mm high photo)",
+    name_de: "Kinn bis Scheitel (Schablone, auf dem 45 mm hohen Foto)",
+    too_low: (
+        "the head is too small for the template; move closer or crop tighter",
+        "der Kopf ist für die Schablone zu klein; näher herangehen oder enger zuschneiden",
+    ),
+    too_high: (
+        "the head is too large for the template; step back or crop wider",
+        "der Kopf ist für die Schablone zu groß; weiter weg gehen oder weiter zuschneiden",
+    ),
 };
 
 pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckResult>) {

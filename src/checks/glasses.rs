@@ -41,6 +41,22 @@ const REFLECTION: Measure = Measure {
         "um die Augen spiegelt sich Licht; Brille neigen oder Licht versetzen",
     ),
 };
+/// `TINTED` and `REFLECTION` where no glasses are seen: the same readings, whose cause is then the
+/// light on the skin (or glasses `glasses.present` missed), not lenses to take off or tilt.
+const TINTED_WITHOUT_GLASSES: Measure = Measure {
+    too_low: (
+        "the area around the eyes is dark (no glasses seen: shadow, or tinted glasses not recognised); light the eyes evenly, take off tinted glasses",
+        "der Bereich um die Augen ist dunkel (keine Brille erkannt: Schatten oder nicht erkannte getönte Brille); Augen gleichmäßig ausleuchten, getönte Brille abnehmen",
+    ),
+    ..TINTED
+};
+const REFLECTION_WITHOUT_GLASSES: Measure = Measure {
+    too_high: (
+        "light is reflected around the eyes (no glasses seen: shiny skin, or glasses not recognised); soften or move the lights",
+        "um die Augen spiegelt sich Licht (keine Brille erkannt: glänzende Haut oder nicht erkannte Brille); Licht weicher machen oder versetzen",
+    ),
+    ..REFLECTION
+};
 const FRAME: Measure = Measure {
     id: ids::GLASSES_FRAME_OVER_EYES,
     unit: Unit::Fraction,
@@ -62,8 +78,11 @@ pub(super) fn run(analysis: &Analysis, profile: &Profile, out: &mut Vec<CheckRes
             Err(missing) => not_assessed(&PRESENT, range, missing),
         });
     }
-    judge_finding(out, &TINTED, &rules.tinted, measures.map(|m: &CoveringMeasures| m.lens_brightness));
-    judge_finding(out, &REFLECTION, &rules.reflection, measures.map(|m| m.lens_glare));
+    let worn = measures.is_ok_and(CoveringMeasures::glasses_worn);
+    let (tinted, reflection) =
+        if worn { (&TINTED, &REFLECTION) } else { (&TINTED_WITHOUT_GLASSES, &REFLECTION_WITHOUT_GLASSES) };
+    judge_finding(out, tinted, &rules.tinted, measures.map(|m: &CoveringMeasures| m.lens_brightness));
+    judge_finding(out, reflection, &rules.reflection, measures.map(|m| m.lens_glare));
     if let Some(range) = enabled(&rules.frame_over_eyes) {
         out.push(match measures {
             Ok(m) => frame_over_eyes(range, m),
@@ -101,13 +120,13 @@ fn glasses_present(range: &Range, measures: &CoveringMeasures) -> CheckResult {
     let shown = |value: f64, language: Language| PRESENT.unit.format(value, language);
     let texts = Texts::new(
         format!(
-            "{} {}: {seen_en} (from {}); for information.",
+            "{} {}: {seen_en} (glasses from {}); for information.",
             PRESENT.name_en,
             shown(finding.value, Language::En),
             shown(GLASSES_WORN_LINE, Language::En)
         ),
         format!(
-            "{} {}: {seen_de} (ab {}); zur Information.",
+            "{} {}: {seen_de} (Brille ab {}); zur Information.",
             PRESENT.name_de,
             shown(finding.value, Language::De),
             shown(GLASSES_WORN_LINE, Language::De)

@@ -13,8 +13,8 @@ const SAME_PERSON: Measure = Measure {
     name_de: "Dieselbe Person wie in der Live-Aufnahme (Abstand der Identitätsmerkmale)",
     too_low: ("", ""),
     too_high: (
-        "the document photo does not show the person in the live capture",
-        "das Dokumentenfoto zeigt nicht die Person der Live-Aufnahme",
+        "the faces differ more than two photos of one person usually do; compare the document photo with the applicant",
+        "die Gesichter weichen stärker voneinander ab als zwei Fotos einer Person in der Regel; das Dokumentenfoto mit der antragstellenden Person vergleichen",
     ),
 };
 

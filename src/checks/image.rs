@@ -75,9 +75,12 @@ const PRINT_SIZE: Measure = Measure {
 const COLOUR_DEPTH: Measure = Measure {
     id: ids::COLOUR_DEPTH,
     unit: Unit::Bits,
-    name_en: "Colour depth",
-    name_de: "Farbtiefe",
-    too_low: ("the photo must be in colour (24-bit)", "das Bild muss farbig sein (24 Bit)"),
+    name_en: "Colour depth (of the photo's pixels: grey pixels read 8)",
+    name_de: "Farbtiefe (der Bildpunkte: graue Bildpunkte ergeben 8)",
+    too_low: (
+        "the photo is black and white; a colour photo is required",
+        "das Foto ist schwarzweiß; ein Farbfoto ist vorgeschrieben",
+    ),
     too_high: ("", ""),
 };
 

@@ -111,6 +111,9 @@ pub(crate) enum Unit {
     Millimetres,
     /// A distance in CIE 1931 xy chromaticity.
     Chromaticity,
+    /// A share of the height of the German 45 mm photo: a ratio in reports, shown in messages as
+    /// millimetres, as the rules state it.
+    ShareOf45Millimetres,
 }
 
 impl Unit {
@@ -118,7 +121,7 @@ impl Unit {
         match self {
             Unit::Pixels => "px",
             Unit::Degrees => "deg",
-            Unit::Ratio => "ratio",
+            Unit::Ratio | Unit::ShareOf45Millimetres => "ratio",
             Unit::Count => "count",
             Unit::Fraction => "fraction",
             Unit::Bits => "bits",
@@ -136,22 +139,43 @@ impl Unit {
         let text = match self {
             Unit::Pixels => format!("{value:.0} px"),
             Unit::Degrees => format!("{value:.1}°"),
-            Unit::Ratio => format!("{value:.3}"),
+            Unit::Ratio | Unit::EmbeddingDistance | Unit::Score => three_places_or_two_figures(value),
             Unit::Count => format!("{value:.0}"),
             Unit::Fraction => format!("{:.1} %", value * 100.0),
-            Unit::Bits => format!("{value:.2} bits"),
+            // Whole bits (a colour depth) as such, a dynamic range's fraction kept.
+            Unit::Bits => {
+                let number = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.2}") };
+                match language {
+                    Language::En => format!("{number} bits"),
+                    Language::De => format!("{number} Bit"),
+                }
+            }
             Unit::Level => format!("{value:.0}"),
             Unit::JpegQuality => format!("{value:.0}"),
-            Unit::EmbeddingDistance | Unit::Score => format!("{value:.3}"),
             Unit::PerPixel => format!("{value:.2}/px"),
             Unit::Millimetres => format!("{value:.1} mm"),
             Unit::Chromaticity => format!("{value:.3} xy"),
+            Unit::ShareOf45Millimetres => format!("{:.1} mm", value * 45.0),
         };
         match language {
             Language::En => text,
             Language::De => text.replace('.', ","),
         }
     }
+}
+
+/// Three decimal places, or for a value under 0.01 as many as show two significant figures (a bound
+/// of 0.0008 is not shown as 0.001, nor a value of 0.0007 as one that meets it).
+fn three_places_or_two_figures(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() || value.abs() >= 0.01 {
+        return format!("{value:.3}");
+    }
+    let places = (1.0 - value.abs().log10().floor()).clamp(3.0, 12.0) as usize;
+    let text = format!("{value:.places$}");
+    // The second figure may be a zero (0.00080): dropped, down to three places.
+    let point = text.find('.').unwrap_or(text.len());
+    let keep = text.trim_end_matches('0').len().max(point + 4);
+    text[..keep].to_string()
 }
 
 /// Why a check could not be computed, in English and German.
@@ -171,8 +195,8 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
             ("the face is too small to measure", "das Gesicht ist zu klein, um es zu vermessen")
         }
         NotMeasured::EyesTooSmall => (
-            "the irises are under 12 pixels across: too few to read the eye whites and pupils",
-            "die Iris ist unter 12 Pixel breit: zu wenige, um Augenweiß und Pupillen zu lesen",
+            "an iris is under 12 pixels across: too few to read the eye whites and pupils",
+            "eine Iris ist unter 12 Pixel breit: zu wenige, um Augenweiß und Pupillen auszuwerten",
         ),
         NotMeasured::RegionNotVisible => {
             ("the region to measure is not visible", "der zu messende Bereich ist nicht sichtbar")
@@ -181,17 +205,21 @@ fn reason_texts(missing: NotMeasured) -> (&'static str, &'static str) {
             ("too little background is visible", "es ist zu wenig Hintergrund sichtbar")
         }
         NotMeasured::NeedsColour => ("this check needs a colour photo", "diese Prüfung braucht ein Farbbild"),
-        NotMeasured::NoFaceInReference => {
-            ("no face was found in the live capture", "in der Live-Aufnahme wurde kein Gesicht gefunden")
-        }
-        NotMeasured::CompressionUnknown => (
-            "the compression of a JPEG 2000 file, a lossy WebP or a JPEG-compressed TIFF is not estimated",
-            "die Kompression einer JPEG-2000-Datei, eines verlustbehafteten WebP oder eines JPEG-komprimierten TIFF wird nicht geschätzt",
+        NotMeasured::NoFaceInReference => (
+            "no face was found in the live capture, or it could not be measured",
+            "in der Live-Aufnahme wurde kein Gesicht gefunden oder es ließ sich nicht vermessen",
         ),
-        NotMeasured::NotFinite => ("the measurement gave no finite number", "die Messung ergab keine endliche Zahl"),
+        NotMeasured::CompressionUnknown => (
+            "the file's compression is not estimated (JPEG 2000, a lossy WebP, a JPEG-compressed TIFF, or a JPEG whose quantisation table cannot be read)",
+            "die Kompression der Datei wird nicht geschätzt (JPEG 2000, verlustbehaftetes WebP, JPEG-komprimiertes TIFF oder ein JPEG mit unlesbarer Quantisierungstabelle)",
+        ),
+        NotMeasured::NotFinite => (
+            "the measurement gave no finite number (it could not be completed)",
+            "die Messung ergab keine endliche Zahl (sie ließ sich nicht abschließen)",
+        ),
         NotMeasured::ColourProfileUnread => (
-            "the file's embedded colour profile could not be read or names no primaries",
-            "das eingebettete Farbprofil der Datei konnte nicht gelesen werden oder nennt keine Primärfarben",
+            "the file's embedded colour profile could not be read or names no primaries; save the photo in sRGB",
+            "das eingebettete Farbprofil der Datei konnte nicht gelesen werden oder nennt keine Primärfarben; das Foto in sRGB speichern",
         ),
         NotMeasured::NoPrintResolution => {
             ("the file states no print resolution (dpi)", "die Datei gibt keine Druckauflösung (dpi) an")
@@ -270,9 +298,18 @@ pub(crate) fn judge(measure: &Measure, value: f64, range: &Range, quality: Optio
     } else {
         let low = range.min.is_some_and(|min| value < min);
         let (advice_en, advice_de) = if low { measure.too_low } else { measure.too_high };
+        // A warning's advice would read as a rejection's without this.
+        let (tolerated_en, tolerated_de) = if status == Status::Warn {
+            (
+                "; within the tolerance, not on its own a reason to reject",
+                "; innerhalb der Toleranz, allein kein Ablehnungsgrund",
+            )
+        } else {
+            ("", "")
+        };
         Texts::new(
-            format!("{} {shown_en} ({allowed_word_en}: {allowed_en}): {advice_en}.", measure.name_en),
-            format!("{} {shown_de} ({allowed_word_de}: {allowed_de}): {advice_de}.", measure.name_de),
+            format!("{} {shown_en} ({allowed_word_en}: {allowed_en}): {advice_en}{tolerated_en}.", measure.name_en),
+            format!("{} {shown_de} ({allowed_word_de}: {allowed_de}): {advice_de}{tolerated_de}.", measure.name_de),
         )
     };
     result(measure, status, Some(value), range, quality, texts)
@@ -337,5 +374,31 @@ mod tests {
         }
         assert_eq!(judge(&ROLL, 9.0, &range, None).status, Status::Warn);
         assert_eq!(judge(&ROLL, -11.0, &range, None).status, Status::Fail);
+    }
+
+    #[test]
+    fn a_warning_says_it_is_no_reason_to_reject_alone() {
+        let range = Range::new(Some(-8.0), Some(8.0)).with_reject(Some(-10.0), Some(10.0));
+        let warned = judge(&ROLL, 9.0, &range, None);
+        assert!(warned.texts.en.contains("not on its own a reason to reject"), "{}", warned.texts.en);
+        assert!(warned.texts.de.contains("allein kein Ablehnungsgrund"), "{}", warned.texts.de);
+        let failed = judge(&ROLL, 11.0, &range, None);
+        assert!(!failed.texts.en.contains("tolerance"), "{}", failed.texts.en);
+    }
+
+    #[test]
+    fn small_ratios_keep_two_figures() {
+        let shown = |value| Unit::Ratio.format(value, Language::En);
+        assert_eq!(shown(0.0008), "0.0008");
+        assert_eq!(shown(0.00075), "0.00075");
+        assert_eq!(shown(-0.0008), "-0.0008");
+        assert_eq!(shown(0.005), "0.005");
+        assert_eq!(shown(0.0123), "0.012");
+        assert_eq!(shown(0.0), "0.000");
+        assert_eq!(shown(1.5), "1.500");
+        assert_eq!(Unit::Ratio.format(0.0008, Language::De), "0,0008");
+        assert_eq!(Unit::ShareOf45Millimetres.format(0.7111, Language::En), "32.0 mm");
+        assert_eq!(Unit::Bits.format(24.0, Language::De), "24 Bit");
+        assert_eq!(Unit::Bits.format(4.5, Language::En), "4.50 bits");
     }
 }

@@ -17,7 +17,7 @@ const SINGLE_IMAGE: Measure = Measure {
     too_low: ("", ""),
     too_high: (
         "the photo may be a morph of two faces; have it checked against the applicant",
-        "das Foto kann ein Morph aus zwei Gesichtern sein; mit der antragstellenden Person abgleichen",
+        "das Foto könnte ein Morph sein (aus zwei Gesichtern zusammengesetzt); mit der antragstellenden Person abgleichen",
     ),
 };
 
@@ -29,7 +29,7 @@ const DIFFERENTIAL: Measure = Measure {
     too_low: ("", ""),
     too_high: (
         "the document photo may be a morph: its face differs from the live face more than photos of one person do",
-        "das Dokumentenfoto kann ein Morph sein: das Gesicht weicht stärker vom Live-Gesicht ab als Fotos einer Person",
+        "das Dokumentenfoto könnte ein Morph sein: das Gesicht weicht stärker vom Live-Gesicht ab als Fotos einer Person",
     ),
 };
 

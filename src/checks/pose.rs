@@ -15,11 +15,11 @@ const YAW: Measure = Measure {
     name_de: "Kopfdrehung (Gieren)",
     too_low: (
         "the head is turned to the subject's left; face the camera",
-        "der Kopf ist nach links gedreht (aus Sicht der Person); in die Kamera blicken",
+        "der Kopf ist nach links gedreht (aus Sicht der Person); das Gesicht frontal zur Kamera drehen",
     ),
     too_high: (
         "the head is turned to the subject's right; face the camera",
-        "der Kopf ist nach rechts gedreht (aus Sicht der Person); in die Kamera blicken",
+        "der Kopf ist nach rechts gedreht (aus Sicht der Person); das Gesicht frontal zur Kamera drehen",
     ),
 };
 const PITCH: Measure = Measure {
@@ -37,11 +37,11 @@ const ROLL: Measure = Measure {
     name_de: "Seitliche Kopfneigung (Rollen)",
     too_low: (
         "straighten the head: it leans towards the subject's right shoulder",
-        "den Kopf gerade halten: er neigt sich zur rechten Schulter",
+        "den Kopf gerade halten: er neigt sich zur rechten Schulter (aus Sicht der Person)",
     ),
     too_high: (
         "straighten the head: it leans towards the subject's left shoulder",
-        "den Kopf gerade halten: er neigt sich zur linken Schulter",
+        "den Kopf gerade halten: er neigt sich zur linken Schulter (aus Sicht der Person)",
     ),
 };
 

@@ -10,13 +10,13 @@ const STATUS_WORDS = {
 const VERDICT_WORDS = {
   en: {
     pass: "The photo meets the rules",
-    warn: "The photo meets the rules, with notes",
+    warn: "The photo meets the rules; read the notes",
     fail: "The photo does not meet the rules",
     not_assessed: "The photo could not be assessed in full",
   },
   de: {
     pass: "Das Foto erfüllt die Anforderungen",
-    warn: "Das Foto erfüllt die Anforderungen, mit Hinweisen",
+    warn: "Das Foto erfüllt die Anforderungen; Hinweise beachten",
     fail: "Das Foto erfüllt die Anforderungen nicht",
     not_assessed: "Das Foto konnte nicht vollständig bewertet werden",
   },
