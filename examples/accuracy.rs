@@ -839,7 +839,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
             Box::new(move |s, _| {
-                let (other, face) = accuracy::donor_for(&s.identity, &donors);
+                let (other, face) = accuracy::donor_for(&s.identity, &donors)?;
                 Some(edits::paste_portrait(&s.photo, other, face, (20, 20), height))
             }),
         );
@@ -852,7 +852,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
             Box::new(move |s, _| {
-                let (other, face) = accuracy::donor_for(&s.identity, &donors);
+                let (other, face) = accuracy::donor_for(&s.identity, &donors)?;
                 Some(edits::paste_portrait(&s.photo, other, face, (-80, 300), 150))
             }),
         );
@@ -872,7 +872,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
                 true,
                 &[ids::FACE_COUNT, ids::BACKGROUND_OBJECTS],
                 Box::new(move |s, _| {
-                    let (other, face) = accuracy::donor_for(&s.identity, &donors);
+                    let (other, face) = accuracy::donor_for(&s.identity, &donors)?;
                     let (free_w, free_h) = (
                         f64::from(s.photo.width()) - 40.0 - 1.6 * f64::from(height),
                         f64::from(s.photo.height()) - 40.0 - 1.83 * f64::from(height),
@@ -1003,7 +1003,7 @@ fn defects(donors: Vec<Donor>, people: Vec<PersonDonor>, hands: Vec<Hand>) -> Ve
             true,
             BACKGROUND,
             Box::new(move |s, m| {
-                let (other, other_mask, other_face) = accuracy::donor_for(&s.identity, &people);
+                let (other, other_mask, other_face) = accuracy::donor_for(&s.identity, &people)?;
                 let subject = edits::Someone { photo: &s.photo, mask: &m.mask, face: &m.face };
                 let other = edits::Someone { photo: other, mask: other_mask, face: other_face };
                 Some(accuracy::person_behind_at(&subject, &other, across, higher))
@@ -1168,7 +1168,8 @@ fn appearance_section(doc: &mut String, checker: &Checker, subjects: &[Subject],
         doc,
         "\n## Appearance (de-live, 1244x1600)\n\n### Compliant photos\n\nEvery check on the test half's {} \
          compliant FRLL photos (the Canada set's backgrounds are not the light grey the rules ask for). \
-         The bounds of sections 4-6 were first set on all 77 FRLL neutral photos, both halves \
+         The bounds of the photographic, background and subject checks were first set on all 77 \
+         FRLL neutral photos, both halves \
          (docs/calibration.md), later ones on the calibration half; the last column is what the test \
          half would fail had each bound been set on the calibration half alone, at the most extreme \
          value its {} photos read, with no margin: where it exceeds the fail column, the test \

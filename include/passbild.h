@@ -11,6 +11,8 @@
  * - `error_out` may be NULL; otherwise it receives NULL on success and, on failure, a
  *   passbild_error with a detailed message, to free with passbild_error_free. Nothing is kept in
  *   thread-local state.
+ * - A byte buffer given as NULL with a length of 0 is empty (as Java's and .NET's empty arrays
+ *   may come), not a NULL argument.
  * - Objects passbild returns are freed only by their own _free function; _free(NULL) does nothing.
  * - No call lets a panic or exception escape; an internal fault returns PASSBILD_STATUS_INTERNAL_ERROR.
  *

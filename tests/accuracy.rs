@@ -187,7 +187,8 @@ fn people_behind(subject: &Subject) -> Vec<(&'static str, image::RgbImage)> {
     let mut people = accuracy::uncropped_people(&datasets(), Half::Test);
     people.truncate(8);
     let analysis = checker("de-live").analyse_image(&subject.photo.clone().into()).unwrap();
-    let other = image::open(accuracy::donor_for(&subject.identity, &people)).unwrap().to_rgb8();
+    let other =
+        image::open(accuracy::donor_for(&subject.identity, &people).expect("others of the half")).unwrap().to_rgb8();
     let other_analysis = checker("de-live").analyse_image(&other.clone().into()).unwrap();
     let subject_someone = edits::Someone {
         photo: &subject.photo,

@@ -47,7 +47,7 @@ const HEAD_WIDTH: Measure = Measure {
     name_en: "Head width",
     name_de: "Kopfbreite",
     too_low: ("the head is too narrow in the frame; move closer", "der Kopf ist im Bild zu schmal; näher herangehen"),
-    too_high: ("the head is too wide in the frame; step back", "der Kopf ist im Bild zu breit; weiter weg gehen"),
+    too_high: ("the head is too wide in the frame; step back", "der Kopf ist im Bild zu breit; weiter weggehen"),
 };
 const HEAD_HEIGHT: Measure = Measure {
     id: ids::HEAD_HEIGHT,
@@ -55,7 +55,7 @@ const HEAD_HEIGHT: Measure = Measure {
     name_en: "Head height (chin to crown)",
     name_de: "Kopfhöhe (Kinn bis Scheitel)",
     too_low: ("the head is too small in the frame; move closer", "der Kopf ist im Bild zu klein; näher herangehen"),
-    too_high: ("the head is too large in the frame; step back", "der Kopf ist im Bild zu groß; weiter weg gehen"),
+    too_high: ("the head is too large in the frame; step back", "der Kopf ist im Bild zu groß; weiter weggehen"),
 };
 const CHIN_TO_CROWN_DE: Measure = Measure {
     id: ids::CHIN_TO_CROWN_DE,
@@ -68,7 +68,7 @@ const CHIN_TO_CROWN_DE: Measure = Measure {
     ),
     too_high: (
         "the head is too large for the template; step back or crop wider",
-        "der Kopf ist für die Schablone zu groß; weiter weg gehen oder weiter zuschneiden",
+        "der Kopf ist für die Schablone zu groß; weiter weggehen oder einen größeren Ausschnitt wählen",
     ),
 };
 

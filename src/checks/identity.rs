@@ -14,7 +14,7 @@ const SAME_PERSON: Measure = Measure {
     too_low: ("", ""),
     too_high: (
         "the faces differ more than two photos of one person usually do; compare the document photo with the applicant",
-        "die Gesichter weichen stärker voneinander ab als zwei Fotos einer Person in der Regel; das Dokumentenfoto mit der antragstellenden Person vergleichen",
+        "die Gesichter weichen stärker voneinander ab, als es bei zwei Fotos derselben Person üblich ist; das Dokumentenfoto mit der antragstellenden Person vergleichen",
     ),
 };
 

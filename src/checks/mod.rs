@@ -164,15 +164,32 @@ impl Unit {
     }
 }
 
-/// Three decimal places, or for a value under 0.01 as many as show two significant figures (a bound
-/// of 0.0008 is not shown as 0.001, nor a value of 0.0007 as one that meets it).
+/// What a warning of `measure` means: a morph detector's score in its uncertain band, or else a
+/// value off the target within the rules' tolerance.
+fn warning_note(measure: &Measure) -> (&'static str, &'static str) {
+    if measure.id.starts_with("morph.") {
+        (
+            "; the score lies where the detector is unsure: check before deciding",
+            "; der Wert liegt im Unsicherheitsbereich des Detektors: vor der Entscheidung prüfen",
+        )
+    } else {
+        (
+            "; within the tolerance, not on its own a reason to reject",
+            "; innerhalb der Toleranz, allein kein Ablehnungsgrund",
+        )
+    }
+}
+
+/// Three decimal places, or for a value under 0.01 as many as show three significant figures, less
+/// trailing zeros (a bound of 0.0008 is not shown as 0.001, nor a value of 0.00096 as one that
+/// meets it).
 fn three_places_or_two_figures(value: f64) -> String {
     if value == 0.0 || !value.is_finite() || value.abs() >= 0.01 {
         return format!("{value:.3}");
     }
-    let places = (1.0 - value.abs().log10().floor()).clamp(3.0, 12.0) as usize;
+    let places = (2.0 - value.abs().log10().floor()).clamp(3.0, 12.0) as usize;
     let text = format!("{value:.places$}");
-    // The second figure may be a zero (0.00080): dropped, down to three places.
+    // The last figures may be zeros (0.000800): dropped, down to three places.
     let point = text.find('.').unwrap_or(text.len());
     let keep = text.trim_end_matches('0').len().max(point + 4);
     text[..keep].to_string()
@@ -299,14 +316,7 @@ pub(crate) fn judge(measure: &Measure, value: f64, range: &Range, quality: Optio
         let low = range.min.is_some_and(|min| value < min);
         let (advice_en, advice_de) = if low { measure.too_low } else { measure.too_high };
         // A warning's advice would read as a rejection's without this.
-        let (tolerated_en, tolerated_de) = if status == Status::Warn {
-            (
-                "; within the tolerance, not on its own a reason to reject",
-                "; innerhalb der Toleranz, allein kein Ablehnungsgrund",
-            )
-        } else {
-            ("", "")
-        };
+        let (tolerated_en, tolerated_de) = if status == Status::Warn { warning_note(measure) } else { ("", "") };
         Texts::new(
             format!("{} {shown_en} ({allowed_word_en}: {allowed_en}): {advice_en}{tolerated_en}.", measure.name_en),
             format!("{} {shown_de} ({allowed_word_de}: {allowed_de}): {advice_de}{tolerated_de}.", measure.name_de),
@@ -394,6 +404,9 @@ mod tests {
         assert_eq!(shown(-0.0008), "-0.0008");
         assert_eq!(shown(0.005), "0.005");
         assert_eq!(shown(0.0123), "0.012");
+        assert_eq!(shown(0.00096), "0.00096");
+        assert_eq!(shown(0.000996), "0.000996");
+        assert_eq!(shown(0.00995), "0.00995");
         assert_eq!(shown(0.0), "0.000");
         assert_eq!(shown(1.5), "1.500");
         assert_eq!(Unit::Ratio.format(0.0008, Language::De), "0,0008");

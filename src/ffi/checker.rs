@@ -329,7 +329,8 @@ pub unsafe extern "C" fn passbild_checker_best_capture(
 ) -> passbild_status {
     guard(error_out, || {
         let checker = borrow(checker, "checker")?;
-        if reports.is_null() {
+        // No reports may come as NULL (an empty Java or .NET array): the "no captures" below.
+        if reports.is_null() && count > 0 {
             return Err(Failure::null("reports"));
         }
         if index_out.is_null() {
@@ -338,8 +339,12 @@ pub unsafe extern "C" fn passbild_checker_best_capture(
         if count > isize::MAX as usize / std::mem::size_of::<*const passbild_report>() {
             return Err(Failure::new(passbild_status::InvalidArgument, "count is too large"));
         }
-        // SAFETY: `reports` points to `count` pointers by the header contract.
-        let pointers = unsafe { std::slice::from_raw_parts(reports, count) };
+        let pointers = if count == 0 {
+            &[]
+        } else {
+            // SAFETY: `reports` points to `count` pointers by the header contract.
+            unsafe { std::slice::from_raw_parts(reports, count) }
+        };
         let captures = pointers
             .iter()
             .enumerate()

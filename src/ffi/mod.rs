@@ -3,8 +3,9 @@
 //!
 //! Conventions (the header repeats them): every fallible function returns a `passbild_status`;
 //! out-params are written only on success (except `*needed_out`, which always receives the size a
-//! buffer needs); `_free(NULL)` does nothing; an optional `passbild_error **error_out` receives an
-//! owned error with a detailed message on failure.
+//! buffer needs); `_free(NULL)` does nothing; an optional `passbild_error **error_out` receives
+//! NULL on success and an owned error with a detailed message on failure; a byte buffer given as
+//! NULL with a length of 0 is empty.
 
 #![allow(non_camel_case_types)]
 

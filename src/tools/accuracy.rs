@@ -137,12 +137,12 @@ pub fn uncropped_people(datasets: &Path, wanted: Half) -> Vec<(String, std::path
         .collect()
 }
 
-/// The donor (of a face, a person) that edits an identity's photo, as `donor_index` spreads them,
-/// never the identity itself: a donor of the subject's own half stands in for someone else.
-pub fn donor_for<'a, T>(identity: &str, donors: &'a [(String, T)]) -> &'a T {
-    let index = donor_index(identity, donors.len());
-    let index = if donors[index].0 == identity { (index + 1) % donors.len() } else { index };
-    &donors[index].1
+/// The donor (of a face, a person) that edits an identity's photo, spread over the others as
+/// `donor_index` spreads them: never the identity itself (donors come from the subjects' own
+/// half). None when no one else is among them.
+pub fn donor_for<'a, T>(identity: &str, donors: &'a [(String, T)]) -> Option<&'a T> {
+    let others: Vec<&'a T> = donors.iter().filter(|(donor, _)| donor != identity).map(|(_, donor)| donor).collect();
+    others.get(donor_index(identity, others.len())).copied()
 }
 
 /// Where the harness stands another person behind the subject, beside them and taller, so that
@@ -405,8 +405,9 @@ mod tests {
     fn no_one_is_their_own_donor() {
         let donors: Vec<(String, usize)> = (0..8).map(|i| (format!("frll/{i:03}"), i)).collect();
         for (identity, own) in &donors {
-            assert_ne!(donor_for(identity, &donors), own, "{identity}");
+            assert_ne!(donor_for(identity, &donors), Some(own), "{identity}");
         }
+        assert_eq!(donor_for("frll/000", &donors[..1]), None);
     }
 
     #[test]

@@ -259,6 +259,8 @@ static void misuse(void) {
     error = NULL;
     expect_error_after(passbild_checker_best_capture(checker, captures, 0, &best, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "no captures");
     error = NULL;
+    expect_error_after(passbild_checker_best_capture(checker, NULL, 0, &best, &error), PASSBILD_STATUS_INVALID_ARGUMENT, error, "no captures");
+    error = NULL;
     expect_error_after(passbild_checker_best_capture(checker, NULL, 2, &best, &error), PASSBILD_STATUS_NULL_ARGUMENT, error, "reports");
     const passbild_report *with_null[2] = {captures[0], NULL};
     error = NULL;
