@@ -4,7 +4,8 @@ use std::ffi::c_char;
 
 use super::report::passbild_report;
 use super::{
-    BytesOut, Failure, borrow, bytes_argument, guard, passbild_error, passbild_status, string_argument, write_out,
+    BytesOut, Failure, borrow, bytes_argument, drop_behind_the_boundary, guard, passbild_error, passbild_status,
+    string_argument, write_out,
 };
 use crate::{Backend, Checker, PixelFormat, Profile};
 
@@ -133,7 +134,7 @@ pub unsafe extern "C" fn passbild_checker_new_from_toml(
 pub unsafe extern "C" fn passbild_checker_free(checker: *mut passbild_checker) {
     if !checker.is_null() {
         // SAFETY: non-NULL checkers come from Box::into_raw in `new_checker` and are freed once.
-        drop(unsafe { Box::from_raw(checker) });
+        drop_behind_the_boundary(unsafe { Box::from_raw(checker) });
     }
 }
 

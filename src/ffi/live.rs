@@ -4,7 +4,9 @@ use std::ffi::c_char;
 
 use super::checker::{checker_of, passbild_checker, passbild_pixel_format_value, pixel_buffer};
 use super::report::{language, passbild_language_value};
-use super::{Failure, borrow, copy_to_buffer, guard, passbild_error, passbild_status, write_out};
+use super::{
+    Failure, borrow, copy_to_buffer, drop_behind_the_boundary, guard, passbild_error, passbild_status, write_out,
+};
 use crate::live::{Hint, LiveSession, LiveTarget};
 
 /// Follows one person across the frames of one camera. Use it from one thread at a time; it may
@@ -383,6 +385,6 @@ pub unsafe extern "C" fn passbild_live_hint_text(
 pub unsafe extern "C" fn passbild_live_session_free(session: *mut passbild_live_session) {
     if !session.is_null() {
         // SAFETY: made by Box::into_raw in passbild_live_session_new, freed once (contract).
-        drop(unsafe { Box::from_raw(session) });
+        drop_behind_the_boundary(unsafe { Box::from_raw(session) });
     }
 }

@@ -408,6 +408,13 @@ pub unsafe extern "C" fn passbild_bytes_free(bytes: *mut u8, len: usize) {
     }
 }
 
+/// Drops an object whose drop runs more than freeing memory (a checker's thread pool and model
+/// sessions, a live session's state) behind the panic boundary: a panic there would otherwise
+/// abort the caller's process (a JVM), which no call may do. What it could not release is left.
+pub(crate) fn drop_behind_the_boundary<T>(object: Box<T>) {
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(object)));
+}
+
 /// The two out-arguments a byte buffer is handed back through, with their names in the header.
 pub(crate) struct BytesOut {
     pub bytes: (*mut *mut u8, &'static str),
