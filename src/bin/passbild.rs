@@ -930,7 +930,10 @@ fn print_table(out: &mut impl Write, report: &Report, language: Language) -> std
         };
         let value = check.value.map_or_else(
             || "-".to_string(),
-            |v| if language == Language::De { format!("{v:.3}").replace('.', ",") } else { format!("{v:.3}") },
+            |v| {
+                let shown = format!("{v:.3}");
+                if language == Language::De { shown.replace('.', ",") } else { shown }
+            },
         );
         writeln!(out, "  {mark}  {:32} {:>9}  {}", check.id, value, check.message_in(language))?;
     }

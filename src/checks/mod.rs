@@ -139,7 +139,7 @@ impl Unit {
         let text = match self {
             Unit::Pixels => format!("{value:.0} px"),
             Unit::Degrees => format!("{value:.1}°"),
-            Unit::Ratio | Unit::EmbeddingDistance | Unit::Score => three_places_or_two_figures(value),
+            Unit::Ratio | Unit::EmbeddingDistance | Unit::Score => three_places_or_three_figures(value),
             Unit::Count => format!("{value:.0}"),
             Unit::Fraction => format!("{:.1} %", value * 100.0),
             // Whole bits (a colour depth) as such, a dynamic range's fraction kept.
@@ -183,7 +183,7 @@ fn warning_note(measure: &Measure) -> (&'static str, &'static str) {
 /// Three decimal places, or for a value under 0.01 as many as show three significant figures, less
 /// trailing zeros (a bound of 0.0008 is not shown as 0.001, nor a value of 0.00096 as one that
 /// meets it).
-fn three_places_or_two_figures(value: f64) -> String {
+fn three_places_or_three_figures(value: f64) -> String {
     if value == 0.0 || !value.is_finite() || value.abs() >= 0.01 {
         return format!("{value:.3}");
     }
@@ -397,7 +397,7 @@ mod tests {
     }
 
     #[test]
-    fn small_ratios_keep_two_figures() {
+    fn small_ratios_keep_three_figures() {
         let shown = |value| Unit::Ratio.format(value, Language::En);
         assert_eq!(shown(0.0008), "0.0008");
         assert_eq!(shown(0.00075), "0.00075");

@@ -43,20 +43,18 @@ pub enum ModelSource {
 }
 
 impl ModelSource {
-    /// For a directory: that each model loaded on first use is there to be read.
+    /// For a directory: that each model loaded on first use is there to be read. As
+    /// `DecodeLimits::read_file` does, anything but a regular file is refused before it is opened
+    /// (opening a FIFO would wait for a writer).
     pub(crate) fn has_models_loaded_later(&self) -> Result<()> {
         let ModelSource::Directory(dir) = self else { return Ok(()) };
         for file in [&hand_landmarks::FILE, &face_embedding::FILE, &differential_morph::FILE] {
             let path = dir.join(file.file);
-            let opened = std::fs::File::open(&path).and_then(|file| file.metadata());
-            match opened {
-                Ok(metadata) if metadata.is_file() => {}
-                Ok(_) => {
-                    let source = std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file");
-                    return Err(Error::Io { path, source });
-                }
-                Err(source) => return Err(Error::Io { path, source }),
+            let io = |source| Error::Io { path: path.clone(), source };
+            if !std::fs::metadata(&path).map_err(io)?.is_file() {
+                return Err(Error::NotAFile { path });
             }
+            std::fs::File::open(&path).map_err(io)?;
         }
         Ok(())
     }

@@ -568,16 +568,21 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
 }
 
 async fn not_found(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
-    let answering = Answering::new(&service, "other");
-    drain(&headers, body, Instant::now() + service.timeout).await;
-    answering.answer(Err(Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")))
+    let failure = Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint");
+    refuse_unrouted(&service, &headers, body, failure).await
 }
 
 async fn method_not_allowed(State(service): State<Arc<Service>>, headers: HeaderMap, body: Body) -> Response {
-    let answering = Answering::new(&service, "other");
-    drain(&headers, body, Instant::now() + service.timeout).await;
     let failure =
         Failure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method");
+    refuse_unrouted(&service, &headers, body, failure).await
+}
+
+/// Answers a request that reached no endpoint with `failure`, counted as endpoint `other`, once
+/// its body is drained.
+async fn refuse_unrouted(service: &Arc<Service>, headers: &HeaderMap, body: Body, failure: Failure) -> Response {
+    let answering = Answering::new(service, "other");
+    drain(headers, body, Instant::now() + service.timeout).await;
     answering.answer(Err(failure))
 }
 
